@@ -1,0 +1,94 @@
+"""Conversion of payoffs and probabilities between floats and exact rationals.
+
+Gambit's convention is followed: numbers written in a file or given as
+strings are exact, so ``"0.1"`` and ``"1/10"`` are the same quantity.
+Python ``fractions.Fraction`` is the exact type; no C++ build is needed.
+"""
+
+from __future__ import annotations
+
+import numbers
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = ["as_fraction", "exact_float_array", "fraction_array", "to_float_array"]
+
+#: Float payoffs are treated as exact when every value is a multiple of 1/DYADIC.
+#: Such values (integers, halves, quarters, ... 1/1024ths) survive the conversion to
+#: binary floating point unchanged, so their exact value is what the user typed.
+DYADIC = 1024
+
+
+def as_fraction(value: object) -> Fraction:
+    """Convert one exact-looking number to a ``Fraction``.
+
+    Integers, ``Fraction``, ``Decimal`` and strings such as ``"-3"``, ``"0.25"`` or
+    ``"2/7"`` are converted exactly. A float is read through its shortest decimal
+    representation (``0.1`` becomes ``1/10``), as Gambit reads decimals.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If the value is not a finite real number.
+
+    Examples
+    --------
+    >>> as_fraction("2/7"), as_fraction(0.1), as_fraction(3)
+    (Fraction(2, 7), Fraction(1, 10), Fraction(3, 1))
+    """
+    if isinstance(value, bool | np.bool_):
+        return Fraction(int(value))
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not finite")
+        return Fraction(value)
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        if not np.isfinite(f):
+            raise ValueError(f"{f} is not finite")
+        return Fraction(repr(f))
+    if isinstance(value, str):
+        text = value.strip()
+        if "/" in text:
+            num, _, den = text.partition("/")
+            return Fraction(int(num), int(den))
+        d = Decimal(text)
+        if not d.is_finite():
+            raise ValueError(f"{value!r} is not finite")
+        return Fraction(d)
+    if isinstance(value, numbers.Rational):  # e.g. pygambit.Rational
+        return Fraction(value.numerator, value.denominator)
+    raise TypeError(f"{value!r} of type {type(value).__name__} is not a real number")
+
+
+def fraction_array(values: np.ndarray) -> np.ndarray:
+    """Object array of ``Fraction`` with the same shape (each entry via :func:`as_fraction`)."""
+    out = np.empty(values.shape, dtype=object)
+    flat_in = values.reshape(-1)
+    flat_out = out.reshape(-1)
+    for k, v in enumerate(flat_in):
+        flat_out[k] = as_fraction(v)
+    return out
+
+
+def exact_float_array(values: np.ndarray) -> np.ndarray | None:
+    """Exact ``Fraction`` array for a float array whose values are all dyadic, else ``None``."""
+    scaled = values * DYADIC
+    if not np.all(scaled == np.round(scaled)) or np.any(np.abs(values) > 2.0**52):
+        return None
+    out = np.empty(values.shape, dtype=object)
+    flat_out = out.reshape(-1)
+    for k, v in enumerate(values.reshape(-1).tolist()):
+        flat_out[k] = Fraction(v)
+    return out
+
+
+def to_float_array(values: np.ndarray) -> np.ndarray:
+    """Float array of an object array of rationals."""
+    return np.array([float(v) for v in values.reshape(-1)], dtype=float).reshape(values.shape)

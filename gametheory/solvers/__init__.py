@@ -1,0 +1,55 @@
+"""Equilibrium solvers: pure functions reached through :func:`solve`.
+
+Every solver verifies each equilibrium (mutual best responses, and exactly
+in rational arithmetic when payoffs are exact) before returning it.
+"""
+
+from .correlated import correlated_equilibrium, correlated_equilibrium_polytope
+from .degeneracy import DegeneracyCertificate, equilibrium_components, is_degenerate
+from .dispatch import METHODS, solve
+from .dominance import DominanceResult, dominance, iterated_dominance
+from .lemke_howson import lemke_howson
+from .pure import pure_nash
+from .qre import QREFit, QREPath, fit_qre, logit_qre, logit_qre_path, qre
+from .result import (
+    CorrelatedEquilibrium,
+    Equilibrium,
+    EquilibriumComponent,
+    EquilibriumResult,
+    Rejected,
+)
+from .support_enumeration import support_enumeration
+from .verify import check_profile, verify_equilibrium
+from .vertex_enumeration import vertex_enumeration
+from .zero_sum import zero_sum
+
+__all__ = [
+    "METHODS",
+    "CorrelatedEquilibrium",
+    "DegeneracyCertificate",
+    "DominanceResult",
+    "Equilibrium",
+    "EquilibriumComponent",
+    "EquilibriumResult",
+    "QREFit",
+    "QREPath",
+    "Rejected",
+    "check_profile",
+    "correlated_equilibrium",
+    "correlated_equilibrium_polytope",
+    "dominance",
+    "equilibrium_components",
+    "fit_qre",
+    "is_degenerate",
+    "iterated_dominance",
+    "lemke_howson",
+    "logit_qre",
+    "logit_qre_path",
+    "pure_nash",
+    "qre",
+    "solve",
+    "support_enumeration",
+    "verify_equilibrium",
+    "vertex_enumeration",
+    "zero_sum",
+]

@@ -1,0 +1,92 @@
+"""Vertices and labels of the best-response polytopes of a bimatrix game.
+
+With payoffs shifted to be positive (``A' = A - min A + 1``), the polytopes are
+
+    P = {x in R^m : x >= 0, B'^T x <= 1}      labels: i (x_i = 0), m + j ((B'^T x)_j = 1)
+    Q = {y in R^n : A' y <= 1, y >= 0}        labels: i ((A' y)_i = 1), m + j (y_j = 0)
+
+(von Stengel 2007, "Equilibrium computation for two-player games in strategic
+and extensive form", ch. 3 of *Algorithmic Game Theory*). Vertices are found
+by solving every square subsystem of tight constraints, all of one size in
+one batched ``numpy.linalg.solve``; this visits every basis, so degenerate
+vertices (more tight constraints than the dimension) are found and flagged.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from math import comb
+
+import numpy as np
+
+__all__ = ["bimatrix_polytopes", "complementary_pairs", "polytope_vertices"]
+
+#: Maximum number of square systems solved in one NumPy call (memory bound).
+CHUNK = 100_000
+
+
+def bimatrix_polytopes(A: np.ndarray, B: np.ndarray
+                       ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Constraint systems ``G z <= h`` of P (in x) and Q (in y); row k carries label k."""
+    m, n = A.shape
+    Ap = A - A.min() + 1.0
+    Bp = B - B.min() + 1.0
+    G_P = np.vstack([-np.eye(m), Bp.T])
+    h_P = np.concatenate([np.zeros(m), np.ones(n)])
+    G_Q = np.vstack([Ap, -np.eye(n)])
+    h_Q = np.concatenate([np.ones(m), np.zeros(n)])
+    return (G_P, h_P), (G_Q, h_Q)
+
+
+def polytope_vertices(G: np.ndarray, h: np.ndarray, *, tol: float = 1e-9
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """All vertices of ``{z : G z <= h}`` and their tight-constraint (label) sets.
+
+    Returns
+    -------
+    vertices : ndarray, shape (k, d)
+    labels : ndarray of bool, shape (k, rows of G)
+    """
+    n_rows, d = G.shape
+    norms = np.abs(G).max(axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    Gn = G / norms
+    hn = h / norms[:, 0]
+    found = []
+    total = comb(n_rows, d)
+    combos_iter = combinations(range(n_rows), d)
+    done = 0
+    while done < total:
+        size = min(CHUNK, total - done)
+        idx = np.fromiter((i for c in _take(combos_iter, size) for i in c), dtype=np.intp,
+                          count=size * d).reshape(size, d)
+        done += size
+        M = Gn[idx]  # (size, d, d)
+        rhs = hn[idx]
+        sign, logdet = np.linalg.slogdet(M)
+        ok = (sign != 0) & (logdet > np.log(1e-11))
+        if not ok.any():
+            continue
+        z = np.linalg.solve(M[ok], rhs[ok][..., None])[..., 0]
+        feasible = np.all(z @ Gn.T <= hn + tol, axis=1)
+        if feasible.any():
+            found.append(z[feasible])
+    if not found:
+        return np.empty((0, d)), np.empty((0, n_rows), dtype=bool)
+    Z = np.vstack(found)
+    keys = np.round(Z * 1e7)  # duplicates from different bases differ by rounding only
+    _, first = np.unique(keys, axis=0, return_index=True)
+    Z = Z[np.sort(first)]
+    labels = np.abs(Z @ Gn.T - hn) <= tol
+    return Z, labels
+
+
+def _take(it, k):
+    for _ in range(k):
+        yield next(it)
+
+
+def complementary_pairs(LP: np.ndarray, LQ: np.ndarray) -> np.ndarray:
+    """Index pairs ``(p, q)`` whose label sets together cover every label."""
+    missing = (~LP).astype(np.int32) @ (~LQ).astype(np.int32).T
+    return np.argwhere(missing == 0)

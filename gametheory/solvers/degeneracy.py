@@ -1,0 +1,189 @@
+"""Degeneracy of bimatrix games and the components of their equilibrium sets."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..games.normal_form import Game, Strategy
+from ._polytope import bimatrix_polytopes, polytope_vertices
+from .result import Equilibrium, EquilibriumComponent
+
+__all__ = ["DegeneracyCertificate", "equilibrium_components", "is_degenerate"]
+
+
+@dataclass(frozen=True)
+class DegeneracyCertificate:
+    """Answer to "is this game degenerate?", with the evidence.
+
+    A bimatrix game is non-degenerate when no mixed strategy with support of
+    size k has more than k pure best responses (von Stengel 2007, Def. 3.2).
+    A certificate is such a strategy: ``strategy`` of ``player`` uses the
+    actions ``support`` but the opponent has the larger set of best
+    responses ``best_responses``. Truthiness is the answer.
+
+    Examples
+    --------
+    >>> from gametheory import Game
+    >>> cert = is_degenerate(Game.from_bimatrix([[3, 3], [2, 5], [0, 6]],
+    ...                                         [[3, 3], [2, 6], [3, 1]]))
+    >>> bool(cert), cert.player, cert.support, cert.best_responses
+    (True, 'Player 1', (0,), (0, 1))
+    """
+
+    degenerate: bool
+    player: str | None = None
+    strategy: Strategy | None = None
+    support: tuple[int, ...] = ()
+    best_responses: tuple[int, ...] = ()
+    opponent: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.degenerate
+
+    def __str__(self) -> str:
+        if not self.degenerate:
+            return "non-degenerate: no mixed strategy has more best responses than its support size"
+        return (f"degenerate: {self.player}'s strategy {self.strategy!r} uses "
+                f"{len(self.support)} action(s) but {self.opponent} has "
+                f"{len(self.best_responses)} best responses {list(self.best_responses)}")
+
+
+def bimatrix_vertices(game: Game, tol: float = 1e-9):
+    """Vertices and label sets of both best-response polytopes of a two-player game."""
+    if game.n_players != 2:
+        raise ShapeError(f"this method needs a two-player game; the game has {game.n_players}")
+    A, B = game.bimatrix
+    (G_P, h_P), (G_Q, h_Q) = bimatrix_polytopes(A, B)
+    VP, LP = polytope_vertices(G_P, h_P, tol=tol)
+    VQ, LQ = polytope_vertices(G_Q, h_Q, tol=tol)
+    return VP, LP, VQ, LQ
+
+
+def certificate_from_vertices(game: Game, VP, LP, VQ, LQ) -> DegeneracyCertificate:
+    """Build the certificate from the polytope vertices (first over-labelled vertex)."""
+    m, n = game.shape
+    for V, L, dim, who in ((VP, LP, m, 0), (VQ, LQ, n, 1)):
+        counts = L.sum(axis=1)
+        for k in np.flatnonzero(counts > dim):
+            z = V[k]
+            if z.sum() <= 0:
+                continue
+            z = np.where(np.abs(z) < 1e-12, 0.0, z) / z.sum()
+            if who == 0:
+                support = tuple(int(i) for i in range(m) if not L[k, i])
+                brs = tuple(int(j - m) for j in range(m, m + n) if L[k, j])
+            else:
+                support = tuple(int(j - m) for j in range(m, m + n) if not L[k, j])
+                brs = tuple(int(i) for i in range(m) if L[k, i])
+            return DegeneracyCertificate(
+                True, player=game.players[who],
+                strategy=Strategy(z, actions=game.actions[who], player=game.players[who]),
+                support=support, best_responses=brs, opponent=game.players[1 - who])
+    return DegeneracyCertificate(False)
+
+
+def is_degenerate(game: Game, *, tol: float = 1e-9) -> DegeneracyCertificate:
+    """Whether a two-player game is degenerate, with a certificate when it is.
+
+    Parameters
+    ----------
+    game : Game
+        A two-player game.
+    tol : float
+        Tolerance for tight constraints (payoffs are shifted to be >= 1).
+
+    Returns
+    -------
+    DegeneracyCertificate
+        Truthy when degenerate.
+
+    References
+    ----------
+    von Stengel, B. (2007). Equilibrium computation for two-player games in
+    strategic and extensive form. In *Algorithmic Game Theory*, ch. 3.
+
+    Examples
+    --------
+    >>> from gametheory.games import matching_pennies
+    >>> bool(is_degenerate(matching_pennies()))
+    False
+    """
+    return certificate_from_vertices(game, *bimatrix_vertices(game, tol))
+
+
+def equilibrium_components(game: Game, equilibria: list[Equilibrium]
+                           ) -> tuple[list[Equilibrium], list[EquilibriumComponent]]:
+    """Group extreme equilibria into maximal Nash subsets and connected components.
+
+    Two extreme strategies x and y are joined when (x, y) is an equilibrium; a
+    maximal Nash subset is a maximal complete bipartite subgraph (all pairs
+    are equilibria, so is every convex combination), found as the maximal
+    cliques of the graph in which all x-nodes and all y-nodes are additionally
+    joined to each other. Components are the connected parts.
+
+    References
+    ----------
+    Avis, D., Rosenberg, G., Savani, R. & von Stengel, B. (2010). Enumeration of
+    Nash equilibria for two-player games. *Economic Theory* 42:9-37.
+    """
+    import networkx as nx
+
+    def key(s):
+        return tuple(s.values)
+
+    xs: dict[tuple, int] = {}
+    ys: dict[tuple, int] = {}
+    for eq in equilibria:
+        xs.setdefault(key(eq.strategies[0]), len(xs))
+        ys.setdefault(key(eq.strategies[1]), len(ys))
+    bip = nx.Graph()
+    bip.add_nodes_from(("x", i) for i in xs.values())
+    bip.add_nodes_from(("y", j) for j in ys.values())
+    pair_to_eq = {}
+    for k, eq in enumerate(equilibria):
+        a, b = xs[key(eq.strategies[0])], ys[key(eq.strategies[1])]
+        bip.add_edge(("x", a), ("y", b))
+        pair_to_eq[(a, b)] = k
+    aug = bip.copy()
+    xn = [("x", i) for i in xs.values()]
+    yn = [("y", j) for j in ys.values()]
+    aug.add_edges_from((u, v) for idx, u in enumerate(xn) for v in xn[idx + 1:])
+    aug.add_edges_from((u, v) for idx, u in enumerate(yn) for v in yn[idx + 1:])
+    subsets = []
+    for clique in nx.find_cliques(aug):
+        X = tuple(sorted(i for t, i in clique if t == "x"))
+        Y = tuple(sorted(j for t, j in clique if t == "y"))
+        if X and Y:
+            subsets.append((X, Y))
+    x_strats = [None] * len(xs)
+    y_strats = [None] * len(ys)
+    for eq in equilibria:
+        x_strats[xs[key(eq.strategies[0])]] = eq.strategies[0].probabilities
+        y_strats[ys[key(eq.strategies[1])]] = eq.strategies[1].probabilities
+    parts = sorted(nx.connected_components(bip),
+                   key=lambda c: min(pair_to_eq.get((a[1], b[1]), 1 << 30)
+                                     for a in c if a[0] == "x" for b in c if b[0] == "y"))
+    components = []
+    labelled = list(equilibria)
+    for nodes in parts:
+        xi = sorted(i for t, i in nodes if t == "x")
+        yi = sorted(j for t, j in nodes if t == "y")
+        eq_idx = tuple(sorted(pair_to_eq[(a, b)] for a in xi for b in yi
+                              if (a, b) in pair_to_eq))
+        if not eq_idx:
+            continue
+        xl = {g: k for k, g in enumerate(xi)}
+        yl = {g: k for k, g in enumerate(yi)}
+        subs = tuple(sorted((tuple(xl[a] for a in X), tuple(yl[b] for b in Y))
+                            for X, Y in subsets if set(X) <= set(xi)))
+        components.append(EquilibriumComponent(
+            index=len(components), equilibria=eq_idx, nash_subsets=subs,
+            extreme_strategies=(tuple(x_strats[i] for i in xi),
+                                tuple(y_strats[j] for j in yi))))
+        for k in eq_idx:
+            labelled[k] = dataclasses.replace(labelled[k], component=len(components) - 1)
+    return labelled, components

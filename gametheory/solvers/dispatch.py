@@ -1,0 +1,74 @@
+"""The ``solve`` dispatcher: one entry point, a registry of methods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import UnknownNameError
+from ..games.normal_form import Game
+from .correlated import correlated_equilibrium
+from .dominance import dominance
+from .lemke_howson import lemke_howson
+from .pure import pure_nash
+from .qre import qre
+from .result import EquilibriumResult
+from .support_enumeration import support_enumeration
+from .vertex_enumeration import vertex_enumeration
+from .zero_sum import zero_sum
+
+__all__ = ["METHODS", "solve"]
+
+#: Method name -> solver function. Every solver takes the game and keyword options.
+METHODS: dict[str, Callable[..., EquilibriumResult]] = {
+    "support_enumeration": support_enumeration,
+    "vertex_enumeration": vertex_enumeration,
+    "lemke_howson": lemke_howson,
+    "pure": pure_nash,
+    "zero_sum": zero_sum,
+    "dominance": dominance,
+    "correlated": correlated_equilibrium,
+    "qre": qre,
+}
+
+
+def solve(game: Game, method: str | None = None, **options) -> EquilibriumResult:
+    """Solve a game with the named method.
+
+    Parameters
+    ----------
+    game : Game
+    method : str, optional
+        One of :data:`METHODS`. By default: ``"vertex_enumeration"`` for two
+        players (every extreme equilibrium, degenerate games included) and
+        ``"pure"`` for more players.
+    **options
+        Passed to the method (``tol``, ``exact``, ``initial_dropped_label``, ...).
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown method; the message lists the valid ones.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> from gametheory.games import matching_pennies
+    >>> res = gt.solve(matching_pennies(), method="support_enumeration")
+    >>> res[0].strategies[0]
+    Strategy(Player 1: Heads=0.5, Tails=0.5)
+    >>> gt.solve(matching_pennies(), method="suport")
+    Traceback (most recent call last):
+    ...
+    gametheory.errors.UnknownNameError: unknown method 'suport'. Did you mean ...
+    """
+    if not isinstance(game, Game):
+        from ..errors import GameError
+
+        raise GameError(f"solve() needs a gametheory.Game, got {type(game).__name__}; build "
+                        "one with Game.from_bimatrix(A, B) or Game(payoff_profile_array)")
+    if method is None:
+        method = "vertex_enumeration" if game.n_players == 2 else "pure"
+    key = method.strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in METHODS:
+        raise UnknownNameError("method", method, METHODS)
+    return METHODS[key](game, **options)

@@ -1,0 +1,133 @@
+"""Verification of candidate equilibria: nothing leaves a solver unchecked.
+
+Every candidate is checked as mutual best responses in floating point (regret
+at most ``tol`` times the payoff range). When the game has exact payoffs and
+the equilibrium must be rational (two players, or a pure profile), the
+candidate is then re-derived and re-checked in ``Fraction`` arithmetic and
+kept only if every player's regret is exactly zero. Candidates that fail are
+dropped, listed in ``EquilibriumResult.rejected`` and announced by a
+:class:`~gametheory.errors.VerificationWarning`.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import VerificationWarning
+from ..games.normal_form import Game, Strategy, _regrets
+from ._exact import exact_regrets, rationalize_bimatrix_profile
+from .result import Equilibrium, EquilibriumResult, Rejected
+
+__all__ = ["check_profile", "finalize", "verify_equilibrium"]
+
+
+def _clean(profile: Sequence[Sequence[float]], tol: float) -> list[np.ndarray] | str:
+    out = []
+    for k, s in enumerate(profile):
+        x = np.asarray(s, dtype=float).reshape(-1)
+        if not np.all(np.isfinite(x)):
+            return f"player {k + 1}: non-finite probability"
+        if np.any(x < -tol):
+            return f"player {k + 1}: negative probability {x.min():.3g}"
+        x = np.where(x < tol, 0.0, x)
+        total = x.sum()
+        if abs(total - 1.0) > max(tol, 1e-9) * len(x):
+            return f"player {k + 1}: probabilities sum to {total:.12g}"
+        out.append(x / total)
+    return out
+
+
+def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float = 1e-9,
+                  exact: bool | None = None) -> tuple[Equilibrium | None, str]:
+    """Verify one candidate; return ``(equilibrium, "")`` or ``(None, reason)``.
+
+    ``exact=None`` checks exactly whenever the game has exact payoffs and the
+    profile must be rational (two players or pure); ``exact=True`` stores the
+    strategies as ``Fraction``.
+    """
+    cleaned = _clean(profile, tol)
+    if isinstance(cleaned, str):
+        return None, cleaned
+    regrets = _regrets(game.payoffs, cleaned)
+    scale = game.payoff_scale
+    if np.any(regrets > tol * scale):
+        k = int(np.argmax(regrets))
+        return None, f"{game.players[k]} gains {regrets[k]:.3g} by deviating"
+    exact_payoffs = game.exact_payoffs
+    is_pure = all(np.count_nonzero(s) == 1 for s in cleaned)
+    exact_profile = None
+    if exact_payoffs is not None and (game.n_players == 2 or is_pure):
+        if is_pure:
+            exact_profile = [[Fraction(int(v == 1.0)) for v in s] for s in cleaned]
+            reg = exact_regrets(exact_payoffs, exact_profile)
+            if reg is None or any(r != 0 for r in reg):
+                return None, "pure profile is not exactly an equilibrium"
+        else:
+            exact_profile = rationalize_bimatrix_profile(exact_payoffs, cleaned, tol=tol)
+            if exact_profile is None:
+                return None, "no exact rational equilibrium matches this float candidate"
+        cleaned = [np.array([float(v) for v in s]) for s in exact_profile]
+    elif exact:
+        return None, "exact output needs exact payoffs and a two-player game or pure profile"
+    use_exact = bool(exact) and exact_profile is not None
+    strategies = tuple(
+        Strategy(exact_profile[i] if use_exact else cleaned[i], actions=game.actions[i],
+                 player=game.players[i])
+        for i in range(game.n_players)
+    )
+    payoffs = game.payoff(cleaned)
+    eq = Equilibrium(
+        strategies=strategies,
+        payoffs=payoffs,
+        regret=float(_regrets(game.payoffs, cleaned).max()),
+        verified="exact" if exact_profile is not None else "float",
+        exact_strategies=(tuple(tuple(s) for s in exact_profile)
+                          if exact_profile is not None else None),
+    )
+    return eq, ""
+
+
+def verify_equilibrium(game: Game, profile: Sequence[Sequence[float]], *, tol: float = 1e-9
+                       ) -> bool:
+    """True when ``profile`` passes the same checks solvers apply before returning it."""
+    eq, _ = check_profile(game, profile, tol=tol)
+    return eq is not None
+
+
+def _key(eq: Equilibrium) -> tuple:
+    if eq.exact_strategies is not None:
+        return ("exact", eq.exact_strategies)
+    return ("float", tuple(tuple(np.round(s.probabilities, 8)) for s in eq.strategies))
+
+
+def finalize(game: Game, candidates: Iterable[Sequence[Sequence[float]]], *, method: str,
+             guarantee: str, tol: float, exact: bool = False, started: float,
+             n_iter: int = 0, converged: bool = True, degenerate: bool | None = None,
+             details: dict | None = None, sort: bool = True) -> EquilibriumResult:
+    """Verify, de-duplicate and package candidates into an :class:`EquilibriumResult`."""
+    seen: dict[tuple, Equilibrium] = {}
+    rejected: list[Rejected] = []
+    for cand in candidates:
+        eq, reason = check_profile(game, cand, tol=tol, exact=exact)
+        if eq is None:
+            rejected.append(Rejected(tuple(tuple(float(v) for v in s) for s in cand), reason))
+            continue
+        seen.setdefault(_key(eq), eq)
+    equilibria = list(seen.values())
+    if sort:
+        equilibria.sort(key=lambda e: tuple(-v for s in e.strategies for v in s.probabilities))
+    if rejected:
+        warnings.warn(f"{method}: {len(rejected)} candidate(s) failed verification and were "
+                      f"dropped (first: {rejected[0].reason})", VerificationWarning,
+                      stacklevel=3)
+    return EquilibriumResult(
+        equilibria=equilibria, method=method, guarantee=guarantee, game=game,
+        exact=bool(exact), tol=tol, converged=converged, n_iter=n_iter,
+        elapsed_s=time.perf_counter() - started, game_digest=game.digest(),
+        degenerate=degenerate, rejected=rejected, details=details or {},
+    )
