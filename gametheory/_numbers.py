@@ -58,7 +58,10 @@ def as_fraction(value: object) -> Fraction:
         if "/" in text:
             num, _, den = text.partition("/")
             return Fraction(int(num), int(den))
-        d = Decimal(text)
+        try:
+            d = Decimal(text)
+        except ArithmeticError:
+            raise ValueError(f"{value!r} is not a number") from None
         if not d.is_finite():
             raise ValueError(f"{value!r} is not finite")
         return Fraction(d)

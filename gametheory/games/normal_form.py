@@ -169,7 +169,8 @@ def _as_payoff_profile(data: Any) -> tuple[np.ndarray, np.ndarray | None]:
     bad = ~np.isfinite(values)
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise PayoffError(f"payoff at index {idx} is {values[idx]!r}; payoffs must be finite")
+        raise PayoffError(f"payoff at index {idx} is {float(values[idx])!r}; payoffs must be "
+                          "finite")
     if raw.dtype.kind in "biu":
         return values, None  # exact twin built lazily from the integers
     return values, None
@@ -673,7 +674,7 @@ def _bimatrix_part(M: Any, name: str, ndim: int | None = 2) -> np.ndarray:
         bad = ~np.isfinite(arr.astype(float))
         if bad.any():
             idx = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise PayoffError(f"{name}[{', '.join(map(str, idx))}] is {arr[idx]!r}; "
+            raise PayoffError(f"{name}[{', '.join(map(str, idx))}] is {float(arr[idx])!r}; "
                               "payoffs must be finite")
     return arr
 

@@ -1,6 +1,7 @@
 """Vertices and labels of the best-response polytopes of a bimatrix game.
 
-With payoffs shifted to be positive (``A' = A - min A + 1``), the polytopes are
+With payoffs moved into [1, 2] by a positive affine map (``A' = (A - min A) /
+range(A) + 1``, which changes no equilibrium), the polytopes are
 
     P = {x in R^m : x >= 0, B'^T x <= 1}      labels: i (x_i = 0), m + j ((B'^T x)_j = 1)
     Q = {y in R^n : A' y <= 1, y >= 0}        labels: i ((A' y)_i = 1), m + j (y_j = 0)
@@ -19,18 +20,24 @@ from math import comb
 
 import numpy as np
 
-__all__ = ["bimatrix_polytopes", "complementary_pairs", "polytope_vertices"]
+__all__ = ["bimatrix_polytopes", "complementary_pairs", "polytope_vertices", "positive_payoffs"]
 
 #: Maximum number of square systems solved in one NumPy call (memory bound).
 CHUNK = 100_000
+
+
+def positive_payoffs(M: np.ndarray) -> np.ndarray:
+    """``M`` moved into [1, 2] by a positive affine map (equilibria are unchanged), so
+    that polytope coordinates are of order one whatever the payoff units."""
+    span = float(np.ptp(M))
+    return (M - M.min()) / (span if span > 0 else 1.0) + 1.0
 
 
 def bimatrix_polytopes(A: np.ndarray, B: np.ndarray
                        ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Constraint systems ``G z <= h`` of P (in x) and Q (in y); row k carries label k."""
     m, n = A.shape
-    Ap = A - A.min() + 1.0
-    Bp = B - B.min() + 1.0
+    Ap, Bp = positive_payoffs(A), positive_payoffs(B)
     G_P = np.vstack([-np.eye(m), Bp.T])
     h_P = np.concatenate([np.zeros(m), np.ones(n)])
     G_Q = np.vstack([Ap, -np.eye(n)])

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..errors import IterationLimitError, ShapeError
 from ..games.normal_form import Game
+from ._polytope import positive_payoffs
 from .result import EquilibriumResult
 from .verify import finalize
 
@@ -54,8 +55,7 @@ def lemke_howson_path(A: np.ndarray, B: np.ndarray, initial_dropped_label: int, 
         When the path is longer than ``max_iter`` pivots.
     """
     m, n = A.shape
-    Ap = A - A.min() + 1.0
-    Bp = B - B.min() + 1.0
+    Ap, Bp = positive_payoffs(A), positive_payoffs(B)
     # Tableau of P (x, slack s): B'^T x + s = 1. Column k holds the variable with label k.
     tab_p = np.hstack([Bp.T, np.eye(n), np.ones((n, 1))])
     basis_p = np.arange(m, m + n)

@@ -206,7 +206,7 @@ def _trace(system: _System, lam_stop: float, *, max_steps: int, record: bool
             h *= 0.5
             if h < 1e-10:
                 raise SolverError("QRE path following failed: step size underflow "
-                                  f"at λ={w[-1] * system.scale:.6g}")
+                                  f"at λ={w[-1] / system.scale:.6g}")
             continue
         if w_new[-1] >= lam_stop:
             # solve at exactly lam_stop from the linear interpolation
@@ -231,8 +231,8 @@ def _trace(system: _System, lam_stop: float, *, max_steps: int, record: bool
         if record:
             points.append(w.copy())
         h = min(h * (1.6 if n_newton <= 3 else 0.8), 1e3)
-    raise IterationLimitError(f"QRE path did not reach λ={lam_stop * system.scale:.6g} "
-                              f"within {max_steps} steps (reached {w[-1] * system.scale:.6g})")
+    raise IterationLimitError(f"QRE path did not reach λ={lam_stop / system.scale:.6g} "
+                              f"within {max_steps} steps (reached {w[-1] / system.scale:.6g})")
 
 
 def logit_qre_path(game: Game, *, lam_max: float | None = None, max_steps: int = 10_000
@@ -339,8 +339,8 @@ def _polish(game: Game, sigma: list[np.ndarray], threshold: float) -> list[np.nd
     v0 = np.concatenate([s[S] / s[S].sum() for s, S in zip(sigma, supports, strict=True)])
     if sum(sizes) == game.n_players:
         return build(v0 * 0 + 1.0)
-    sol = root(F, v0, method="hybr", tol=1e-14)
-    if not sol.success:
+    sol = root(F, v0, method="hybr")
+    if np.max(np.abs(F(sol.x))) > 1e-10 * max(1.0, float(np.abs(game.payoffs).max())):
         return None
     return build(sol.x)
 
