@@ -20,7 +20,7 @@ def test_unknown_method_lists_valid_ones():
 
 
 def test_not_a_game():
-    with pytest.raises(GameError, match="Game.from_bimatrix"):
+    with pytest.raises(GameError, match=r"Game\.from_bimatrix"):
         gt.solve([[1, 2], [3, 4]])
 
 

@@ -27,7 +27,7 @@ def test_domination_by_a_mixed_strategy_only():
     with_mixed = iterated_dominance(game)
     assert no_mixed.surviving[0] == (0, 1, 2)
     assert with_mixed.surviving[0] == (0, 2)
-    rnd, player, action, dominator = with_mixed.eliminated[0]
+    _rnd, player, action, dominator = with_mixed.eliminated[0]
     assert (player, action) == ("Player 1", "2")
     assert np.isclose(sum(dominator.values()), 1.0)
 

@@ -48,7 +48,7 @@ def test_iteration_cap_raises_clear_error():
 
 
 def test_bad_label():
-    with pytest.raises(ShapeError, match="0..3"):
+    with pytest.raises(ShapeError, match=r"0\.\.3"):
         lemke_howson(battle_of_the_sexes(), initial_dropped_label=4)
 
 

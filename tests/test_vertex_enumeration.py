@@ -42,7 +42,7 @@ def test_von_stengel_degenerate_example_components():
 def test_e02_matches_gambit():
     game = read_nfg(DATA / "e02.nfg")
     res = _solve(game)
-    theirs, gres = gambit_enummixed(game)
+    theirs, _gres = gambit_enummixed(game)
     assert exact_set(res) == theirs
     assert res.degenerate
     # Selten's game: player 1's first strategy against a continuum of player 2's
@@ -69,5 +69,5 @@ def test_invariant_under_positive_affine_transforms(game, a, b, c, d):
 def test_exact_output_uses_fractions():
     game = Game.from_bimatrix([[F(1, 3), 0], [0, F(2, 3)]], [[F(2, 3), 0], [0, F(1, 3)]])
     res = _solve(game, exact=True)
-    mixed = [eq for eq in res if not eq.is_pure][0]
+    mixed = next(eq for eq in res if not eq.is_pure)
     assert mixed.strategies[0].values == (F(1, 3), F(2, 3))

@@ -350,8 +350,9 @@ def qre(game: Game, *, lam: float | None = None, lam_max: float | None = None,
     """The logit QRE at ``lam``, or the Nash equilibrium the principal branch leads to.
 
     Without ``lam`` the branch is followed to ``lam_max`` (default 1e5 / payoff
-    range, or less if the equations become too stiff), the supports are read off, and the Nash equilibrium is polished
-    by solving the indifference equations and verified (guarantee ``"one"``:
+    range, or less if the equations become too stiff), the supports are read
+    off, and the Nash equilibrium is polished by solving the indifference
+    equations and verified (guarantee ``"one"``:
     the logit-selected equilibrium). With ``lam`` the QRE itself is returned
     in ``details["qre"]`` (it is not a Nash equilibrium, so ``equilibria`` is
     empty), verified as a fixed point of the logit response to 1e-9.
