@@ -1,0 +1,5 @@
+"""``python -m gametheory``."""
+
+from .cli import main
+
+main()

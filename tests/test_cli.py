@@ -1,0 +1,62 @@
+"""The command line: solve and analyze."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gametheory.cli import app
+
+DATA = Path(__file__).parent / "data"
+runner = CliRunner()
+
+
+def test_solve_file_table_csv_json():
+    out = runner.invoke(app, ["solve", str(DATA / "e02.nfg"), "--exact"])
+    assert out.exit_code == 0, out.output
+    assert "all_extreme, degenerate" in out.output
+    csv = runner.invoke(app, ["solve", str(DATA / "e02.nfg"), "--format", "csv"])
+    assert csv.output.splitlines()[0].startswith("equilibrium,player,action")
+    js = runner.invoke(app, ["solve", "--game", "battle_of_the_sexes", "--format", "json",
+                             "--exact"])
+    data = json.loads(js.output)
+    assert data["guarantee"] == "all" and len(data["equilibria"]) == 3
+    assert data["equilibria"][1]["strategies"]["Player 1"] == {"Opera": "3/5",
+                                                               "Football": "2/5"}
+
+
+def test_solve_method_option():
+    out = runner.invoke(app, ["solve", "--game", "matching_pennies", "--method", "zero_sum"])
+    assert out.exit_code == 0 and "zero_sum: 1 equilibrium" in out.output
+
+
+def test_errors_are_one_line_with_exit_code_2(tmp_path):
+    bad = tmp_path / "bad.nfg"
+    bad.write_text('NFG 1 R "x" { "A" } { 2 } 1')
+    out = runner.invoke(app, ["solve", str(bad)])
+    assert out.exit_code == 2
+    assert "bad.nfg, line 1" in out.output and "Traceback" not in out.output
+    out = runner.invoke(app, ["solve", "--game", "stag", "--method", "nope"])
+    assert out.exit_code == 2 and "stag_hunt" in out.output
+    out = runner.invoke(app, ["solve"])
+    assert out.exit_code == 2 and "either" in out.output
+
+
+def test_analyze_writes_report(tmp_path):
+    out = runner.invoke(app, ["analyze", "us-russia", "--out", str(tmp_path / "r")])
+    assert out.exit_code == 0, out.output
+    assert "US δ >= 1/6, Russia δ >= 1/4" in out.output
+    html = (tmp_path / "r" / "index.html").read_text()
+    assert "Nash equilibria" in html and "<table" in html
+    assert (tmp_path / "r" / "equilibria.csv").exists()
+    assert runner.invoke(app, ["analyze", "mars"]).exit_code == 2
+
+
+def test_python_dash_m():
+    out = subprocess.run([sys.executable, "-m", "gametheory", "solve", "--game",
+                          "prisoners_dilemma"], capture_output=True, text=True, check=True)
+    assert "Defect=1" in out.stdout
