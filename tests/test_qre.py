@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from gametheory import Game
 from gametheory.errors import ProfileError, ShapeError
 from gametheory.games import matching_pennies, prisoners_dilemma, stag_hunt
 from gametheory.solvers import fit_qre, logit_qre, logit_qre_path, qre
 
-from .conftest import random_games
+from .conftest import bimatrix_games, random_games
 
 
 def test_lambda_zero_is_uniform():
@@ -86,3 +87,11 @@ def test_fit_bad_input():
         fit_qre(prisoners_dilemma(), [[-1, 2], [1, 2]])
     with pytest.raises(ProfileError, match="λ"):
         logit_qre(prisoners_dilemma(), -1.0)
+
+
+@given(bimatrix_games(max_actions=3, low=-9, high=9))
+@settings(max_examples=25)
+def test_branch_limit_is_always_a_verified_equilibrium(game):
+    res = qre(game)
+    assert len(res) == 1
+    assert game.is_nash(res[0].profile)
