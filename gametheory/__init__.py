@@ -1,8 +1,12 @@
 """gametheory: retaliation sequences, games, verified equilibria.
 
 The names a researcher types most are re-exported here; everything else lives
-in the subpackages (:mod:`gametheory.games`, :mod:`gametheory.solvers`).
+in the subpackages (:mod:`gametheory.games`, :mod:`gametheory.solvers`,
+:mod:`gametheory.events`, :mod:`gametheory.models`). Names backed by heavy
+dependencies (pydantic, networkx, pandas) load on first use.
 """
+
+from importlib import import_module
 
 from .errors import DegenerateGameWarning, GameError
 from .games import Game, Strategy, read_nfg, write_nfg
@@ -18,10 +22,18 @@ from .solvers import (
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    "EventSequence": "gametheory.events",
+    "load_events": "gametheory.events",
+    "move_graph": "gametheory.events",
+    "load_model": "gametheory.models",
+}
+
 __all__ = [
     "DegenerateGameWarning",
     "Equilibrium",
     "EquilibriumResult",
+    "EventSequence",
     "Game",
     "GameError",
     "Strategy",
@@ -29,8 +41,23 @@ __all__ = [
     "fit_qre",
     "is_degenerate",
     "iterated_dominance",
+    "load_events",
+    "load_model",
     "logit_qre",
+    "move_graph",
     "read_nfg",
     "solve",
     "write_nfg",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gametheory' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -113,6 +113,90 @@ def analyze(
     typer.echo(f"\nreport: {path}")
 
 
+events_app = typer.Typer(no_args_is_help=True, help="Event files: validate, graph, schema.")
+app.add_typer(events_app, name="events")
+
+
+@events_app.command("validate")
+def events_validate(file: Annotated[Path, typer.Argument(help="A .csv, .yaml or .json "
+                                                              "event file.")]) -> None:
+    """Validate an event file; list every problem with its line and field."""
+    from .events import load_events
+
+    try:
+        seq = load_events(file)
+    except GameError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"ok: {seq!r}")
+
+
+@events_app.command("graph")
+def events_graph(
+    file: Annotated[Path, typer.Argument(help="A .csv, .yaml or .json event file.")],
+    out: Annotated[Path, typer.Option(help="Output: .png/.pdf/.svg (timeline drawing) or "
+                                           ".graphml (the move graph).")],
+    infer_within_days: Annotated[int | None, typer.Option(
+        help="Also infer answers to unexplained moves within this many days.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only moves from this date (YYYY[-MM[-DD]]).")
+                     ] = None,
+) -> None:
+    """Build the move graph of an event file and draw or export it."""
+    from .events import load_events, move_graph
+
+    try:
+        seq = load_events(file)
+        if since is not None:
+            seq = seq.filter(since=since)
+    except (GameError, ValueError) as exc:
+        _fail(str(exc))
+        return
+    graph = move_graph(seq, infer_within_days=infer_within_days)
+    suffix = out.suffix.lower()
+    if suffix == ".graphml":
+        import networkx as nx
+
+        export = nx.DiGraph()
+        for n, data in graph.nodes(data=True):
+            export.add_node(n, **{k: _graphml_value(v) for k, v in data.items()
+                                  if v is not None})
+        for u, v, data in graph.edges(data=True):
+            export.add_edge(u, v, **{k: _graphml_value(x) for k, x in data.items()
+                                     if x is not None})
+        nx.write_graphml(export, out)
+    elif suffix in (".png", ".pdf", ".svg"):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .events import draw_timeline
+
+        ax = draw_timeline(seq, graph=graph)
+        ax.figure.tight_layout()
+        ax.figure.savefig(out, dpi=150)
+    else:
+        _fail(f"unknown output type {out.suffix!r}; use .png, .pdf, .svg or .graphml")
+        return
+    typer.echo(f"wrote {out} ({graph.number_of_nodes()} moves, "
+               f"{graph.number_of_edges()} answers)")
+
+
+@events_app.command("schema")
+def events_schema() -> None:
+    """Print the JSON Schema of an event record."""
+    from .events import event_json_schema
+
+    typer.echo(json.dumps(event_json_schema(), indent=2))
+
+
+def _graphml_value(value):
+    """GraphML holds scalars only: dates and enums as text, lists joined by ';'."""
+    if isinstance(value, bool | int | float | str):
+        return value.value if hasattr(value, "value") else value
+    if isinstance(value, tuple | list):
+        return "; ".join(map(str, value))
+    return str(getattr(value, "value", value))
+
+
 def main() -> None:
     """Entry point of the console script."""
     app(prog_name="gametheory")

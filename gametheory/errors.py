@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 __all__ = [
     "DegenerateGameWarning",
+    "EventFileError",
+    "EventIssue",
     "GameError",
     "IterationLimitError",
     "LabelError",
@@ -93,6 +96,57 @@ class NFGFormatError(GameError, ValueError):
         where = f"{path or '<string>'}, line {line}"
         got = "end of file" if token is None else repr(token)
         super().__init__(f"{where}: {message} (found {got})")
+
+
+@dataclass(frozen=True)
+class EventIssue:
+    """One problem in an event file: where it is and what is wrong."""
+
+    path: str | None
+    line: int | None
+    record: int | None
+    field: str | None
+    value: object
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.path or "<data>"]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        elif self.record is not None:
+            where.append(f"record {self.record}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        shown = "" if self.value is None else f", value {self.value!r}"
+        return f"{', '.join(where)}{shown}: {self.message}"
+
+
+class EventFileError(GameError, ValueError):
+    """An event file (or table) failed validation. All problems are reported at once.
+
+    Attributes
+    ----------
+    issues : list of EventIssue
+        Every problem found, in file order.
+    path, line, field, value
+        Those of the first issue.
+    """
+
+    #: At most this many issues are spelled out in the message (all are in ``issues``).
+    SHOWN = 25
+
+    def __init__(self, issues: list[EventIssue]):
+        self.issues = list(issues)
+        first = self.issues[0]
+        self.path, self.line, self.field, self.value = (first.path, first.line, first.field,
+                                                        first.value)
+        lines = [str(i) for i in self.issues[:self.SHOWN]]
+        more = len(self.issues) - self.SHOWN
+        if more > 0:
+            lines.append(f"... and {more} more problem(s)")
+        head = (f"{first.path or '<data>'}: {len(self.issues)} problem(s)"
+                if len(self.issues) > 1 else "")
+        super().__init__("\n  ".join([head, *lines]) if head else lines[0])
 
 
 class SolverError(GameError, RuntimeError):

@@ -1,0 +1,304 @@
+"""The move graph of a retaliation sequence and the analyses built on it.
+
+Nodes are events (with all their fields as attributes); an edge ``u -> v``
+means that ``v`` answers ``u`` (``v.responds_to`` lists ``u``). Optional
+inferred edges link an unexplained move to the other side's latest move
+within a time window; they carry ``inferred=True``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .schema import ActionType, Event
+from .sequence import EventSequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    import pandas as pd
+
+__all__ = [
+    "draw_timeline",
+    "escalation_balance",
+    "escalation_chains",
+    "move_graph",
+    "reciprocity",
+    "restriction_state",
+    "round_sequence",
+]
+
+_PERSON_UNITS = {"persons"}
+
+
+def _edge_attributes(trigger: Event, response: Event, inferred: bool) -> dict:
+    same_unit = (trigger.magnitude is not None and response.magnitude is not None
+                 and trigger.magnitude_unit == response.magnitude_unit)
+    ratio = (response.magnitude / trigger.magnitude
+             if same_unit and trigger.magnitude else None)
+    g_ratio = (response.resolved_goldstein / trigger.resolved_goldstein
+               if trigger.resolved_goldstein else None)
+    return {"inferred": inferred,
+            "lag_days": (response.date_announced - trigger.date_announced).days,
+            "magnitude_ratio": ratio, "goldstein_ratio": g_ratio}
+
+
+def move_graph(events: EventSequence, *, infer_within_days: int | None = None
+               ) -> nx.DiGraph:
+    """The move graph: events as nodes, ``responds_to`` links as edges.
+
+    Parameters
+    ----------
+    events : EventSequence
+    infer_within_days : int, optional
+        Also link every restrictive move that names no trigger to the latest
+        restrictive move of its target against its actor at most this many days
+        earlier (edge attribute ``inferred=True``).
+
+    Returns
+    -------
+    networkx.DiGraph
+        Node attributes: every event field plus ``goldstein_resolved`` and
+        ``cameo``; edge attributes: ``inferred``, ``lag_days``,
+        ``magnitude_ratio`` (same unit only) and ``goldstein_ratio``.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> g = gt.move_graph(gt.load_model("us-russia").events)
+    >>> g.has_edge("E08a", "E09a"), g.edges["E08a", "E09a"]["magnitude_ratio"]
+    (True, 1.0)
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph(source=events.source)
+    for e in events:
+        attrs = e.model_dump()
+        attrs["goldstein_resolved"] = e.resolved_goldstein
+        attrs["cameo"] = e.resolved_cameo
+        graph.add_node(e.event_id, **attrs)
+    for e in events:
+        for t in e.responds_to:
+            graph.add_edge(t, e.event_id, **_edge_attributes(events[t], e, False))
+    if infer_within_days is not None:
+        window = dt.timedelta(days=infer_within_days)
+        ordered = list(events)
+        for k, e in enumerate(ordered):
+            if e.responds_to or not e.action_type.restricts or e.target is None:
+                continue
+            for prior in reversed(ordered[:k]):
+                if e.date_announced - prior.date_announced > window:
+                    break
+                if (prior.actor == e.target and prior.target == e.actor
+                        and prior.action_type.restricts
+                        and prior.date_announced <= e.date_announced):
+                    graph.add_edge(prior.event_id, e.event_id,
+                                   **_edge_attributes(prior, e, True))
+                    break
+    return graph
+
+
+def reciprocity(graph: nx.DiGraph) -> pd.DataFrame:
+    """One row per response: who answered what, how fast, and in what proportion.
+
+    ``magnitude_ratio`` compares sizes in the same unit (60 for 60 is 1.0);
+    ``goldstein_ratio`` compares CAMEO/Goldstein weights.
+    """
+    import pandas as pd
+
+    rows = []
+    for u, v, data in graph.edges(data=True):
+        a, b = graph.nodes[u], graph.nodes[v]
+        rows.append({
+            "trigger": u, "response": v, "trigger_actor": a["actor"],
+            "response_actor": b["actor"], "trigger_action": a["action_type"].value,
+            "response_action": b["action_type"].value, "trigger_magnitude": a["magnitude"],
+            "response_magnitude": b["magnitude"],
+            "unit": a["magnitude_unit"] if a["magnitude_unit"] == b["magnitude_unit"] else None,
+            **data})
+    cols = ["trigger", "response", "trigger_actor", "response_actor", "trigger_action",
+            "response_action", "trigger_magnitude", "response_magnitude", "unit",
+            "magnitude_ratio", "goldstein_ratio", "lag_days", "inferred"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def escalation_chains(graph: nx.DiGraph, *, min_length: int = 2, limit: int = 1000
+                      ) -> list[list[str]]:
+    """Maximal chains of moves and answers (source to sink), longest first.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> chains = escalation_chains(gt.move_graph(gt.load_model("us-russia").events))
+    >>> ["E08b", "E09b"] in chains
+    True
+    """
+    chains: list[list[str]] = []
+    sources = [n for n in graph.nodes if graph.in_degree(n) == 0 and graph.out_degree(n) > 0]
+
+    def walk(path: list[str]) -> None:
+        if len(chains) >= limit:
+            return
+        succ = list(graph.successors(path[-1]))
+        if not succ:
+            if len(path) >= min_length:
+                chains.append(path)
+            return
+        for s in succ:
+            walk([*path, s])
+
+    for s in sources:
+        walk([s])
+    date = {n: graph.nodes[n]["date_announced"] for n in graph.nodes}
+    chains.sort(key=lambda c: (-len(c), date[c[0]], c))
+    return chains
+
+
+def escalation_balance(events: EventSequence) -> pd.DataFrame:
+    """Per actor: moves, restrictive moves, initiatives, answers and de-escalating moves.
+
+    A restrictive move that answers nothing is an *initiative*; a move with a
+    positive Goldstein weight de-escalates.
+    """
+    import pandas as pd
+
+    rows = {}
+    for e in events:
+        r = rows.setdefault(e.actor, {"actor": e.actor, "moves": 0, "restrictive": 0,
+                                      "initiatives": 0, "answers": 0, "de_escalating": 0,
+                                      "persons_expelled": 0.0, "goldstein_sum": 0.0})
+        r["moves"] += 1
+        r["restrictive"] += e.action_type.restricts
+        r["initiatives"] += e.action_type.restricts and not e.responds_to
+        r["answers"] += bool(e.responds_to)
+        r["de_escalating"] += e.resolved_goldstein > 0
+        if e.action_type is ActionType.EXPEL and e.magnitude is not None:
+            r["persons_expelled"] += e.magnitude
+        r["goldstein_sum"] += e.resolved_goldstein
+    return pd.DataFrame(list(rows.values()))
+
+
+def restriction_state(events: EventSequence, side: str) -> pd.DataFrame:
+    """Standing restrictions on ``side``'s mission after each move against it.
+
+    Columns: cumulative persons removed (expulsions and rotation removals
+    given in persons), local staff lost to hiring bans, facilities closed or
+    seized, the staff cap in force,
+    whether local hires are banned, service suspensions announced, sanctions.
+    """
+    import pandas as pd
+
+    state = {"persons_removed": 0.0, "local_staff_lost": 0.0, "facilities_lost": 0.0,
+             "staff_cap": None,
+             "local_hires_banned": False, "service_suspensions": 0, "sanctions": 0}
+    rows = []
+    for e in events:
+        affected = (e.target == side and e.actor != side) or (
+            e.actor == side and e.action_type is ActionType.SUSPEND_SERVICES)
+        if not affected:
+            continue
+        t = e.action_type
+        if t in (ActionType.EXPEL, ActionType.ROTATION_LIMIT) and e.magnitude_unit in \
+                _PERSON_UNITS and e.magnitude:
+            state["persons_removed"] += e.magnitude
+        elif t in (ActionType.CLOSE_FACILITY, ActionType.SEIZE_PROPERTY) and e.magnitude:
+            state["facilities_lost"] += e.magnitude
+        elif t is ActionType.CAP_STAFF and e.magnitude_unit == "staff_cap":
+            state["staff_cap"] = e.magnitude
+        elif t is ActionType.BAN_LOCAL_HIRES:
+            state["local_hires_banned"] = True
+            if e.magnitude_unit in _PERSON_UNITS and e.magnitude:
+                state["local_staff_lost"] += e.magnitude
+        elif t is ActionType.SUSPEND_SERVICES:
+            state["service_suspensions"] += 1
+        elif t is ActionType.SANCTION:
+            state["sanctions"] += 1
+        else:
+            continue
+        rows.append({"date": pd.Timestamp(e.date_announced), "event_id": e.event_id,
+                     "side": side, **state})
+    return pd.DataFrame(rows, columns=["date", "event_id", "side", *state])
+
+
+def round_sequence(events: EventSequence, players: Sequence[str] = ("USA", "RUS")
+                   ) -> pd.DataFrame:
+    """The moves of two players as exchanges and rounds, for the game layer.
+
+    An *exchange* is a connected part of the move graph; a move's *round* is
+    its depth in the exchange (0 for the opening move, 1 for its answer, ...).
+    Moves of other actors are left out.
+    """
+    import networkx as nx
+    import pandas as pd
+
+    seq = events.filter(predicate=lambda e: e.actor in players)
+    graph = move_graph(seq)
+    comp_of = {}
+    comps = sorted(nx.weakly_connected_components(graph),
+                   key=lambda c: min(seq[n].date_announced for n in c))
+    for k, comp in enumerate(comps):
+        for n in comp:
+            comp_of[n] = k
+    depth: dict[str, int] = {}
+    for n in nx.topological_sort(graph):
+        preds = list(graph.predecessors(n))
+        depth[n] = 1 + max(depth[p] for p in preds) if preds else 0
+    rows = []
+    for e in seq:
+        rows.append({"exchange": comp_of[e.event_id], "round": depth[e.event_id],
+                     "actor": e.actor, "event_id": e.event_id,
+                     "date": pd.Timestamp(e.date_announced),
+                     "action_type": e.action_type.value, "magnitude": e.magnitude,
+                     "magnitude_unit": e.magnitude_unit,
+                     "goldstein": e.resolved_goldstein,
+                     "responds_to": ",".join(e.responds_to)})
+    df = pd.DataFrame(rows)
+    return df.sort_values(["exchange", "round", "date"], kind="stable").reset_index(drop=True)
+
+
+def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = None,
+                  colors: dict[str, str] | None = None, annotate: bool = True):
+    """Timeline drawing of the move graph: one lane per actor, answers as arrows.
+
+    Marker size grows with magnitude (log scale), colour is the actor; arrows
+    run from a move to its answer (dashed when inferred). Returns the Axes.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 3 + 0.4 * len(events.actors)))
+    graph = graph if graph is not None else move_graph(events)
+    actors = [a for a in events.actors if any(e.actor == a for e in events)]
+    lane = {a: k for k, a in enumerate(actors)}
+    palette = colors or {}
+    default = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    pos = {}
+    for e in events:
+        x = mdates.date2num(e.date_announced)
+        pos[e.event_id] = (x, lane[e.actor])
+    for u, v, data in graph.edges(data=True):
+        (x0, y0), (x1, y1) = pos[u], pos[v]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8,
+                                "ls": "--" if data.get("inferred") else "-",
+                                "connectionstyle": "arc3,rad=0.15"})
+    for a in actors:
+        evs = [e for e in events if e.actor == a]
+        xs = [pos[e.event_id][0] for e in evs]
+        sizes = [30 + 40 * np.log1p(e.magnitude or 0) for e in evs]
+        ax.scatter(xs, [lane[a]] * len(xs), s=sizes,
+                   color=palette.get(a, default[lane[a] % len(default)]), label=a, zorder=3,
+                   edgecolor="k", linewidth=0.4)
+        if annotate:
+            for e, x in zip(evs, xs, strict=True):
+                ax.annotate(e.event_id, (x, lane[a]), textcoords="offset points",
+                            xytext=(0, 8), ha="center", fontsize=6, rotation=60)
+    ax.set_yticks(range(len(actors)), actors)
+    ax.set_ylim(-0.7, len(actors) - 0.3)
+    ax.xaxis_date()
+    ax.set_xlabel("date announced")
+    ax.set_title("Move graph (marker size: magnitude; arrows: answers)")
+    return ax

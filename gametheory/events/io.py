@@ -1,0 +1,319 @@
+"""Reading and writing event files (CSV, YAML, JSON) with located, aggregated errors.
+
+One schema for all three formats (:class:`~gametheory.events.schema.Event`).
+In CSV the list fields ``responds_to`` and ``sources`` are separated by ``;``.
+Files must be UTF-8 (a byte-order mark is accepted); YAML is read with the
+safe loader. Every problem of a file is collected and reported at once in an
+:class:`~gametheory.errors.EventFileError` naming the file, line (or record),
+field and offending value. Files are never modified.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..errors import EventFileError, EventIssue
+from .schema import FIELDS, Event
+
+__all__ = ["load_events", "parse_records", "save_events", "validate_sequence"]
+
+#: Files larger than this are refused (pass ``max_bytes`` to raise the limit).
+MAX_BYTES = 200_000_000
+LIST_FIELDS = ("responds_to", "sources")
+REQUIRED = ("event_id", "date_announced", "actor", "action_type", "sources")
+
+
+def _split(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _clean(raw: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in raw.items():
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "":
+                continue
+        if value is None:
+            continue
+        out[key] = _split(value) if key in LIST_FIELDS else value
+    return out
+
+
+def _issues_from_validation(exc, path, line, record, field_lines, raw) -> list[EventIssue]:
+    issues = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else None
+        value = raw.get(field) if field else None
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "required field is missing"
+        elif err["type"] == "extra_forbidden":
+            message = f"unknown field (valid fields: {', '.join(FIELDS)})"
+        elif err["type"] == "enum":
+            message = message.replace("Input should be", "must be one of")
+        issues.append(EventIssue(path, field_lines.get(field, line), record, field, value,
+                                 message))
+    return issues
+
+
+def parse_records(records: Iterable[tuple[dict[str, Any], int | None, dict[str, int]]],
+                  path: str | None) -> tuple[list[Event], list[EventIssue], list[int | None]]:
+    """Validate raw records; return events, issues and each event's line."""
+    from pydantic import ValidationError
+
+    events, issues, lines = [], [], []
+    for k, (raw, line, field_lines) in enumerate(records, start=1):
+        cleaned = _clean(raw)
+        try:
+            events.append(Event.model_validate(cleaned))
+            lines.append(line)
+        except ValidationError as exc:
+            issues.extend(_issues_from_validation(exc, path, line, k, field_lines, cleaned))
+    return events, issues, lines
+
+
+def validate_sequence(events: list[Event], lines: list[int | None], path: str | None
+                      ) -> list[EventIssue]:
+    """Checks across records: unique ids, known and earlier triggers, no cycles."""
+    import networkx as nx
+
+    issues = []
+    index: dict[str, int] = {}
+    for k, ev in enumerate(events):
+        if ev.event_id in index:
+            first = lines[index[ev.event_id]]
+            issues.append(EventIssue(path, lines[k], k + 1, "event_id", ev.event_id,
+                                     "duplicate event_id" + (f" (first on line {first})"
+                                                             if first else "")))
+        else:
+            index[ev.event_id] = k
+    graph = nx.DiGraph()
+    for k, ev in enumerate(events):
+        for trigger in ev.responds_to:
+            if trigger not in index:
+                issues.append(EventIssue(path, lines[k], k + 1, "responds_to", trigger,
+                                         f"event {ev.event_id!r} responds to an unknown event"))
+                continue
+            earlier = events[index[trigger]]
+            if earlier.date_announced > ev.date_announced:
+                issues.append(EventIssue(
+                    path, lines[k], k + 1, "responds_to", trigger,
+                    f"event {ev.event_id!r} ({ev.date_announced}) responds to a later event "
+                    f"({earlier.date_announced})"))
+            graph.add_edge(trigger, ev.event_id)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        cycle = None
+    if cycle:
+        ids = [u for u, _ in cycle]
+        k = index[ids[0]]
+        issues.append(EventIssue(path, lines[k], k + 1, "responds_to", ids[0],
+                                 "responds_to forms a cycle: " + " -> ".join([*ids, ids[0]])))
+    return issues
+
+
+def _decode(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise EventFileError([EventIssue(
+            path, line, None, None, data[exc.start:exc.start + 4],
+            "not valid UTF-8 (mixed or legacy encoding?); re-save the file as UTF-8")]
+        ) from None
+
+
+def _csv_records(text: str, path: str):
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    issues = []
+    names = [h.strip() for h in header]
+    missing = [f for f in REQUIRED if f not in names]
+    for f in missing:
+        issues.append(EventIssue(path, 1, None, f, None, "required column is missing"))
+    unknown = [h for h in names if h not in FIELDS]
+    for h in unknown:
+        issues.append(EventIssue(path, 1, None, h, None,
+                                 f"unknown column (valid columns: {', '.join(FIELDS)})"))
+    if issues:
+        raise EventFileError(issues)
+    records = []
+    start = 2
+    for row in reader:
+        if None in row:  # more cells than columns
+            issues.append(EventIssue(path, start, None, None, row[None],
+                                     f"row has {len(header) + len(row[None])} cells for "
+                                     f"{len(header)} columns"))
+        else:
+            clean = {k.strip(): v for k, v in row.items()}
+            if any(v not in (None, "") for v in clean.values()):
+                records.append((clean, start, {}))
+        start = reader.line_num + 1
+    return records, issues
+
+
+def _yaml_records(text: str, path: str):
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise EventFileError([EventIssue(path, line, None, None, None,
+                                         f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+                             ) from None
+    return _structured_records(root, data, path)
+
+
+def _json_records(text: str, path: str):
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise EventFileError([EventIssue(path, exc.lineno, None, None, None,
+                                         f"not valid JSON: {exc.msg}")]) from None
+    root = None
+    try:  # JSON is YAML: use the YAML composer only to learn line numbers
+        import yaml
+
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except Exception:
+        root = None
+    return _structured_records(root, data, path)
+
+
+def _structured_records(root, data, path):
+    items_node = root
+    if isinstance(data, dict) and "events" in data:
+        data = data["events"]
+        if root is not None and hasattr(root, "value"):
+            items_node = next((v for k, v in root.value if k.value == "events"), None)
+    if not isinstance(data, list):
+        raise EventFileError([EventIssue(path, 1, None, None, None,
+                                         "expected a list of event records (or a mapping "
+                                         "with key 'events')")])
+    nodes = items_node.value if items_node is not None and hasattr(items_node, "value") \
+        and isinstance(items_node.value, list) else [None] * len(data)
+    records, issues = [], []
+    for k, (item, node) in enumerate(zip(data, nodes, strict=False), start=1):
+        line = node.start_mark.line + 1 if node is not None else None
+        if not isinstance(item, dict):
+            issues.append(EventIssue(path, line, k, None, item, "a record must be a mapping"))
+            continue
+        field_lines = {}
+        if node is not None and isinstance(node.value, list):
+            for key_node, _ in node.value:
+                field_lines[str(key_node.value)] = key_node.start_mark.line + 1
+        records.append(({str(k2): v for k2, v in item.items()}, line, field_lines))
+    return records, issues
+
+
+def load_events(path: str | os.PathLike, *, format: str | None = None,
+                max_bytes: int = MAX_BYTES):
+    """Load and validate an event file into an :class:`EventSequence`.
+
+    Parameters
+    ----------
+    path : path
+        A ``.csv``, ``.yaml``/``.yml`` or ``.json`` file.
+    format : {"csv", "yaml", "json"}, optional
+        Overrides the suffix.
+    max_bytes : int
+        Larger files are refused with a clear error instead of exhausting memory.
+
+    Raises
+    ------
+    EventFileError
+        Listing every problem with file, line or record, field and value.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> events = gt.load_model("us-russia").events
+    >>> len(events) >= 40, events["E08a"].magnitude
+    (True, 60.0)
+    """
+    from .sequence import EventSequence
+
+    p = Path(path)
+    name = str(p)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise EventFileError([EventIssue(name, None, None, None, None,
+                                         f"cannot read: {exc.strerror}")]) from None
+    if size > max_bytes:
+        raise EventFileError([EventIssue(name, None, None, None, size,
+                                         f"file is {size:,} bytes, over the limit of "
+                                         f"{max_bytes:,} (pass max_bytes= to raise it)")])
+    text = _decode(p.read_bytes(), name)
+    if not text.strip():
+        raise EventFileError([EventIssue(name, 1, None, None, None, "the file is empty")])
+    kind = (format or p.suffix.lstrip(".")).lower()
+    if kind == "csv":
+        records, issues = _csv_records(text, name)
+    elif kind in ("yaml", "yml"):
+        records, issues = _yaml_records(text, name)
+    elif kind == "json":
+        records, issues = _json_records(text, name)
+    else:
+        raise EventFileError([EventIssue(name, None, None, None, p.suffix,
+                                         "unknown format; use .csv, .yaml, .yml or .json")])
+    events, more, lines = parse_records(records, name)
+    issues += more
+    if not issues and not events:
+        issues.append(EventIssue(name, 1, None, None, None, "the file holds no events"))
+    if not issues:
+        issues = validate_sequence(events, lines, name)
+    if issues:
+        issues.sort(key=lambda i: (i.line or 0, i.record or 0))
+        raise EventFileError(issues)
+    return EventSequence(events, source=name, _validated=True)
+
+
+def _csv_value(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key in LIST_FIELDS:
+        return "; ".join(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def save_events(events, path: str | os.PathLike, *, format: str | None = None) -> Path:
+    """Write events to CSV, YAML or JSON (the inverse of :func:`load_events`)."""
+    p = Path(path)
+    kind = (format or p.suffix.lstrip(".")).lower()
+    records = [ev.to_record() for ev in events]
+    if kind == "csv":
+        buf = io.StringIO(newline="")
+        writer = csv.DictWriter(buf, fieldnames=list(FIELDS), lineterminator="\n")
+        writer.writeheader()
+        for rec in records:
+            writer.writerow({k: _csv_value(k, rec[k]) for k in FIELDS})
+        p.write_text(buf.getvalue(), encoding="utf-8")
+    elif kind in ("yaml", "yml"):
+        import yaml
+
+        slim = [{k: v for k, v in rec.items() if v not in (None, [])} for rec in records]
+        p.write_text(yaml.safe_dump(slim, sort_keys=False, allow_unicode=True, width=100),
+                     encoding="utf-8")
+    elif kind == "json":
+        p.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n",
+                     encoding="utf-8")
+    else:
+        raise EventFileError([EventIssue(str(p), None, None, None, p.suffix,
+                                         "unknown format; use .csv, .yaml, .yml or .json")])
+    return p

@@ -1,0 +1,223 @@
+"""EventSequence: an immutable, validated sequence of moves with a pandas view."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..errors import EventFileError, UnknownNameError
+from .schema import FIELDS, ActionType, Event
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["MAGNITUDE_SCALINGS", "EventSequence"]
+
+#: Named magnitude scalings f(m) for ``goldstein * f(magnitude)``; f(None) = 1.
+MAGNITUDE_SCALINGS: dict[str, Callable[[float], float]] = {
+    "none": lambda m: 1.0,
+    "linear": lambda m: m,
+    "log1p": math.log1p,
+    "sqrt": math.sqrt,
+}
+
+
+class EventSequence:
+    """A validated retaliation sequence.
+
+    Events keep the order of the file. Construction checks the sequence as a
+    whole (unique ids, known and earlier triggers, no cycles) and raises
+    :class:`~gametheory.errors.EventFileError` otherwise.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> seq = gt.load_model("us-russia").events
+    >>> seq["E09a"].responds_to
+    ('E08a',)
+    >>> seq.filter(actor="RUS", action_type="expel").ids[:3]
+    ('A1', 'A3a', 'A6')
+    """
+
+    __slots__ = ("_events", "_index", "source")
+
+    def __init__(self, events: Iterable[Event], *, source: str | None = None,
+                 _validated: bool = False):
+        evs = tuple(events)
+        if not _validated:
+            from .io import validate_sequence
+
+            issues = validate_sequence(list(evs), [None] * len(evs), source)
+            if issues:
+                raise EventFileError(issues)
+        object.__setattr__(self, "_events", evs)
+        object.__setattr__(self, "_index", {e.event_id: k for k, e in enumerate(evs)})
+        object.__setattr__(self, "source", source)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("EventSequence is immutable")
+
+    # ------------------------------------------------------------ container
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events)
+
+    def __getitem__(self, key: int | str) -> Event:
+        if isinstance(key, str):
+            if key not in self._index:
+                raise UnknownNameError("event_id", key, self._index)
+            return self._events[self._index[key]]
+        return self._events[key]
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._index
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EventSequence):
+            return NotImplemented
+        return self._events == other._events
+
+    def __hash__(self) -> int:
+        return hash(self._events)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Event ids in order."""
+        return tuple(e.event_id for e in self._events)
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        """Actors and targets that appear, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for e in self._events:
+            seen.setdefault(e.actor)
+            if e.target:
+                seen.setdefault(e.target)
+        return tuple(seen)
+
+    def filter(self, *, actor: str | None = None, target: str | None = None,
+               action_type: str | ActionType | Iterable[str] | None = None,
+               since: Any = None, until: Any = None,
+               predicate: Callable[[Event], bool] | None = None) -> EventSequence:
+        """A sub-sequence; ``responds_to`` links to dropped events are removed."""
+        import datetime as dt
+
+        from .schema import parse_date
+
+        types = None
+        if action_type is not None:
+            items = [action_type] if isinstance(action_type, str | ActionType) else action_type
+            types = {ActionType(str(t).lower()) for t in items}
+        lo = parse_date(since)[0] if since is not None else dt.date.min
+        hi = parse_date(until)[0] if until is not None else dt.date.max
+        kept = [e for e in self._events
+                if (actor is None or e.actor == actor) and (target is None or e.target == target)
+                and (types is None or e.action_type in types)
+                and lo <= e.date_announced <= hi and (predicate is None or predicate(e))]
+        ids = {e.event_id for e in kept}
+        pruned = [e if set(e.responds_to) <= ids else
+                  e.model_copy(update={"responds_to": tuple(r for r in e.responds_to
+                                                            if r in ids)})
+                  for e in kept]
+        return EventSequence(pruned, source=self.source, _validated=True)
+
+    # ------------------------------------------------------------ values
+    def scaled_goldstein(self, scaling: str | Callable[[float], float] = "log1p"
+                         ) -> list[float]:
+        """``goldstein * f(magnitude)`` per event; events without magnitude keep ``goldstein``.
+
+        CAMEO scores the code, not the size, so expelling 60 scores like expelling 1;
+        the scaling is a parameter (``"none"``, ``"linear"``, ``"log1p"``, ``"sqrt"`` or
+        any function).
+        """
+        if isinstance(scaling, str):
+            if scaling not in MAGNITUDE_SCALINGS:
+                raise UnknownNameError("magnitude scaling", scaling, MAGNITUDE_SCALINGS)
+            f = MAGNITUDE_SCALINGS[scaling]
+        else:
+            f = scaling
+        return [e.resolved_goldstein * (f(e.magnitude) if e.magnitude is not None else 1.0)
+                for e in self._events]
+
+    def to_frame(self, *, resolved: bool = True) -> pd.DataFrame:
+        """One row per event, the file's columns in order (dates as datetime64).
+
+        With ``resolved`` two more columns give the CAMEO code and Goldstein weight
+        after defaults (``cameo``, ``goldstein_resolved``).
+        """
+        import pandas as pd
+
+        rows = []
+        for e in self._events:
+            rec = e.model_dump()
+            rec["action_type"] = e.action_type.value
+            rec["date_precision"] = e.date_precision.value
+            rec["source_tier"] = e.source_tier.value
+            rec["confidence"] = e.confidence.value
+            if resolved:
+                rec["cameo"] = e.resolved_cameo
+                rec["goldstein_resolved"] = e.resolved_goldstein
+            rows.append(rec)
+        cols = list(FIELDS) + (["cameo", "goldstein_resolved"] if resolved else [])
+        df = pd.DataFrame(rows, columns=cols)
+        for col in ("date_announced", "date_effective"):
+            df[col] = pd.to_datetime(df[col])
+        return df
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, *, source: str | None = None) -> EventSequence:
+        """Build (and validate) a sequence from a table with the file's columns."""
+        import pandas as pd
+
+        from .io import parse_records, validate_sequence
+
+        records = []
+        for row in frame.to_dict(orient="records"):
+            rec = {}
+            for key in FIELDS:
+                if key not in row:
+                    continue
+                v = row[key]
+                if isinstance(v, pd.Timestamp):
+                    v = v.date()
+                elif v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+                    continue
+                elif isinstance(v, tuple):
+                    v = list(v)
+                rec[key] = v
+            records.append((rec, None, {}))
+        events, issues, lines = parse_records(records, source)
+        if not issues:
+            issues = validate_sequence(events, lines, source)
+        if issues:
+            raise EventFileError(issues)
+        return cls(events, source=source, _validated=True)
+
+    def save(self, path, *, format: str | None = None):
+        """Write the sequence as CSV, YAML or JSON (see :func:`save_events`)."""
+        from .io import save_events
+
+        return save_events(self._events, path, format=format)
+
+    def __repr__(self) -> str:
+        if not self._events:
+            return "EventSequence(0 events)"
+        first, last = self._events[0].date_announced, self._events[-1].date_announced
+        return (f"EventSequence({len(self)} events, {first} to {last}, actors "
+                f"{', '.join(self.actors)})")
+
+    def _repr_html_(self) -> str:
+        from .._format import table_html
+
+        cols = ["event_id", "date", "actor", "target", "action", "magnitude", "responds to",
+                "Goldstein", "confidence"]
+        rows = []
+        for e in self._events:
+            mag = "" if e.magnitude is None else f"{e.magnitude:g} {e.magnitude_unit}"
+            rows.append([e.event_id, e.to_record()["date_announced"], e.actor,
+                         e.target or "", e.action_type.value, mag, ", ".join(e.responds_to),
+                         e.resolved_goldstein, e.confidence.value])
+        return table_html(cols, rows, caption=repr(self))

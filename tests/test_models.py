@@ -1,0 +1,61 @@
+"""The shipped US–Russia model: content checks and loading after a plain install."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import gametheory as gt
+from gametheory.errors import UnknownNameError
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = gt.load_model("us-russia")
+
+
+def test_content():
+    ev = MODEL.events
+    assert len(ev) >= 40
+    assert all(e.sources for e in ev)
+    assert ev[0].date_announced.year == 1986 and ev["A5"].date_announced.year == 2001
+    assert ev[-1].date_announced.year == 2022
+    expulsions = {e.event_id: e.magnitude for e in ev.filter(action_type="expel")}
+    for eid, n in {"E01a": 35, "E08a": 60, "E14a": 10}.items():
+        assert expulsions[eid] == n
+    assert ev["E29"].magnitude == 55 and ev["E04a"].magnitude == 455
+    # flagged facts keep their flags
+    assert ev["E28"].confidence.value == "low" and "FLAG" in ev["E28"].notes
+    assert "обнулить" in ev["E32"].quote
+    assert ev["E02"].action_type.value == "restraint"
+    seed = MODEL.staffing[MODEL.staffing.source_tier == "seed"]
+    assert (seed.confidence == "low").any() and "60 -> 5" in " ".join(seed.notes.dropna())
+    us = MODEL.staffing[(MODEL.staffing.mission_of == "USA") & (MODEL.staffing.kind == "count")]
+    assert {1200, 120}.issubset(set(us["count"]))
+    assert "Coding decisions" in MODEL.readme
+
+
+def test_unknown_model():
+    with pytest.raises(UnknownNameError, match="us-russia"):
+        gt.load_model("us-china")
+
+
+def test_loads_from_a_built_wheel(tmp_path):
+    """After a plain install (no clone), the model loads by name from the package."""
+    pytest.importorskip("hatchling")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path / "dist"), str(ROOT)], check=True)
+    wheel = next((tmp_path / "dist").glob("*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "gametheory/models/data/us_russia_embassy/events.csv" in names
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
+                    str(target), str(wheel)], check=True)
+    code = ("import gametheory as gt, sys; m = gt.load_model('us-russia'); "
+            "assert 'site' in str(m.path), m.path; print(len(m.events))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": "/usr/bin"},
+                         check=True)
+    assert int(out.stdout) == len(MODEL.events)
