@@ -37,7 +37,7 @@ class EventSequence:
     >>> seq["E09a"].responds_to
     ('E08a',)
     >>> seq.filter(actor="RUS", action_type="expel").ids[:3]
-    ('A1', 'A3a', 'A6')
+    ('A6', 'E09a', 'E15a')
     """
 
     __slots__ = ("_events", "_index", "source")
