@@ -57,6 +57,54 @@ def nash_reversion_thresholds(game: Game, target: tuple[int, ...], punishment: t
     return out
 
 
+def _sequence_sections(analysis, key: str) -> list[str]:
+    """Report sections on the shipped event sequence; returns summary lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ._format import table_html
+    from .display.report import figure_html
+    from .events import draw_timeline, escalation_balance, move_graph, reciprocity
+    from .models import load_model
+
+    model = load_model(key)
+    events = model.events
+    graph = move_graph(events)
+    recent = events.filter(since="2016")
+    fig, ax = plt.subplots(figsize=(12, 3.6))
+    draw_timeline(recent, ax=ax)
+    timeline = figure_html(fig, "Move graph, 2016-2022: arrows run from a move to its answer")
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    model.plot_staffing(ax=ax)
+    staffing = figure_html(fig, "Reported mission sizes and the 2017 cap of 455")
+    plt.close(fig)
+    recip = reciprocity(graph)
+    same = recip[recip.magnitude_ratio.notna()]
+    rows = [[r.trigger, r.response, r.trigger_actor, r.response_actor,
+             f"{r.trigger_magnitude:g} -> {r.response_magnitude:g} {r.unit}",
+             r.magnitude_ratio, r.lag_days] for r in same.itertuples()]
+    balance = escalation_balance(events)
+    analysis.add(
+        "The retaliation sequence",
+        f"{len(events)} sourced moves from {events[0].date_announced} to "
+        f"{events[-1].date_announced} ({graph.number_of_edges()} stated answers), shipped "
+        "under models/us_russia_embassy with its coding notes.",
+        timeline + staffing
+        + table_html(["trigger", "answer", "by", "answered by", "magnitudes", "ratio",
+                      "lag (days)"], rows,
+                     caption="Answers in the same unit: how commensurate was each reply?")
+        + table_html(list(balance.columns), balance.values.tolist(),
+                     caption="Who escalated and who de-escalated"))
+    analysis.tables["events"] = events.to_frame()
+    analysis.tables["reciprocity"] = recip
+    exact = int((same.magnitude_ratio == 1.0).sum())
+    return [f"Sequence: {len(events)} moves, {graph.number_of_edges()} answers; "
+            f"{exact} of {len(same)} same-unit answers exactly commensurate (ratio 1)"]
+
+
 def run_analysis(model: str, out_dir: str | Path) -> tuple[str, Path]:
     """Run the analysis; return the printed summary and the report path."""
     from ._format import fmt_number, table_html
@@ -66,7 +114,8 @@ def run_analysis(model: str, out_dir: str | Path) -> tuple[str, Path]:
     if key not in MODELS:
         raise UnknownNameError("model", model, MODELS)
     game = MODELS[key]()
-    analysis = Analysis("US–Russia embassy dispute: stage-game analysis")
+    analysis = Analysis("US–Russia embassy dispute: the sequence and its stage game")
+    seq_lines = _sequence_sections(analysis, key)
     analysis.add(
         "The stage game",
         "Illustrative, uncalibrated stage game (gametheory.games.embassy_dispute): each side "
@@ -122,7 +171,8 @@ def run_analysis(model: str, out_dir: str | Path) -> tuple[str, Path]:
             "Grim trigger with reversion to the stage equilibrium (Friedman 1971): each side "
             "keeps to 'Zero all' if its discount factor is at least (T − R)/(T − P).",
             table_html(["player", "smallest δ", "≈"], rows))
-    lines = [f"Model: {key} (illustrative stage game; calibrated model pending)",
+    lines = [*seq_lines,
+             f"Model: {key} (illustrative stage game; calibrated model pending)",
              f"Stage game: {game.shape[0]}x{game.shape[1]}, actions "
              f"{', '.join(game.actions[0])}",
              f"Dominance solvable: {red.solved}",

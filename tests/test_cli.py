@@ -60,3 +60,28 @@ def test_python_dash_m():
     out = subprocess.run([sys.executable, "-m", "gametheory", "solve", "--game",
                           "prisoners_dilemma"], capture_output=True, text=True, check=True)
     assert "Defect=1" in out.stdout
+
+
+def test_events_commands(tmp_path):
+    from gametheory.models import model_path
+
+    events = model_path("us-russia") / "events.csv"
+    out = runner.invoke(app, ["events", "validate", str(events)])
+    assert out.exit_code == 0 and "56 events" in out.output
+    bad = DATA / "bad_events" / "bad_dates.csv"
+    out = runner.invoke(app, ["events", "validate", str(bad)])
+    assert out.exit_code == 2 and "line 3" in out.output and "line 4" in out.output
+    png = tmp_path / "g.png"
+    out = runner.invoke(app, ["events", "graph", str(events), "--out", str(png),
+                              "--since", "2016"])
+    assert out.exit_code == 0 and png.stat().st_size > 10_000
+    graphml = tmp_path / "g.graphml"
+    runner.invoke(app, ["events", "graph", str(events), "--out", str(graphml)])
+    import networkx as nx
+
+    g = nx.read_graphml(graphml)
+    assert g.has_edge("E08b", "E09b") and g.nodes["E04a"]["magnitude"] == 455
+    assert runner.invoke(app, ["events", "graph", str(events), "--out",
+                               str(tmp_path / "x.doc")]).exit_code == 2
+    schema = json.loads(runner.invoke(app, ["events", "schema"]).output)
+    assert "action_type" in schema["properties"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .._format import table_html
 
-__all__ = ["Analysis", "analysis_report"]
+__all__ = ["Analysis", "analysis_report", "figure_html"]
 
 
 @dataclass
@@ -30,7 +30,7 @@ def analysis_report(analysis: Analysis, out_dir: str | Path) -> Path:
     links = []
     for name, frame in analysis.tables.items():
         frame.to_csv(out / f"{name}.csv", index=False)
-        frame.to_json(out / f"{name}.json", orient="records", indent=1)
+        frame.to_json(out / f"{name}.json", orient="records", indent=1, date_format="iso")
         links.append(f"<li><a href='{html.escape(name)}.csv'>{html.escape(name)}.csv</a> · "
                      f"<a href='{html.escape(name)}.json'>json</a></li>")
     parts = [
@@ -53,6 +53,19 @@ def analysis_report(analysis: Analysis, out_dir: str | Path) -> Path:
     path = out / "index.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+def figure_html(fig, alt: str) -> str:
+    """A matplotlib figure as an inline PNG ``<img>`` (the report is one self-contained file)."""
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f"<figure><img alt='{html.escape(alt)}' style='max-width:100%' "
+            f"src='data:image/png;base64,{data}'><figcaption>{html.escape(alt)}</figcaption>"
+            "</figure>")
 
 
 def summary_table_html(rows: list[list[object]], columns: list[str], caption: str = "") -> str:

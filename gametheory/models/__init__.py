@@ -43,6 +43,50 @@ class Model:
     staffing: pd.DataFrame = field(repr=False)
     readme: str = field(repr=False)
 
+    def plot_staffing(self, ax=None, *, since: str = "2013", log: bool = True):
+        """Reported whole-mission sizes (lines) and caps (dashed) of each side; other
+        reported figures (a consular section, cuts) as open markers. Returns the Axes.
+
+        Counts differ in what they include (local staff, the UN mission); the
+        ``scope`` column of :attr:`staffing` says which, ``series`` what is counted.
+        """
+        import matplotlib.pyplot as plt
+        import pandas as pd
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        df = self.staffing.copy()
+        df["when"] = pd.to_datetime(df["date"].astype(str), format="mixed")
+        df = df[df["when"] >= pd.Timestamp(since)]
+        colors = {"USA": "tab:blue", "RUS": "tab:orange"}
+        for side, part in df.groupby("mission_of"):
+            others = part[(part["kind"] == "count") & (part["series"] != "mission")]
+            if len(others):
+                ax.scatter(others["when"], others["count"], facecolors="none",
+                           edgecolors=colors.get(side), label=f"{side}: other reported figures")
+            for _, row in others.iterrows():
+                ax.annotate(row["series"].replace("_", " "), (row["when"], row["count"]),
+                            fontsize=7, textcoords="offset points", xytext=(4, -10))
+            part = part[part["series"] == "mission"]
+            counts = part[part["kind"] == "count"].sort_values("when")
+            ax.plot(counts["when"], counts["count"], "o-", color=colors.get(side),
+                    label=f"{side} mission (reported)", alpha=0.8)
+            for _, row in counts[counts["confidence"] == "low"].iterrows():
+                ax.annotate("FLAG", (row["when"], row["count"]), fontsize=7,
+                            textcoords="offset points", xytext=(4, 4))
+            caps = part[part["kind"] == "cap"].sort_values("when")
+            for _, row in caps.iterrows():
+                ax.axhline(row["count"], ls="--", lw=0.8, color=colors.get(side))
+                ax.annotate(f"cap {row['count']} ({row['when'].year})",
+                            (row["when"], row["count"]), fontsize=7,
+                            textcoords="offset points", xytext=(4, -10))
+        if log:
+            ax.set_yscale("log")
+        ax.set_ylabel("staff")
+        ax.set_title("Mission sizes as each side reported them")
+        ax.legend(fontsize=8)
+        return ax
+
 
 def load_model(name: str = "us-russia") -> Model:
     """Load a shipped model by name.
