@@ -27,6 +27,9 @@ _LAZY = {
     "load_events": "gametheory.events",
     "move_graph": "gametheory.events",
     "load_model": "gametheory.models",
+    "play": "gametheory.iterated",
+    "Tournament": "gametheory.iterated",
+    "memory_one_payoffs": "gametheory.iterated",
 }
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "Game",
     "GameError",
     "Strategy",
+    "Tournament",
     "__version__",
     "fit_qre",
     "is_degenerate",
@@ -44,7 +48,9 @@ __all__ = [
     "load_events",
     "load_model",
     "logit_qre",
+    "memory_one_payoffs",
     "move_graph",
+    "play",
     "read_nfg",
     "solve",
     "write_nfg",

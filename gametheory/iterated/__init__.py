@@ -1,0 +1,34 @@
+"""Iterated play: matches, tournaments, exact Markov payoffs, evolutionary dynamics.
+
+``gametheory.play`` is the match function; this package is ``gametheory.iterated``.
+"""
+
+
+from .engine import make_views, run_matches
+from .evolution import (
+    MoranResult,
+    ReplicatorResult,
+    fixation_probability,
+    moran_process,
+    replicator_dynamics,
+)
+from .markov import memory_one_payoffs, stationary_distribution, transition_matrix
+from .match import MatchResult, play
+from .tournament import Tournament, TournamentResult
+
+__all__ = [
+    "MatchResult",
+    "MoranResult",
+    "ReplicatorResult",
+    "Tournament",
+    "TournamentResult",
+    "fixation_probability",
+    "make_views",
+    "memory_one_payoffs",
+    "moran_process",
+    "play",
+    "replicator_dynamics",
+    "run_matches",
+    "stationary_distribution",
+    "transition_matrix",
+]

@@ -1,0 +1,256 @@
+"""Round-robin tournaments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..games.normal_form import Game
+from ..strategies.base import Strategy, StrategyError, as_strategy, names
+from .engine import run_matches
+from .match import check_play_parameters
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Tournament", "TournamentResult"]
+
+
+@dataclass
+class TournamentResult:
+    """Outcome of a tournament.
+
+    Attributes
+    ----------
+    players : list of str
+        Display names, in the order given.
+    scores : ndarray, shape (repetitions, n, n)
+        ``scores[r, i, j]``: payoff per turn of player i against j in repetition r
+        (NaN where the pair did not play).
+    wins : ndarray, shape (n,)
+        Matches in which i scored more than its opponent.
+    cooperation : ndarray, shape (n, n)
+        Share of turns on which i played its most cooperative action against j.
+    errors : list of (str, str, str)
+        Pairs whose match failed: (player, opponent, message). Other results are kept.
+    """
+
+    players: list[str]
+    scores: np.ndarray
+    wins: np.ndarray
+    cooperation: np.ndarray
+    self_play: bool
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def payoff_matrix(self) -> np.ndarray:
+        """Mean payoff per turn of row player i against column player j."""
+        return np.nanmean(self.scores, axis=0)
+
+    @property
+    def mean_scores(self) -> np.ndarray:
+        """Mean payoff per turn of each player over its opponents (and itself with
+        ``self_play``) and repetitions."""
+        s = self.scores.copy()
+        if not self.self_play:
+            idx = np.arange(len(self.players))
+            s[:, idx, idx] = np.nan
+        return np.nanmean(s, axis=(0, 2))
+
+    @property
+    def ranking(self) -> list[str]:
+        """Player names, best mean score first (ties keep the input order)."""
+        order = np.argsort(-self.mean_scores, kind="stable")
+        return [self.players[k] for k in order]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per (repetition, player, opponent)."""
+        import pandas as pd
+
+        R, n, _ = self.scores.shape
+        r, i, j = np.meshgrid(np.arange(R), np.arange(n), np.arange(n), indexing="ij")
+        df = pd.DataFrame({"repetition": r.ravel(), "player": np.array(self.players)[i.ravel()],
+                           "opponent": np.array(self.players)[j.ravel()],
+                           "payoff_per_turn": self.scores.ravel()})
+        return df.dropna(subset=["payoff_per_turn"]).reset_index(drop=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Ranking table: mean score, wins and cooperation rate of each player."""
+        import pandas as pd
+
+        order = np.argsort(-self.mean_scores, kind="stable")
+        coop = np.nanmean(self.cooperation, axis=1)
+        return pd.DataFrame({"rank": np.arange(1, len(order) + 1),
+                             "player": [self.players[k] for k in order],
+                             "mean_payoff": self.mean_scores[order],
+                             "wins": self.wins[order], "cooperation": coop[order]})
+
+    def plot(self, ax=None):
+        """Box plot of each player's per-repetition mean payoff, best first. Returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(max(6, 0.6 * len(self.players)), 4))
+        order = np.argsort(-self.mean_scores, kind="stable")
+        per_rep = np.nanmean(self.scores, axis=2)  # (R, n)
+        ax.boxplot([per_rep[:, k] for k in order], tick_labels=[self.players[k] for k in order])
+        ax.set_ylabel("mean payoff per turn")
+        ax.tick_params(axis="x", rotation=60)
+        ax.set_title("Tournament")
+        return ax
+
+    def _repr_html_(self) -> str:
+        from .._format import table_html
+
+        df = self.summary()
+        return table_html(list(df.columns), df.values.tolist(),
+                          caption=f"Tournament of {len(self.players)} strategies, "
+                                  f"{self.scores.shape[0]} repetitions"
+                                  + (f"; {len(self.errors)} failed pair(s)" if self.errors
+                                     else ""))
+
+
+def _play_chunk(game, pairs, keys, root_entropy, kwargs):
+    seeds = [np.random.SeedSequence(root_entropy, spawn_key=key) for key in keys]
+    arrays = run_matches(game, pairs, seeds, **kwargs)
+    return arrays
+
+
+class Tournament:
+    """A round robin of strategies in a two-player game.
+
+    Each pair plays ``repetitions`` matches. In a symmetric game every
+    unordered pair plays once per repetition (the first-listed as the row
+    player); in an asymmetric game every ordered pair plays, so each strategy
+    plays both roles. ``self_play`` adds each strategy against a copy of itself
+    (as Axelrod's tournaments do) and counts it in the mean score.
+
+    Every match draws from its own random stream derived from ``seed`` and the
+    match's (row, column, repetition), so the result is the same whether the
+    tournament runs in one process or several (``processes``).
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> from gametheory.strategies import TitForTat, Defector, Cooperator, GrimTrigger
+    >>> res = gt.Tournament([TitForTat(), Defector(), Cooperator(), GrimTrigger()],
+    ...                     turns=10, repetitions=2, seed=1).run()
+    >>> res.ranking
+    ['Tit for tat', 'Grim trigger', 'Cooperator', 'Defector']
+    """
+
+    def __init__(self, players: Sequence[Strategy | type[Strategy] | str],
+                 game: Game | None = None, turns: int = 200, repetitions: int = 10,
+                 noise: float = 0.0, seed=None, *, observation_noise: float = 0.0,
+                 continuation: float | None = None, self_play: bool = True,
+                 magnitudes=None, processes: int = 1, chunk_size: int = 20_000,
+                 engine: str = "auto"):
+        from ..games import prisoners_dilemma
+
+        check_play_parameters(turns, continuation, noise, observation_noise, None)
+        if repetitions < 1:
+            raise StrategyError(f"repetitions must be >= 1, got {repetitions}")
+        self.players = [as_strategy(p) for p in players]
+        if len(self.players) < 2:
+            raise StrategyError("a tournament needs at least two players")
+        self.game = prisoners_dilemma() if game is None else game
+        self.turns, self.repetitions, self.noise = turns, repetitions, noise
+        self.observation_noise, self.continuation = observation_noise, continuation
+        self.self_play, self.magnitudes = self_play, magnitudes
+        self.processes, self.chunk_size, self.engine = processes, chunk_size, engine
+        self.seed = seed
+
+    def _schedule(self) -> list[tuple[int, int, int]]:
+        A, B = self.game.bimatrix
+        symmetric = A.shape[0] == A.shape[1] and np.array_equal(A, B.T)
+        n = len(self.players)
+        keys = []
+        for r in range(self.repetitions):
+            for i in range(n):
+                for j in range(n):
+                    if (i == j and not self.self_play) or (symmetric and j < i):
+                        continue
+                    keys.append((i, j, r))
+        return keys
+
+    def run(self) -> TournamentResult:
+        """Play every match and collect the results (failed pairs are reported, not raised)."""
+        root = (self.seed if isinstance(self.seed, np.random.SeedSequence)
+                else np.random.SeedSequence(self.seed))
+        keys = self._schedule()
+        kwargs = {"turns": self.turns, "continuation": self.continuation, "noise": self.noise,
+                  "observation_noise": self.observation_noise, "magnitudes": self.magnitudes,
+                  "engine": self.engine}
+        size = self.chunk_size
+        if self.processes > 1:
+            size = max(1, min(size, -(-len(keys) // self.processes)))
+        chunks = [keys[k:k + size] for k in range(0, len(keys), size)]
+        n, R = len(self.players), self.repetitions
+        scores = np.full((R, n, n), np.nan)
+        coop = np.zeros((n, n))
+        coop_count = np.zeros((n, n))
+        wins = np.zeros(n, dtype=np.int64)
+        errors: list[tuple[str, str, str]] = []
+        labels = names(self.players)
+
+        def collect(chunk, arrays):
+            mean = arrays.payoffs.sum(axis=1) / arrays.lengths[:, None]
+            alive = arrays.executed >= 0
+            c = ((arrays.executed == 0) & alive).sum(axis=1) / arrays.lengths[:, None]
+            for m, (i, j, r) in enumerate(chunk):
+                if i == j:  # self-play: both copies count
+                    scores[r, i, i] = mean[m].mean()
+                else:
+                    scores[r, i, j] = mean[m, 0]
+                    scores[r, j, i] = mean[m, 1]
+                coop[i, j] += c[m, 0]
+                coop_count[i, j] += 1
+                coop[j, i] += c[m, 1]
+                coop_count[j, i] += 1
+                if i != j:
+                    tot = arrays.payoffs[m].sum(axis=0)
+                    wins[i] += tot[0] > tot[1]
+                    wins[j] += tot[1] > tot[0]
+
+        def pairs_of(chunk):
+            return [(self.players[i], self.players[j]) for i, j, _ in chunk]
+
+        results = []
+        if self.processes > 1 and len(chunks) > 0:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(self.processes) as pool:
+                futures = [pool.submit(_play_chunk, self.game, pairs_of(ch), ch, root.entropy,
+                                       kwargs) for ch in chunks]
+                for ch, fut in zip(chunks, futures, strict=True):
+                    try:
+                        results.append((ch, fut.result()))
+                    except Exception:
+                        results.append((ch, None))
+        else:
+            for ch in chunks:
+                try:
+                    results.append((ch, _play_chunk(self.game, pairs_of(ch), ch, root.entropy,
+                                                    kwargs)))
+                except Exception:
+                    results.append((ch, None))
+        for ch, arrays in results:
+            if arrays is not None:
+                collect(ch, arrays)
+                continue
+            # a chunk failed: replay pair by pair to keep the good ones and name the bad
+            by_pair: dict[tuple[int, int], list] = {}
+            for key in ch:
+                by_pair.setdefault(key[:2], []).append(key)
+            for (i, j), sub in by_pair.items():
+                try:
+                    collect(sub, _play_chunk(self.game, pairs_of(sub), sub, root.entropy,
+                                             kwargs))
+                except Exception as exc:
+                    errors.append((labels[i], labels[j], f"{type(exc).__name__}: {exc}"))
+        with np.errstate(invalid="ignore"):
+            cooperation = np.where(coop_count > 0, coop / np.maximum(coop_count, 1), np.nan)
+        return TournamentResult(labels, scores, wins, cooperation, self.self_play, errors)

@@ -1,0 +1,435 @@
+"""Strategy classes for iterated play: the base class, the game as a player sees it, the registry.
+
+A strategy is a small class with a ``name``, a ``classifier`` dict and one
+decision method. The constructor only stores parameters; everything that
+depends on the game (payoffs, action magnitudes) is read in :meth:`Strategy.reset`
+from the :class:`PlayerView` of the game actually played.
+
+Actions are indices into the player's actions, ordered from the most
+cooperative (0) to the most hostile (last); ``view.magnitudes`` gives each
+action's size (by default 0, 1, 2, ...). In the prisoner's dilemma 0 is
+Cooperate and 1 is Defect.
+
+Two ways to decide:
+
+* ``decide(history) -> int``: plain Python, one match; every strategy has it,
+  and a user's class needs nothing else.
+* ``decide_batch(batch) -> ndarray``: optional, many matches at once
+  (NumPy); the engine uses it when present. It must agree with ``decide``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import GameError, UnknownNameError
+
+__all__ = [
+    "CLASSIFIER_KEYS",
+    "Batch",
+    "History",
+    "PlayerView",
+    "Strategy",
+    "StrategyError",
+    "all_strategies",
+    "check_strategy",
+    "filter_strategies",
+    "get_strategy",
+    "register",
+]
+
+#: Keys every classifier has (defaults in :attr:`Strategy.classifier`).
+CLASSIFIER_KEYS = ("memory_depth", "stochastic", "uses_magnitudes", "reads_payoffs",
+                   "diplomatic", "finite_automaton")
+
+
+class StrategyError(GameError, ValueError):
+    """A strategy misbehaved or does not fit the game (illegal action, wrong game, bad params)."""
+
+
+@dataclass(frozen=True)
+class PlayerView:
+    """The game from one player's side.
+
+    Attributes
+    ----------
+    payoffs : ndarray, shape (n_own, n_other)
+        This player's payoffs, own action first.
+    other_payoffs : ndarray, shape (n_own, n_other)
+        The opponent's payoffs, same orientation.
+    magnitudes, other_magnitudes : ndarray
+        Size of each action (0 = most cooperative).
+    player : int
+        0 for the row player, 1 for the column player.
+    actions, other_actions : tuple of str
+    """
+
+    payoffs: np.ndarray
+    other_payoffs: np.ndarray
+    magnitudes: np.ndarray
+    other_magnitudes: np.ndarray
+    player: int
+    actions: tuple[str, ...]
+    other_actions: tuple[str, ...]
+
+    @property
+    def n_actions(self) -> int:
+        return self.payoffs.shape[0]
+
+    @property
+    def cooperate(self) -> int:
+        """The most cooperative action (index 0)."""
+        return 0
+
+    @property
+    def defect(self) -> int:
+        """The most hostile action (last index)."""
+        return self.n_actions - 1
+
+    def rstp(self) -> tuple[float, float, float, float]:
+        """Reward, sucker, temptation, punishment of a 2x2 game, from this player's side."""
+        if self.payoffs.shape != (2, 2):
+            raise StrategyError(f"R, S, T, P need a 2x2 game; this game is "
+                                f"{self.payoffs.shape[0]}x{self.payoffs.shape[1]}")
+        u = self.payoffs
+        return float(u[0, 0]), float(u[0, 1]), float(u[1, 0]), float(u[1, 1])
+
+    def closest_action(self, magnitude: float) -> int:
+        """Own action whose magnitude is closest to ``magnitude`` (ties: the milder)."""
+        return int(np.argmin(np.abs(self.magnitudes - magnitude)))
+
+
+class History:
+    """What a strategy knows in one match: its own executed actions and what it observed.
+
+    ``own`` and ``opponent`` are lists of action indices (the opponent's as
+    perceived, which differs from what was played under observation noise);
+    ``random()`` returns this turn's uniform draw from the match's own stream.
+    """
+
+    __slots__ = ("_u", "intended", "opponent", "own", "view")
+
+    def __init__(self, view: PlayerView):
+        self.view = view
+        self.own: list[int] = []
+        self.opponent: list[int] = []
+        self.intended: list[int] = []
+        self._u = 0.5
+
+    def __len__(self) -> int:
+        return len(self.own)
+
+    @property
+    def turn(self) -> int:
+        return len(self.own)
+
+    def random(self) -> float:
+        """This turn's uniform random number in [0, 1)."""
+        return self._u
+
+    def opponent_magnitudes(self) -> list[float]:
+        """Magnitudes of the opponent's observed actions."""
+        return [float(self.view.other_magnitudes[a]) for a in self.opponent]
+
+
+class Batch:
+    """Many matches at one turn, for vectorised decisions.
+
+    Attributes
+    ----------
+    own, opponent : ndarray of int, shape (n, turn)
+        Executed own actions and observed opponent actions so far.
+    intended : ndarray of int, shape (n, turn)
+        What this side meant to play (differs from ``own`` under implementation noise).
+    u : ndarray, shape (n,)
+        This turn's uniform draws, one per match.
+    turn : int
+    view : PlayerView
+    state : dict
+        Per-match state arrays a strategy keeps between turns (set up in
+        ``start_batch``).
+    """
+
+    __slots__ = ("intended", "opponent", "own", "state", "turn", "u", "view")
+
+    def __init__(self, n: int, view: PlayerView):
+        self.view = view
+        self.state: dict[str, np.ndarray] = {}
+        self.turn = 0
+        self.own = np.zeros((n, 0), dtype=np.int64)
+        self.opponent = np.zeros((n, 0), dtype=np.int64)
+        self.intended = np.zeros((n, 0), dtype=np.int64)
+        self.u = np.zeros(n)
+
+    @property
+    def n(self) -> int:
+        return self.u.shape[0]
+
+
+class Strategy:
+    """Base class of all strategies.
+
+    Subclasses set ``name`` and update ``classifier``; they implement
+    ``decide`` (and optionally ``start_batch``/``decide_batch``). Constructors
+    only store parameters (scikit-learn style), so ``clone()`` and pickling work.
+
+    Examples
+    --------
+    A user-written strategy needs nothing else:
+
+    >>> class Hesitant(Strategy):
+    ...     name = "Hesitant"
+    ...     classifier = {**Strategy.classifier, "memory_depth": 1}
+    ...     def decide(self, history):
+    ...         if not history.opponent:
+    ...             return self.view.cooperate
+    ...         return history.opponent[-1]
+    >>> import gametheory as gt
+    >>> gt.play(Hesitant(), "Alternator", turns=4).actions.tolist()
+    [[0, 0], [0, 1], [1, 0], [0, 1]]
+
+    Run :func:`check_strategy` on a class defined at module level (a class
+    local to a function cannot be pickled, which multi-process runs need).
+    """
+
+    name: ClassVar[str] = "Strategy"
+    classifier: ClassVar[dict[str, Any]] = {
+        "memory_depth": float("inf"),
+        "stochastic": False,
+        "uses_magnitudes": False,
+        "reads_payoffs": False,
+        "diplomatic": False,
+        "finite_automaton": False,
+        "min_actions": 2,
+        "max_actions": None,
+    }
+    #: Parameter names, in constructor order (used by ``clone`` and ``__repr__``).
+    params: ClassVar[tuple[str, ...]] = ()
+
+    view: PlayerView
+
+    # ---------------------------------------------------------------- lifecycle
+    def reset(self, view: PlayerView) -> None:
+        """Prepare for a new match of the game seen through ``view``; check it fits."""
+        lo = self.classifier.get("min_actions", 2)
+        hi = self.classifier.get("max_actions")
+        n = view.n_actions
+        if n < lo or (hi is not None and n > hi):
+            allowed = f"{lo}" if hi == lo else f"{lo} to {hi or 'any'}"
+            raise StrategyError(f"{self.name} needs {allowed} actions; this game gives "
+                                f"player {view.player + 1} {n} actions ({', '.join(view.actions)})")
+        self.view = view
+        self.setup()
+
+    def setup(self) -> None:
+        """Hook: read the game (``self.view``) and initialise match state."""
+
+    def decide(self, history: History) -> int:
+        """The next action (an index into ``self.view.actions``)."""
+        raise NotImplementedError
+
+    # vectorised interface (optional) -------------------------------------
+    def start_batch(self, batch: Batch) -> None:
+        """Hook: initialise per-match state arrays in ``batch.state``."""
+
+    decide_batch: Callable[[Batch], np.ndarray] | None = None
+
+    # ---------------------------------------------------------------- values
+    def get_params(self) -> dict[str, Any]:
+        return {p: getattr(self, p) for p in self.params}
+
+    def clone(self) -> Strategy:
+        """A fresh copy with the same parameters and no match state."""
+        return type(self)(**copy.deepcopy(self.get_params()))
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        return _params_equal(self.get_params(), other.get_params())
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, repr(self.get_params())))
+
+
+def _params_equal(a: dict, b: dict) -> bool:
+    if a.keys() != b.keys():
+        return False
+    for k in a:
+        x, y = a[k], b[k]
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if not np.array_equal(np.asarray(x), np.asarray(y)):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------------ registry
+_REGISTRY: dict[str, type[Strategy]] = {}
+
+
+def register(cls: type[Strategy]) -> type[Strategy]:
+    """Class decorator adding a strategy to the registry under its class name."""
+    for key in CLASSIFIER_KEYS:
+        if key not in cls.classifier:
+            raise StrategyError(f"{cls.__name__}.classifier lacks {key!r}")
+    _REGISTRY[cls.__name__] = cls
+    return cls
+
+
+def all_strategies() -> list[type[Strategy]]:
+    """Every registered strategy class, in registration order."""
+    return list(_REGISTRY.values())
+
+
+def filter_strategies(**criteria: Any) -> list[type[Strategy]]:
+    """Registered classes whose classifier matches every criterion.
+
+    A criterion is a value to compare, or a callable returning True.
+
+    Examples
+    --------
+    >>> import gametheory.strategies as gs
+    >>> names = [c.__name__ for c in gs.filter_strategies(diplomatic=True)]
+    >>> "ZeroAllRestrictions" in names and "TitForTat" not in names
+    True
+    """
+    out = []
+    for cls in _REGISTRY.values():
+        ok = True
+        for key, want in criteria.items():
+            have = cls.classifier.get(key)
+            ok &= bool(want(have)) if callable(want) else have == want
+        if ok:
+            out.append(cls)
+    return out
+
+
+def _normalise(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def get_strategy(name: str, **params: Any) -> Strategy:
+    """An instance of a registered strategy by class name or display name.
+
+    Raises
+    ------
+    UnknownNameError
+        Listing close matches.
+
+    Examples
+    --------
+    >>> get_strategy("tit for tat")
+    TitForTat()
+    """
+    key = _normalise(name)
+    for cls in _REGISTRY.values():
+        if key in (_normalise(cls.__name__), _normalise(cls.name)):
+            return cls(**params)
+    raise UnknownNameError("strategy", name, list(_REGISTRY))
+
+
+def as_strategy(obj: Strategy | type[Strategy] | str) -> Strategy:
+    """Accept an instance, a class (instantiated with defaults) or a registered name."""
+    if isinstance(obj, Strategy):
+        return obj
+    if isinstance(obj, type) and issubclass(obj, Strategy):
+        return obj()
+    if isinstance(obj, str):
+        return get_strategy(obj)
+    raise StrategyError(f"not a strategy: {obj!r} (give an instance, a Strategy subclass or a "
+                        "registered name)")
+
+
+# ------------------------------------------------------------------------ conformance
+def check_strategy(cls: type[Strategy], *, params: dict[str, Any] | None = None,
+                   games: Iterable[Any] | None = None, turns: int = 30) -> list[str]:
+    """Check that a strategy class behaves: returns the list of problems (empty if none).
+
+    Checks: the classifier has the standard keys; the constructor stores
+    parameters (clone equals the original); instances pickle; ``reset``
+    clears match state (two identical matches give identical play); a fixed
+    seed reproduces stochastic play; every action is legal; ``decide_batch``,
+    when present, agrees with ``decide``.
+    """
+    import pickle
+
+    from ..games import embassy_dispute, prisoners_dilemma
+    from ..iterated.match import play
+
+    problems: list[str] = []
+    try:
+        strat = cls(**(params or {}))
+    except Exception as exc:
+        return [f"cannot construct {cls.__name__}: {exc!r}"]
+    for key in CLASSIFIER_KEYS:
+        if key not in cls.classifier:
+            problems.append(f"classifier lacks {key!r}")
+    if not isinstance(getattr(cls, "name", None), str) or not cls.name:
+        problems.append("name must be a non-empty string")
+    try:
+        if strat.clone() != strat:
+            problems.append("clone() differs from the original (constructor must store "
+                            "its parameters under the names in `params`)")
+    except Exception as exc:
+        problems.append(f"clone() failed: {exc!r}")
+    try:
+        pickle.loads(pickle.dumps(strat))
+    except Exception as exc:
+        problems.append(f"cannot be pickled: {exc!r}")
+    candidates = list(games) if games is not None else [prisoners_dilemma(), embassy_dispute()]
+    from ..iterated.engine import make_views
+    from .library import Random  # a stochastic opponent exercises every branch
+
+    fitted = 0
+    for game in candidates:
+        try:
+            strat.clone().reset(make_views(game)[0])
+        except StrategyError:
+            continue  # the strategy declares that it does not fit this game
+        fitted += 1
+        try:
+            first = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05)
+        except StrategyError as exc:
+            problems.append(f"{game.title}: {exc}")
+            continue
+        except Exception as exc:
+            problems.append(f"{game.title}: match failed: {exc!r}")
+            continue
+        again = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05)
+        if not np.array_equal(first.actions, again.actions):
+            problems.append(f"{game.title}: same seed, different play (state not reset in "
+                            "reset()/setup(), or randomness not from history.random())")
+        if strat.decide_batch is not None:
+            batched = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05,
+                           engine="batch")
+            if not np.array_equal(first.actions, batched.actions):
+                problems.append(f"{game.title}: decide_batch disagrees with decide")
+        python = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05,
+                      engine="python")
+        if not np.array_equal(first.actions, python.actions):
+            problems.append(f"{game.title}: the vectorised engine disagrees with decide()")
+    if not fitted:
+        problems.append("fits none of the test games (raised StrategyError in reset)")
+    return problems
+
+
+def names(strategies: Sequence[Strategy]) -> list[str]:
+    """Display names, made unique with the parameters where two share a name."""
+    base = [s.name for s in strategies]
+    out = []
+    for s, b in zip(strategies, base, strict=True):
+        out.append(repr(s) if base.count(b) > 1 else b)
+    return out

@@ -1,0 +1,85 @@
+"""Tournaments: ranking, payoff matrix, serial = parallel, failures reported."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+import gametheory as gt
+import gametheory.strategies as gs
+from gametheory.games import embassy_dispute
+
+BASIC = [gs.Alternator(), gs.AntiTitForTat(), gs.Bully(), gs.Cooperator(), gs.Cycler("DC"),
+         gs.Defector(), gs.GoByMajority(), gs.SuspiciousTitForTat(), gs.TitForTat(),
+         gs.WinStayLoseShift()]
+
+
+def test_payoff_matrix_matches_single_matches():
+    res = gt.Tournament(BASIC, turns=50, repetitions=2, seed=0).run()
+    for i, j in [(8, 5), (0, 3), (6, 7)]:
+        m = gt.play(BASIC[i], BASIC[j], turns=50)
+        assert res.payoff_matrix[i, j] == pytest.approx(m.mean_payoffs[0])
+        assert res.payoff_matrix[j, i] == pytest.approx(m.mean_payoffs[1])
+    assert res.ranking[0] in ("Tit for tat", "Go by majority", "Win-stay lose-shift",
+                              "Defector", "Bully", "Suspicious tit for tat")
+    assert len(res.to_frame()) == 2 * 10 * 10
+
+
+def test_serial_equals_parallel_with_noise():
+    kw = {"turns": 60, "repetitions": 3, "noise": 0.05, "seed": 123}
+    serial = gt.Tournament([*BASIC, gs.Random(), gs.GenerousTitForTat()], **kw).run()
+    parallel = gt.Tournament([*BASIC, gs.Random(), gs.GenerousTitForTat()], processes=2,
+                             chunk_size=7, **kw).run()
+    python = gt.Tournament([*BASIC, gs.Random(), gs.GenerousTitForTat()], engine="python",
+                           **kw).run()
+    assert np.array_equal(serial.scores, parallel.scores, equal_nan=True)
+    assert np.array_equal(serial.scores, python.scores, equal_nan=True)
+    other = gt.Tournament([*BASIC, gs.Random(), gs.GenerousTitForTat()],
+                          **{**kw, "seed": 124}).run()
+    assert not np.array_equal(serial.scores, other.scores, equal_nan=True)
+
+
+def test_self_play_switch():
+    with_self = gt.Tournament([gs.TitForTat(), gs.Defector()], turns=10, repetitions=1).run()
+    without = gt.Tournament([gs.TitForTat(), gs.Defector()], turns=10, repetitions=1,
+                            self_play=False).run()
+    assert not np.isnan(with_self.scores[0, 0, 0]) and np.isnan(without.scores[0, 0, 0])
+    assert with_self.mean_scores[0] == pytest.approx((3 + 0.9) / 2)
+    assert without.mean_scores[0] == pytest.approx(0.9)
+
+
+def test_failing_strategy_is_reported_not_raised():
+    class Crashes(gs.Strategy):
+        name = "Crashes"
+
+        def decide(self, history):
+            if len(history.own) == 3:
+                raise RuntimeError("boom")
+            return 0
+
+    res = gt.Tournament([gs.TitForTat(), Crashes(), gs.Defector()], turns=10,
+                        repetitions=2).run()
+    failed = {(a, b) for a, b, _ in res.errors}
+    assert ("Tit for tat", "Crashes") in failed and "boom" in res.errors[0][2]
+    assert not np.isnan(res.scores[0, 0, 2])  # TFT vs Defector kept
+
+
+def test_asymmetric_game_plays_both_roles():
+    game = embassy_dispute()
+    res = gt.Tournament([gs.ZeroAllRestrictions(), gs.TitForTat(), gs.AlwaysEscalate()],
+                        game=game, turns=20, repetitions=1, magnitudes=[(-1, 0, 1)] * 2,
+                        self_play=False).run()
+    # ordered pairs: 6 matches, each strategy as US and as Russia
+    assert np.isfinite(res.scores[0][~np.eye(3, dtype=bool)]).all()
+    assert res.ranking[-1] != "Always escalate" or res.mean_scores.min() < 0
+
+
+def test_plot_and_html():
+    res = gt.Tournament(BASIC[:4], turns=10, repetitions=3, seed=2).run()
+    ax = res.plot()
+    assert ax.get_ylabel() == "mean payoff per turn"
+    assert "Tournament of 4 strategies" in res._repr_html_()
