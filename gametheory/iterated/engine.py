@@ -1,17 +1,21 @@
 """The lock-step engine: many matches played turn by turn with NumPy.
 
-Every match has its own random stream (a ``SeedSequence`` per match), from
-which it draws its length and, for each turn and side, five uniforms: the
-strategy's decision, whether the move is botched (implementation noise), the
-replacement action, whether the other side misperceives it (observation
-noise) and the perceived action. Because the draws belong to the match, the
-results do not depend on how matches are grouped into batches, processes or
-workers.
+Randomness is counter-based: every draw is ``splitmix64(match key, turn, side,
+purpose)`` turned into a uniform number, where the match key comes from the
+seed and the match's identity. A match's draws therefore do not depend on
+which other matches share its batch, process or worker, and nothing has to be
+pre-generated. Per turn and side there are five purposes: the strategy's
+decision, whether the move is botched (implementation noise), the botched
+action, whether the other side misperceives it (observation noise), and the
+perceived action; one more draw fixes the length of a match with a
+continuation probability.
 
-Strategies are grouped for vectorised decisions: all slots of one *family*
-(memory-one strategies, finite automata) are decided in one call whatever
-their parameters; other strategies with ``decide_batch`` are decided per
-strategy object; plain strategies run their Python ``decide`` per match.
+Both sides' slots of all matches are laid out in one flat array, sorted so
+that the slots decided together form contiguous ranges: all memory-one
+strategies (one family, whatever their parameters, either side), all finite
+automata, then strategies with their own ``decide_batch`` (per strategy object
+and side), then plain strategies decided in Python. Histories are
+``(slots, turns)`` arrays, so each group sees its history as a free view.
 """
 
 from __future__ import annotations
@@ -24,14 +28,58 @@ import numpy as np
 from ..games.normal_form import Game
 from ..strategies.base import Batch, History, PlayerView, Strategy, StrategyError
 
-__all__ = ["MatchArrays", "make_views", "run_matches"]
+__all__ = ["MatchArrays", "MatchSummary", "make_views", "match_keys", "run_matches",
+           "uniforms"]
 
-N_DRAWS = 5  # decision, botch?, botched action, misperceive?, perceived action
+_DECIDE, _BOTCH, _BOTCHED, _MISREAD, _PERCEIVED = range(5)
+_LENGTH = 7
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser (Steele, Lea & Flood 2014), vectorised over uint64."""
+    z = x + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+def uniforms(keys: np.ndarray, turn, side, purpose: int) -> np.ndarray:
+    """Uniform numbers in [0, 1) for match keys at (turn, side, purpose); broadcasts.
+
+    Element ``counter = 16 turn + 8 side + purpose`` of the splitmix64 stream
+    seeded with the match key.
+    """
+    counter = (np.asarray(turn, np.uint64) * np.uint64(16)
+               + np.asarray(side, np.uint64) * np.uint64(8) + np.uint64(purpose))
+    bits = _mix(np.asarray(keys, np.uint64) + counter * _GOLDEN)
+    return (bits >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+
+def match_keys(root: np.random.SeedSequence, ids: np.ndarray) -> np.ndarray:
+    """64-bit keys for matches identified by rows of integers (e.g. row, column, repetition)."""
+    base = np.uint64(root.generate_state(1, np.uint64)[0])
+    ids = np.atleast_2d(np.asarray(ids, dtype=np.uint64))
+    key = np.full(ids.shape[0], base, dtype=np.uint64)
+    for col in ids.T:
+        key = _mix(key ^ _mix(col + np.full_like(col, 1)))
+    return key
+
+
+@dataclass
+class MatchSummary:
+    """Per-match totals without the turn-by-turn arrays (what tournaments need)."""
+
+    totals: np.ndarray       # (M, 2) total payoff
+    cooperations: np.ndarray  # (M, 2) turns on which each side played action 0
+    lengths: np.ndarray      # (M,)
 
 
 @dataclass
 class MatchArrays:
-    """Raw results of a set of matches (padded to the longest)."""
+    """Raw results of a set of matches (padded to the longest with -1 / 0)."""
 
     executed: np.ndarray   # (M, T, 2) actions played
     intended: np.ndarray   # (M, T, 2) actions chosen
@@ -60,183 +108,284 @@ def make_views(game: Game, magnitudes: Sequence[Sequence[float]] | None = None
     return v0, v1
 
 
-def _draws(seeds: Sequence[np.random.SeedSequence], turns: int, continuation: float | None,
-           max_turns: int) -> tuple[np.ndarray, np.ndarray]:
-    lengths = np.empty(len(seeds), dtype=np.int64)
-    per_match = []
-    for m, ss in enumerate(seeds):
-        rng = np.random.default_rng(ss)
-        if continuation is None:
-            length = turns
-        else:
-            length = min(int(rng.geometric(1.0 - continuation)), max_turns)
-        lengths[m] = length
-        per_match.append(rng.random((length, 2, N_DRAWS)))
-    T = int(lengths.max()) if len(seeds) else 0
-    U = np.zeros((len(seeds), T, 2, N_DRAWS))
-    for m, u in enumerate(per_match):
-        U[m, :len(u)] = u
-    return lengths, U
-
-
-def _perturb(actions: np.ndarray, flip: np.ndarray, choice: np.ndarray, k: int) -> np.ndarray:
-    """Replace flagged actions by a uniformly chosen *other* action."""
-    if k < 2:
-        return actions
-    offset = 1 + np.minimum((choice * (k - 1)).astype(np.int64), k - 2)
-    return np.where(flip, (actions + offset) % k, actions)
+def _perturb(actions: np.ndarray, flip: np.ndarray, choice: np.ndarray, k: np.ndarray
+             ) -> np.ndarray:
+    """Replace flagged actions by a uniformly chosen *other* action (k actions per slot)."""
+    offset = 1 + np.minimum((choice * (k - 1)).astype(np.int64), np.maximum(k - 2, 0))
+    return np.where(flip & (k > 1), (actions + offset) % k, actions)
 
 
 class _Group:
-    """Slots of one side decided together."""
-
-    def __init__(self, kind: str, slots: np.ndarray, view: PlayerView, T: int):
-        self.kind = kind
-        self.slots = slots
-        self.view = view
-        n = len(slots)
-        self.own = np.zeros((n, T), dtype=np.int64)
-        self.opp = np.zeros((n, T), dtype=np.int64)
-        self.intended = np.zeros((n, T), dtype=np.int64)
-        self.batch = Batch(n, view)
+    def __init__(self, kind: str, start: int, stop: int, impl, needs_random: bool):
+        self.kind, self.start, self.stop, self.impl = kind, start, stop, impl
+        self.needs_random = needs_random
 
 
-def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]],
-                seeds: Sequence[np.random.SeedSequence], *, turns: int = 200,
-                continuation: float | None = None, noise: float = 0.0,
+def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np.ndarray, *,
+                turns: int = 200, continuation: float | None = None, noise: float = 0.0,
                 observation_noise: float = 0.0,
                 magnitudes: Sequence[Sequence[float]] | None = None,
-                engine: str = "auto", max_turns: int | None = None) -> MatchArrays:
-    """Play ``pairs[m][0]`` (row) against ``pairs[m][1]`` (column) for every m."""
+                engine: str = "auto", max_turns: int | None = None,
+                summary: bool = False) -> MatchArrays | MatchSummary:
+    """Play ``pairs[m][0]`` (row) against ``pairs[m][1]`` (column) for every m.
+
+    ``keys[m]`` is the match's random key (:func:`match_keys`). ``engine``:
+    ``"auto"`` vectorises what it can, ``"python"`` runs every strategy's
+    plain ``decide``; both give identical results. With ``summary`` only the
+    per-match totals are returned (:class:`MatchSummary`).
+    """
     from ..strategies.families import FAMILIES
 
     views = make_views(game, magnitudes)
-    k = (game.shape[0], game.shape[1])
-    if max_turns is None:
-        max_turns = turns if continuation is None else int(50 / max(1e-9, 1 - continuation)) + 1
-    lengths, U = _draws(seeds, turns, continuation, max_turns)
-    M, T = U.shape[0], U.shape[1]
-    executed = np.zeros((M, T, 2), dtype=np.int64)
-    intended = np.zeros((M, T, 2), dtype=np.int64)
-    observed = np.zeros((M, T, 2), dtype=np.int64)
+    n_act = np.array(game.shape, dtype=np.int64)
+    M = len(pairs)
+    keys = np.asarray(keys, dtype=np.uint64)
+    if continuation is None:
+        lengths = np.full(M, int(turns), dtype=np.int64)
+    else:
+        if max_turns is None:
+            max_turns = int(50 / max(1e-9, 1.0 - continuation)) + 1
+        u = 1.0 - uniforms(keys, np.zeros_like(keys), np.zeros_like(keys), _LENGTH)
+        with np.errstate(divide="ignore"):
+            geo = 1 + np.floor(np.log(u) / np.log(continuation)) if continuation > 0 else \
+                np.ones(M)
+        lengths = np.minimum(geo, max_turns).astype(np.int64)
+    T = int(lengths.max()) if M else 0
+    if M == 1 and not summary and engine != "batch":
+        return _run_single(game, pairs[0], keys[0], T, views, noise, observation_noise)
 
-    # ---- group the slots of each side
-    groups: list[tuple[int, _Group, object]] = []
+    # ---- lay out slots (2 per match) grouped by how they are decided; strategies are
+    # prepared once per distinct (strategy object, side), not once per match
     protos: dict[tuple[int, int], Strategy] = {}
+    where: dict[tuple[int, int], tuple] = {}
+    family_params: dict[str, list[dict]] = {}
+    family_index: dict[tuple[int, int], int] = {}
+    buckets: dict[tuple, list[int]] = {}
+    slot_param: dict[tuple, list[int]] = {}
     for side in (0, 1):
-        view = views[side]
-        fam_slots: dict[str, list[int]] = {}
-        fam_params: dict[str, list[dict]] = {}
-        obj_slots: dict[int, tuple[Strategy, list[int]]] = {}
-        py_slots: list[int] = []
         for m, pair in enumerate(pairs):
             strat = pair[side]
-            if engine == "python":
-                py_slots.append(m)
-                continue
-            key = (id(strat), side)
-            if key not in protos:
-                protos[key] = _prototype(strat, view)
-            proto = protos[key]
-            fam = proto.batch_family() if hasattr(proto, "batch_family") else None
-            if fam is not None:
-                name, params = fam
-                fam_slots.setdefault(name, []).append(m)
-                fam_params.setdefault(name, []).append(params)
-            elif proto.decide_batch is not None:
-                obj_slots.setdefault(id(strat), (proto, []))[1].append(m)
-            else:
-                py_slots.append(m)
-        for name, slots in fam_slots.items():
-            g = _Group("family", np.array(slots), view, T)
-            family = FAMILIES[name]
-            family.start(g.batch, fam_params[name])
-            groups.append((side, g, family))
-        for proto, slots in obj_slots.values():
-            g = _Group("object", np.array(slots), view, T)
-            proto.start_batch(g.batch)
-            groups.append((side, g, proto))
-        if py_slots:
-            g = _Group("python", np.array(py_slots), view, T)
-            players = []
-            for m in py_slots:
-                p = pairs[m][side].clone()
-                p.reset(view)
-                players.append((p, History(view)))
-            groups.append((side, g, players))
+            pkey = (id(strat), side)
+            bkey = where.get(pkey)
+            if bkey is None:
+                if engine == "python":
+                    bkey = ("python",)
+                else:
+                    proto = strat.clone()
+                    proto.reset(views[side])
+                    protos[pkey] = proto
+                    fam = proto.batch_family() if hasattr(proto, "batch_family") else None
+                    if fam is not None:
+                        bkey = ("family", fam[0])
+                        family_index[pkey] = len(family_params.setdefault(fam[0], []))
+                        family_params[fam[0]].append(fam[1])
+                    elif proto.decide_batch is not None:
+                        bkey = ("object", pkey)
+                    else:
+                        bkey = ("python",)
+                where[pkey] = bkey
+            buckets.setdefault(bkey, []).append(2 * m + side)
+            if bkey[0] == "family":
+                slot_param.setdefault(bkey, []).append(family_index[pkey])
+    order = np.concatenate([np.array(v, dtype=np.int64) for v in buckets.values()]) \
+        if buckets else np.zeros(0, np.int64)
+    S = len(order)
+    position = np.empty(S, dtype=np.int64)
+    position[order] = np.arange(S)
+    opp_of = position[order ^ 1]            # flat position of each slot's opponent
+    side_of = (order & 1).astype(np.int64)
+    match_of = order >> 1
+    slot_keys = keys[match_of]
+    k_own = n_act[side_of]
+    k_opp = n_act[1 - side_of]
+    alive_len = lengths[match_of]
 
-    # ---- play
+    groups: list[_Group] = []
+    start = 0
+    for bkey, slots in buckets.items():
+        stop = start + len(slots)
+        if bkey[0] == "family":
+            family = FAMILIES[bkey[1]]
+            g = _Group("family", start, stop, family, True)
+            g.batch = Batch(stop - start, views[0])
+            family.start(g.batch, family_params[bkey[1]],
+                         np.array(slot_param[bkey], dtype=np.int64))
+            g.needs_random = family.needs_random(g.batch)
+        elif bkey[0] == "object":
+            proto = protos[bkey[1]]
+            g = _Group("object", start, stop, proto,
+                       bool(proto.classifier.get("stochastic", True)))
+            g.batch = Batch(stop - start, proto.view)
+            proto.start_batch(g.batch)
+        else:
+            players = []
+            for slot in slots:
+                side = slot & 1
+                p = pairs[slot >> 1][side].clone()
+                p.reset(views[side])
+                players.append((p, History(views[side])))
+            g = _Group("python", start, stop, players, True)
+            g.batch = Batch(stop - start, views[0])
+        groups.append(g)
+        start = stop
+
+    # turn-major storage: writing a turn is contiguous; groups see (slots, turns) views.
+    # Without implementation noise the intended moves are the executed ones.
+    own_hist = np.zeros((T, S), dtype=np.int64)
+    opp_hist = np.zeros((T, S), dtype=np.int64)
+    int_hist = np.zeros((T, S), dtype=np.int64) if noise > 0 else own_hist
+    for g in groups:
+        g.batch.attach(own_hist, opp_hist, int_hist, slice(g.start, g.stop))
+    turn_grid = np.arange(T, dtype=np.uint64)[None, :]
+
+    def draws(a: int, b: int, purpose: int) -> np.ndarray:  # (slots, turns)
+        return uniforms(slot_keys[a:b, None], turn_grid, side_of[a:b, None], purpose)
+
+    for g in groups:
+        g.u = draws(g.start, g.stop, _DECIDE) if g.needs_random else None
+        g.check = g.kind == "object" and not type(g.impl).__module__.startswith(
+            "gametheory.strategies")
+    # with two actions a botched or misread move has only one alternative: no draw needed
+    two_actions = bool(n_act.max() <= 2)
+    if noise > 0:
+        botch = draws(0, S, _BOTCH) < noise
+        botched = np.zeros((S, T)) if two_actions else draws(0, S, _BOTCHED)
+    if observation_noise > 0:
+        misread = draws(0, S, _MISREAD) < observation_noise
+        perceived = np.zeros((S, T)) if two_actions else draws(0, S, _PERCEIVED)
+    zeros = {g.stop - g.start: np.zeros(g.stop - g.start) for g in groups}
     for t in range(T):
-        for side, g, impl in groups:
-            b = g.batch
-            b.turn = t
-            b.own = g.own[:, :t]
-            b.opponent = g.opp[:, :t]
-            b.intended = g.intended[:, :t]
-            b.u = U[g.slots, t, side, 0]
+        intended = int_hist[t]  # the groups write their choices straight into the history
+        for g in groups:
+            a, b = g.start, g.stop
+            batch = g.batch
+            batch.turn = t
+            batch.u = g.u[:, t] if g.u is not None else zeros[b - a]
             if g.kind == "family":
-                acts = impl.decide(b)
+                acts = g.impl.decide(batch)
             elif g.kind == "object":
-                acts = impl.decide_batch(b)
+                acts = g.impl.decide_batch(batch)
             else:
-                acts = np.empty(len(g.slots), dtype=np.int64)
-                for j, (player, hist) in enumerate(impl):
-                    if t >= lengths[g.slots[j]]:
-                        acts[j] = 0
+                acts = np.zeros(b - a, dtype=np.int64)
+                for j, (player, hist) in enumerate(g.impl):
+                    if t >= alive_len[a + j]:
                         continue
-                    hist._u = float(b.u[j])
-                    a = player.decide(hist)
-                    if not isinstance(a, int | np.integer) or not 0 <= a < k[side]:
+                    hist._u = float(batch.u[j])
+                    act = player.decide(hist)
+                    if not isinstance(act, int | np.integer) or not 0 <= act < k_own[a + j]:
                         raise StrategyError(
-                            f"{player.name} returned the illegal action {a!r} on turn {t + 1} "
-                            f"(legal: 0..{k[side] - 1}, {', '.join(g.view.actions)})")
-                    acts[j] = a
-            acts = np.asarray(acts, dtype=np.int64)
-            if acts.shape != (len(g.slots),):
-                raise StrategyError(f"{_group_name(g, impl)} returned {acts.shape} actions for "
-                                    f"{len(g.slots)} matches on turn {t + 1}")
-            if acts.size and (acts.min() < 0 or acts.max() >= k[side]):
-                raise StrategyError(f"{_group_name(g, impl)} returned an illegal action on turn "
-                                    f"{t + 1} (legal: 0..{k[side] - 1})")
-            intended[g.slots, t, side] = acts
-        for side in (0, 1):
-            u = U[:, t, side]
-            executed[:, t, side] = (_perturb(intended[:, t, side], u[:, 1] < noise, u[:, 2],
-                                             k[side]) if noise > 0 else intended[:, t, side])
-        for side in (0, 1):  # what `side` perceives of the other side's move
-            other = 1 - side
-            u = U[:, t, side]
-            observed[:, t, side] = (_perturb(executed[:, t, other], u[:, 3] < observation_noise,
-                                             u[:, 4], k[other])
-                                    if observation_noise > 0 else executed[:, t, other])
-        for side, g, impl in groups:
-            g.own[:, t] = executed[g.slots, t, side]
-            g.opp[:, t] = observed[g.slots, t, side]
-            g.intended[:, t] = intended[g.slots, t, side]
+                            f"{player.name} returned the illegal action {act!r} on turn "
+                            f"{t + 1} (legal: 0..{k_own[a + j] - 1}, "
+                            f"{', '.join(hist.view.actions)})")
+                    acts[j] = act
+            if g.check or t == 0:  # user classes every turn; ours are covered by tests
+                acts = np.asarray(acts)
+                if acts.shape != (b - a,):
+                    raise StrategyError(f"{_group_name(g)} returned {acts.shape} actions for "
+                                        f"{b - a} matches on turn {t + 1}")
+                if b > a and (acts.min() < 0 or np.any(acts >= k_own[a:b])):
+                    bad = int(np.flatnonzero((acts < 0) | (acts >= k_own[a:b]))[0])
+                    raise StrategyError(f"{_group_name(g)} returned the illegal action "
+                                        f"{acts[bad]} on turn {t + 1} "
+                                        f"(legal: 0..{k_own[a + bad] - 1})")
+            intended[a:b] = acts
+        if noise > 0:
+            own_hist[t] = _perturb(intended, botch[:, t], botched[:, t], k_own)
+        executed = own_hist[t]
+        if observation_noise > 0:
+            opp_hist[t] = _perturb(executed[opp_of], misread[:, t], perceived[:, t], k_opp)
+        else:
+            np.take(executed, opp_of, out=opp_hist[t])
+        observed = opp_hist[t]
+        for g in groups:
             if g.kind == "python":
-                for j, (_, hist) in enumerate(impl):
-                    hist.own.append(int(g.own[j, t]))
-                    hist.opponent.append(int(g.opp[j, t]))
-                    hist.intended.append(int(g.intended[j, t]))
+                a = g.start
+                for j, (_, hist) in enumerate(g.impl):
+                    hist.own.append(int(executed[a + j]))
+                    hist.opponent.append(int(observed[a + j]))
+                    hist.intended.append(int(intended[a + j]))
     A, B = game.bimatrix
-    payoffs = np.stack([A[executed[..., 0], executed[..., 1]],
-                        B[executed[..., 0], executed[..., 1]]], axis=-1)
+    if summary:
+        K = int(n_act.max())
+        table = np.zeros((2, K, K))
+        table[0, :n_act[0], :n_act[1]] = A
+        table[1, :n_act[1], :n_act[0]] = B.T
+        alive = np.arange(T)[:, None] < alive_len[None, :]
+        pay = table.reshape(-1).take((side_of * K + own_hist) * K + opp_hist) * alive
+        totals = pay.sum(axis=0)[position].reshape(M, 2)
+        coops = ((own_hist == 0) & alive).sum(axis=0)[position].reshape(M, 2)
+        return MatchSummary(totals, coops, lengths)
+    # back to (match, turn, side): gather the slots in match order, then reshape
+    def per_match(hist):
+        return hist[:, position].reshape(T, M, 2).transpose(1, 0, 2)
+
+    executed_m, intended_m = per_match(own_hist), per_match(int_hist)
+    observed_m = per_match(opp_hist)
+    payoffs = np.stack([A[executed_m[..., 0], executed_m[..., 1]],
+                        B[executed_m[..., 0], executed_m[..., 1]]], axis=-1)
     alive = np.arange(T)[None, :] < lengths[:, None]
     payoffs = payoffs * alive[..., None]
-    for arr in (executed, intended, observed):
+    for arr in (executed_m, intended_m, observed_m):
         arr[~alive] = -1
-    return MatchArrays(executed, intended, observed, payoffs, lengths)
+    return MatchArrays(executed_m, intended_m, observed_m, payoffs, lengths)
 
 
-def _prototype(strat: Strategy, view: PlayerView) -> Strategy:
-    proto = strat.clone()
-    proto.reset(view)
-    return proto
+def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, length: int,
+                views, noise: float, observation_noise: float) -> MatchArrays:
+    """One match in plain Python: the same draws and rules as the vectorised engine."""
+    k = game.shape
+    turns = np.arange(length, dtype=np.uint64)[:, None, None]
+    sides = np.arange(2, dtype=np.uint64)[None, :, None]
+    purposes = np.arange(5, dtype=np.uint64)[None, None, :]
+    counter = turns * np.uint64(16) + sides * np.uint64(8) + purposes
+    bits = _mix(np.uint64(key) + counter * _GOLDEN)
+    U = ((bits >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))).tolist()
+    players = []
+    for side in (0, 1):
+        p = pair[side].clone()
+        p.reset(views[side])
+        players.append((p, History(views[side])))
+    out = np.zeros((3, length, 2), dtype=np.int64)  # executed, intended, observed
+    for t in range(length):
+        acts = []
+        for side, (player, hist) in enumerate(players):
+            hist._u = U[t][side][_DECIDE]
+            a = player.decide(hist)
+            if not isinstance(a, int | np.integer) or not 0 <= a < k[side]:
+                raise StrategyError(f"{player.name} returned the illegal action {a!r} on turn "
+                                    f"{t + 1} (legal: 0..{k[side] - 1}, "
+                                    f"{', '.join(hist.view.actions)})")
+            acts.append(int(a))
+        executed = list(acts)
+        if noise > 0:
+            for side in (0, 1):
+                u = U[t][side]
+                if u[_BOTCH] < noise and k[side] > 1:
+                    executed[side] = (acts[side] + 1 + min(int(u[_BOTCHED] * (k[side] - 1)),
+                                                           k[side] - 2)) % k[side]
+        observed = [executed[1], executed[0]]
+        if observation_noise > 0:
+            for side in (0, 1):
+                u = U[t][side]
+                ko = k[1 - side]
+                if u[_MISREAD] < observation_noise and ko > 1:
+                    observed[side] = (observed[side] + 1 + min(int(u[_PERCEIVED] * (ko - 1)),
+                                                               ko - 2)) % ko
+        for side, (_, hist) in enumerate(players):
+            hist.own.append(executed[side])
+            hist.opponent.append(observed[side])
+            hist.intended.append(acts[side])
+        out[0, t], out[1, t], out[2, t] = executed, acts, observed
+    A, B = game.bimatrix
+    ex = out[0]
+    payoffs = np.stack([A[ex[:, 0], ex[:, 1]], B[ex[:, 0], ex[:, 1]]], axis=-1)
+    return MatchArrays(out[0][None], out[1][None], out[2][None], payoffs[None],
+                       np.array([length]))
 
 
-def _group_name(g: _Group, impl) -> str:
+def _group_name(g: _Group) -> str:
     if g.kind == "object":
-        return impl.name
+        return g.impl.name
     if g.kind == "family":
-        return f"the {impl.name} family"
+        return f"the {g.impl.name} family"
     return "a strategy"

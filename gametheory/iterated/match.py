@@ -10,7 +10,7 @@ import numpy as np
 from ..errors import ProfileError
 from ..games.normal_form import Game
 from ..strategies.base import Strategy, as_strategy
-from .engine import MatchArrays, run_matches
+from .engine import MatchArrays, match_keys, run_matches
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -152,8 +152,8 @@ def play(player1: Strategy | type[Strategy] | str, player2: Strategy | type[Stra
     check_play_parameters(turns, continuation, noise, observation_noise, discount)
     game = prisoners_dilemma() if game is None else game
     p1, p2 = as_strategy(player1), as_strategy(player2)
-    ss = _seed_sequence(seed)
-    arrays: MatchArrays = run_matches(game, [(p1, p2)], [ss], turns=turns,
+    keys = match_keys(_seed_sequence(seed), np.zeros((1, 1), dtype=np.uint64))
+    arrays: MatchArrays = run_matches(game, [(p1, p2)], keys, turns=turns,
                                       continuation=continuation, noise=noise,
                                       observation_noise=observation_noise,
                                       magnitudes=magnitudes, engine=engine)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..games.normal_form import Game
 from ..strategies.base import Strategy, StrategyError, as_strategy, names
-from .engine import run_matches
+from .engine import match_keys, run_matches
 from .match import check_play_parameters
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,10 +113,9 @@ class TournamentResult:
                                      else ""))
 
 
-def _play_chunk(game, pairs, keys, root_entropy, kwargs):
-    seeds = [np.random.SeedSequence(root_entropy, spawn_key=key) for key in keys]
-    arrays = run_matches(game, pairs, seeds, **kwargs)
-    return arrays
+def _play_chunk(game, pairs, ids, root_entropy, kwargs):
+    keys = match_keys(np.random.SeedSequence(root_entropy), np.array(ids, dtype=np.uint64))
+    return run_matches(game, pairs, keys, summary=True, **kwargs)
 
 
 class Tournament:
@@ -197,23 +196,20 @@ class Tournament:
         labels = names(self.players)
 
         def collect(chunk, arrays):
-            mean = arrays.payoffs.sum(axis=1) / arrays.lengths[:, None]
-            alive = arrays.executed >= 0
-            c = ((arrays.executed == 0) & alive).sum(axis=1) / arrays.lengths[:, None]
-            for m, (i, j, r) in enumerate(chunk):
-                if i == j:  # self-play: both copies count
-                    scores[r, i, i] = mean[m].mean()
-                else:
-                    scores[r, i, j] = mean[m, 0]
-                    scores[r, j, i] = mean[m, 1]
-                coop[i, j] += c[m, 0]
-                coop_count[i, j] += 1
-                coop[j, i] += c[m, 1]
-                coop_count[j, i] += 1
-                if i != j:
-                    tot = arrays.payoffs[m].sum(axis=0)
-                    wins[i] += tot[0] > tot[1]
-                    wins[j] += tot[1] > tot[0]
+            ids = np.array(chunk, dtype=np.int64).reshape(-1, 3)
+            i, j, r = ids[:, 0], ids[:, 1], ids[:, 2]
+            tot = arrays.totals
+            mean = tot / arrays.lengths[:, None]
+            c = arrays.cooperations / arrays.lengths[:, None]
+            same = i == j
+            scores[r, i, j] = np.where(same, mean.mean(axis=1), mean[:, 0])
+            scores[r[~same], j[~same], i[~same]] = mean[~same, 1]
+            np.add.at(coop, (i, j), c[:, 0])
+            np.add.at(coop, (j, i), c[:, 1])
+            np.add.at(coop_count, (i, j), 1)
+            np.add.at(coop_count, (j, i), 1)
+            np.add.at(wins, i[~same], tot[~same, 0] > tot[~same, 1])
+            np.add.at(wins, j[~same], tot[~same, 1] > tot[~same, 0])
 
         def pairs_of(chunk):
             return [(self.players[i], self.players[j]) for i, j, _ in chunk]

@@ -155,20 +155,45 @@ class Batch:
         ``start_batch``).
     """
 
-    __slots__ = ("intended", "opponent", "own", "state", "turn", "u", "view")
+    __slots__ = ("_hist", "_span", "n", "state", "turn", "u", "view")
 
     def __init__(self, n: int, view: PlayerView):
         self.view = view
         self.state: dict[str, np.ndarray] = {}
         self.turn = 0
-        self.own = np.zeros((n, 0), dtype=np.int64)
-        self.opponent = np.zeros((n, 0), dtype=np.int64)
-        self.intended = np.zeros((n, 0), dtype=np.int64)
+        self.n = n
         self.u = np.zeros(n)
+        empty = np.zeros((0, n), dtype=np.int64)
+        self._hist = (empty, empty, empty)  # turn-major (turns, slots) arrays
+        self._span = slice(0, n)
+
+    def attach(self, own: np.ndarray, opponent: np.ndarray, intended: np.ndarray,
+               span: slice) -> None:
+        """Engine hook: point the batch at turn-major history arrays and its slot range."""
+        self._hist = (own, opponent, intended)
+        self._span = span
 
     @property
-    def n(self) -> int:
-        return self.u.shape[0]
+    def own(self) -> np.ndarray:
+        return self._hist[0][:self.turn, self._span].T
+
+    @property
+    def opponent(self) -> np.ndarray:
+        return self._hist[1][:self.turn, self._span].T
+
+    @property
+    def intended(self) -> np.ndarray:
+        return self._hist[2][:self.turn, self._span].T
+
+    @property
+    def last_own(self) -> np.ndarray:
+        """Own executed actions on the previous turn (turn > 0)."""
+        return self._hist[0][self.turn - 1, self._span]
+
+    @property
+    def last_opponent(self) -> np.ndarray:
+        """Observed opponent actions on the previous turn (turn > 0)."""
+        return self._hist[1][self.turn - 1, self._span]
 
 
 class Strategy:

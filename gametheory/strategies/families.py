@@ -4,6 +4,9 @@ All memory-one strategies, whatever their probabilities, are one family: the
 engine stacks their parameters and decides every slot in one NumPy call.
 Likewise all deterministic finite automata. This is what makes a tournament
 of the classic strategies fast without writing each strategy twice.
+
+A family gets the distinct parameter sets of its members (``params``) and,
+for each slot, the index of its parameter set (``index``).
 """
 
 from __future__ import annotations
@@ -21,17 +24,29 @@ class MemoryOneFamily:
     name = "memory-one"
 
     @staticmethod
-    def start(batch: Batch, params: list[dict]) -> None:
-        batch.state["p"] = np.array([p["p"] for p in params], dtype=float)
-        batch.state["p0"] = np.array([p["p0"] for p in params], dtype=float)
+    def start(batch: Batch, params: list[dict], index: np.ndarray) -> None:
+        p = np.array([q["p"] for q in params], dtype=float)[index]
+        batch.state["p_flat"] = p.reshape(-1)
+        batch.state["p0"] = np.array([q["p0"] for q in params], dtype=float)[index]
+        batch.state["base"] = 4 * np.arange(len(index))
+        batch.state["deterministic"] = bool(np.all((p == 0) | (p == 1))
+                                            and np.all(np.isin(batch.state["p0"], (0, 1))))
+
+    @staticmethod
+    def needs_random(batch: Batch) -> bool:
+        """Random draws matter only if some probability is strictly between 0 and 1."""
+        return not batch.state["deterministic"]
 
     @staticmethod
     def decide(batch: Batch) -> np.ndarray:
+        st = batch.state
         if batch.turn == 0:
-            prob = batch.state["p0"]
+            prob = st["p0"]
         else:
-            idx = 2 * batch.own[:, -1] + batch.opponent[:, -1]
-            prob = batch.state["p"][np.arange(batch.n), idx]
+            idx = st["base"] + 2 * batch.last_own + batch.last_opponent
+            prob = st["p_flat"].take(idx)
+        if st["deterministic"]:
+            return (prob == 0).view(np.int8).astype(np.int64)
         return (batch.u >= prob).astype(np.int64)
 
 
@@ -41,7 +56,7 @@ class AutomatonFamily:
     name = "automaton"
 
     @staticmethod
-    def start(batch: Batch, params: list[dict]) -> None:
+    def start(batch: Batch, params: list[dict], index: np.ndarray) -> None:
         S = max(len(p["out"]) for p in params)
         k = params[0]["trans"].shape[1]
         out = np.zeros((len(params), S), dtype=np.int64)
@@ -50,15 +65,23 @@ class AutomatonFamily:
             s = len(p["out"])
             out[j, :s] = p["out"]
             trans[j, :s] = p["trans"]
-        batch.state.update(out=out, trans=trans, s=np.zeros(len(params), dtype=np.int64))
+        # flat tables indexed by slot: state s of slot j is row j * S + s
+        out_slots = out[index].reshape(-1)
+        trans_slots = trans[index].reshape(-1)
+        n = len(index)
+        batch.state.update(out=out_slots, trans=trans_slots, S=S, k=k,
+                           row=np.arange(n) * S, s=np.zeros(n, dtype=np.int64))
+
+    @staticmethod
+    def needs_random(batch: Batch) -> bool:
+        return False
 
     @staticmethod
     def decide(batch: Batch) -> np.ndarray:
-        rows = np.arange(batch.n)
         st = batch.state
         if batch.turn > 0:
-            st["s"] = st["trans"][rows, st["s"], batch.opponent[:, -1]]
-        return st["out"][rows, st["s"]]
+            st["s"] = st["trans"].take((st["row"] + st["s"]) * st["k"] + batch.last_opponent)
+        return st["out"].take(st["row"] + st["s"])
 
 
 FAMILIES = {MemoryOneFamily.name: MemoryOneFamily, AutomatonFamily.name: AutomatonFamily}

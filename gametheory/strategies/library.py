@@ -48,6 +48,7 @@ __all__ = [
     "TitForTat",
     "TitForTwoTats",
     "TwoTitsForTat",
+    "WinShiftLoseStay",
     "WinStayLoseShift",
     "ZeroAllRestrictions",
     "ZeroDeterminant",
@@ -134,6 +135,10 @@ WinStayLoseShift = _fixed_memory_one(
     Memory-one vector (1, 0, 0, 1); corrects a mistake against itself in two
     rounds; exploited by always-defect (Nowak & Sigmund 1993, *Nature* 364:56-58).
     """)
+WinShiftLoseStay = _fixed_memory_one(
+    "WinShiftLoseStay", "Win-shift lose-stay", (0, 1, 1, 0), 0.0,
+    """Reverse Pavlov: switch after R or T, repeat after S or P; opens with D (Li et al. 2011).
+    """)
 Alternator = _fixed_memory_one(
     "Alternator", "Alternator", (0, 0, 1, 1), 1.0,
     "Cooperate first, then do the opposite of its own last move.")
@@ -183,7 +188,11 @@ class Random(Strategy):
         return np.where(u < self._p0, 0, others)
 
     def decide(self, history: History) -> int:
-        return int(self._pick(np.array([history.random()]))[0])
+        u = history.random()  # same arithmetic as _pick, in plain Python
+        if u < self._p0:
+            return 0
+        return 1 + min(int((u - self._p0) / max(1 - self._p0, 1e-300) * (self._k - 1)),
+                       self._k - 2)
 
     def decide_batch(self, batch: Batch) -> np.ndarray:
         return self._pick(batch.u)
@@ -723,8 +732,13 @@ class GoByMajority(Strategy):
         d = sum(history.opponent)
         return 0 if len(history.opponent) - d >= d else 1
 
+    def start_batch(self, batch: Batch) -> None:
+        batch.state["d"] = np.zeros(batch.n, dtype=np.int64)
+
     def decide_batch(self, batch: Batch) -> np.ndarray:
-        d = batch.opponent.sum(axis=1)
+        d = batch.state["d"]
+        if batch.turn > 0:
+            d += batch.opponent[:, -1]
         return (batch.turn - d < d).astype(np.int64)
 
 
