@@ -73,9 +73,18 @@ def test_asymmetric_game_plays_both_roles():
     res = gt.Tournament([gs.ZeroAllRestrictions(), gs.TitForTat(), gs.AlwaysEscalate()],
                         game=game, turns=20, repetitions=1, magnitudes=[(-1, 0, 1)] * 2,
                         self_play=False).run()
-    # ordered pairs: 6 matches, each strategy as US and as Russia
-    assert np.isfinite(res.scores[0][~np.eye(3, dtype=bool)]).all()
-    assert res.ranking[-1] != "Always escalate" or res.mean_scores.min() < 0
+    # ordered pairs: 6 matches, each strategy as US (row) and as Russia (column)
+    off = ~np.eye(3, dtype=bool)
+    assert np.isfinite(res.row_scores[0][off]).all()
+    assert np.isfinite(res.column_scores[0][off]).all()
+    m = gt.play(gs.ZeroAllRestrictions(), gs.AlwaysEscalate(), game=game, turns=20,
+                magnitudes=[(-1, 0, 1)] * 2)
+    assert res.row_scores[0, 0, 2] == pytest.approx(m.mean_payoffs[0])
+    assert res.column_scores[0, 0, 2] == pytest.approx(m.mean_payoffs[1])
+    back = gt.play(gs.AlwaysEscalate(), gs.ZeroAllRestrictions(), game=game, turns=20,
+                   magnitudes=[(-1, 0, 1)] * 2)
+    # ZeroAll's score against AlwaysEscalate averages its two roles
+    assert res.scores[0, 0, 2] == pytest.approx((m.mean_payoffs[0] + back.mean_payoffs[1]) / 2)
 
 
 def test_plot_and_html():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Tournament", "TournamentResult"]
 
 
-@dataclass
+@dataclass(repr=False)
 class TournamentResult:
     """Outcome of a tournament.
 
@@ -29,7 +30,11 @@ class TournamentResult:
         Display names, in the order given.
     scores : ndarray, shape (repetitions, n, n)
         ``scores[r, i, j]``: payoff per turn of player i against j in repetition r
-        (NaN where the pair did not play).
+        (NaN where the pair did not play). In an asymmetric game, the average of
+        i's two roles.
+    row_scores, column_scores : ndarray, shape (repetitions, n, n)
+        For the match with i as row player and j as column player: the row
+        player's and the column player's payoff per turn (NaN if not played).
     wins : ndarray, shape (n,)
         Matches in which i scored more than its opponent.
     cooperation : ndarray, shape (n, n)
@@ -43,6 +48,8 @@ class TournamentResult:
     wins: np.ndarray
     cooperation: np.ndarray
     self_play: bool
+    row_scores: np.ndarray
+    column_scores: np.ndarray
     errors: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
@@ -65,6 +72,12 @@ class TournamentResult:
         """Player names, best mean score first (ties keep the input order)."""
         order = np.argsort(-self.mean_scores, kind="stable")
         return [self.players[k] for k in order]
+
+    def __repr__(self) -> str:
+        top = ", ".join(self.ranking[:3])
+        failed = f", {len(self.errors)} failed pair(s)" if self.errors else ""
+        return (f"TournamentResult({len(self.players)} players, {self.scores.shape[0]} "
+                f"repetitions; best: {top}{failed})")
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy table: one row per (repetition, player, opponent)."""
@@ -188,7 +201,8 @@ class Tournament:
             size = max(1, min(size, -(-len(keys) // self.processes)))
         chunks = [keys[k:k + size] for k in range(0, len(keys), size)]
         n, R = len(self.players), self.repetitions
-        scores = np.full((R, n, n), np.nan)
+        row_scores = np.full((R, n, n), np.nan)
+        col_scores = np.full((R, n, n), np.nan)
         coop = np.zeros((n, n))
         coop_count = np.zeros((n, n))
         wins = np.zeros(n, dtype=np.int64)
@@ -202,8 +216,8 @@ class Tournament:
             mean = tot / arrays.lengths[:, None]
             c = arrays.cooperations / arrays.lengths[:, None]
             same = i == j
-            scores[r, i, j] = np.where(same, mean.mean(axis=1), mean[:, 0])
-            scores[r[~same], j[~same], i[~same]] = mean[~same, 1]
+            row_scores[r, i, j] = mean[:, 0]
+            col_scores[r, i, j] = mean[:, 1]
             np.add.at(coop, (i, j), c[:, 0])
             np.add.at(coop, (j, i), c[:, 1])
             np.add.at(coop_count, (i, j), 1)
@@ -249,4 +263,11 @@ class Tournament:
                     errors.append((labels[i], labels[j], f"{type(exc).__name__}: {exc}"))
         with np.errstate(invalid="ignore"):
             cooperation = np.where(coop_count > 0, coop / np.maximum(coop_count, 1), np.nan)
-        return TournamentResult(labels, scores, wins, cooperation, self.self_play, errors)
+        # i's payoff against j: as row (row_scores[i, j]) and as column (col_scores[j, i]);
+        # symmetric games play each pair once, asymmetric games average the two roles
+        as_row, as_col = row_scores, col_scores.transpose(0, 2, 1)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN pairs stay NaN
+            scores = np.nanmean(np.stack([as_row, as_col]), axis=0)
+        return TournamentResult(labels, scores, wins, cooperation, self.self_play, row_scores,
+                                col_scores, errors)
