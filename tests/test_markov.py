@@ -60,3 +60,19 @@ def test_vectorised_over_many_pairs_and_discounting():
     assert disc == pytest.approx([0.0, 5.0])
     near = gt.memory_one_payoffs(p[:3], q[:3], noise=0.01, discount=1 - 1e-7)
     assert near == pytest.approx(pay[:3], abs=1e-4)
+
+
+def test_zero_determinant_check():
+    from gametheory.iterated import zero_determinant_coefficients
+
+    a, b, g = zero_determinant_coefficients(gs.ZeroDeterminant("extortionate", chi=3))
+    assert b / a == pytest.approx(-3) and g / a == pytest.approx(-1 + 3)  # s_X - 1 = 3 (s_Y - 1)
+    assert zero_determinant_coefficients((1, 0, 0, 1)) is None
+
+
+def test_median_ranking_like_axelrod():
+    res = gt.Tournament([gs.TitForTat(), gs.Defector(), gs.Cooperator(), gs.GrimTrigger()],
+                        turns=20, repetitions=3, noise=0.1, seed=4).run()
+    assert sorted(res.ranked("median")) == sorted(res.ranking)
+    with pytest.raises(gs.StrategyError):
+        res.ranked("mode")

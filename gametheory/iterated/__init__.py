@@ -12,7 +12,12 @@ from .evolution import (
     moran_process,
     replicator_dynamics,
 )
-from .markov import memory_one_payoffs, stationary_distribution, transition_matrix
+from .markov import (
+    memory_one_payoffs,
+    stationary_distribution,
+    transition_matrix,
+    zero_determinant_coefficients,
+)
 from .match import MatchResult, play
 from .tournament import Tournament, TournamentResult
 
@@ -31,4 +36,5 @@ __all__ = [
     "run_matches",
     "stationary_distribution",
     "transition_matrix",
+    "zero_determinant_coefficients",
 ]

@@ -14,7 +14,8 @@ import numpy as np
 from ..games.normal_form import Game
 from ..strategies.base import Strategy, StrategyError
 
-__all__ = ["memory_one_payoffs", "stationary_distribution", "transition_matrix"]
+__all__ = ["memory_one_payoffs", "stationary_distribution", "transition_matrix",
+           "zero_determinant_coefficients"]
 
 #: Player 2 sees state (a1, a2) as (a2, a1): CC, CD, DC, DD -> CC, DC, CD, DD.
 _SWAP = np.array([0, 2, 1, 3])
@@ -162,3 +163,33 @@ def memory_one_payoffs(p, q, game: Game | None = None, noise: float = 0.0, *,
             flat[k] = _cesaro(Mb[k], pb[k])
         v = flat.reshape(v.shape)
     return v @ u
+
+
+def zero_determinant_coefficients(p, game: Game | None = None, *, tol: float = 1e-9
+                                  ) -> tuple[float, float, float] | None:
+    """``(alpha, beta, gamma)`` if ``p`` is a zero-determinant strategy, else None.
+
+    ``p`` is ZD when ``p~ = (p1 - 1, p2 - 1, p3, p4) = alpha S_X + beta S_Y + gamma 1``;
+    it then enforces ``alpha s_X + beta s_Y + gamma = 0`` against every opponent
+    (Press & Dyson 2012).
+
+    Examples
+    --------
+    >>> zero_determinant_coefficients((1, 0, 1, 0))   # TFT enforces s_X = s_Y
+    (0.2, -0.2, 0.0)
+    >>> zero_determinant_coefficients((1, 0, 0, 1)) is None   # WSLS is not ZD
+    True
+    """
+    from ..games import prisoners_dilemma
+    from .engine import make_views
+
+    game = prisoners_dilemma() if game is None else game
+    v0, _ = make_views(game)
+    vec, _ = _vectors(p, v0)
+    R, S, T, P = v0.rstp()
+    target = np.asarray(vec, float) - np.array([1.0, 1.0, 0.0, 0.0])
+    basis = np.column_stack([[R, S, T, P], [R, T, S, P], np.ones(4)])
+    coef, *_ = np.linalg.lstsq(basis, target, rcond=None)
+    if np.max(np.abs(basis @ coef - target)) > tol:
+        return None
+    return tuple(float(round(c, 12)) + 0.0 for c in coef)

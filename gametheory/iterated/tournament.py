@@ -70,7 +70,23 @@ class TournamentResult:
     @property
     def ranking(self) -> list[str]:
         """Player names, best mean score first (ties keep the input order)."""
-        order = np.argsort(-self.mean_scores, kind="stable")
+        return self.ranked("mean")
+
+    def ranked(self, by: str = "mean") -> list[str]:
+        """Player names ranked by ``"mean"`` score over everything played, or by the
+        ``"median"`` over repetitions of the per-repetition mean score, which is how
+        Axelrod's library ranks (its ``ranked_names``)."""
+        if by == "mean":
+            key = self.mean_scores
+        elif by == "median":
+            s = self.scores.copy()
+            if not self.self_play:
+                idx = np.arange(len(self.players))
+                s[:, idx, idx] = np.nan
+            key = np.median(np.nanmean(s, axis=2), axis=0)
+        else:
+            raise StrategyError(f"rank by 'mean' or 'median', not {by!r}")
+        order = np.argsort(-key, kind="stable")
         return [self.players[k] for k in order]
 
     def __repr__(self) -> str:
