@@ -30,6 +30,7 @@ _LAZY = {
     "play": "gametheory.iterated",
     "Tournament": "gametheory.iterated",
     "memory_one_payoffs": "gametheory.iterated",
+    "RepeatedGame": "gametheory.games.repeated",
 }
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "EventSequence",
     "Game",
     "GameError",
+    "RepeatedGame",
     "Strategy",
     "Tournament",
     "__version__",

@@ -1,0 +1,452 @@
+"""Infinitely repeated two-player games: minmax values, feasible payoffs, strategy automata,
+exact discounted payoffs, subgame perfection by the one-shot deviation principle, and the
+discount factors at which a profile is an equilibrium.
+
+Strategy profiles are deterministic finite automata: each player has states,
+plays ``output[state]`` and moves to ``transitions[state][own action][other's
+action]`` (state 0 first); the own action matters off the equilibrium path, when
+a player has deviated. The strategies of :mod:`gametheory.strategies` that are
+automata (tit-for-tat, grim trigger, ...) react to the opponent only and are
+converted; deterministic memory-one strategies (win-stay lose-shift) remember the
+whole last outcome. :func:`public_grim_trigger` is the textbook grim trigger
+that reverts after *anyone's* defection, whose threshold is (T - R)/(T - P).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import GameError, ShapeError, SolverError
+from .normal_form import Game
+
+__all__ = [
+    "AutomatonProfile",
+    "Deviation",
+    "RepeatedGame",
+    "basin_of_attraction_alld",
+    "public_grim_trigger",
+    "risk_dominance_threshold",
+]
+
+
+class RepeatedGameError(GameError, ValueError):
+    """Bad input for a repeated game: discount outside (0, 1), incomplete automata."""
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A profitable one-shot deviation: at joint ``state`` player ``player`` should play
+    ``action`` instead of ``prescribed``, gaining ``gain`` (normalised payoff)."""
+
+    player: int
+    state: tuple[int, int]
+    prescribed: int
+    action: int
+    gain: float
+
+
+def public_grim_trigger(n_own: int = 2, n_other: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Grim trigger on the public history: cooperate (action 0) until anyone plays
+    anything else, then play the last action for ever (Friedman 1971)."""
+    out = np.array([0, n_own - 1])
+    tr = np.ones((2, n_own, n_other), dtype=np.int64)
+    tr[0, 0, 0] = 0
+    return out, tr
+
+
+@dataclass(frozen=True)
+class AutomatonProfile:
+    """Two deterministic automata: ``outputs[i][state]`` and
+    ``transitions[i][state][own action][other's action]``."""
+
+    outputs: tuple[np.ndarray, np.ndarray]
+    transitions: tuple[np.ndarray, np.ndarray]
+    names: tuple[str, str] = ("player 1", "player 2")
+
+    @classmethod
+    def from_strategies(cls, game: Game, s1, s2) -> AutomatonProfile:
+        """Build from two strategy objects (automata or deterministic memory-one)."""
+        from ..iterated.engine import make_views
+
+        views = make_views(game)
+        outs, trans, names = [], [], []
+        for view, s in zip(views, (s1, s2), strict=True):
+            o, t = _automaton_of(s, view)
+            outs.append(o)
+            trans.append(t)
+            names.append(getattr(s, "name", str(s)))
+        return cls(tuple(outs), tuple(trans), tuple(names))
+
+    def validate(self, game: Game) -> None:
+        for i in range(2):
+            out, tr = np.asarray(self.outputs[i]), np.asarray(self.transitions[i])
+            S = len(out)
+            k_own, k_other = game.shape[i], game.shape[1 - i]
+            if tr.shape != (S, k_own, k_other):
+                raise RepeatedGameError(
+                    f"automaton of {self.names[i]}: transitions must be states ({S}) x own "
+                    f"actions ({k_own}) x other's actions ({k_other}); got shape {tr.shape} "
+                    "(missing transitions?)")
+            if tr.size and (tr.min() < 0 or tr.max() >= S):
+                s, a, b = np.argwhere((tr < 0) | (tr >= S))[0]
+                raise RepeatedGameError(f"automaton of {self.names[i]}: state {s} moves to the "
+                                        f"unknown state {tr[s, a, b]} after actions ({a}, {b})")
+            if out.min() < 0 or out.max() >= game.shape[i]:
+                raise RepeatedGameError(f"automaton of {self.names[i]}: an output is not an "
+                                        f"action (0..{game.shape[i] - 1})")
+
+
+def _automaton_of(strategy, view):
+    k_own = view.n_actions
+    if isinstance(strategy, tuple | list) and len(strategy) == 2:
+        out, tr = np.asarray(strategy[0], np.int64), np.asarray(strategy[1], np.int64)
+        if tr.ndim == 2:  # reacts to the other's action only
+            tr = np.repeat(tr[:, None, :], k_own, axis=1)
+        return out, tr
+    s = strategy.clone()
+    s.reset(view)
+    if hasattr(s, "automaton"):
+        out, tr = s.automaton
+        return (np.asarray(out, np.int64),
+                np.repeat(np.asarray(tr, np.int64)[:, None, :], k_own, axis=1))
+    vec = getattr(s, "memory_one_vector", None)
+    if vec is not None:
+        p = np.asarray(vec(), float)
+        if np.all(np.isin(p, (0.0, 1.0))) and s.initial in (0.0, 1.0):
+            # states: 0 = start, 1 + 2*own + other = last outcome; own action is known
+            out = np.array([0 if s.initial == 1 else 1] + [0 if p[k] == 1 else 1
+                                                           for k in range(4)])
+            tr = np.empty((5, 2, 2), dtype=np.int64)
+            for own in (0, 1):
+                for other in (0, 1):
+                    tr[:, own, other] = 1 + 2 * own + other
+            return out, tr
+    raise RepeatedGameError(f"{getattr(s, 'name', s)} is not a deterministic finite automaton "
+                            "(stochastic strategies are not supported here)")
+
+
+def _check_discount(delta: float) -> float:
+    if not 0 < delta < 1:
+        raise RepeatedGameError(f"the discount factor must be in (0, 1), got {delta!r}")
+    return float(delta)
+
+
+class RepeatedGame:
+    """The infinitely repeated game of a two-player stage game with discount factor δ.
+
+    Payoffs are normalised: ``(1 - δ) Σ δ^t u_t``. A continuation probability
+    ``w`` is the same as a discount factor for these purposes.
+
+    Examples
+    --------
+    >>> from gametheory.games import prisoners_dilemma
+    >>> rg = RepeatedGame(prisoners_dilemma(), discount=0.6)
+    >>> grim = public_grim_trigger()
+    >>> rg.is_subgame_perfect((grim, grim))
+    True
+    >>> rg.critical_discount_factor((grim, grim))   # (T - R) / (T - P)
+    [(0.5, 1.0)]
+    """
+
+    def __init__(self, stage_game: Game, discount: float = 0.9):
+        if stage_game.n_players != 2:
+            raise ShapeError(f"repeated games here need a two-player stage game; this one has "
+                             f"{stage_game.n_players}")
+        self.stage_game = stage_game
+        self.discount = _check_discount(discount)
+
+    # ---------------------------------------------------------------- stage-game values
+    def minmax(self, *, mixed: bool = True) -> np.ndarray:
+        """Each player's minmax value: what the other can hold it down to (LP when mixed)."""
+        A, B = self.stage_game.bimatrix
+        if not mixed:
+            return np.array([A.max(axis=0).min(), B.max(axis=1).min()])
+        from ..solvers.zero_sum import maximin
+
+        # player 1's minmax: min over y of max_i (A y)_i = -maximin of the column player on -A
+        v1, _ = maximin(-A.T)
+        v2, _ = maximin(-B)
+        return np.array([-v1, -v2])
+
+    def feasible_payoffs(self) -> np.ndarray:
+        """Vertices of the convex hull of the stage game's payoff profiles (counter-clockwise)."""
+        pts = np.unique(self.stage_game.payoffs.reshape(-1, 2), axis=0)
+        if len(pts) < 3:
+            return pts
+        from scipy.spatial import ConvexHull, QhullError
+
+        try:
+            hull = ConvexHull(pts)
+        except QhullError:  # collinear payoffs: the hull is a segment
+            order = np.lexsort(pts.T[::-1])
+            return pts[[order[0], order[-1]]]
+        return pts[hull.vertices]
+
+    def plot_payoffs(self, ax=None):
+        """Feasible set, minmax point and individually rational region. Returns the Axes."""
+        import matplotlib.pyplot as plt
+        from matplotlib.patches import Polygon
+
+        if ax is None:
+            _, ax = plt.subplots()
+        verts = self.feasible_payoffs()
+        ax.add_patch(Polygon(verts, closed=True, alpha=0.25, label="feasible"))
+        v = self.minmax()
+        ax.axvline(v[0], ls="--", lw=0.8)
+        ax.axhline(v[1], ls="--", lw=0.8)
+        ax.plot(*v, "ko", label="minmax")
+        pts = self.stage_game.payoffs.reshape(-1, 2)
+        ax.plot(pts[:, 0], pts[:, 1], "k.", ms=4)
+        ax.set_xlabel(self.stage_game.players[0])
+        ax.set_ylabel(self.stage_game.players[1])
+        ax.autoscale_view()
+        ax.legend(fontsize=8)
+        return ax
+
+    # ---------------------------------------------------------------- automata
+    def _profile(self, profile) -> AutomatonProfile:
+        if isinstance(profile, AutomatonProfile):
+            prof = profile
+        else:
+            s1, s2 = profile
+            prof = AutomatonProfile.from_strategies(self.stage_game, s1, s2)
+        prof.validate(self.stage_game)
+        return prof
+
+    def _values(self, prof: AutomatonProfile, delta: float) -> np.ndarray:
+        """Normalised values V[s1, s2, i] of following the profile from every joint state."""
+        A, B = self.stage_game.bimatrix
+        o1, o2 = prof.outputs
+        t1, t2 = prof.transitions
+        S1, S2 = len(o1), len(o2)
+        n = S1 * S2
+        s1, s2 = np.divmod(np.arange(n), S2)
+        a1, a2 = o1[s1], o2[s2]
+        nxt = t1[s1, a1, a2] * S2 + t2[s2, a2, a1]
+        P = np.zeros((n, n))
+        P[np.arange(n), nxt] = 1.0
+        u = np.stack([A[a1, a2], B[a1, a2]], axis=1)
+        V = np.linalg.solve(np.eye(n) - delta * P, (1 - delta) * u)
+        return V.reshape(S1, S2, 2)
+
+    def payoffs(self, profile, *, discount: float | None = None) -> np.ndarray:
+        """Exact normalised discounted payoffs of a profile from its initial states."""
+        prof = self._profile(profile)
+        delta = self.discount if discount is None else _check_discount(discount)
+        return self._values(prof, delta)[0, 0]
+
+    def _reachable(self, prof: AutomatonProfile) -> list[tuple[int, int]]:
+        """Joint states reachable after any history (every subgame)."""
+        t1, t2 = prof.transitions
+        seen = {(0, 0)}
+        stack = [(0, 0)]
+        while stack:
+            s1, s2 = stack.pop()
+            for a1 in range(t1.shape[1]):
+                for a2 in range(t2.shape[1]):
+                    nxt = (int(t1[s1, a1, a2]), int(t2[s2, a2, a1]))
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append(nxt)
+        return sorted(seen)
+
+    def deviation_gains(self, profile, *, discount: float | None = None
+                        ) -> list[Deviation]:
+        """Every one-shot deviation with its gain (positive: profitable), over all subgames."""
+        prof = self._profile(profile)
+        delta = self.discount if discount is None else _check_discount(discount)
+        V = self._values(prof, delta)
+        A, B = self.stage_game.bimatrix
+        o1, o2 = prof.outputs
+        t1, t2 = prof.transitions
+        out = []
+        for s1, s2 in self._reachable(prof):
+            a1, a2 = int(o1[s1]), int(o2[s2])
+            for b in range(A.shape[0]):  # player 1 plays b once, then follows the profile
+                if b == a1:
+                    continue
+                dev = (1 - delta) * A[b, a2] + delta * V[t1[s1, b, a2], t2[s2, a2, b], 0]
+                out.append(Deviation(0, (s1, s2), a1, b, float(dev - V[s1, s2, 0])))
+            for b in range(B.shape[1]):
+                if b == a2:
+                    continue
+                dev = (1 - delta) * B[a1, b] + delta * V[t1[s1, a1, b], t2[s2, b, a1], 1]
+                out.append(Deviation(1, (s1, s2), a2, b, float(dev - V[s1, s2, 1])))
+        return out
+
+    def is_subgame_perfect(self, profile, *, discount: float | None = None,
+                           tol: float = 1e-12) -> bool:
+        """Subgame perfection by the one-shot deviation principle (Blackwell; Fudenberg &
+        Tirole 1991, Thm 4.2): no profitable one-shot deviation in any subgame."""
+        return self.profitable_deviation(profile, discount=discount, tol=tol) is None
+
+    def profitable_deviation(self, profile, *, discount: float | None = None,
+                             tol: float = 1e-12) -> Deviation | None:
+        """The most profitable one-shot deviation, or None when the profile is SPE."""
+        gains = self.deviation_gains(profile, discount=discount)
+        best = max(gains, key=lambda d: d.gain, default=None)
+        return best if best is not None and best.gain > tol else None
+
+    def best_response_value(self, profile, player: int, *, discount: float | None = None
+                            ) -> float:
+        """Value of the best strategy of ``player`` against the other's automaton (policy
+        iteration on the MDP of the other automaton's states), from the initial state."""
+        prof = self._profile(profile)
+        delta = self.discount if discount is None else _check_discount(discount)
+        A, B = self.stage_game.bimatrix
+        other = 1 - player
+        out, tr = prof.outputs[other], prof.transitions[other]
+        U = A if player == 0 else B.T  # U[own action, other action]
+        S = len(out)
+        reward = U[:, out].T  # (S, k)
+        nxt = tr[np.arange(S), out, :]  # other's next state given its own move and mine
+        policy = np.zeros(S, dtype=np.int64)
+        for _ in range(1000):
+            P = np.zeros((S, S))
+            P[np.arange(S), nxt[np.arange(S), policy]] = 1.0
+            V = np.linalg.solve(np.eye(S) - delta * P,
+                                (1 - delta) * reward[np.arange(S), policy])
+            q = (1 - delta) * reward + delta * V[nxt]
+            new = np.where(q.max(axis=1) > q[np.arange(S), policy] + 1e-13, q.argmax(axis=1),
+                           policy)
+            if np.array_equal(new, policy):
+                return float(V[0])
+            policy = new
+        raise SolverError("policy iteration did not converge")  # pragma: no cover
+
+    def is_nash(self, profile, *, discount: float | None = None, tol: float = 1e-12) -> bool:
+        """Nash equilibrium of the repeated game: no player gains by any deviation plan."""
+        val = self.payoffs(profile, discount=discount)
+        return all(self.best_response_value(profile, i, discount=discount) <= val[i] + tol
+                   for i in range(2))
+
+    def critical_discount_factor(self, profile, *, concept: str = "spe", grid: int = 500,
+                                 tol: float = 1e-9) -> list[tuple[float, float]]:
+        """The discount factors at which the profile is an equilibrium, as intervals.
+
+        The largest deviation gain is a continuous function of δ; its sign
+        changes are located on a grid and refined by root search (Brent). The
+        result lists closed intervals ``(lo, hi)``; a knife-edge point is
+        ``(d, d)``; an empty list means no discount factor works. ``concept`` is
+        ``"spe"`` (one-shot deviations in every subgame) or ``"nash"``.
+
+        Examples
+        --------
+        >>> from gametheory.games import prisoners_dilemma
+        >>> from gametheory.strategies import TitForTat, WinStayLoseShift
+        >>> rg = RepeatedGame(prisoners_dilemma())
+        >>> rg.critical_discount_factor((TitForTat(), TitForTat()), concept="nash")
+        [(0.6666666666..., 1.0)]
+        >>> rg.critical_discount_factor((TitForTat(), TitForTat()))   # SPE: never here
+        []
+        >>> rg.critical_discount_factor((WinStayLoseShift(), WinStayLoseShift()))
+        []
+        """
+        from scipy.optimize import brentq
+
+        prof = self._profile(profile)
+        # gains in unnormalised units (divided by 1 - δ), which do not vanish as δ -> 1
+        if concept == "spe":
+            def gain(d):
+                return max((x.gain for x in self.deviation_gains(prof, discount=d)),
+                           default=-np.inf) / (1 - d)
+        elif concept == "nash":
+            def gain(d):
+                val = self.payoffs(prof, discount=d)
+                return max(self.best_response_value(prof, i, discount=d) - val[i]
+                           for i in range(2)) / (1 - d)
+        else:
+            raise RepeatedGameError(f"concept must be 'spe' or 'nash', got {concept!r}")
+        ds = np.linspace(1e-6, 1 - 1e-6, grid)
+        g = np.array([gain(d) for d in ds])
+        ok = g <= tol
+        intervals: list[tuple[float, float]] = []
+        k = 0
+        while k < len(ds):
+            if not ok[k]:
+                # a knife edge: the gain touches zero between grid points without crossing
+                if 0 < k < len(ds) - 1 and g[k] < g[k - 1] and g[k] <= g[k + 1]:
+                    x, fx = _golden_minimum(gain, ds[k - 1], ds[k + 1])
+                    if fx <= tol:
+                        intervals.append((x, x))
+                k += 1
+                continue
+            j = k
+            while j + 1 < len(ds) and ok[j + 1]:
+                j += 1
+            def edge(a, b):
+                # Nash gains never go below zero, so locate where the gain leaves a thin band
+                # above zero (1e-13), which is the threshold to that accuracy
+                try:
+                    return brentq(lambda d: gain(d) - 1e-13, a, b, xtol=1e-15)
+                except ValueError:  # pragma: no cover - no crossing at this resolution
+                    return b if gain(b) <= tol else a
+
+            lo = 0.0 if k == 0 else edge(ds[k - 1], ds[k])
+            hi = 1.0 if j == len(ds) - 1 else edge(ds[j], ds[j + 1])
+            intervals.append((float(lo), float(hi)))
+            k = j + 1
+        return intervals
+
+
+def _golden_minimum(f, a: float, b: float, iterations: int = 120) -> tuple[float, float]:
+    """Minimum of a unimodal function on [a, b] by golden-section search to machine
+    precision (SciPy's bounded Brent stops at a relative sqrt(eps), too coarse for the
+    V-shaped minimum of a knife edge)."""
+    ratio = (np.sqrt(5) - 1) / 2
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(iterations):
+        if fc <= fd:
+            b, d, fd = d, c, fc
+            c = b - ratio * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + ratio * (b - a)
+            fd = f(d)
+        if b - a < 1e-15:
+            break
+    return (float(c), float(fc)) if fc <= fd else (float(d), float(fd))
+
+
+def risk_dominance_threshold(game: Game) -> float:
+    """δ above which grim-trigger cooperation risk-dominates always-defect in the repeated
+    prisoner's dilemma: ``(T - R + P - S) / (T - S)`` (Blonski, Ockenfels & Spagnolo 2011).
+
+    Examples
+    --------
+    >>> from gametheory.games import prisoners_dilemma
+    >>> risk_dominance_threshold(prisoners_dilemma())
+    0.6
+    """
+    from ..iterated.engine import make_views
+
+    R, S, T, P = make_views(game)[0].rstp()
+    return (T - R + P - S) / (T - S)
+
+
+def basin_of_attraction_alld(game: Game, discount: float) -> float:
+    """Share of Grim players below which always-defect is the better reply in the 2x2
+    game of Grim against ALLD at discount δ (Dal Bó & Fréchette 2011): the size of
+    ALLD's basin of attraction. Cooperation is risk dominant when it is below 1/2.
+
+    Examples
+    --------
+    >>> from gametheory.games import prisoners_dilemma
+    >>> round(basin_of_attraction_alld(prisoners_dilemma(), 0.6), 12)
+    0.5
+    """
+    from ..iterated.engine import make_views
+
+    d = _check_discount(discount)
+    R, S, T, P = make_views(game)[0].rstp()
+    gg, gd = R, (1 - d) * S + d * P          # Grim against Grim, against ALLD
+    dg, dd = (1 - d) * T + d * P, P          # ALLD against Grim, against ALLD
+    denom = (gg - dg) - (gd - dd)
+    if denom == 0:
+        return 1.0 if dd > gd else 0.0
+    p = (dd - gd) / denom
+    return float(min(1.0, max(0.0, p)))

@@ -1,0 +1,108 @@
+"""Repeated games: thresholds from the literature, one-shot deviations, minmax, feasible set."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gametheory.strategies as gs
+from gametheory.games import prisoners_dilemma
+from gametheory.games.repeated import (
+    RepeatedGame,
+    RepeatedGameError,
+    basin_of_attraction_alld,
+    public_grim_trigger,
+    risk_dominance_threshold,
+)
+
+GRIM = public_grim_trigger()
+
+
+def _pd(R, S, T, P):
+    return RepeatedGame(prisoners_dilemma(R=R, S=S, T=T, P=P))
+
+
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4))
+@settings(max_examples=20)
+def test_grim_threshold_is_friedmans(gap_tr, gap_rp, gap_ps):
+    """Grim trigger is subgame perfect iff δ >= (T - R)/(T - P) (Friedman 1971)."""
+    P = 1
+    S, R = P - gap_ps, P + gap_rp
+    T = R + gap_tr
+    rg = _pd(R, S, T, P)
+    (lo, hi), = rg.critical_discount_factor((GRIM, GRIM))
+    assert lo == pytest.approx((T - R) / (T - P), abs=1e-9) and hi == 1.0
+
+
+@pytest.mark.parametrize(("R", "S", "T", "P"), [(3, 0, 5, 1), (4, 0, 5, 1), (3, 1, 4, 2)])
+def test_tft_nash_threshold_is_axelrods(R, S, T, P):
+    """TFT is a Nash equilibrium (collectively stable) iff
+    δ >= max{(T - R)/(T - P), (T - R)/(R - S)} (Axelrod 1984, Prop. 2)."""
+    rg = _pd(R, S, T, P)
+    (lo, hi), = rg.critical_discount_factor((gs.TitForTat(), gs.TitForTat()), concept="nash")
+    assert hi == 1.0
+    assert lo == pytest.approx(max((T - R) / (T - P), (T - R) / (R - S)), abs=1e-9)
+
+
+def test_tft_is_subgame_perfect_only_on_a_knife_edge():
+    # SPE needs δ = (T - R)/(R - S) and δ = (P - S)/(T - P): a point when they agree
+    edge = _pd(3, 0, 4, 1).critical_discount_factor((gs.TitForTat(), gs.TitForTat()))
+    assert len(edge) == 1 and edge[0][0] == pytest.approx(1 / 3, abs=1e-7)
+    assert edge[0][0] == edge[0][1]
+    assert _pd(3, 0, 5, 1).critical_discount_factor((gs.TitForTat(), gs.TitForTat())) == []
+
+
+def test_wsls_threshold():
+    """WSLS is subgame perfect iff δ >= (T - R)/(R - P), which needs 2R > T + P."""
+    (lo, hi), = _pd(4, 0, 5, 1).critical_discount_factor(
+        (gs.WinStayLoseShift(), gs.WinStayLoseShift()))
+    assert lo == pytest.approx(1 / 3, abs=1e-9) and hi == 1.0
+    assert _pd(3, 0, 5, 1).critical_discount_factor(
+        (gs.WinStayLoseShift(), gs.WinStayLoseShift())) == []
+
+
+def test_profitable_deviation_is_returned():
+    rg = RepeatedGame(prisoners_dilemma(), discount=0.4)
+    dev = rg.profitable_deviation((GRIM, GRIM))
+    assert dev.state == (0, 0) and dev.prescribed == 0 and dev.action == 1
+    assert dev.gain == pytest.approx((1 - 0.4) * 5 + 0.4 * 1 - 3)
+    assert rg.profitable_deviation((gs.Defector(), gs.Defector())) is None
+
+
+def test_exact_payoffs_of_automata():
+    rg = RepeatedGame(prisoners_dilemma(), discount=0.5)
+    assert rg.payoffs((gs.TitForTat(), gs.Defector())) == pytest.approx([0.5, 3.0])
+    # (C,C), then (C,D), (D,C), (C,D), ...: TFT gets (1-d)(3 + 5 d^2 / (1 - d^2)) = 7/3,
+    # the alternator (1-d)(3 + 5 d / (1 - d^2)) = 19/6
+    assert rg.payoffs((gs.TitForTat(), gs.Alternator())) == pytest.approx([7 / 3, 19 / 6])
+
+
+def test_minmax_and_feasible_set():
+    rg = RepeatedGame(prisoners_dilemma())
+    assert rg.minmax().tolist() == [1.0, 1.0]
+    verts = {tuple(v) for v in rg.feasible_payoffs().tolist()}
+    assert verts == {(0.0, 5.0), (1.0, 1.0), (5.0, 0.0), (3.0, 3.0)}
+    from gametheory.games import matching_pennies
+
+    assert RepeatedGame(matching_pennies()).minmax() == pytest.approx([0, 0])
+    assert RepeatedGame(matching_pennies()).minmax(mixed=False).tolist() == [1, 1]
+
+
+def test_risk_dominance_and_basin():
+    g = prisoners_dilemma()
+    d = risk_dominance_threshold(g)
+    assert d == pytest.approx((5 - 3 + 1 - 0) / (5 - 0))
+    assert basin_of_attraction_alld(g, d) == pytest.approx(0.5)
+    assert basin_of_attraction_alld(g, 0.9) < 0.5 < basin_of_attraction_alld(g, 0.55)
+
+
+def test_bad_input():
+    with pytest.raises(RepeatedGameError, match=r"\(0, 1\)"):
+        RepeatedGame(prisoners_dilemma(), discount=1.0)
+    with pytest.raises(RepeatedGameError, match="missing transitions"):
+        RepeatedGame(prisoners_dilemma()).payoffs(((np.array([0, 1]),
+                                                    np.zeros((2, 2, 1), dtype=int)), GRIM))
+    with pytest.raises(RepeatedGameError, match="not a deterministic"):
+        RepeatedGame(prisoners_dilemma()).payoffs((gs.Random(), GRIM))
