@@ -9,7 +9,7 @@ dependencies (pydantic, networkx, pandas) load on first use.
 from importlib import import_module
 
 from .errors import DegenerateGameWarning, GameError
-from .games import Game, Strategy, read_nfg, write_nfg
+from .games import Game, MixedStrategy, read_nfg, write_nfg
 from .solvers import (
     Equilibrium,
     EquilibriumResult,
@@ -40,8 +40,8 @@ __all__ = [
     "EventSequence",
     "Game",
     "GameError",
+    "MixedStrategy",
     "RepeatedGame",
-    "Strategy",
     "Tournament",
     "__version__",
     "fit_qre",

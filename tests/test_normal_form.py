@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gametheory import Game, GameError, Strategy
+from gametheory import Game, GameError, MixedStrategy
 from gametheory.errors import LabelError, PayoffError, ProfileError, ShapeError, UnknownNameError
 from gametheory.games import embassy_dispute, matching_pennies, prisoners_dilemma
 
@@ -171,7 +171,7 @@ def test_rich_display_marks_pure_equilibria():
 
 
 def test_strategy_is_labelled_and_array_like():
-    s = Strategy([Fraction(1, 3), Fraction(2, 3)], actions=["Hold", "Expel"], player="US")
+    s = MixedStrategy([Fraction(1, 3), Fraction(2, 3)], actions=["Hold", "Expel"], player="US")
     assert s.exact and s["Expel"] == Fraction(2, 3)
     assert np.allclose(np.asarray(s), [1 / 3, 2 / 3])
     assert s.support == (0, 1) and s.as_dict() == {"Hold": Fraction(1, 3),

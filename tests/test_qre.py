@@ -91,7 +91,16 @@ def test_fit_bad_input():
 
 @given(bimatrix_games(max_actions=3, low=-9, high=9))
 @settings(max_examples=25)
-def test_branch_limit_is_always_a_verified_equilibrium(game):
-    res = qre(game)
+def test_branch_limit_is_a_verified_equilibrium(game):
+    """Non-degenerate games: the branch ends in a verified equilibrium. Degenerate games
+    may have bifurcations where the branch is not unique: a typed error is acceptable."""
+    from gametheory import is_degenerate
+    from gametheory.errors import SolverError
+
+    try:
+        res = qre(game)
+    except SolverError:
+        assert is_degenerate(game)
+        return
     assert len(res) == 1
     assert game.is_nash(res[0].profile)

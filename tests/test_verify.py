@@ -51,3 +51,12 @@ def test_float_games_are_verified_in_floats():
     res = solve(g)
     assert all(e.verified == "float" for e in res) and len(res) >= 1
     assert eq is None or eq.verified == "float"
+
+
+def test_exact_output_needs_exact_payoffs():
+    from gametheory import solve
+    from gametheory.errors import SolverError
+
+    g = Game.from_bimatrix([[0.1, 0.3], [0.2, 0.0]], [[0.3, 0.1], [0.0, 0.2]])
+    with pytest.raises(SolverError, match="exact=True needs exact payoffs"):
+        solve(g, exact=True)

@@ -12,11 +12,11 @@ from .catalogue import (
     stag_hunt,
 )
 from .nfg import read_nfg, write_nfg
-from .normal_form import Game, Strategy
+from .normal_form import Game, MixedStrategy
 
 __all__ = [
     "Game",
-    "Strategy",
+    "MixedStrategy",
     "battle_of_the_sexes",
     "catalogue",
     "chicken",

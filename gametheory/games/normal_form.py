@@ -23,13 +23,13 @@ from ..errors import LabelError, PayoffError, ProfileError, ShapeError, UnknownN
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Game", "Strategy"]
+__all__ = ["Game", "MixedStrategy"]
 
 #: Default tolerance for "is this a best response" checks, relative to the payoff range.
 DEFAULT_TOL = 1e-9
 
 
-class Strategy:
+class MixedStrategy:
     """A labelled mixed strategy of one player: a probability per action.
 
     Behaves like a read-only 1-D array (``np.asarray(s)``, ``s[0]``, ``len(s)``)
@@ -38,11 +38,11 @@ class Strategy:
 
     Examples
     --------
-    >>> s = Strategy([0.25, 0.75], actions=("Hold", "Retaliate"), player="US")
+    >>> s = MixedStrategy([0.25, 0.75], actions=("Hold", "Retaliate"), player="US")
     >>> s["Retaliate"], float(s[0])
     (0.75, 0.25)
     >>> s
-    Strategy(US: Hold=0.25, Retaliate=0.75)
+    MixedStrategy(US: Hold=0.25, Retaliate=0.75)
     """
 
     __slots__ = ("_array", "_values", "actions", "player")
@@ -110,7 +110,7 @@ class Strategy:
         return self._values[key]
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Strategy):
+        if isinstance(other, MixedStrategy):
             return self._values == other._values and self.actions == other.actions
         return NotImplemented
 
@@ -120,7 +120,8 @@ class Strategy:
     def __repr__(self) -> str:
         parts = ", ".join(f"{a}={_fmt(v)}" for a, v in zip(self.actions, self._values,
                                                             strict=True))
-        return f"Strategy({self.player}: {parts})" if self.player else f"Strategy({parts})"
+        inner = f"{self.player}: {parts}" if self.player else parts
+        return f"MixedStrategy({inner})"
 
 
 def _fmt(v: Any) -> str:
@@ -435,7 +436,7 @@ class Game:
 
         A profile is a sequence with one entry per player; each entry is an
         action (index or label, meaning that action with probability one) or a
-        sequence of probabilities (or a :class:`Strategy`).
+        sequence of probabilities (or a :class:`MixedStrategy`).
 
         Raises
         ------

@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import ShapeError, SolverError, VerificationWarning
-from ..games.normal_form import Game, Strategy
+from ..games.normal_form import Game, MixedStrategy
 from ._exact import rationalize_distribution
 from .result import CorrelatedEquilibrium, EquilibriumResult, Rejected
 
@@ -132,9 +132,9 @@ def correlated_equilibrium(game: Game, *, objective: str | Sequence[float] = "we
             if exact and exact_dist is not None:
                 m_ex = [sum(exact_dist[(slice(None),) * i + (a,)].reshape(-1), Fraction(0))
                         for a in range(game.shape[i])]
-                marg.append(Strategy(m_ex, actions=game.actions[i], player=game.players[i]))
+                marg.append(MixedStrategy(m_ex, actions=game.actions[i], player=game.players[i]))
             else:
-                marg.append(Strategy(dist.sum(axis=axes), actions=game.actions[i],
+                marg.append(MixedStrategy(dist.sum(axis=axes), actions=game.actions[i],
                                      player=game.players[i]))
         payoffs = np.tensordot(dist, game.payoffs, axes=game.n_players)
         equilibria.append(CorrelatedEquilibrium(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ShapeError
-from ..games.normal_form import Game, Strategy
+from ..games.normal_form import Game, MixedStrategy
 from ._polytope import bimatrix_polytopes, polytope_vertices
 from .result import Equilibrium, EquilibriumComponent
 
@@ -36,7 +36,7 @@ class DegeneracyCertificate:
 
     degenerate: bool
     player: str | None = None
-    strategy: Strategy | None = None
+    strategy: MixedStrategy | None = None
     support: tuple[int, ...] = ()
     best_responses: tuple[int, ...] = ()
     opponent: str | None = None
@@ -81,7 +81,7 @@ def certificate_from_vertices(game: Game, VP, LP, VQ, LQ) -> DegeneracyCertifica
                 brs = tuple(int(i) for i in range(m) if L[k, i])
             return DegeneracyCertificate(
                 True, player=game.players[who],
-                strategy=Strategy(z, actions=game.actions[who], player=game.players[who]),
+                strategy=MixedStrategy(z, actions=game.actions[who], player=game.players[who]),
                 support=support, best_responses=brs, opponent=game.players[1 - who])
     return DegeneracyCertificate(False)
 

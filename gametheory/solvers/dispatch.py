@@ -55,7 +55,7 @@ def solve(game: Game, method: str | None = None, **options) -> EquilibriumResult
     >>> from gametheory.games import matching_pennies
     >>> res = gt.solve(matching_pennies(), method="support_enumeration")
     >>> res[0].strategies[0]
-    Strategy(Player 1: Heads=0.5, Tails=0.5)
+    MixedStrategy(Player 1: Heads=0.5, Tails=0.5)
     >>> gt.solve(matching_pennies(), method="suport")
     Traceback (most recent call last):
     ...

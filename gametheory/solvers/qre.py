@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import IterationLimitError, ProfileError, ShapeError, SolverError
-from ..games.normal_form import Game, Strategy, _action_values
+from ..games.normal_form import Game, MixedStrategy, _action_values
 from .result import EquilibriumResult
 from .verify import finalize
 
@@ -50,7 +50,8 @@ class _System:
         return [z[self.offsets[i]:self.offsets[i + 1]] for i in range(self.N)]
 
     def sigma(self, z: np.ndarray) -> list[np.ndarray]:
-        return [np.exp(zi) for zi in self.split(z)]
+        with np.errstate(over="ignore"):  # a diverging Newton step is rejected by the caller
+            return [np.exp(zi) for zi in self.split(z)]
 
     def values(self, sigma: Sequence[np.ndarray]) -> list[np.ndarray]:
         return [_action_values(self.U[..., i], sigma, i) for i in range(self.N)]
@@ -200,8 +201,13 @@ def _trace(system: _System, lam_stop: float, *, max_steps: int, record: bool
                 w_new -= np.linalg.solve(Jm, F)
             except np.linalg.LinAlgError:
                 break
+            if np.max(w_new[:-1]) > 50:  # log-probabilities far above 0: diverging
+                break
             if not np.all(np.isfinite(w_new)):
                 break
+        if ok and w_new[-1] < -1e-9:
+            raise SolverError("QRE path following turned back through λ = 0, which happens "
+                              "at bifurcations of degenerate games; no branch end to report")
         if not ok or np.linalg.norm(w_new - wp) > 0.5 * max(h, 1e-3) + 1.0:
             h *= 0.5
             if h < 1e-10:
@@ -375,7 +381,7 @@ def qre(game: Game, *, lam: float | None = None, lam_max: float | None = None,
             resid = max(resid, float(np.abs(e / e.sum() - profile[i]).max()))
         if resid > 1e-8:
             raise SolverError(f"QRE at λ={lam} failed verification (residual {resid:.3g})")
-        strategies = tuple(Strategy(s, actions=game.actions[i], player=game.players[i])
+        strategies = tuple(MixedStrategy(s, actions=game.actions[i], player=game.players[i])
                            for i, s in enumerate(profile))
         return EquilibriumResult(
             equilibria=[], method="qre", guarantee="one", game=game, tol=tol,
@@ -417,7 +423,7 @@ class QREFit:
     ----------
     lam_ : float
         The estimate (in the game's payoff units).
-    profile_ : tuple of Strategy
+    profile_ : tuple of MixedStrategy
         The QRE at ``lam_``.
     log_likelihood_ : float
     ci_ : tuple of float
@@ -427,7 +433,7 @@ class QREFit:
     """
 
     lam_: float
-    profile_: tuple[Strategy, ...]
+    profile_: tuple[MixedStrategy, ...]
     log_likelihood_: float
     ci_: tuple[float, float]
     path: QREPath = field(repr=False)
@@ -506,7 +512,7 @@ def fit_qre(game: Game, observed: Sequence[Sequence[float]], *, lam_max: float |
                 best_lam, best_z, best_ll = float(opt.x), z, -float(opt.fun)
     ci = _profile_interval(system, points, lam_int, ll, best_lam, best_ll, loglik_z)
     sig = system.sigma(best_z)
-    profile = tuple(Strategy(s / s.sum(), actions=game.actions[i], player=game.players[i])
+    profile = tuple(MixedStrategy(s / s.sum(), actions=game.actions[i], player=game.players[i])
                     for i, s in enumerate(sig))
     path = QREPath(lam_int / system.scale,
                    [[s / s.sum() for s in system.sigma(p[:-1])] for p in points], game)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._format import fmt_number, table_html
-from ..games.normal_form import Strategy
+from ..games.normal_form import MixedStrategy
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,7 +44,7 @@ class Equilibrium:
 
     Attributes
     ----------
-    strategies : tuple of Strategy
+    strategies : tuple of MixedStrategy
         One labelled probability vector per player (``Fraction`` values when exact).
     payoffs : numpy.ndarray
         Expected payoff of each player.
@@ -59,7 +59,7 @@ class Equilibrium:
         Index of the equilibrium component (degenerate games).
     """
 
-    strategies: tuple[Strategy, ...]
+    strategies: tuple[MixedStrategy, ...]
     payoffs: np.ndarray
     regret: float
     verified: str
@@ -102,7 +102,7 @@ class CorrelatedEquilibrium:
     ----------
     distribution : numpy.ndarray
         Probability of each pure profile, shape ``game.shape``.
-    strategies : tuple of Strategy
+    strategies : tuple of MixedStrategy
         The marginal distribution of each player's action.
     payoffs : numpy.ndarray
         Expected payoff of each player.
@@ -113,7 +113,7 @@ class CorrelatedEquilibrium:
     """
 
     distribution: np.ndarray
-    strategies: tuple[Strategy, ...]
+    strategies: tuple[MixedStrategy, ...]
     payoffs: np.ndarray
     regret: float
     verified: str

@@ -18,8 +18,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import VerificationWarning
-from ..games.normal_form import Game, Strategy, _regrets
+from ..errors import SolverError, VerificationWarning
+from ..games.normal_form import Game, MixedStrategy, _regrets
 from ._exact import exact_regrets, rationalize_bimatrix_profile
 from .result import Equilibrium, EquilibriumResult, Rejected
 
@@ -73,10 +73,11 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
                 return None, "no exact rational equilibrium matches this float candidate"
         cleaned = [np.array([float(v) for v in s]) for s in exact_profile]
     elif exact:
-        return None, "exact output needs exact payoffs and a two-player game or pure profile"
+        raise SolverError("exact=True needs exact payoffs (integers, fractions, decimal "
+                          "strings) and, for mixed equilibria, a two-player game")
     use_exact = bool(exact) and exact_profile is not None
     strategies = tuple(
-        Strategy(exact_profile[i] if use_exact else cleaned[i], actions=game.actions[i],
+        MixedStrategy(exact_profile[i] if use_exact else cleaned[i], actions=game.actions[i],
                  player=game.players[i])
         for i in range(game.n_players)
     )
