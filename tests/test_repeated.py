@@ -106,3 +106,38 @@ def test_bad_input():
                                                     np.zeros((2, 2, 1), dtype=int)), GRIM))
     with pytest.raises(RepeatedGameError, match="not a deterministic"):
         RepeatedGame(prisoners_dilemma()).payoffs((gs.Random(), GRIM))
+
+
+@pytest.mark.parametrize("delta", [0.3, 0.75, 0.9])
+@pytest.mark.parametrize("payoffs", [(9, 1, 10, 3), (3, 0, 5, 1)])
+def test_equilibrium_payoff_set_agrees_with_quantecon(payoffs, delta):
+    """QuantEcon's Abreu-Sannikov vertices (test-only oracle) equal our inner
+    approximation, and lie inside our outer approximation."""
+    qe = pytest.importorskip("quantecon.game_theory")
+    from gametheory.games.repeated import hausdorff_distance
+
+    R, S, T, P = payoffs
+    game = prisoners_dilemma(R=R, S=S, T=T, P=P)
+    hull = qe.RepeatedGame(qe.NormalFormGame(game.payoffs), delta).equilibrium_payoffs(
+        method="abreu_sannikov")
+    theirs = hull.points[hull.vertices]
+    inner, outer, gap = RepeatedGame(game, discount=delta).payoff_set_bounds(directions=128)
+    assert hausdorff_distance(inner, theirs) < 1e-6
+    assert all(any(np.allclose(v, w, atol=1e-6) for w in inner) for v in theirs)
+    assert 0 <= gap < 0.15  # directions not normal to the true edges overshoot a little
+    from gametheory.games.repeated import _point_polygon_distance
+
+    assert all(_point_polygon_distance(v, outer) < 1e-9 for v in theirs)
+
+
+def test_folk_theorem_set_of_the_prisoners_dilemma():
+    """With patient players the equilibrium payoffs fill the feasible, individually
+    rational set: here everything above (P, P) = (1, 1)."""
+    from gametheory.games.repeated import hausdorff_distance
+
+    rg = RepeatedGame(prisoners_dilemma(), discount=0.95)
+    inner = rg.equilibrium_payoffs(method="inner")
+    # the hull of (0, 5), (1, 1), (5, 0), (3, 3) cut at w_i >= 1: the edge from (5, 0) to
+    # (3, 3) meets w_2 = 1 at (13/3, 1)
+    folk = np.array([[1, 1], [13 / 3, 1], [3, 3], [1, 13 / 3]])
+    assert hausdorff_distance(inner, folk) < 1e-6

@@ -26,6 +26,7 @@ __all__ = [
     "Deviation",
     "RepeatedGame",
     "basin_of_attraction_alld",
+    "hausdorff_distance",
     "public_grim_trigger",
     "risk_dominance_threshold",
 ]
@@ -183,6 +184,74 @@ class RepeatedGame:
             order = np.lexsort(pts.T[::-1])
             return pts[[order[0], order[-1]]]
         return pts[hull.vertices]
+
+    def equilibrium_payoffs(self, *, method: str = "outer", directions: int = 128,
+                            tol: float = 1e-10, max_iter: int = 5000) -> np.ndarray:
+        """Vertices of the set of subgame-perfect equilibrium payoffs (pure strategies,
+        public randomisation, perfect monitoring), counter-clockwise.
+
+        The set is the largest fixed point of the Abreu-Pearce-Stacchetti operator
+        B(W) = conv{(1 - δ) u(a) + δ w : w in W, (1 - δ) u_i(a) + δ w_i >=
+        (1 - δ) max u_i(a'_i, a_-i) + δ min_W w_i}. It is computed as in Judd,
+        Yeltekin & Conklin (2003): ``"outer"`` iterates B on the intersection of
+        half-planes with ``directions`` fixed normals (a set that contains the
+        equilibrium payoffs); ``"inner"`` iterates on the convex hull of the points
+        that attain those supports (a set of equilibrium payoffs, up to the
+        iteration tolerance). :meth:`payoff_set_bounds` gives both and the
+        Hausdorff distance between them.
+
+        References
+        ----------
+        Abreu, D., Pearce, D. & Stacchetti, E. (1990). Toward a theory of
+        discounted repeated games with imperfect monitoring. *Econometrica*
+        58:1041-1063. Judd, K. L., Yeltekin, S. & Conklin, J. (2003). Computing
+        supergame equilibria. *Econometrica* 71:1239-1254.
+        """
+        if method not in ("outer", "inner"):
+            raise RepeatedGameError(f"method must be 'outer' or 'inner', got {method!r}")
+        delta = self.discount
+        A, B = self.stage_game.bimatrix
+        U = np.stack([A.reshape(-1), B.reshape(-1)], axis=1)            # (profiles, 2)
+        dev = np.stack([np.broadcast_to(A.max(axis=0), A.shape).reshape(-1),
+                        np.broadcast_to(B.max(axis=1)[:, None], B.shape).reshape(-1)], axis=1)
+        theta = 2 * np.pi * np.arange(directions) / directions
+        H = np.column_stack([np.cos(theta), np.sin(theta)])
+        W = self.feasible_payoffs()
+        if len(W) < 3:
+            W = np.array(W, dtype=float)
+        box = 10 * (np.abs(U).max() + 1)
+        c_old = None
+        for _ in range(max_iter):
+            wmin = W.min(axis=0)
+            points = []
+            for a in range(len(U)):
+                lb = (1 - delta) / delta * (dev[a] - U[a]) + wmin
+                clipped = _clip(_clip(W, np.array([-1.0, 0.0]), -lb[0]),
+                                np.array([0.0, -1.0]), -lb[1])
+                if len(clipped):
+                    points.append((1 - delta) * U[a] + delta * clipped)
+            if not points:
+                return np.zeros((0, 2))
+            Z = np.vstack(points)
+            scores = Z @ H.T                                            # (points, dirs)
+            c = scores.max(axis=0)
+            if method == "outer":
+                W_new = _polygon_from_support(H, c, box)
+            else:
+                W_new = _hull(Z[np.unique(scores.argmax(axis=0))])
+            if c_old is not None and np.max(np.abs(c - c_old)) < tol:
+                W = W_new
+                break
+            c_old, W = c, W_new
+        else:
+            raise SolverError(f"the payoff-set iteration did not converge in {max_iter} steps")
+        return W
+
+    def payoff_set_bounds(self, **options) -> tuple[np.ndarray, np.ndarray, float]:
+        """``(inner, outer, Hausdorff distance)`` of the equilibrium payoff set."""
+        inner = self.equilibrium_payoffs(method="inner", **options)
+        outer = self.equilibrium_payoffs(method="outer", **options)
+        return inner, outer, hausdorff_distance(inner, outer)
 
     def plot_payoffs(self, ax=None):
         """Feasible set, minmax point and individually rational region. Returns the Axes."""
@@ -389,6 +458,84 @@ class RepeatedGame:
             intervals.append((float(lo), float(hi)))
             k = j + 1
         return intervals
+
+
+def _hull(points: np.ndarray) -> np.ndarray:
+    """Convex hull vertices (counter-clockwise), tolerating degenerate point sets."""
+    pts = np.unique(np.round(points, 9), axis=0)
+    if len(pts) < 3:
+        return pts
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        return pts[ConvexHull(pts).vertices]
+    except QhullError:  # collinear
+        order = np.lexsort(pts.T[::-1])
+        return pts[[order[0], order[-1]]]
+
+
+def _clip(poly: np.ndarray, normal: np.ndarray, bound: float) -> np.ndarray:
+    """Clip a convex polygon (vertices in order) to the half-plane ``normal . w <= bound``
+    (Sutherland-Hodgman)."""
+    if len(poly) == 0:
+        return poly
+    out = []
+    vals = poly @ normal - bound
+    n = len(poly)
+    for k in range(n):
+        p, q = poly[k], poly[(k + 1) % n]
+        vp, vq = vals[k], vals[(k + 1) % n]
+        if vp <= 0:
+            out.append(p)
+        if (vp < 0 < vq) or (vq < 0 < vp):
+            out.append(p + (q - p) * (vp / (vp - vq)))
+    return np.array(out).reshape(-1, 2)
+
+
+def _polygon_from_support(H: np.ndarray, c: np.ndarray, box: float) -> np.ndarray:
+    """Vertices of {w : H w <= c}, clipping a large box one half-plane at a time."""
+    poly = np.array([[-box, -box], [box, -box], [box, box], [-box, box]], dtype=float)
+    for h, b in zip(H, c, strict=True):
+        poly = _clip(poly, h, b)
+    return _dedupe(poly)
+
+
+def _dedupe(poly: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+    if len(poly) == 0:
+        return poly
+    keep = [poly[0]]
+    for v in poly[1:]:
+        if np.max(np.abs(v - keep[-1])) > tol:
+            keep.append(v)
+    if len(keep) > 1 and np.max(np.abs(keep[0] - keep[-1])) <= tol:
+        keep.pop()
+    return np.array(keep)
+
+
+def _point_polygon_distance(p: np.ndarray, poly: np.ndarray) -> float:
+    """Distance from a point to a convex polygon (0 inside)."""
+    n = len(poly)
+    if n == 0:
+        return np.inf
+    if n == 1:
+        return float(np.linalg.norm(p - poly[0]))
+    inside = True
+    best = np.inf
+    for k in range(n):
+        a, b = poly[k], poly[(k + 1) % n]
+        edge = b - a
+        cross = edge[0] * (p[1] - a[1]) - edge[1] * (p[0] - a[0])
+        if cross < -1e-12:
+            inside = False
+        t = np.clip(np.dot(p - a, edge) / max(np.dot(edge, edge), 1e-300), 0, 1)
+        best = min(best, float(np.linalg.norm(p - (a + t * edge))))
+    return 0.0 if inside and n > 2 else best
+
+
+def hausdorff_distance(P: np.ndarray, Q: np.ndarray) -> float:
+    """Hausdorff distance between two convex polygons (attained at vertices)."""
+    return max(max((_point_polygon_distance(p, Q) for p in P), default=0.0),
+               max((_point_polygon_distance(q, P) for q in Q), default=0.0))
 
 
 def _golden_minimum(f, a: float, b: float, iterations: int = 120) -> tuple[float, float]:
