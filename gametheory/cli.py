@@ -113,6 +113,43 @@ def analyze(
     typer.echo(f"\nreport: {path}")
 
 
+@app.command()
+def repeated(
+    file: Annotated[Path | None, typer.Argument(help="A two-player Gambit .nfg file.")] = None,
+    game: Annotated[str | None, typer.Option(help="A named game instead of a file.")] = None,
+    discount: Annotated[float, typer.Option(help="Discount factor in (0, 1).")] = 0.9,
+    directions: Annotated[int, typer.Option(help="Directions of the payoff-set "
+                                                 "approximation.")] = 128,
+) -> None:
+    """Repeated game: minmax values, cooperation thresholds and equilibrium payoff set."""
+    from .games import get_game, read_nfg
+    from .games.repeated import RepeatedGame, public_grim_trigger
+
+    try:
+        if (file is None) == (game is None):
+            _fail("give either an .nfg FILE or --game NAME")
+        g = read_nfg(file) if file is not None else get_game(game)
+        rg = RepeatedGame(g, discount=discount)
+        grim = public_grim_trigger(*g.shape)
+        threshold = rg.critical_discount_factor((grim, grim))
+        inner, outer, gap = rg.payoff_set_bounds(directions=directions)
+    except GameError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(str(g))
+    typer.echo(f"\ndiscount factor: {discount}")
+    typer.echo("minmax values: " + ", ".join(f"{p} {v:.6g}" for p, v in
+                                            zip(g.players, rg.minmax(), strict=True)))
+    pretty = ", ".join(f"[{lo:.6g}, {hi:.6g}]" if lo != hi else f"{{{lo:.6g}}}"
+                       for lo, hi in threshold) or "none"
+    typer.echo(f"cooperation (everyone's first action) sustained by grim trigger as a "
+               f"subgame-perfect equilibrium for δ in: {pretty}")
+    typer.echo("equilibrium payoff set (inner approximation), vertices:")
+    for v in inner:
+        typer.echo(f"  ({v[0]:.6g}, {v[1]:.6g})")
+    typer.echo(f"outer approximation: {len(outer)} vertices; Hausdorff distance {gap:.3g}")
+
+
 events_app = typer.Typer(no_args_is_help=True, help="Event files: validate, graph, schema.")
 app.add_typer(events_app, name="events")
 

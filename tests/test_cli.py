@@ -85,3 +85,11 @@ def test_events_commands(tmp_path):
                                str(tmp_path / "x.doc")]).exit_code == 2
     schema = json.loads(runner.invoke(app, ["events", "schema"]).output)
     assert "action_type" in schema["properties"]
+
+
+def test_repeated_command():
+    out = runner.invoke(app, ["repeated", "--game", "prisoners_dilemma", "--discount", "0.75"])
+    assert out.exit_code == 0, out.output
+    assert "[0.5, 1]" in out.output and "(3, 3)" in out.output and "(1, 1)" in out.output
+    bad = runner.invoke(app, ["repeated", "--game", "prisoners_dilemma", "--discount", "1.5"])
+    assert bad.exit_code == 2 and "(0, 1)" in bad.output

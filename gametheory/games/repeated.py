@@ -468,10 +468,28 @@ def _hull(points: np.ndarray) -> np.ndarray:
     from scipy.spatial import ConvexHull, QhullError
 
     try:
-        return pts[ConvexHull(pts).vertices]
+        # iteration noise leaves near-duplicate and near-collinear corners: drop them
+        return _drop_flat_corners(_dedupe(pts[ConvexHull(pts).vertices], tol=1e-7))
     except QhullError:  # collinear
         order = np.lexsort(pts.T[::-1])
         return pts[[order[0], order[-1]]]
+
+
+def _drop_flat_corners(poly: np.ndarray, tol: float = 1e-7) -> np.ndarray:
+    """Remove vertices where the polygon barely turns (relative cross product < tol)."""
+    changed = True
+    while changed and len(poly) > 3:
+        changed = False
+        n = len(poly)
+        for k in range(n):
+            a, b, c = poly[k - 1], poly[k], poly[(k + 1) % n]
+            u, v = b - a, c - b
+            cross = u[0] * v[1] - u[1] * v[0]
+            if abs(cross) <= tol * max(np.linalg.norm(u) * np.linalg.norm(v), 1e-300):
+                poly = np.delete(poly, k, axis=0)
+                changed = True
+                break
+    return poly
 
 
 def _clip(poly: np.ndarray, normal: np.ndarray, bound: float) -> np.ndarray:
