@@ -11,21 +11,29 @@ from .catalogue import (
     rock_paper_scissors,
     stag_hunt,
 )
+from .efg import read_efg, write_efg
+from .extensive import GameTree, GameTreeError, backward_induction, negotiation_tree
 from .nfg import read_nfg, write_nfg
 from .normal_form import Game, MixedStrategy
 
 __all__ = [
     "Game",
+    "GameTree",
+    "GameTreeError",
     "MixedStrategy",
+    "backward_induction",
     "battle_of_the_sexes",
     "catalogue",
     "chicken",
     "embassy_dispute",
     "get_game",
     "matching_pennies",
+    "negotiation_tree",
     "prisoners_dilemma",
+    "read_efg",
     "read_nfg",
     "rock_paper_scissors",
     "stag_hunt",
+    "write_efg",
     "write_nfg",
 ]
