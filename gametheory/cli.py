@@ -132,7 +132,8 @@ def repeated(
         rg = RepeatedGame(g, discount=discount)
         grim = public_grim_trigger(*g.shape)
         threshold = rg.critical_discount_factor((grim, grim))
-        inner, outer, gap = rg.payoff_set_bounds(directions=directions)
+        vertices = rg.equilibrium_payoffs()
+        _, outer, gap = rg.payoff_set_bounds(directions=directions)
     except GameError as exc:
         _fail(str(exc))
         return
@@ -144,10 +145,11 @@ def repeated(
                        for lo, hi in threshold) or "none"
     typer.echo(f"cooperation (everyone's first action) sustained by grim trigger as a "
                f"subgame-perfect equilibrium for δ in: {pretty}")
-    typer.echo("equilibrium payoff set (inner approximation), vertices:")
-    for v in inner:
+    typer.echo("subgame-perfect equilibrium payoff set (Abreu-Sannikov), vertices:")
+    for v in vertices:
         typer.echo(f"  ({v[0]:.6g}, {v[1]:.6g})")
-    typer.echo(f"outer approximation: {len(outer)} vertices; Hausdorff distance {gap:.3g}")
+    typer.echo(f"Judd-Yeltekin-Conklin outer approximation: {len(outer)} vertices; "
+               f"Hausdorff distance to the inner one {gap:.3g}")
 
 
 events_app = typer.Typer(no_args_is_help=True, help="Event files: validate, graph, schema.")

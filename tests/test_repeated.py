@@ -121,7 +121,10 @@ def test_equilibrium_payoff_set_agrees_with_quantecon(payoffs, delta):
     hull = qe.RepeatedGame(qe.NormalFormGame(game.payoffs), delta).equilibrium_payoffs(
         method="abreu_sannikov")
     theirs = hull.points[hull.vertices]
-    inner, outer, gap = RepeatedGame(game, discount=delta).payoff_set_bounds(directions=128)
+    rg = RepeatedGame(game, discount=delta)
+    ours = rg.equilibrium_payoffs()  # Abreu-Sannikov
+    assert len(ours) == len(theirs) and hausdorff_distance(ours, theirs) < 1e-6
+    inner, outer, gap = rg.payoff_set_bounds(directions=128)
     assert hausdorff_distance(inner, theirs) < 1e-6
     assert all(any(np.allclose(v, w, atol=1e-6) for w in inner) for v in theirs)
     assert 0 <= gap < 0.15  # directions not normal to the true edges overshoot a little

@@ -185,30 +185,45 @@ class RepeatedGame:
             return pts[[order[0], order[-1]]]
         return pts[hull.vertices]
 
-    def equilibrium_payoffs(self, *, method: str = "outer", directions: int = 128,
+    def equilibrium_payoffs(self, *, method: str = "abreu_sannikov", directions: int = 128,
                             tol: float = 1e-10, max_iter: int = 5000) -> np.ndarray:
         """Vertices of the set of subgame-perfect equilibrium payoffs (pure strategies,
         public randomisation, perfect monitoring), counter-clockwise.
 
         The set is the largest fixed point of the Abreu-Pearce-Stacchetti operator
         B(W) = conv{(1 - δ) u(a) + δ w : w in W, (1 - δ) u_i(a) + δ w_i >=
-        (1 - δ) max u_i(a'_i, a_-i) + δ min_W w_i}. It is computed as in Judd,
-        Yeltekin & Conklin (2003): ``"outer"`` iterates B on the intersection of
-        half-planes with ``directions`` fixed normals (a set that contains the
-        equilibrium payoffs); ``"inner"`` iterates on the convex hull of the points
-        that attain those supports (a set of equilibrium payoffs, up to the
-        iteration tolerance). :meth:`payoff_set_bounds` gives both and the
-        Hausdorff distance between them.
+        (1 - δ) max u_i(a'_i, a_-i) + δ min_W w_i}, found by iterating B from the
+        feasible set.
+
+        * ``"abreu_sannikov"`` (default): B(W) exactly, as in Abreu & Sannikov
+          (2014): for each action profile the extreme points come from W's vertices
+          that satisfy both incentive constraints and from the points where an
+          incentive constraint binds on W's boundary (at most four per profile);
+          the iteration stops when successive sets are within ``tol`` (Hausdorff).
+        * ``"outer"``, ``"inner"``: Judd, Yeltekin & Conklin (2003). ``"outer"``
+          iterates on the intersection of half-planes with ``directions`` fixed
+          normals (a superset of the equilibrium payoffs); ``"inner"`` on the hull
+          of the points attaining those supports (a subset).
+          :meth:`payoff_set_bounds` gives both and their Hausdorff distance.
 
         References
         ----------
         Abreu, D., Pearce, D. & Stacchetti, E. (1990). Toward a theory of
         discounted repeated games with imperfect monitoring. *Econometrica*
         58:1041-1063. Judd, K. L., Yeltekin, S. & Conklin, J. (2003). Computing
-        supergame equilibria. *Econometrica* 71:1239-1254.
+        supergame equilibria. *Econometrica* 71:1239-1254. Abreu, D. & Sannikov,
+        Y. (2014). An algorithm for two-player repeated games with perfect
+        monitoring. *Theoretical Economics* 9:313-338.
+
+        Examples
+        --------
+        >>> from gametheory.games import prisoners_dilemma
+        >>> RepeatedGame(prisoners_dilemma(), discount=0.75).equilibrium_payoffs().round(4).tolist()
+        [[1.0, 4.3333], [1.0, 1.0], [4.3333, 1.0], [3.0, 3.0]]
         """
-        if method not in ("outer", "inner"):
-            raise RepeatedGameError(f"method must be 'outer' or 'inner', got {method!r}")
+        if method not in ("abreu_sannikov", "outer", "inner"):
+            raise RepeatedGameError(f"method must be 'abreu_sannikov', 'outer' or 'inner', "
+                                    f"got {method!r}")
         delta = self.discount
         A, B = self.stage_game.bimatrix
         U = np.stack([A.reshape(-1), B.reshape(-1)], axis=1)            # (profiles, 2)
@@ -233,6 +248,12 @@ class RepeatedGame:
             if not points:
                 return np.zeros((0, 2))
             Z = np.vstack(points)
+            if method == "abreu_sannikov":
+                W_new = _hull(Z)
+                if hausdorff_distance(W_new, W) < tol:
+                    return W_new
+                W = W_new
+                continue
             scores = Z @ H.T                                            # (points, dirs)
             c = scores.max(axis=0)
             if method == "outer":
@@ -476,16 +497,18 @@ def _hull(points: np.ndarray) -> np.ndarray:
 
 
 def _drop_flat_corners(poly: np.ndarray, tol: float = 1e-7) -> np.ndarray:
-    """Remove vertices where the polygon barely turns (relative cross product < tol)."""
+    """Remove vertices lying within ``tol`` (times the polygon's size) of the line through
+    their neighbours: points on an edge, left by the iteration."""
+    scale = max(1.0, float(np.ptp(poly, axis=0).max())) if len(poly) else 1.0
     changed = True
     while changed and len(poly) > 3:
         changed = False
         n = len(poly)
         for k in range(n):
             a, b, c = poly[k - 1], poly[k], poly[(k + 1) % n]
-            u, v = b - a, c - b
-            cross = u[0] * v[1] - u[1] * v[0]
-            if abs(cross) <= tol * max(np.linalg.norm(u) * np.linalg.norm(v), 1e-300):
+            ac = c - a
+            cross = ac[0] * (b - a)[1] - ac[1] * (b - a)[0]
+            if abs(cross) <= tol * scale * max(float(np.linalg.norm(ac)), 1e-300):
                 poly = np.delete(poly, k, axis=0)
                 changed = True
                 break
