@@ -181,3 +181,19 @@ def test_bad_trees_name_the_node():
 def test_draw():
     ax = entry().draw()
     assert ax.get_title() == "Entry deterrence"
+
+
+def test_cycles_and_inconsistent_information_sets():
+    t = GameTree(players=("A", "B"))
+    t.decision("root", player=0, actions={"x": "a"})
+    t.decision("a", player=1, actions={"back": "root"})
+    with pytest.raises(GameTreeError, match="cycle"):
+        t.validate()
+    t2 = GameTree(players=("A", "B"))
+    t2.decision("r", player=0, actions={"x": "p", "y": "q"})
+    t2.decision("p", player=1, actions={"u": "pu"}, infoset="S")
+    t2.decision("q", player=1, actions={"v": "qv"}, infoset="S")
+    t2.terminal("pu", (0, 0))
+    t2.terminal("qv", (0, 0))
+    with pytest.raises(GameTreeError, match="'S': nodes 'p' and 'q' have different actions"):
+        t2.validate()

@@ -104,8 +104,8 @@ def test_bad_input():
     with pytest.raises(RepeatedGameError, match="missing transitions"):
         RepeatedGame(prisoners_dilemma()).payoffs(((np.array([0, 1]),
                                                     np.zeros((2, 2, 1), dtype=int)), GRIM))
-    with pytest.raises(RepeatedGameError, match="not a deterministic"):
-        RepeatedGame(prisoners_dilemma()).payoffs((gs.Random(), GRIM))
+    with pytest.raises(RepeatedGameError, match="neither a finite automaton"):
+        RepeatedGame(prisoners_dilemma()).payoffs((gs.Gradual(), GRIM))
 
 
 @pytest.mark.parametrize("delta", [0.3, 0.75, 0.9])
@@ -144,3 +144,42 @@ def test_folk_theorem_set_of_the_prisoners_dilemma():
     # (3, 3) meets w_2 = 1 at (13/3, 1)
     folk = np.array([[1, 1], [13 / 3, 1], [3, 3], [1, 13 / 3]])
     assert hausdorff_distance(inner, folk) < 1e-6
+
+
+def test_stochastic_automata():
+    """Generous TFT as a stochastic automaton: exact payoffs and the OSD check."""
+    d = 0.9
+    rg = RepeatedGame(prisoners_dilemma(), discount=d)
+    gtft = gs.GenerousTitForTat()          # g = 1/3 in this game
+    assert rg.payoffs((gtft, gtft)) == pytest.approx([3.0, 3.0])
+    g = 1 / 3
+    # against ALLD: S in round one, then cooperate with probability g
+    expected = (1 - d) * 0 + d * (g * 0 + (1 - g) * 1)
+    assert rg.payoffs((gtft, gs.Defector()))[0] == pytest.approx(expected)
+    # the same numbers as the Markov-chain analysis of memory-one strategies
+    import gametheory as gt
+
+    assert rg.payoffs((gtft, gs.Random())) == pytest.approx(
+        gt.memory_one_payoffs(gtft, gs.Random(), discount=d))
+    # forgiving at random is not a best reply after a defection: a deviation pays
+    dev = rg.profitable_deviation((gtft, gtft))
+    assert dev is not None and dev.gain > 0
+    # a stochastic automaton with 0/1 probabilities behaves as the deterministic one
+    wsls = (np.array([[1.0, 0], [1, 0], [0, 1], [0, 1], [1, 0]]),
+            np.array([[[1, 2], [3, 4]]] * 5))
+    rg4 = RepeatedGame(prisoners_dilemma(R=4), discount=0.5)
+    assert rg4.critical_discount_factor((wsls, wsls)) == rg4.critical_discount_factor(
+        (gs.WinStayLoseShift(), gs.WinStayLoseShift()))
+
+
+def test_diplomatic_automata_in_the_embassy_game():
+    from gametheory.games import embassy_dispute
+
+    rg = RepeatedGame(embassy_dispute(), discount=0.9)
+    zero, tft = gs.ZeroAllRestrictions(), gs.TitForTat()
+    assert rg.payoffs((zero, tft)) == pytest.approx([3.0, 2.0])  # mutual lifting for ever
+    # Russia can gain by retaliating once against a zero-all US that then reciprocates
+    assert rg.profitable_deviation((zero, gs.Commensurate())) is not None
+    (lo, hi), = rg.critical_discount_factor((public_grim_trigger(3, 3),
+                                             public_grim_trigger(3, 3)))
+    assert lo == pytest.approx(0.25) and hi == 1.0  # max of US 1/6 and Russia 1/4

@@ -59,8 +59,8 @@ def public_grim_trigger(n_own: int = 2, n_other: int = 2) -> tuple[np.ndarray, n
 
 @dataclass(frozen=True)
 class AutomatonProfile:
-    """Two deterministic automata: ``outputs[i][state]`` and
-    ``transitions[i][state][own action][other's action]``."""
+    """Two automata: ``outputs[i][state]`` (an action, or a row of action probabilities
+    for a stochastic automaton) and ``transitions[i][state][own action][other's action]``."""
 
     outputs: tuple[np.ndarray, np.ndarray]
     transitions: tuple[np.ndarray, np.ndarray]
@@ -94,9 +94,21 @@ class AutomatonProfile:
                 s, a, b = np.argwhere((tr < 0) | (tr >= S))[0]
                 raise RepeatedGameError(f"automaton of {self.names[i]}: state {s} moves to the "
                                         f"unknown state {tr[s, a, b]} after actions ({a}, {b})")
-            if out.min() < 0 or out.max() >= game.shape[i]:
+            if out.ndim == 2:  # stochastic: a probability row per state
+                if out.shape != (S, k_own) or np.any(out < -1e-12) or not np.allclose(
+                        out.sum(axis=1), 1.0):
+                    raise RepeatedGameError(f"automaton of {self.names[i]}: stochastic "
+                                            f"outputs must be {S} x {k_own} probability rows")
+            elif out.min() < 0 or out.max() >= game.shape[i]:
                 raise RepeatedGameError(f"automaton of {self.names[i]}: an output is not an "
                                         f"action (0..{game.shape[i] - 1})")
+
+    def policy(self, i: int, n_actions: int) -> np.ndarray:
+        """Probability of each action in each state, shape (states, actions)."""
+        out = np.asarray(self.outputs[i])
+        if out.ndim == 2:
+            return out.astype(float)
+        return np.eye(n_actions)[out]
 
 
 def _automaton_of(strategy, view):
@@ -114,18 +126,18 @@ def _automaton_of(strategy, view):
                 np.repeat(np.asarray(tr, np.int64)[:, None, :], k_own, axis=1))
     vec = getattr(s, "memory_one_vector", None)
     if vec is not None:
-        p = np.asarray(vec(), float)
-        if np.all(np.isin(p, (0.0, 1.0))) and s.initial in (0.0, 1.0):
-            # states: 0 = start, 1 + 2*own + other = last outcome; own action is known
-            out = np.array([0 if s.initial == 1 else 1] + [0 if p[k] == 1 else 1
-                                                           for k in range(4)])
-            tr = np.empty((5, 2, 2), dtype=np.int64)
-            for own in (0, 1):
-                for other in (0, 1):
-                    tr[:, own, other] = 1 + 2 * own + other
-            return out, tr
-    raise RepeatedGameError(f"{getattr(s, 'name', s)} is not a deterministic finite automaton "
-                            "(stochastic strategies are not supported here)")
+        # states: 0 = start, 1 + 2*own + other = the last outcome (the own action actually
+        # played, so deviations are remembered); stochastic strategies get probability rows
+        p = np.array([s.initial, *np.asarray(vec(), float)])
+        tr = np.empty((5, 2, 2), dtype=np.int64)
+        for own in (0, 1):
+            for other in (0, 1):
+                tr[:, own, other] = 1 + 2 * own + other
+        if np.all(np.isin(p, (0.0, 1.0))):
+            return np.where(p == 1, 0, 1).astype(np.int64), tr
+        return np.column_stack([p, 1 - p]), tr
+    raise RepeatedGameError(f"{getattr(s, 'name', s)} is neither a finite automaton nor a "
+                            "memory-one strategy")
 
 
 def _check_discount(delta: float) -> float:
@@ -308,16 +320,21 @@ class RepeatedGame:
     def _values(self, prof: AutomatonProfile, delta: float) -> np.ndarray:
         """Normalised values V[s1, s2, i] of following the profile from every joint state."""
         A, B = self.stage_game.bimatrix
-        o1, o2 = prof.outputs
+        k1, k2 = A.shape
+        pi1, pi2 = prof.policy(0, k1), prof.policy(1, k2)
         t1, t2 = prof.transitions
-        S1, S2 = len(o1), len(o2)
+        S1, S2 = len(pi1), len(pi2)
         n = S1 * S2
         s1, s2 = np.divmod(np.arange(n), S2)
-        a1, a2 = o1[s1], o2[s2]
-        nxt = t1[s1, a1, a2] * S2 + t2[s2, a2, a1]
         P = np.zeros((n, n))
-        P[np.arange(n), nxt] = 1.0
-        u = np.stack([A[a1, a2], B[a1, a2]], axis=1)
+        u = np.zeros((n, 2))
+        rows = np.arange(n)
+        for a1 in range(k1):
+            for a2 in range(k2):
+                w = pi1[s1, a1] * pi2[s2, a2]
+                nxt = t1[s1, a1, a2] * S2 + t2[s2, a2, a1]
+                np.add.at(P, (rows, nxt), w)
+                u += w[:, None] * np.array([A[a1, a2], B[a1, a2]])
         V = np.linalg.solve(np.eye(n) - delta * P, (1 - delta) * u)
         return V.reshape(S1, S2, 2)
 
@@ -349,21 +366,29 @@ class RepeatedGame:
         delta = self.discount if discount is None else _check_discount(discount)
         V = self._values(prof, delta)
         A, B = self.stage_game.bimatrix
-        o1, o2 = prof.outputs
+        k1, k2 = A.shape
+        pi1, pi2 = prof.policy(0, k1), prof.policy(1, k2)
         t1, t2 = prof.transitions
         out = []
         for s1, s2 in self._reachable(prof):
-            a1, a2 = int(o1[s1]), int(o2[s2])
-            for b in range(A.shape[0]):  # player 1 plays b once, then follows the profile
-                if b == a1:
+            # a pure deviation b, once, against the other's (possibly mixed) move; an action
+            # the profile plays for sure is not a deviation, one it mixes must also be optimal
+            for b in range(k1):
+                if pi1[s1, b] == 1.0:
                     continue
-                dev = (1 - delta) * A[b, a2] + delta * V[t1[s1, b, a2], t2[s2, a2, b], 0]
-                out.append(Deviation(0, (s1, s2), a1, b, float(dev - V[s1, s2, 0])))
-            for b in range(B.shape[1]):
-                if b == a2:
+                dev = sum(pi2[s2, a2] * ((1 - delta) * A[b, a2]
+                                         + delta * V[t1[s1, b, a2], t2[s2, a2, b], 0])
+                          for a2 in range(k2))
+                out.append(Deviation(0, (s1, s2), int(pi1[s1].argmax()), b,
+                                     float(dev - V[s1, s2, 0])))
+            for b in range(k2):
+                if pi2[s2, b] == 1.0:
                     continue
-                dev = (1 - delta) * B[a1, b] + delta * V[t1[s1, a1, b], t2[s2, b, a1], 1]
-                out.append(Deviation(1, (s1, s2), a2, b, float(dev - V[s1, s2, 1])))
+                dev = sum(pi1[s1, a1] * ((1 - delta) * B[a1, b]
+                                         + delta * V[t1[s1, a1, b], t2[s2, b, a1], 1])
+                          for a1 in range(k1))
+                out.append(Deviation(1, (s1, s2), int(pi2[s2].argmax()), b,
+                                     float(dev - V[s1, s2, 1])))
         return out
 
     def is_subgame_perfect(self, profile, *, discount: float | None = None,
@@ -387,18 +412,23 @@ class RepeatedGame:
         delta = self.discount if discount is None else _check_discount(discount)
         A, B = self.stage_game.bimatrix
         other = 1 - player
-        out, tr = prof.outputs[other], prof.transitions[other]
         U = A if player == 0 else B.T  # U[own action, other action]
-        S = len(out)
-        reward = U[:, out].T  # (S, k)
-        nxt = tr[np.arange(S), out, :]  # other's next state given its own move and mine
+        k_own, k_other = U.shape
+        pi = prof.policy(other, k_other)                 # (S, k_other)
+        tr = prof.transitions[other]                     # (S, k_other, k_own)
+        S = len(pi)
+        reward = pi @ U.T                                # (S, k_own): expected stage payoff
+        # trans[b][s, s']: the other's next state when I play b and it plays by pi
+        trans = np.zeros((k_own, S, S))
+        for b in range(k_own):
+            for a in range(k_other):
+                np.add.at(trans[b], (np.arange(S), tr[:, a, b]), pi[:, a])
         policy = np.zeros(S, dtype=np.int64)
         for _ in range(1000):
-            P = np.zeros((S, S))
-            P[np.arange(S), nxt[np.arange(S), policy]] = 1.0
+            P = trans[policy, np.arange(S)]
             V = np.linalg.solve(np.eye(S) - delta * P,
                                 (1 - delta) * reward[np.arange(S), policy])
-            q = (1 - delta) * reward + delta * V[nxt]
+            q = (1 - delta) * reward + delta * (trans @ V).T
             new = np.where(q.max(axis=1) > q[np.arange(S), policy] + 1e-13, q.argmax(axis=1),
                            policy)
             if np.array_equal(new, policy):
