@@ -35,17 +35,7 @@ def _payoffs(p: _Parser, n: int, what: str) -> list[Fraction]:
 
 def _parse(text: str, path: str | None) -> GameTree:
     p = _Parser(_tokenize(text, path), path)
-    head = p.take("word", "'EFG' at the start of the file")
-    if head.text != "EFG":
-        raise p.error("expected 'EFG' at the start of the file", head)
-    version = p.take("word", "version number 2")
-    if version.text != "2":
-        raise p.error("unsupported .efg version; only version 2 exists", version)
-    kind = p.take("word", "'R' (or the obsolete 'D')")
-    if kind.text not in ("R", "D"):
-        raise p.error("expected 'R'", kind)
-    title = p.take("string", "the quoted game title").text
-    players = p.strings("players")
+    title, players = p.prologue("EFG", "2")
     n = len(players)
     if (tok := p.peek()) is not None and tok.kind == "string":
         p.pos += 1

@@ -138,21 +138,29 @@ class _Parser:
         return out
 
 
+    def prologue(self, magic: str, version: str) -> tuple[str, list[str]]:
+        """``MAGIC version R "title" { players }`` shared by .nfg and .efg; returns
+        the title and player labels."""
+        head = self.take("word", f"'{magic}' at the start of the file")
+        if head.text != magic:
+            raise self.error(f"expected '{magic}' at the start of the file", head)
+        tok = self.take("word", f"version number {version}")
+        if tok.text != version:
+            raise self.error(f"unsupported .{magic.lower()} version; only version {version} "
+                             "exists", tok)
+        kind = self.take("word", "'R' (or the obsolete 'D')")
+        if kind.text not in ("R", "D"):
+            raise self.error("expected 'R' (or the obsolete 'D')", kind)
+        title = self.take("string", "the quoted game title").text
+        players = self.strings("players")
+        if not players:
+            raise self.error("a game needs at least one player")
+        return title, players
+
+
 def _parse(text: str, path: str | None) -> Game:
     p = _Parser(_tokenize(text, path), path)
-    head = p.take("word", "'NFG' at the start of the file")
-    if head.text != "NFG":
-        raise p.error("expected 'NFG' at the start of the file", head)
-    version = p.take("word", "version number 1")
-    if version.text != "1":
-        raise p.error("unsupported .nfg version; only version 1 exists", version)
-    kind = p.take("word", "'R' (or the obsolete 'D')")
-    if kind.text not in ("R", "D"):
-        raise p.error("expected 'R' (or the obsolete 'D')", kind)
-    title = p.take("string", "the quoted game title").text
-    players = p.strings("players")
-    if not players:
-        raise p.error("a game needs at least one player")
+    title, players = p.prologue("NFG", "1")
     n_players = len(players)
 
     # Strategies: either counts { 3 2 } or label lists { { "a" "b" } { "c" } }.
