@@ -134,3 +134,18 @@ def test_json_schema_file_is_current():
     assert json.loads(shipped.read_text()) == event_json_schema()
     assert set(event_json_schema()["required"]) == {"event_id", "date_announced", "actor",
                                                      "action_type", "sources"}
+
+
+def test_record_and_cross_record_problems_are_reported_together(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "event_id,date_announced,actor,target,action_type,magnitude,magnitude_unit,"
+        "responds_to,sources\n"
+        "A,2021-04-15,USA,RUS,expel,10,persons,,AP\n"
+        "B,2021-04-16,RUS,USA,expel,-1,persons,A,AP\n"       # bad magnitude
+        "C,2021-04-10,RUS,USA,expel,1,persons,A,AP\n"         # answers a later event
+        "D,2021-04-20,USA,RUS,expel,1,persons,B,AP\n")        # answers the broken B
+    with pytest.raises(EventFileError) as info:
+        load_events(path)
+    fields = [(i.line, i.field) for i in info.value.issues]
+    assert fields == [(3, "magnitude"), (4, "responds_to")]  # D's link to B is not repeated

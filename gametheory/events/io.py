@@ -274,8 +274,13 @@ def load_events(path: str | os.PathLike, *, format: str | None = None,
     issues += more
     if not issues and not events:
         issues.append(EventIssue(name, 1, None, None, None, "the file holds no events"))
-    if not issues:
-        issues = validate_sequence(events, lines, name)
+    # checks across records run on the valid records too, so that every problem is
+    # reported at once; links to records that failed are not reported a second time
+    failed = {str(raw.get("event_id", "")).strip() for raw, _, _ in records} - {
+        e.event_id for e in events}
+    issues += [i for i in validate_sequence(events, lines, name)
+               if not (i.field == "responds_to" and i.value in failed
+                       and "unknown event" in i.message)]
     if issues:
         issues.sort(key=lambda i: (i.line or 0, i.record or 0))
         raise EventFileError(issues)
