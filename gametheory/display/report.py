@@ -6,8 +6,6 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._format import table_html
-
 __all__ = ["Analysis", "analysis_report", "figure_html"]
 
 
@@ -66,8 +64,3 @@ def figure_html(fig, alt: str) -> str:
     return (f"<figure><img alt='{html.escape(alt)}' style='max-width:100%' "
             f"src='data:image/png;base64,{data}'><figcaption>{html.escape(alt)}</figcaption>"
             "</figure>")
-
-
-def summary_table_html(rows: list[list[object]], columns: list[str], caption: str = "") -> str:
-    """A summary table for the report."""
-    return table_html(columns, rows, caption)

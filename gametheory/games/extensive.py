@@ -241,8 +241,7 @@ class GameTree:
                 for c in combos:
                     sig = tuple(c[k] if self._reachable_by(i, k, c) else "*" for k in keys)
                     seen.setdefault(sig, c)
-                labels = ["".join(s if len(keys) == 1 else f"{s}" for s in sig)
-                          if len(keys) == 1 else "/".join(sig) for sig in seen]
+                labels = ["/".join(sig) for sig in seen]
                 per_player.append((list(seen.values()), labels))
             else:
                 labels = [("/".join(c[k] for k in keys) or "-") for c in combos]
@@ -253,7 +252,8 @@ class GameTree:
             choices: dict[str, str] = {}
             for i, k in enumerate(idx):
                 choices.update(per_player[i][0][k])
-            payoffs[idx] = self.outcome(_Defaulting(choices))
+            # a reduced strategy keeps a full representative, so every choice is defined
+            payoffs[idx] = self.outcome(choices)
         return Game(payoffs, players=self.players,
                     actions=[_unique_labels(lab) for _, lab in per_player],
                     title=self.title or "normal form of a game tree")
@@ -313,11 +313,6 @@ class GameTree:
         ax.set_axis_off()
         ax.set_title(self.title)
         return ax
-
-
-class _Defaulting(dict):
-    """Choices where an information set of a reduced strategy left open takes its first
-    action (it is never reached, so the payoff does not depend on it)."""
 
 
 def _unique_labels(labels: list[str]) -> list[str]:

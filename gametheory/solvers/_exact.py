@@ -25,7 +25,6 @@ def solve_unique(M: Sequence[Sequence[Fraction]], b: Sequence[Fraction]
         return None
     n = len(rows[0]) - 1
     r = 0
-    pivots = []
     for c in range(n):
         p = next((k for k in range(r, len(rows)) if rows[k][c] != 0), None)
         if p is None:
@@ -37,7 +36,6 @@ def solve_unique(M: Sequence[Sequence[Fraction]], b: Sequence[Fraction]
             if k != r and rows[k][c] != 0:
                 f = rows[k][c]
                 rows[k] = [a - f * bb for a, bb in zip(rows[k], rows[r], strict=True)]
-        pivots.append(c)
         r += 1
     if any(rows[k][n] != 0 for k in range(r, len(rows))):
         return None  # inconsistent
