@@ -11,6 +11,7 @@ from importlib import import_module
 from .errors import DegenerateGameWarning, GameError
 from .games import Game, MixedStrategy, read_nfg, write_nfg
 from .solvers import (
+    BatchResult,
     Equilibrium,
     EquilibriumResult,
     fit_qre,
@@ -18,6 +19,7 @@ from .solvers import (
     iterated_dominance,
     logit_qre,
     solve,
+    solve_many,
 )
 
 __version__ = "0.1.0"
@@ -34,6 +36,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "BatchResult",
     "DegenerateGameWarning",
     "Equilibrium",
     "EquilibriumResult",
@@ -55,6 +58,7 @@ __all__ = [
     "play",
     "read_nfg",
     "solve",
+    "solve_many",
     "write_nfg",
 ]
 

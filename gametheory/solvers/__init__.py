@@ -4,6 +4,7 @@ Every solver verifies each equilibrium (mutual best responses, and exactly
 in rational arithmetic when payoffs are exact) before returning it.
 """
 
+from .batch import BATCH_METHODS, BatchEntry, BatchResult, solve_many
 from .correlated import correlated_equilibrium, correlated_equilibrium_polytope
 from .degeneracy import DegeneracyCertificate, equilibrium_components, is_degenerate
 from .dispatch import METHODS, solve
@@ -24,7 +25,10 @@ from .vertex_enumeration import vertex_enumeration
 from .zero_sum import zero_sum
 
 __all__ = [
+    "BATCH_METHODS",
     "METHODS",
+    "BatchEntry",
+    "BatchResult",
     "CorrelatedEquilibrium",
     "DegeneracyCertificate",
     "DominanceResult",
@@ -48,6 +52,7 @@ __all__ = [
     "pure_nash",
     "qre",
     "solve",
+    "solve_many",
     "support_enumeration",
     "verify_equilibrium",
     "vertex_enumeration",

@@ -1,0 +1,380 @@
+"""Vectorised kernels behind :func:`gametheory.solve_many`.
+
+Everything here works on a stack of ``N`` bimatrix games of one shape
+``(m, n)`` whose payoffs have already been moved into [1, 2] (see
+:func:`gametheory.solvers._polytope.positive_payoffs`); the caller verifies
+what comes out. The polytopes and labels are those of :mod:`._polytope`:
+
+    P = {x >= 0, B'^T x <= 1}   labels i (x_i = 0) and m + j ((B'^T x)_j = 1)
+    Q = {A' y <= 1, y >= 0}     labels i ((A' y)_i = 1) and m + j (y_j = 0)
+
+A vertex of P with support ``S`` and tight columns ``T`` solves
+``B'[S, T]^T x_S = 1``; a vertex of Q with tight rows ``S`` and support ``T``
+solves ``A'[S, T] y_T = 1`` (``|S| = |T| = k``). So one table of row/column
+subsets ``(S, T)`` indexes the bases of both polytopes, and in a
+non-degenerate game the equilibria are exactly the pairs ``(S, T)`` for
+which both bases are feasible (their label sets are complementary). Games
+with a vertex carrying more labels than its dimension are degenerate; their
+feasible vertices are de-duplicated and matched label by label, which gives
+every extreme equilibrium.
+
+Kernels:
+
+* :func:`polytope_bases` -- all bases of a polytope for every game at once.
+  Every basic solution and slack is a ratio of two minors of ``[A' | 1]``
+  (Cramer's rule and the Schur complement), and all minors are computed
+  level by level by Laplace expansion, shared between bases. Cost grows like
+  ``C(m + n + 1, m)`` per game, so it is used for small games.
+* :func:`hull_vertices` -- the vertices of one polytope by Qhull (the
+  polytope's polar is a convex hull), for larger games, one game at a time.
+* :func:`lemke_howson_kernel` -- one equilibrium per game by Lemke–Howson
+  pivoting on all tableaux at once, with the lexicographic ratio test.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import combinations
+
+import numpy as np
+
+__all__ = [
+    "all_minors",
+    "complementary_matches",
+    "hull_vertices",
+    "lemke_howson_kernel",
+    "normalise",
+    "polytope_bases",
+    "solve_ones",
+]
+
+#: Pivot magnitude under which a basis matrix (entries in [1, 2]) counts as singular.
+SINGULAR = 1e-11
+
+
+def normalise(M: np.ndarray) -> np.ndarray:
+    """Each game's payoffs moved into [1, 2] by a positive affine map (equilibria unchanged)."""
+    lo = M.min(axis=(1, 2), keepdims=True)
+    span = M.max(axis=(1, 2), keepdims=True) - lo
+    return (M - lo) / np.where(span > 0, span, 1.0) + 1.0
+
+
+def solve_ones(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve ``M z = 1`` for a stack of square matrices ``M`` of shape ``(..., k, k)``.
+
+    Returns ``z`` of shape ``(..., k)`` and a mask of the non-singular systems
+    (singular ones get arbitrary finite values). ``numpy.linalg.solve`` would
+    raise on the first singular matrix of a stack and costs about half a
+    microsecond per small system; this runs the elimination for the whole
+    stack in a handful of array operations.
+    """
+    k = M.shape[-1]
+    lead = M.shape[:-2]
+    if k == 1:
+        d = M[..., 0, 0]
+        ok = np.abs(d) > SINGULAR
+        return (1.0 / np.where(ok, d, 1.0))[..., None], ok
+    if k == 2:
+        a, b, c, d = M[..., 0, 0], M[..., 0, 1], M[..., 1, 0], M[..., 1, 1]
+        det = a * d - b * c
+        ok = np.abs(det) > SINGULAR
+        det = np.where(ok, det, 1.0)
+        return np.stack([(d - b) / det, (a - c) / det], axis=-1), ok
+    aug = np.empty((*lead, k, k + 1))
+    aug[..., :k] = M
+    aug[..., k] = 1.0
+    aug = aug.reshape(-1, k, k + 1)
+    rows = np.arange(aug.shape[0])
+    ok = np.ones(aug.shape[0], dtype=bool)
+    for col in range(k):
+        piv = col + np.argmax(np.abs(aug[:, col:, col]), axis=1)
+        swap = piv != col
+        if swap.any():
+            r = rows[swap]
+            top = aug[r, col].copy()
+            aug[r, col] = aug[r, piv[swap]]
+            aug[r, piv[swap]] = top
+        p = aug[:, col, col]
+        good = np.abs(p) > SINGULAR
+        ok &= good
+        aug[:, col, col:] /= np.where(good, p, 1.0)[:, None]
+        if col + 1 < k:
+            aug[:, col + 1:, col:] -= aug[:, col + 1:, col, None] * aug[:, col, None, col:]
+    z = np.empty((aug.shape[0], k))
+    for col in range(k - 1, -1, -1):
+        z[:, col] = aug[:, col, k] - np.einsum("bj,bj->b", aug[:, col, col + 1:k], z[:, col + 1:])
+    return z.reshape(*lead, k), ok.reshape(lead)
+
+
+@cache
+def _subsets(size: int, k: int) -> tuple[list[tuple[int, ...]], dict[tuple[int, ...], int]]:
+    subs = list(combinations(range(size), k))
+    return subs, {sub: i for i, sub in enumerate(subs)}
+
+
+def subsets(size: int, k: int) -> np.ndarray:
+    """All ``k``-subsets of ``range(size)`` in lexicographic order, shape ``(C(size, k), k)``."""
+    return np.array(_subsets(size, k)[0], dtype=np.intp).reshape(-1, k)
+
+
+def _bits(mask: np.ndarray) -> np.ndarray:
+    """Boolean label matrix ``(..., L)`` -> integer bit masks ``(...)`` (L <= 62)."""
+    weights = np.left_shift(np.int64(1), np.arange(mask.shape[-1], dtype=np.int64))
+    return mask.astype(np.int64) @ weights
+
+
+@cache
+def _laplace_tables(rows: int, cols: int, k: int):
+    """Index tables to get every k-minor of a rows x cols matrix from the (k-1)-minors,
+    by expansion along the last row of each row subset."""
+    R = _subsets(rows, k)[0]
+    K = _subsets(cols, k)[0]
+    Rp = _subsets(rows, k - 1)[1]
+    Kp = _subsets(cols, k - 1)[1]
+    last = np.array([r[-1] for r in R], dtype=np.intp)
+    prow = np.array([Rp[r[:-1]] for r in R], dtype=np.intp)
+    kcol = np.array(K, dtype=np.intp).reshape(len(K), k)
+    pcol = np.array([[Kp[c[:j] + c[j + 1:]] for j in range(k)] for c in K],
+                    dtype=np.intp).reshape(len(K), k)
+    return last, prow, kcol, pcol
+
+
+def all_minors(C: np.ndarray, kmax: int) -> dict[int, np.ndarray]:
+    """Every k-minor (k <= kmax) of each matrix of a stack ``(N, rows, cols)``.
+
+    ``D[k][g, R, K]`` is the determinant of ``C[g][R][:, K]`` for the ``R``-th
+    row subset and ``K``-th column subset (lexicographic order). Each level
+    costs ``k`` multiply-adds per minor by Laplace expansion, so all minors of
+    all sizes take ``sum_k k C(rows, k) C(cols, k)`` operations per matrix --
+    far fewer than solving every square subsystem separately, and shared by
+    all bases that contain them.
+    """
+    N, rows, cols = C.shape
+    D = {0: np.ones((N, 1, 1))}
+    for k in range(1, kmax + 1):
+        last, prow, kcol, pcol = _laplace_tables(rows, cols, k)
+        Crow = C[:, last, :]
+        prev = D[k - 1][:, prow, :]
+        acc = Crow[:, :, kcol[:, 0]] * prev[:, :, pcol[:, 0]]
+        for j in range(1, k):
+            term = Crow[:, :, kcol[:, j]] * prev[:, :, pcol[:, j]]
+            if j % 2:
+                acc -= term
+            else:
+                acc += term
+        if (k - 1) % 2:
+            acc = -acc
+        D[k] = acc
+    return D
+
+
+@cache
+def _basis_tables(r: int, c: int, k: int):
+    """Where to find, among the minors of ``[M | 1]`` (r x (c + 1)), the determinant
+    of each basis ``M[R, K]``, the Cramer numerators of ``M[R, K] z = 1`` and the
+    slacks ``1 - M[i, K] z`` of the rows ``i`` outside ``R`` (Schur complement)."""
+    K = _subsets(c, k)[0]
+    Ka = _subsets(c + 1, k)[1]
+    den = np.array([Ka[t] for t in K], dtype=np.intp)
+    num = np.array([[Ka[t[:j] + t[j + 1:] + (c,)] for j in range(k)] for t in K],
+                   dtype=np.intp).reshape(len(K), k)
+    num_sign = np.array([(-1.0) ** (k - 1 - j) for j in range(k)])
+    if k == r:
+        return den, num, num_sign, None, None, None
+    R = _subsets(r, k)[0]
+    Ra1 = _subsets(r, k + 1)[1]
+    Ka1 = _subsets(c + 1, k + 1)[1]
+    out = [[i for i in range(r) if i not in sub] for sub in R]
+    pairs = list(zip(R, out, strict=True))
+    srow = np.array([[Ra1[tuple(sorted((*sub, i)))] for i in o] for sub, o in pairs],
+                    dtype=np.intp)
+    ssign = np.array([[(-1.0) ** (k - sorted((*sub, i)).index(i)) for i in o]
+                      for sub, o in pairs])
+    scol = np.array([Ka1[(*t, c)] for t in K], dtype=np.intp)
+    return den, num, num_sign, srow, ssign, scol
+
+
+def polytope_bases(M: np.ndarray, *, tol: float, kmax: int | None = None):
+    """Every basis of ``{z >= 0, M z <= 1}`` for a stack of ``(N, r, c)`` matrices.
+
+    For each support size ``k`` returns ``(z, slack, ok, extra)``: the basic
+    solution on the support (``(N, C(r, k), C(c, k), k)``; rows index the tight
+    constraint subsets ``R``, columns the supports ``K``), the slacks of the
+    other rows (``(N, C(r, k), r - k, C(c, k))`` or None when ``k = r``),
+    feasibility, and whether a feasible vertex has more tight constraints
+    than its dimension (degeneracy).
+    """
+    N, r, c = M.shape
+    C = np.concatenate([M, np.ones((N, r, 1))], axis=2)
+    kmax = min(r, c) if kmax is None else kmax
+    D = all_minors(C, min(r, c + 1, kmax + 1))
+    out = {}
+    for k in range(1, kmax + 1):
+        den_idx, num_idx, num_sign, srow, ssign, scol = _basis_tables(r, c, k)
+        Dk = D[k]
+        den = Dk[:, :, den_idx]
+        ok = np.abs(den) > SINGULAR
+        den = np.where(ok, den, 1.0)
+        z = Dk[:, :, num_idx] * num_sign / den[..., None]
+        ok &= (z >= -tol).all(axis=-1)
+        tight = (z <= tol).any(axis=-1)
+        slack = None
+        if srow is not None:
+            slack = (D[k + 1][:, srow[:, :, None], scol[None, None, :]]
+                     * ssign[None, :, :, None] / den[:, :, None, :])
+            ok &= (slack >= -tol).all(axis=2)
+            tight |= (slack <= tol).any(axis=2)
+        out[k] = (z, slack, ok, tight & ok)
+    return out
+
+
+def popcount(v: np.ndarray) -> np.ndarray:
+    """Number of set bits of each non-negative int64."""
+    return np.bitwise_count(v) if hasattr(np, "bitwise_count") else np.array(
+        [bin(int(a)).count("1") for a in v.ravel()], dtype=np.int64).reshape(v.shape)
+
+
+def complementary_matches(xs: np.ndarray, plab: np.ndarray, ys: np.ndarray, qlab: np.ndarray,
+                          full: int, *, decimals: int = 9) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Completely labelled pairs of one game's feasible vertices, de-duplicated.
+
+    ``xs``/``ys`` are vertices (rows) with label masks ``plab``/``qlab``.
+    Duplicated vertices (a degenerate vertex is reached from several bases)
+    are merged first.
+    """
+    if len(xs) == 0 or len(ys) == 0:
+        return []
+    _, ip = np.unique(np.round(xs, decimals), axis=0, return_index=True)
+    _, iq = np.unique(np.round(ys, decimals), axis=0, return_index=True)
+    xs, plab, ys, qlab = xs[ip], plab[ip], ys[iq], qlab[iq]
+    hit = np.argwhere((plab[:, None] | qlab[None, :]) == full)
+    return [(xs[p], ys[q]) for p, q in hit]
+
+
+def hull_vertices(G: np.ndarray, h: np.ndarray, interior: np.ndarray, *, tol: float
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices of the bounded polytope ``{z : G z <= h}`` and their label masks, by Qhull.
+
+    The polar of the polytope about an interior point is the convex hull of
+    the points ``g_k / (h_k - g_k . z0)``; each facet of that hull is a vertex
+    whose tight constraints are the facet's points. Qhull triangulates
+    non-simplicial facets, so each vertex is recomputed from one
+    d-subset of its tight constraints by a linear solve (not from Qhull's
+    rounded hyperplane) and its labels are read off the constraints directly.
+    """
+    from scipy.spatial import ConvexHull
+
+    c = h - G @ interior
+    hull = ConvexHull(G / c[:, None])
+    # Qhull's facet hyperplane, as a first estimate of each vertex ...
+    z = interior - hull.equations[:, :-1] / hull.equations[:, -1:]
+    # ... replaced by the exact solution of the facet's tight constraints where
+    # that simplex is well conditioned (degenerate facets can give flat simplices).
+    simplices = np.asarray(hull.simplices)
+    Gs = G[simplices]
+    good = np.abs(np.linalg.det(Gs)) > SINGULAR
+    if good.any():
+        z[good] = np.linalg.solve(Gs[good], h[simplices[good]][..., None])[..., 0]
+    slack = h - z @ G.T
+    keep = (slack >= -tol).all(axis=1)
+    z = z[keep]
+    _, first = np.unique(np.round(z, 9), axis=0, return_index=True)
+    z = z[np.sort(first)]
+    labels = _bits(np.abs(h - z @ G.T) <= tol)
+    return z, labels
+
+
+def lemke_howson_kernel(Ap: np.ndarray, Bp: np.ndarray, dropped: int, *, max_iter: int,
+                        tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lemke–Howson from the artificial equilibrium on every game of the stack at once.
+
+    Both tableaux of every game are pivoted in lock step; a game stops when
+    the dropped label is picked up again. The ratio test is lexicographic
+    (right-hand side, then the columns of the initial slack basis), so
+    degenerate games cannot cycle.
+
+    Returns ``x`` (N, m), ``y`` (N, n) (normalised) and the number of pivots
+    per game (``-1`` where ``max_iter`` was reached).
+    """
+    N, m, n = Ap.shape
+    # Tableau of P: rows = n constraints, columns: x (labels 0..m-1), s (labels m..m+n-1), rhs.
+    tp = np.zeros((N, n, m + n + 1))
+    tp[:, :, :m] = np.swapaxes(Bp, 1, 2)
+    tp[:, :, m:m + n] = np.eye(n)
+    tp[:, :, -1] = 1.0
+    # Tableau of Q: rows = m constraints, columns: r (labels 0..m-1), y (labels m..m+n-1), rhs.
+    tq = np.zeros((N, m, m + n + 1))
+    tq[:, :, :m] = np.eye(m)
+    tq[:, :, m:m + n] = Ap
+    tq[:, :, -1] = 1.0
+    basis_p = np.broadcast_to(np.arange(m, m + n), (N, n)).copy()
+    basis_q = np.broadcast_to(np.arange(m), (N, m)).copy()
+    lex = {True: np.arange(m, m + n), False: np.arange(m)}  # initial basis columns
+    pivots = np.zeros(N, dtype=np.int64)
+    finished = np.zeros(N, dtype=bool)
+    # Every pivot moves a game to the other tableau, so all running games are on the
+    # same side at every step: pivot all running games in place at once, and drop
+    # games from the working arrays as they finish.
+    live = np.arange(N)  # batch index of each working row
+    wp, wq, bp_, bq_ = tp, tq, basis_p, basis_q
+    entering = np.full(N, dropped)
+    side = dropped < m  # x_i (i < m) is a column of P; y_j of Q
+    for _ in range(2 * max_iter):
+        if live.size == 0:
+            break
+        tab, basis = (wp, bp_) if side else (wq, bq_)
+        ar = np.arange(live.size)
+        colv = tab[ar, :, entering]
+        row = _lex_min_ratio(tab, colv, lex[side], tol)
+        leaving = basis[ar, row]
+        basis[ar, row] = entering
+        prow = tab[ar, row] / colv[ar, row][:, None]
+        tab -= colv[:, :, None] * prow[:, None, :]
+        tab[ar, row] = prow
+        pivots[live] += 1
+        done = leaving == dropped
+        entering = leaving
+        side = not side
+        if done.any():
+            finished[live[done]] = True
+            # write finished games back, then drop them from the working set
+            tp[live[done]], tq[live[done]] = wp[done], wq[done]
+            basis_p[live[done]], basis_q[live[done]] = bp_[done], bq_[done]
+            keep = ~done
+            live, entering = live[keep], entering[keep]
+            wp, wq, bp_, bq_ = wp[keep], wq[keep], bp_[keep], bq_[keep]
+    pivots[~finished] = -1
+    x = np.zeros((N, m))
+    y = np.zeros((N, n))
+    g = np.arange(N)[:, None]
+    bp = basis_p < m
+    np.add.at(x, (np.broadcast_to(g, bp.shape)[bp], basis_p[bp]), tp[:, :, -1][bp])
+    bq = basis_q >= m
+    np.add.at(y, (np.broadcast_to(g, bq.shape)[bq], basis_q[bq] - m), tq[:, :, -1][bq])
+    sx = x.sum(axis=1, keepdims=True)
+    sy = y.sum(axis=1, keepdims=True)
+    return (x / np.where(sx > 0, sx, 1.0), y / np.where(sy > 0, sy, 1.0), pivots)
+
+
+def _lex_min_ratio(T: np.ndarray, colv: np.ndarray, lex: np.ndarray, tol: float) -> np.ndarray:
+    """Leaving row per tableau by the lexicographic minimum-ratio test.
+
+    Ties in ``rhs / pivot`` (degenerate games only) are broken by the columns of
+    the initial basis, looked at only for the tableaux that have a tie.
+    """
+    positive = colv > tol
+    safe = np.where(positive, colv, 1.0)
+    ratio = np.where(positive, T[:, :, -1] / safe, np.inf)
+    best = ratio.min(axis=1, keepdims=True)
+    cand = ratio <= best + tol * np.maximum(1.0, np.abs(best))
+    tied = np.flatnonzero(cand.sum(axis=1) > 1)
+    if tied.size:
+        sub, Ts, ss = cand[tied], T[tied], safe[tied]
+        for c in lex:
+            ratio = np.where(sub, Ts[:, :, c] / ss, np.inf)
+            best = ratio.min(axis=1, keepdims=True)
+            sub &= ratio <= best + tol * np.maximum(1.0, np.abs(best))
+            if (sub.sum(axis=1) <= 1).all():
+                break
+        cand[tied] = sub
+    return np.argmax(cand, axis=1)

@@ -1,0 +1,222 @@
+"""solve_many: agreement with single-game solving and with Gambit, bad input, streaming."""
+
+from __future__ import annotations
+
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from gametheory import Game, solve, solve_many
+from gametheory.errors import ShapeError, UnknownNameError
+from gametheory.games import battle_of_the_sexes, matching_pennies, prisoners_dilemma
+from gametheory.solvers import _batch_kernels as K
+
+from .conftest import gambit_enummixed
+
+
+def _profiles(entry, decimals=7):
+    return sorted(tuple(np.round(np.concatenate([x, y]), decimals)) for x, y in entry.equilibria)
+
+
+def _single(A, B, decimals=7):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = solve(Game.from_bimatrix(A, B), method="vertex_enumeration")
+    return sorted(tuple(np.round(np.concatenate([e.strategies[0].probabilities,
+                                                 e.strategies[1].probabilities]), decimals))
+                  for e in res)
+
+
+# ----------------------------------------------------------------- known answers
+
+
+def test_known_games():
+    games = [prisoners_dilemma(), matching_pennies(), battle_of_the_sexes()]
+    res = solve_many(games)
+    assert res.n_equilibria.tolist() == [1, 1, 3]
+    assert res[1].equilibria[0][0] == pytest.approx([0.5, 0.5])
+    bos = res[2]
+    assert [len(bos)] == [3] and not bos.degenerate
+    game = battle_of_the_sexes()
+    (A, B) = game.bimatrix
+    assert _profiles(bos) == _single(A, B)
+    mixed = next(e for e in bos.equilibria if 0 < e[0][0] < 1)
+    # the mixed equilibrium makes each player indifferent
+    assert np.ptp(A @ mixed[1]) == pytest.approx(0) and np.ptp(mixed[0] @ B) == pytest.approx(0)
+
+
+def test_prisoners_dilemma_sweep_from_readme():
+    T = np.linspace(2, 6, 5)
+    A = np.stack([[[3, 0], [t, 1]] for t in T])
+    res = solve_many(A, np.swapaxes(A, 1, 2))
+    # T = 2 < R: a coordination game (2 pure + 1 mixed); T = 3 = R: degenerate, the
+    # extreme equilibria are (C, C) and (D, D); T > R: only mutual defection.
+    assert res.n_equilibria.tolist() == [3, 2, 1, 1, 1]
+    assert res.degenerate.tolist() == [False, True, False, False, False]
+    frame = res.to_frame()
+    assert list(frame.columns[:4]) == ["game", "equilibrium", "x", "y"]
+    assert frame.loc[frame.game == 4, "payoff_1"].tolist() == [1.0]
+
+
+@pytest.mark.parametrize("method", ["enumerate", "lemke_howson"])
+@pytest.mark.parametrize("shape", [(1, 1), (1, 4), (2, 2), (3, 3), (2, 5), (4, 3), (5, 5),
+                                   (7, 6)])
+def test_agrees_with_single_game_solvers(shape, method):
+    rng = np.random.default_rng(sum(shape))
+    m, n = shape
+    A = rng.integers(-50, 50, (40, m, n)).astype(float)
+    B = rng.integers(-50, 50, (40, m, n)).astype(float)
+    res = solve_many(A, B, method=method)
+    assert not res.errors and not res.rejected.any()
+    for i, entry in enumerate(res):
+        if method == "enumerate":
+            assert _profiles(entry) == _single(A[i], B[i]), i
+        else:
+            single = solve(Game.from_bimatrix(A[i], B[i]), method="lemke_howson")
+            (x, y), = entry.equilibria
+            assert x == pytest.approx(single[0].strategies[0].probabilities)
+            assert y == pytest.approx(single[0].strategies[1].probabilities)
+
+
+def test_large_games_use_qhull_and_agree():
+    rng = np.random.default_rng(7)
+    A = rng.integers(0, 1000, (2, 9, 9)).astype(float)
+    B = rng.integers(0, 1000, (2, 9, 9)).astype(float)
+    res = solve_many(A, B)
+    for i, entry in enumerate(res):
+        assert _profiles(entry) == _single(A[i], B[i])
+
+
+@pytest.mark.parametrize("shape,high", [((2, 2), 2), ((3, 3), 3), ((3, 4), 2), ((5, 5), 3)])
+def test_degenerate_games_match_gambit_enummixed(shape, high):
+    """Small payoff ranges make most games degenerate: all extreme equilibria must match
+    Gambit's exact (rational) enummixed, one for one."""
+    rng = np.random.default_rng(high * 10 + shape[0])
+    m, n = shape
+    A = rng.integers(0, high, (25, m, n))
+    B = rng.integers(0, high, (25, m, n))
+    res = solve_many(A, B)
+    assert res.degenerate.sum() >= 10
+    for i, entry in enumerate(res):
+        expected, _ = gambit_enummixed(Game.from_bimatrix(A[i], B[i]))
+        got = {tuple(tuple(Fraction(float(v)).limit_denominator(1000) for v in s) for s in e)
+               for e in entry.equilibria}
+        assert got == expected, i
+
+
+def test_agrees_with_gambit_on_random_games():
+    rng = np.random.default_rng(11)
+    A = rng.integers(0, 100, (30, 4, 4))
+    B = rng.integers(0, 100, (30, 4, 4))
+    res = solve_many(A, B)
+    for i, entry in enumerate(res):
+        expected, _ = gambit_enummixed(Game.from_bimatrix(A[i], B[i]))
+        assert len(entry) == len(expected)
+        for x, y in entry.equilibria:
+            assert any(np.allclose(x, [float(v) for v in p[0]]) and
+                       np.allclose(y, [float(v) for v in p[1]]) for p in expected)
+
+
+# ----------------------------------------------------------------- properties
+
+
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_property_every_equilibrium_verified_and_invariant_to_scaling(m, n, data):
+    """Every returned profile is a Nash equilibrium, and a positive affine change of a
+    player's payoffs leaves the set unchanged."""
+    A = data.draw(arrays(np.int64, (3, m, n), elements=st.integers(-5, 5))).astype(float)
+    B = data.draw(arrays(np.int64, (3, m, n), elements=st.integers(-5, 5))).astype(float)
+    res = solve_many(A, B)
+    scaled = solve_many(3 * A + 7, 0.5 * B - 2)
+    for i, (e1, e2) in enumerate(zip(res, scaled, strict=True)):
+        game = Game.from_bimatrix(A[i], B[i])
+        assert len(e1) >= 1
+        for x, y in e1.equilibria:
+            assert game.is_nash([x, y], tol=1e-7)
+        assert _profiles(e1) == _profiles(e2)
+
+
+# ----------------------------------------------------------------- input and output
+
+
+def test_bad_games_are_reported_and_the_rest_solved():
+    A = np.zeros((4, 2, 2))
+    B = np.zeros((4, 2, 2))
+    A[:] = [[3, 0], [5, 1]]
+    B[:] = [[3, 5], [0, 1]]
+    A[1, 0, 1] = np.nan
+    B[3, 1, 1] = np.inf
+    res = solve_many(A, B)
+    assert sorted(res.errors) == [1, 3]
+    assert "NaN payoff in A[0, 1]" in res.errors[1]
+    assert "infinite payoff in B[1, 1]" in res.errors[3]
+    assert res.n_equilibria.tolist() == [1, 0, 1, 0]
+    assert res.failed.tolist() == [False, True, False, True]
+    assert res[1].error is not None and res[0].error is None
+    assert res.errors_frame().game.tolist() == [1, 3]
+
+
+def test_mixed_list_with_wrong_shapes():
+    three = Game(np.zeros((2, 2, 2, 3)))
+    games = [prisoners_dilemma(), ([[1, 2, 3]], [[1, 2]]), three, ([[1]], [[2]]),
+             ([[1, np.nan]], [[0, 0]])]
+    res = solve_many(games)
+    assert sorted(res.errors) == [1, 2, 4]
+    assert "ShapeError" in res.errors[1] and "3-player" in res.errors[2]
+    assert res.n_equilibria.tolist() == [1, 0, 0, 1, 0]
+
+
+def test_whole_batch_shape_errors_and_unknown_method():
+    with pytest.raises(ShapeError, match="shape"):
+        solve_many(np.zeros((3, 2, 2)), np.zeros((3, 2, 3)))
+    with pytest.raises(UnknownNameError, match="lemke_howson"):
+        solve_many([prisoners_dilemma()], method="lemke_howsen")
+    with pytest.raises(TypeError, match="unknown option"):
+        solve_many([prisoners_dilemma()], max_iter=3)
+
+
+def test_chunks_give_the_same_result_and_parquet_round_trip(tmp_path):
+    rng = np.random.default_rng(3)
+    A = rng.integers(0, 9, (300, 3, 3))
+    B = rng.integers(0, 9, (300, 3, 3))
+    whole = solve_many(A, B)
+    chunked = solve_many(A, B, chunk_size=7)
+    assert np.array_equal(whole.n_equilibria, chunked.n_equilibria)
+    f1, f2 = whole.to_frame(), chunked.to_frame()
+    assert f1.drop(columns=["x", "y"]).equals(f2.drop(columns=["x", "y"]))
+    path = tmp_path / "eq.parquet"
+    whole.to_parquet(path)
+    import pandas as pd
+
+    back = pd.read_parquet(path)
+    assert len(back) == whole.n_equilibria.sum()
+    assert np.allclose(np.vstack(back.x), np.vstack(f1.x))
+
+
+def test_lemke_howson_iteration_limit_is_reported():
+    rng = np.random.default_rng(0)
+    A = rng.integers(0, 100, (20, 6, 6))
+    B = rng.integers(0, 100, (20, 6, 6))
+    res = solve_many(A, B, method="lemke_howson", max_iter=1)
+    assert res.errors and all("IterationLimitError" in e for e in res.errors.values())
+    assert (res.n_equilibria[list(res.errors)] == 0).all()
+
+
+def test_repr_and_html():
+    res = solve_many([prisoners_dilemma(), matching_pennies()])
+    assert "2 games" in repr(res) and "<table>" in res._repr_html_()
+
+
+def test_minors_match_numpy_determinants():
+    rng = np.random.default_rng(2)
+    C = rng.random((5, 4, 5))
+    D = K.all_minors(C, 4)
+    S, T = K.subsets(4, 3), K.subsets(5, 3)
+    for a, rows in enumerate(S):
+        for b, cols in enumerate(T):
+            assert D[3][:, a, b] == pytest.approx(np.linalg.det(C[:, rows][:, :, cols]))
