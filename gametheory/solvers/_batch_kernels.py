@@ -54,8 +54,9 @@ SINGULAR = 1e-11
 
 def normalise(M: np.ndarray) -> np.ndarray:
     """Each game's payoffs moved into [1, 2] by a positive affine map (equilibria unchanged)."""
-    lo = M.min(axis=(1, 2), keepdims=True)
-    span = M.max(axis=(1, 2), keepdims=True) - lo
+    flat = M.reshape(len(M), -1)
+    lo = flat.min(axis=1)[:, None, None]
+    span = flat.max(axis=1)[:, None, None] - lo
     return (M - lo) / np.where(span > 0, span, 1.0) + 1.0
 
 
@@ -216,15 +217,28 @@ def polytope_bases(M: np.ndarray, *, tol: float, kmax: int | None = None):
         ok = np.abs(den) > SINGULAR
         den = np.where(ok, den, 1.0)
         z = Dk[:, :, num_idx] * num_sign / den[..., None]
-        ok &= (z >= -tol).all(axis=-1)
-        tight = (z <= tol).any(axis=-1)
+        # (reductions over a short trailing axis are slow in NumPy: take the minimum
+        # slice by slice instead)
+        zmin = _min_over(z, -1)
+        ok &= zmin >= -tol
+        tight = zmin <= tol
         slack = None
         if srow is not None:
             slack = (D[k + 1][:, srow[:, :, None], scol[None, None, :]]
                      * ssign[None, :, :, None] / den[:, :, None, :])
-            ok &= (slack >= -tol).all(axis=2)
-            tight |= (slack <= tol).any(axis=2)
+            smin = _min_over(slack, 2)
+            ok &= smin >= -tol
+            tight |= smin <= tol
         out[k] = (z, slack, ok, tight & ok)
+    return out
+
+
+def _min_over(a: np.ndarray, axis: int) -> np.ndarray:
+    """``a.min(axis)`` for a short axis, as elementwise minima of its slices."""
+    a = np.moveaxis(a, axis, 0)
+    out = a[0].copy()
+    for sl in a[1:]:
+        np.minimum(out, sl, out=out)
     return out
 
 

@@ -282,8 +282,8 @@ def _verify(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: flo
     u2 = np.einsum("ej,ej->e", y, xB)
     r1 = Ay.max(axis=1) - u1
     r2 = xB.max(axis=1) - u2
-    scale = np.maximum(1.0, np.maximum(A.max(axis=(1, 2)), B.max(axis=(1, 2)))
-                       - np.minimum(A.min(axis=(1, 2)), B.min(axis=(1, 2))))
+    both = np.concatenate([A.reshape(len(A), -1), B.reshape(len(B), -1)], axis=1)
+    scale = np.maximum(1.0, both.max(axis=1) - both.min(axis=1))
     regret = np.maximum(r1, r2)
     ok = regret <= tol * scale
     return x, y, np.stack([u1, u2], axis=1), np.maximum(regret, 0.0), ok
