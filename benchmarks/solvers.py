@@ -52,9 +52,14 @@ def timed(fn, A, B, budget: float):
     return len(out) / (time.perf_counter() - start), out
 
 
-def key(profiles) -> list:
-    return sorted(tuple(np.round(np.concatenate([np.asarray(x, float), np.asarray(y, float)]), 6))
-                  for x, y in profiles)
+def flat(profiles) -> list[np.ndarray]:
+    return [np.concatenate([np.asarray(x, float), np.asarray(y, float)]) for x, y in profiles]
+
+
+def same(ours, theirs, atol: float = 1e-6) -> bool:
+    """Equal equilibrium sets: same size, and each of ours matches one of theirs."""
+    a, b = flat(ours), flat(theirs)
+    return len(a) == len(b) and all(any(np.allclose(p, q, atol=atol) for q in b) for p in a)
 
 
 def nashpy_support(a, b):
@@ -181,14 +186,13 @@ def main(argv=None) -> None:
         checked = disagree = 0
         for i, entry in enumerate(ours):
             if i < len(rational):
-                exp = {tuple(tuple(float(v) for v in s) for s in p) for p in rational[i]}
-                exp = key(exp)
+                exp = [tuple(np.array([float(v) for v in s]) for s in p) for p in rational[i]]
             elif i < len(gflt):
-                exp = key(gflt[i])
+                exp = gflt[i]
             else:
                 break
             checked += 1
-            disagree += key(entry.equilibria) != exp
+            disagree += not same(entry.equilibria, exp)
         target = TARGETS_ALL[m]
         rows.append((m, rate, best, target))
         met = "yes" if rate >= target else "NO"

@@ -220,3 +220,16 @@ def test_minors_match_numpy_determinants():
     for a, rows in enumerate(S):
         for b, cols in enumerate(T):
             assert D[3][:, a, b] == pytest.approx(np.linalg.det(C[:, rows][:, :, cols]))
+
+
+def test_large_games_fall_back_when_qhull_fails(monkeypatch):
+    rng = np.random.default_rng(8)
+    A = rng.integers(0, 50, (2, 9, 9)).astype(float)
+    B = rng.integers(0, 50, (2, 9, 9)).astype(float)
+    expected = [_profiles(e) for e in solve_many(A, B)]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("QH6154 qhull precision error")
+
+    monkeypatch.setattr(K, "hull_vertices", broken)
+    assert [_profiles(e) for e in solve_many(A, B)] == expected

@@ -397,10 +397,16 @@ def _enumerate_large(A: np.ndarray, B: np.ndarray, tol: float):
     hP = np.concatenate([np.zeros(m), np.ones(n)])
     hQ = np.concatenate([np.ones(m), np.zeros(n)])
     for gi in range(N):
-        VP, LP = K.hull_vertices(np.vstack([GP_top, Bp[gi].T]), hP, np.full(m, 0.25 / m),
-                                 tol=tol)
-        VQ, LQ = K.hull_vertices(np.vstack([Ap[gi], GQ_bot]), hQ, np.full(n, 0.25 / n),
-                                 tol=tol)
+        try:
+            VP, LP = K.hull_vertices(np.vstack([GP_top, Bp[gi].T]), hP, np.full(m, 0.25 / m),
+                                     tol=tol)
+            VQ, LQ = K.hull_vertices(np.vstack([Ap[gi], GQ_bot]), hQ, np.full(n, 0.25 / n),
+                                     tol=tol)
+        except Exception:  # Qhull precision trouble: fall back to the exact single-game path
+            from .degeneracy import bimatrix_vertices
+
+            VP, LP_bool, VQ, LQ_bool = bimatrix_vertices(Game.from_bimatrix(A[gi], B[gi]), tol)
+            LP, LQ = K._bits(LP_bool), K._bits(LQ_bool)
         degenerate[gi] = bool((K.popcount(LP) > m).any() or (K.popcount(LQ) > n).any())
         nzp = VP.sum(axis=1) > tol
         nzq = VQ.sum(axis=1) > tol
