@@ -45,7 +45,6 @@ __all__ = [
     "lemke_howson_kernel",
     "normalise",
     "polytope_bases",
-    "solve_ones",
 ]
 
 #: Pivot magnitude under which a basis matrix (entries in [1, 2]) counts as singular.
@@ -58,53 +57,6 @@ def normalise(M: np.ndarray) -> np.ndarray:
     lo = flat.min(axis=1)[:, None, None]
     span = flat.max(axis=1)[:, None, None] - lo
     return (M - lo) / np.where(span > 0, span, 1.0) + 1.0
-
-
-def solve_ones(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Solve ``M z = 1`` for a stack of square matrices ``M`` of shape ``(..., k, k)``.
-
-    Returns ``z`` of shape ``(..., k)`` and a mask of the non-singular systems
-    (singular ones get arbitrary finite values). ``numpy.linalg.solve`` would
-    raise on the first singular matrix of a stack and costs about half a
-    microsecond per small system; this runs the elimination for the whole
-    stack in a handful of array operations.
-    """
-    k = M.shape[-1]
-    lead = M.shape[:-2]
-    if k == 1:
-        d = M[..., 0, 0]
-        ok = np.abs(d) > SINGULAR
-        return (1.0 / np.where(ok, d, 1.0))[..., None], ok
-    if k == 2:
-        a, b, c, d = M[..., 0, 0], M[..., 0, 1], M[..., 1, 0], M[..., 1, 1]
-        det = a * d - b * c
-        ok = np.abs(det) > SINGULAR
-        det = np.where(ok, det, 1.0)
-        return np.stack([(d - b) / det, (a - c) / det], axis=-1), ok
-    aug = np.empty((*lead, k, k + 1))
-    aug[..., :k] = M
-    aug[..., k] = 1.0
-    aug = aug.reshape(-1, k, k + 1)
-    rows = np.arange(aug.shape[0])
-    ok = np.ones(aug.shape[0], dtype=bool)
-    for col in range(k):
-        piv = col + np.argmax(np.abs(aug[:, col:, col]), axis=1)
-        swap = piv != col
-        if swap.any():
-            r = rows[swap]
-            top = aug[r, col].copy()
-            aug[r, col] = aug[r, piv[swap]]
-            aug[r, piv[swap]] = top
-        p = aug[:, col, col]
-        good = np.abs(p) > SINGULAR
-        ok &= good
-        aug[:, col, col:] /= np.where(good, p, 1.0)[:, None]
-        if col + 1 < k:
-            aug[:, col + 1:, col:] -= aug[:, col + 1:, col, None] * aug[:, col, None, col:]
-    z = np.empty((aug.shape[0], k))
-    for col in range(k - 1, -1, -1):
-        z[:, col] = aug[:, col, k] - np.einsum("bj,bj->b", aug[:, col, col + 1:k], z[:, col + 1:])
-    return z.reshape(*lead, k), ok.reshape(lead)
 
 
 @cache
