@@ -285,7 +285,7 @@ def lemke_howson_kernel(Ap: np.ndarray, Bp: np.ndarray, dropped: int, *, max_ite
     wp, wq, bp_, bq_ = tp, tq, basis_p, basis_q
     entering = np.full(N, dropped)
     side = dropped < m  # x_i (i < m) is a column of P; y_j of Q
-    for _ in range(2 * max_iter):
+    for _ in range(max_iter):  # one pivot per running game per step
         if live.size == 0:
             break
         tab, basis = (wp, bp_) if side else (wq, bq_)

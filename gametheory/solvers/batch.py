@@ -272,6 +272,8 @@ def _verify(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: flo
 
     Returns ``(x, y, payoffs, regret, ok)``.
     """
+    if not len(x):  # every game of the chunk failed (e.g. Lemke–Howson ran out of pivots)
+        return x, y, np.empty((0, 2)), np.empty(0), np.empty(0, dtype=bool)
     x = np.where(x < tol, 0.0, x)
     y = np.where(y < tol, 0.0, y)
     x = x / x.sum(axis=1, keepdims=True)
