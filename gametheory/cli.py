@@ -100,12 +100,16 @@ def analyze(
     model: Annotated[str, typer.Argument(help="The model to analyse.")] = "us-russia",
     out: Annotated[Path, typer.Option(help="Folder for the HTML report and tables.")] =
         Path("gametheory-report"),
+    repetitions: Annotated[int, typer.Option(help="Scenario matches per case.")] = 200,
+    turns: Annotated[int, typer.Option(help="Turns per scenario match.")] = 40,
+    progress: Annotated[bool, typer.Option(help="Show progress on standard error.")] = True,
 ) -> None:
     """Analyse the shipped model and write an HTML report."""
     from .analysis_job import run_analysis
 
     try:
-        summary, path = run_analysis(model, out)
+        summary, path = run_analysis(model, out, repetitions=repetitions, turns=turns,
+                                     progress=progress)
     except GameError as exc:
         _fail(str(exc))
         return

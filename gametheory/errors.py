@@ -24,8 +24,10 @@ __all__ = [
     "IterationLimitError",
     "LabelError",
     "NFGFormatError",
+    "ParameterError",
     "PayoffError",
     "ProfileError",
+    "SequenceTooShortError",
     "ShapeError",
     "SolverError",
     "UnknownNameError",
@@ -147,6 +149,33 @@ class EventFileError(GameError, ValueError):
         head = (f"{first.path or '<data>'}: {len(self.issues)} problem(s)"
                 if len(self.issues) > 1 else "")
         super().__init__("\n  ".join([head, *lines]) if head else lines[0])
+
+
+class ParameterError(GameError, ValueError):
+    """A model parameters file (or mapping) is invalid: an unknown key, a missing
+    value or an impossible one (a negative discount, a probability outside [0, 1]).
+
+    Attributes
+    ----------
+    path : str or None
+        The file, when read from disk.
+    key : str
+        Dotted path of the offending key, e.g. ``utility.USA.concession_cost``.
+    line : int or None
+        1-based line of the key in the file, when known.
+    """
+
+    def __init__(self, message: str, *, key: str, path: str | None = None,
+                 line: int | None = None):
+        self.path, self.key, self.line = path, key, line
+        where = path or "<parameters>"
+        if line is not None:
+            where += f", line {line}"
+        super().__init__(f"{where}, key {key!r}: {message}")
+
+
+class SequenceTooShortError(GameError, ValueError):
+    """An event sequence has too few moves of a side to calibrate or fit a model."""
 
 
 class SolverError(GameError, RuntimeError):

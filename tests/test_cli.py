@@ -47,12 +47,27 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path):
 
 
 def test_analyze_writes_report(tmp_path):
-    out = runner.invoke(app, ["analyze", "us-russia", "--out", str(tmp_path / "r")])
+    out = runner.invoke(app, ["analyze", "us-russia", "--out", str(tmp_path / "r"),
+                              "--repetitions", "20", "--turns", "15", "--no-progress"])
     assert out.exit_code == 0, out.output
-    assert "US δ >= 1/6, Russia δ >= 1/4" in out.output
+    assert "Mutual 'Zero all' sustainable by grim trigger for δ >= USA 0.075, RUS 0.453" \
+        in out.output
+    assert "Zero all vs tit for tat" in out.output and "USA noise 0.05" in out.output
     html = (tmp_path / "r" / "index.html").read_text()
-    assert "Nash equilibria" in html and "<table" in html
-    assert (tmp_path / "r" / "equilibria.csv").exists()
+    for heading in ("Nash equilibria", "Calibration: from moves to a game",
+                    "Which strategies did each side play?",
+                    "Does &#x27;zero all restrictions&#x27; do better than tit for tat?",
+                    "Sensitivity of the stage equilibria"):
+        assert heading in html, heading
+    assert html.count("<img") >= 5 and "<table" in html
+    for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity"):
+        for ext in ("csv", "json", "parquet"):
+            assert (tmp_path / "r" / f"{table}.{ext}").exists(), (table, ext)
+    import pandas as pd
+
+    cmp = pd.read_parquet(tmp_path / "r" / "scenario_comparison.parquet")
+    assert set(cmp.verdict) <= {"better", "worse", "no difference"}
+    assert len(cmp) == 2 * 6 * 3 * 3     # sides x opponents x noise levels x discounts
     assert runner.invoke(app, ["analyze", "mars"]).exit_code == 2
 
 

@@ -22,15 +22,17 @@ class Analysis:
 
 
 def analysis_report(analysis: Analysis, out_dir: str | Path) -> Path:
-    """Write ``index.html`` plus one CSV and JSON file per table into ``out_dir``."""
+    """Write ``index.html`` plus one CSV, JSON and Parquet file per table into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     links = []
     for name, frame in analysis.tables.items():
         frame.to_csv(out / f"{name}.csv", index=False)
         frame.to_json(out / f"{name}.json", orient="records", indent=1, date_format="iso")
+        _to_parquet(frame, out / f"{name}.parquet")
         links.append(f"<li><a href='{html.escape(name)}.csv'>{html.escape(name)}.csv</a> · "
-                     f"<a href='{html.escape(name)}.json'>json</a></li>")
+                     f"<a href='{html.escape(name)}.json'>json</a> · "
+                     f"<a href='{html.escape(name)}.parquet'>parquet</a></li>")
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{html.escape(analysis.title)}</title>",
@@ -51,6 +53,18 @@ def analysis_report(analysis: Analysis, out_dir: str | Path) -> Path:
     path = out / "index.html"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+def _to_parquet(frame, path: Path) -> None:
+    """Parquet needs one type per column: columns of mixed Python objects (exact
+    fractions, lists of probabilities) are written as their text form."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            kinds = {type(v) for v in out[col].dropna()}
+            if kinds and kinds != {str}:
+                out[col] = out[col].map(lambda v: None if v is None else str(v))
+    out.to_parquet(path, index=False)
 
 
 def figure_html(fig, alt: str) -> str:

@@ -15,6 +15,7 @@ that reverts after *anyone's* defection, whose threshold is (T - R)/(T - P).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -27,6 +28,7 @@ __all__ = [
     "RepeatedGame",
     "basin_of_attraction_alld",
     "hausdorff_distance",
+    "nash_reversion_thresholds",
     "public_grim_trigger",
     "risk_dominance_threshold",
 ]
@@ -628,6 +630,43 @@ def _golden_minimum(f, a: float, b: float, iterations: int = 120) -> tuple[float
         if b - a < 1e-15:
             break
     return (float(c), float(fc)) if fc <= fd else (float(d), float(fd))
+
+
+def nash_reversion_thresholds(game: Game, target: tuple[int, ...], punishment: tuple[int, ...]
+                              ) -> list[Fraction | float]:
+    """Smallest discount factor at which each player keeps to ``target`` under grim trigger.
+
+    With reversion to the stage equilibrium ``punishment`` after any deviation,
+    player i keeps to ``target`` iff ``δ >= (T_i - R_i) / (T_i - P_i)``, where
+    ``R_i`` is i's payoff at ``target``, ``T_i`` the best one-shot deviation
+    payoff and ``P_i`` the payoff at ``punishment`` (Friedman 1971, *Rev. Econ.
+    Stud.* 38:1-12). Returns 0 when no deviation gains.
+
+    Examples
+    --------
+    >>> from gametheory.games import prisoners_dilemma
+    >>> nash_reversion_thresholds(prisoners_dilemma(), (0, 0), (1, 1))
+    [Fraction(1, 2), Fraction(1, 2)]
+    """
+    values = game.exact_payoffs if game.exact_payoffs is not None else game.payoffs
+    out = []
+    for i in range(game.n_players):
+        R = values[target][i]
+        deviations = []
+        for a in range(game.shape[i]):
+            prof = list(target)
+            prof[i] = a
+            deviations.append(values[tuple(prof)][i])
+        T = max(deviations)
+        P = values[punishment][i]
+        if T <= R:
+            out.append(Fraction(0) if isinstance(R, Fraction) else 0.0)
+        elif T <= P:
+            raise SolverError(f"{game.players[i]}: the punishment payoff {P} is not below the "
+                              f"best deviation payoff {T}; no discount factor sustains the target")
+        else:
+            out.append((T - R) / (T - P))
+    return out
 
 
 def risk_dominance_threshold(game: Game) -> float:

@@ -1,0 +1,45 @@
+"""Analyses of a retaliation sequence: calibration, strategy inference, scenarios."""
+
+from .calibration import (
+    Calibration,
+    ModelState,
+    calibrate,
+    classify_moves,
+    sensitivity,
+    stage_payoffs,
+    transition,
+)
+from .inference import (
+    MixtureResult,
+    StrategyFit,
+    dispute_candidates,
+    estimate_mixture,
+    fit_sides,
+    move_probabilities,
+    simulate_play,
+    strategy_likelihoods,
+)
+from .parameters import ModelParameters, load_parameters
+from .scenarios import ScenarioResult, compare_strategies
+
+__all__ = [
+    "Calibration",
+    "MixtureResult",
+    "ModelParameters",
+    "ModelState",
+    "ScenarioResult",
+    "StrategyFit",
+    "calibrate",
+    "classify_moves",
+    "compare_strategies",
+    "dispute_candidates",
+    "estimate_mixture",
+    "fit_sides",
+    "load_parameters",
+    "move_probabilities",
+    "sensitivity",
+    "simulate_play",
+    "stage_payoffs",
+    "strategy_likelihoods",
+    "transition",
+]

@@ -1,0 +1,469 @@
+"""From a retaliation sequence to games: levels, state, stage utility, repeated game.
+
+The model (documented with its parameters in ``models/us_russia_embassy/parameters.yaml``):
+
+* **Levels.** Each side chooses one of ordered action levels, most conciliatory
+  first (by default Zero all, Concede, Hold, Commensurate, Escalate). A level
+  changes the other side's mission by a number of staff (or restores it to its
+  baseline: ``all``) and its number of standing restrictions.
+* **State.** Mission sizes ``S`` (against baselines ``B``) and standing
+  restrictions ``R`` of both sides; the calibration state is the one at
+  ``state_date``, restrictions counted from the sequence.
+* **Stage utility** of side *i* against *j* after the round moves the state::
+
+      u_i = v_i S_i' - l_i max(0, S_i - S_i') - p_i B_i (S_j'/B_j - S_i'/B_i)
+            - c_i max(0, level_j - level_i) - k_i R_i'
+
+  (value of the functioning mission, staff and services lost, standing
+  against parity -- a shortfall costs, an advantage pays, the realist concern
+  with relative gains (Grieco 1988) --, appearing to concede, standing
+  restrictions).
+* **Observed moves** become one decision per side and day, classified into
+  levels by the rules of the parameters file; what the other side did in
+  between is what a decision answers.
+
+Functions here are pure; :class:`Calibration` bundles the parameters, the
+sequence and the state and hands off to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+
+from ..errors import SequenceTooShortError
+from ..games.normal_form import Game
+from .parameters import ModelParameters, load_parameters
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..events import EventSequence
+    from ..games.repeated import RepeatedGame
+
+__all__ = ["Calibration", "ModelState", "SideMoves", "calibrate", "classify_moves",
+           "sensitivity", "stage_payoffs", "transition"]
+
+#: Fewer decisions than this for a side and a calibration says the sequence is too short.
+MIN_DECISIONS = 3
+
+
+class SideMoves(NamedTuple):
+    """One side's moves for iterated play: ``own`` and ``observed`` level indices, and
+    the first turn to score (``start``; earlier turns are virtual)."""
+
+    own: list[int]
+    observed: list[int]
+    start: int
+
+
+@dataclass(frozen=True)
+class ModelState:
+    """Mission sizes and standing restrictions of both sides (in ``players`` order)."""
+
+    staff: tuple[float, float]
+    restrictions: tuple[float, float]
+
+    def as_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(self.staff, dtype=float), np.array(self.restrictions, dtype=float)
+
+
+def _level_tables(params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
+    """Staff and restriction effects per level; NaN marks ``all``."""
+    staff = np.array([np.nan if lv.staff == "all" else float(lv.staff) for lv in params.levels])
+    restr = np.array([np.nan if lv.restrictions == "all" else float(lv.restrictions)
+                      for lv in params.levels])
+    return staff, restr
+
+
+def _utility_table(params: ModelParameters) -> dict[str, np.ndarray]:
+    names = ("mission_value", "loss_cost", "parity_weight", "concession_cost",
+             "restriction_cost")
+    return {n: np.array([getattr(params.utility[p], n) for p in params.players])
+            for n in names}
+
+
+def transition(params: ModelParameters, staff, restrictions, actions
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One round of the model, vectorised over any leading axes.
+
+    Parameters
+    ----------
+    params : ModelParameters
+    staff, restrictions : array_like, shape (..., 2)
+        State before the round, in ``params.players`` order.
+    actions : array_like of int, shape (..., 2)
+        Level indices chosen by the two sides.
+
+    Returns
+    -------
+    staff, restrictions, utilities : ndarray, shape (..., 2)
+        State after the round and each side's stage utility.
+
+    Examples
+    --------
+    >>> p = load_parameters("us-russia")
+    >>> s, r, u = transition(p, [120, 400], [11, 8], [0, 0])   # both zero all
+    >>> s.tolist(), r.tolist()
+    [[1200.0, 455.0], [0.0, 0.0]]
+    >>> u.tolist()   # the missions' full value, nothing else
+    [1200.0, 455.0]
+    """
+    S = np.asarray(staff, dtype=float)
+    R = np.asarray(restrictions, dtype=float)
+    a = np.asarray(actions, dtype=np.int64)
+    eff_s, eff_r = _level_tables(params)
+    B = np.array([params.missions[p].baseline for p in params.players])
+    w = _utility_table(params)
+    other = a[..., ::-1]                      # the level each side is hit by
+    hit_s, hit_r = eff_s[other], eff_r[other]
+    S1 = np.where(np.isnan(hit_s), B, np.clip(S - np.nan_to_num(hit_s), 0.0, B))
+    R1 = np.where(np.isnan(hit_r), 0.0, np.maximum(R + np.nan_to_num(hit_r), 0.0))
+    share = S1 / B
+    u = (w["mission_value"] * S1
+         - w["loss_cost"] * np.maximum(S - S1, 0.0)
+         - w["parity_weight"] * B * (share[..., ::-1] - share)
+         - w["concession_cost"] * np.maximum(other - a, 0)
+         - w["restriction_cost"] * R1)
+    return S1, R1, u
+
+
+def stage_payoffs(params: ModelParameters, state: ModelState) -> tuple[np.ndarray, np.ndarray]:
+    """Payoff matrices ``(A, B)`` of the stage game at ``state`` (rows: first player)."""
+    k = len(params.levels)
+    a0, a1 = np.meshgrid(np.arange(k), np.arange(k), indexing="ij")
+    actions = np.stack([a0, a1], axis=-1)
+    S, R = state.as_arrays()
+    _, _, u = transition(params, np.broadcast_to(S, actions.shape),
+                         np.broadcast_to(R, actions.shape), actions)
+    return u[..., 0], u[..., 1]
+
+
+def _standing_restrictions(events: EventSequence, params: ModelParameters) -> tuple[float, float]:
+    """Restrictive moves against each side between ``start_date`` and ``state_date``."""
+    counts = []
+    for i, side in enumerate(params.players):
+        other = params.players[1 - i]
+        counts.append(float(sum(
+            1 for e in events
+            if e.actor == other and e.target == side and e.action_type.restricts
+            and _in_period(e.date_announced, params))))
+    return counts[0], counts[1]
+
+
+def _in_period(date: dt.date, params: ModelParameters) -> bool:
+    return (params.start_date is None or date >= params.start_date) and date <= params.state_date
+
+
+def classify_moves(events: EventSequence, params: ModelParameters) -> pd.DataFrame:
+    """Every move of the two players in the period with its level (or ``skip``) and why.
+
+    Columns: ``event_id``, ``date``, ``actor``, ``action_type``, ``magnitude``,
+    ``unit``, ``rule`` (the classification rule applied), ``compared_with``,
+    ``ratio``, ``level`` (name, or None when skipped).
+    """
+    import pandas as pd
+
+    c = params.classification
+    players = set(params.players)
+    rows = []
+    for e in events:
+        if e.actor not in players or e.target not in players or not _in_period(
+                e.date_announced, params):
+            continue
+        rule = c.action_types[e.action_type]
+        level, compared, ratio = None, None, np.nan
+        if rule == "compare":
+            triggers = [events[t] for t in e.responds_to if t in events]
+            same = [t for t in triggers if t.actor != e.actor and t.magnitude
+                    and t.magnitude_unit == e.magnitude_unit]
+            if same and e.magnitude is not None:
+                big = max(same, key=lambda t: t.magnitude)
+                compared, ratio = big.event_id, e.magnitude / big.magnitude
+                level = (c.commensurate_level if ratio <= 1 + c.commensurate_tolerance
+                         else c.escalation_level)
+            else:
+                level = c.compare_default
+        elif rule != "skip":
+            level = rule
+        rows.append({"event_id": e.event_id, "date": pd.Timestamp(e.date_announced),
+                     "actor": e.actor, "action_type": e.action_type.value,
+                     "magnitude": e.magnitude, "unit": e.magnitude_unit, "rule": rule,
+                     "compared_with": compared, "ratio": ratio, "level": level})
+    return pd.DataFrame(rows, columns=["event_id", "date", "actor", "action_type", "magnitude",
+                                       "unit", "rule", "compared_with", "ratio", "level"])
+
+
+def _decisions(moves: pd.DataFrame, params: ModelParameters) -> pd.DataFrame:
+    """One decision per side and day, at the most hostile of its levels."""
+    import pandas as pd
+
+    names = list(params.level_names)
+    played = moves[moves.level.notna()].copy()
+    played["level_index"] = [names.index(v) for v in played.level]
+    rows = []
+    for (date, actor), grp in played.groupby(["date", "actor"], sort=True):
+        top = int(grp.level_index.max())
+        rows.append({"date": date, "actor": actor, "level_index": top,
+                     "level": names[top], "event_ids": ";".join(grp.event_id)})
+    return pd.DataFrame(rows, columns=["date", "actor", "level_index", "level", "event_ids"])
+
+
+def _turns(decisions: pd.DataFrame, params: ModelParameters) -> pd.DataFrame:
+    """Alternating turns: runs of one side's decisions merged, idle turns inserted."""
+    import pandas as pd
+
+    names = list(params.level_names)
+    c = params.classification
+    idle = names.index(c.idle_level)
+    window = pd.Timedelta(days=c.merge_within_days)
+    turns: list[dict] = []
+    for row in decisions.itertuples(index=False):
+        last = turns[-1] if turns else None
+        if last is not None and last["actor"] == row.actor:
+            if row.date - last["end"] <= window:
+                last["end"] = row.date
+                last["level_index"] = max(last["level_index"], row.level_index)
+                last["event_ids"] += ";" + row.event_ids
+                continue
+            other = params.players[1 - params.players.index(row.actor)]
+            turns.append({"actor": other, "start": last["end"], "end": row.date,
+                          "level_index": idle, "event_ids": "", "idle": True})
+        turns.append({"actor": row.actor, "start": row.date, "end": row.date,
+                      "level_index": int(row.level_index), "event_ids": row.event_ids,
+                      "idle": False})
+    df = pd.DataFrame(turns, columns=["actor", "start", "end", "level_index", "event_ids",
+                                      "idle"])
+    df["level"] = [names[k] for k in df.level_index]
+    df.insert(0, "turn", np.arange(len(df)))
+    return df
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """A calibrated model: parameters, the sequence, decisions and the state.
+
+    Build it with :func:`calibrate`. Attributes ending in an underscore are
+    computed from the sequence.
+
+    Attributes
+    ----------
+    params : ModelParameters
+    events : EventSequence
+    moves_ : DataFrame
+        Every move of the two players in the period, with its level.
+    decisions_ : DataFrame
+        One row per side and day with its ``level`` (the most hostile of the day).
+    turns_ : DataFrame
+        Alternating turns (``idle`` marks a turn read as the idle level).
+    state_ : ModelState
+        Mission sizes and restrictions at ``state_date``.
+    """
+
+    params: ModelParameters
+    events: EventSequence
+    moves_: Any
+    decisions_: Any
+    turns_: Any
+    state_: ModelState
+
+    @property
+    def players(self) -> tuple[str, str]:
+        return self.params.players
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return self.params.level_names
+
+    def stage_game(self, state: ModelState | None = None) -> Game:
+        """The labelled stage game at ``state`` (default: the calibration state).
+
+        Examples
+        --------
+        >>> cal = calibrate()
+        >>> g = cal.stage_game()
+        >>> g.players, g.shape
+        (('USA', 'RUS'), (5, 5))
+        >>> [tuple(g.actions[i][a] for i, a in enumerate(p)) for p in g.pure_equilibria()]
+        [('Escalate', 'Escalate')]
+        """
+        A, B = stage_payoffs(self.params, state or self.state_)
+        return Game.from_bimatrix(A, B, players=self.players, actions=[self.levels] * 2)
+
+    def magnitudes(self, state: ModelState | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Each side's levels as staff removed from the other mission, for graded play.
+
+        ``all`` counts as restoring the other mission from ``state`` to its baseline.
+        """
+        st = state or self.state_
+        eff, _ = _level_tables(self.params)
+        out = []
+        for i, _p in enumerate(self.players):
+            j = 1 - i
+            gap = self.params.missions[self.players[j]].baseline - st.staff[j]
+            out.append(np.where(np.isnan(eff), -max(gap, 1.0), eff))
+        return out[0], out[1]
+
+    def repeated_game(self, discount: float | None = None) -> RepeatedGame:
+        """The stage game at the calibration state, repeated with discount factor δ."""
+        from ..games.repeated import RepeatedGame
+
+        return RepeatedGame(self.stage_game(), self.params.discount if discount is None
+                            else discount)
+
+    def sequences(self) -> dict[str, SideMoves]:
+        """Per side: its turns (level indices) and the other side's answers.
+
+        In the order of iterated play: at turn *t* a side has seen its own
+        ``own[:t]`` and the other side's ``observed[:t]``. The side that opened
+        the dispute opens at turn 0; the other side gets a virtual turn 0 at
+        the idle level (the state before the dispute), so that its first real
+        turn, scored from ``start = 1``, answers the opening move. The last
+        ``observed`` entry is the other side's final turn, or the idle level.
+        """
+        turns = self.turns_
+        out = {}
+        idle = self.levels.index(self.params.classification.idle_level)
+        for side in self.players:
+            opener = turns.actor.iloc[0] == side
+            own, observed = ([], []) if opener else ([idle], [int(turns.level_index.iloc[0])])
+            for k, row in enumerate(turns.itertuples(index=False)):
+                if row.actor != side:
+                    continue
+                own.append(int(row.level_index))
+                observed.append(int(turns.level_index.iloc[k + 1]) if k + 1 < len(turns)
+                                else idle)
+            out[side] = SideMoves(own, observed, 0 if opener else 1)
+        return out
+
+    def with_parameters(self, **changes: Any) -> Calibration:
+        """Recalibrate with dotted parameter keys changed (``**{"utility.USA.loss_cost": 3}``)."""
+        return calibrate(self.events, self.params.replace(**changes))
+
+    def __repr__(self) -> str:
+        n = {p: int((self.decisions_.actor == p).sum()) for p in self.players}
+        return (f"Calibration({' vs '.join(self.players)}, {len(self.levels)} levels, "
+                f"decisions {n}, state {self.state_})")
+
+    def _repr_html_(self) -> str:
+        from .._format import table_html
+
+        rows = [[p, self.state_.staff[i], self.params.missions[p].baseline,
+                 self.state_.restrictions[i], int((self.decisions_.actor == p).sum())]
+                for i, p in enumerate(self.players)]
+        head = table_html(["side", f"staff on {self.params.state_date}", "baseline",
+                           "standing restrictions", "decisions"], rows,
+                          caption="Calibration state")
+        return head + self.stage_game()._repr_html_()
+
+
+def calibrate(events: EventSequence | None = None,
+              parameters: str | ModelParameters | Any = "us-russia") -> Calibration:
+    """Calibrate the model of a retaliation sequence.
+
+    Parameters
+    ----------
+    events : EventSequence, optional
+        The sequence (default: the shipped US–Russia sequence).
+    parameters : path, mapping, ModelParameters or model name
+        The model's assumptions (default: ``models/us_russia_embassy/parameters.yaml``).
+
+    Raises
+    ------
+    ParameterError
+        For a bad parameters file.
+    SequenceTooShortError
+        When a side has fewer than three decisions in the period.
+
+    Examples
+    --------
+    >>> cal = calibrate()
+    >>> cal.state_.staff
+    (120.0, 400.0)
+    >>> cal.decisions_.groupby("actor").size().to_dict()
+    {'RUS': 14, 'USA': 13}
+    """
+    params = parameters if isinstance(parameters, ModelParameters) else \
+        load_parameters(parameters)
+    if events is None:
+        from ..models import load_model
+
+        events = load_model("us-russia").events
+    moves = classify_moves(events, params)
+    decisions = _decisions(moves, params)
+    turns = _turns(decisions, params)
+    for side in params.players:
+        n = int((decisions.actor == side).sum())
+        if n < MIN_DECISIONS:
+            raise SequenceTooShortError(
+                f"{side} has {n} decision(s) between {params.start_date or 'the start'} and "
+                f"{params.state_date} (after skipping cheap talk); calibration needs at least "
+                f"{MIN_DECISIONS} per side")
+    state = ModelState(
+        staff=tuple(float(params.missions[p].state) for p in params.players),
+        restrictions=_standing_restrictions(events, params))
+    return Calibration(params=params, events=events, moves_=moves, decisions_=decisions,
+                       turns_=turns, state_=state)
+
+
+def sensitivity(cal: Calibration, parameter: str, values, *, tol: float = 1e-9
+                ) -> pd.DataFrame:
+    """Sweep one parameter; report the stage equilibria at each value and where they change.
+
+    All stage games are solved at once with :func:`gametheory.solve_many`
+    (every extreme equilibrium, each verified).
+
+    Parameters
+    ----------
+    cal : Calibration
+    parameter : str
+        Dotted key of the parameters file, e.g. ``"utility.RUS.concession_cost"``.
+    values : sequence of float
+
+    Returns
+    -------
+    DataFrame
+        One row per value: ``value``, ``n_equilibria``, ``equilibria`` (a
+        readable description), ``pure`` (all equilibria pure) and ``changed``
+        (the equilibrium set differs from the previous value's).
+
+    Examples
+    --------
+    >>> cal = calibrate()
+    >>> df = sensitivity(cal, "utility.USA.concession_cost", [0, 60, 200])
+    >>> df.equilibria.tolist()
+    ['Escalate / Escalate', 'Escalate / Escalate', 'Escalate / Escalate']
+    """
+    import pandas as pd
+
+    from ..solvers import solve_many
+
+    values = [float(v) for v in values]
+    A, B = [], []
+    for v in values:
+        params = cal.params.replace(**{parameter: v})
+        a, b = stage_payoffs(params, cal.state_)
+        A.append(a)
+        B.append(b)
+    res = solve_many(np.array(A), np.array(B), tol=tol)
+    names = cal.levels
+    rows, prev = [], None
+    for v, entry in zip(values, res, strict=True):
+        desc = []
+        for x, y in entry.equilibria:
+            def part(p):
+                sup = np.flatnonzero(p > tol)
+                if len(sup) == 1:
+                    return names[sup[0]]
+                return "{" + ", ".join(f"{names[k]} {p[k]:.2f}" for k in sup) + "}"
+            desc.append(f"{part(x)} / {part(y)}")
+        key = tuple(sorted(desc))
+        rows.append({"parameter": parameter, "value": v, "n_equilibria": len(desc),
+                     "equilibria": "; ".join(key), "pure": all("{" not in d for d in desc),
+                     "error": entry.error,
+                     "changed": prev is not None and key != prev})
+        prev = key
+    return pd.DataFrame(rows)

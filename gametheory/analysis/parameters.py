@@ -1,0 +1,253 @@
+"""The parameters file of a calibrated model: schema, loading and typed errors.
+
+A model's assumptions live in one YAML file (``models/<name>/parameters.yaml``)
+so that every number a result depends on is visible and can be changed. The
+file is validated by pydantic; every problem is reported as a
+:class:`~gametheory.errors.ParameterError` naming the key (dotted path), the
+file and the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import ParameterError
+from ..events.schema import ActionType
+
+__all__ = ["Classification", "Level", "Mission", "ModelParameters", "Utility",
+           "load_parameters"]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Level(BaseModel):
+    """One action level: its name and what it does to the *other* side's mission."""
+
+    model_config = _STRICT
+    name: str = Field(min_length=1)
+    staff: float | Literal["all"]
+    restrictions: float | Literal["all"]
+
+
+class Mission(BaseModel):
+    """Size of one side's mission: normal (``baseline``) and at the state date."""
+
+    model_config = _STRICT
+    baseline: float = Field(gt=0)
+    state: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _state_within_baseline(self):
+        if self.state > self.baseline:
+            raise ValueError(f"state ({self.state:g}) exceeds baseline ({self.baseline:g})")
+        return self
+
+
+class Utility(BaseModel):
+    """Named weights of one side's stage utility (all required, all >= 0)."""
+
+    model_config = _STRICT
+    mission_value: float = Field(ge=0)
+    loss_cost: float = Field(ge=0)
+    parity_weight: float = Field(ge=0)
+    concession_cost: float = Field(ge=0)
+    restriction_cost: float = Field(ge=0)
+
+
+class Classification(BaseModel):
+    """How observed moves become levels (see the parameters file for the rules)."""
+
+    model_config = _STRICT
+    commensurate_tolerance: float = Field(ge=0)
+    commensurate_level: str
+    escalation_level: str
+    compare_default: str
+    idle_level: str
+    merge_within_days: int = Field(ge=0)
+    action_types: dict[ActionType, str]
+
+    @field_validator("action_types")
+    @classmethod
+    def _every_type(cls, value: dict[ActionType, str]) -> dict[ActionType, str]:
+        missing = [t.value for t in ActionType if t not in value]
+        if missing:
+            raise ValueError(f"no rule for action type(s) {', '.join(missing)}")
+        return value
+
+
+class ModelParameters(BaseModel):
+    """Everything a calibration assumes; see ``models/us_russia_embassy/parameters.yaml``."""
+
+    model_config = _STRICT
+    players: tuple[str, str]
+    start_date: dt.date | None = None
+    state_date: dt.date
+    missions: dict[str, Mission]
+    levels: list[Level] = Field(min_length=2)
+    utility: dict[str, Utility]
+    discount: float = Field(gt=0, lt=1)
+    noise: float = Field(ge=0, le=1)
+    observation_noise: float = Field(ge=0, le=1)
+    normal_functioning: float = Field(gt=0, le=1)
+    classification: Classification
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(lv.name for lv in self.levels)
+
+    def replace(self, **changes: Any) -> ModelParameters:
+        """A copy with dotted keys changed, e.g. ``{"utility.USA.loss_cost": 3.0}``.
+
+        Passed as ``replace(**{"utility.USA.loss_cost": 3})``; the result is validated
+        like a file (a bad key or value raises :class:`ParameterError`).
+        """
+        data = self.model_dump(mode="json")
+        for dotted, value in changes.items():
+            node = data
+            parts = dotted.split(".")
+            for part in parts[:-1]:
+                if not isinstance(node, dict) or part not in node:
+                    raise ParameterError("no such parameter", key=dotted)
+                node = node[part]
+            if not isinstance(node, dict) or parts[-1] not in node:
+                raise ParameterError("no such parameter", key=dotted)
+            node[parts[-1]] = value
+        return parse_parameters(data)
+
+
+def _consistency(p: ModelParameters) -> tuple[str, str] | None:
+    """Checks across keys; returns (dotted key, message) of the first problem."""
+    if p.players[0] == p.players[1]:
+        return "players", "the two players must differ"
+    for name in ("missions", "utility"):
+        keys = set(getattr(p, name))
+        for player in p.players:
+            if player not in keys:
+                return f"{name}.{player}", "missing value"
+        for extra in sorted(keys - set(p.players)):
+            return f"{name}.{extra}", f"unknown key (players are {', '.join(p.players)})"
+    names = p.level_names
+    for k, lv in enumerate(p.levels):
+        if lv.name in names[:k]:
+            return f"levels.{k}.name", f"duplicate level name {lv.name!r}"
+    c = p.classification
+    for key in ("commensurate_level", "escalation_level", "compare_default", "idle_level"):
+        if getattr(c, key) not in names:
+            return (f"classification.{key}",
+                    f"{getattr(c, key)!r} is not a level ({', '.join(names)})")
+    for t, rule in c.action_types.items():
+        if rule not in {*names, "compare", "skip"}:
+            return (f"classification.action_types.{t.value}",
+                    f"{rule!r} is not a level ({', '.join(names)}), 'compare' or 'skip'")
+    if p.start_date is not None and p.start_date > p.state_date:
+        return "start_date", f"start_date {p.start_date} is after state_date {p.state_date}"
+    return None
+
+
+def _line_of(root, loc: tuple) -> int | None:
+    """1-based line of the YAML node at ``loc`` (the deepest one that exists)."""
+    import yaml
+
+    node, line = root, None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if str(k.value) == str(part):
+                    line, node = k.start_mark.line + 1, v
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def parse_parameters(data: Mapping[str, Any], *, path: str | None = None, yaml_root=None
+                     ) -> ModelParameters:
+    """Validate a mapping; raise :class:`ParameterError` naming the first bad key."""
+    if not isinstance(data, Mapping):
+        raise ParameterError(f"expected a mapping of parameters, got {type(data).__name__}",
+                             key="<root>", path=path)
+    def fail(key: str, message: str):
+        line = _line_of(yaml_root, tuple(key.split("."))) if yaml_root is not None else None
+        raise ParameterError(message, key=key, path=path, line=line) from None
+
+    try:
+        params = ModelParameters.model_validate(dict(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "missing value"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown key"
+        more = len(exc.errors()) - 1
+        if more:
+            message += f" (and {more} more problem(s))"
+        fail(".".join(str(p) for p in err["loc"]) or "<root>", message)
+    problem = _consistency(params)
+    if problem is not None:
+        fail(*problem)
+    return params
+
+
+def load_parameters(source: str | os.PathLike | Mapping[str, Any]) -> ModelParameters:
+    """Load and validate a model's parameters.
+
+    Parameters
+    ----------
+    source : path, mapping or model name
+        A YAML file, an already parsed mapping, or the name of a shipped model
+        (``"us-russia"``), whose ``parameters.yaml`` is read.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown key, a missing value or an impossible one, naming the
+        key, the file and the line.
+
+    Examples
+    --------
+    >>> p = load_parameters("us-russia")
+    >>> p.level_names
+    ('Zero all', 'Concede', 'Hold', 'Commensurate', 'Escalate')
+    >>> p.utility["RUS"].concession_cost
+    90.0
+    >>> load_parameters({**p.model_dump(), "discount": -0.5})
+    Traceback (most recent call last):
+    ...
+    gametheory.errors.ParameterError: <parameters>, key 'discount': Input should be greater than 0
+    """
+    import yaml
+
+    if isinstance(source, Mapping):
+        return parse_parameters(source)
+    path = Path(source)
+    if not path.suffix and not path.exists():
+        from ..models import model_path
+
+        path = model_path(str(source)) / "parameters.yaml"
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(f"cannot read the file ({exc.strerror})", key="<file>",
+                             path=name) from None
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ParameterError(f"not valid YAML ({getattr(exc, 'problem', exc)})", key="<file>",
+                             path=name, line=mark.line + 1 if mark else None) from None
+    return parse_parameters(data if data is not None else {}, path=name, yaml_root=root)

@@ -1,0 +1,342 @@
+"""Scenarios: play the calibrated dispute forward from its state, with noise.
+
+Strategies choose levels in the iterated-play engine (graded actions: level
+magnitudes are staff removed from the other mission), with move noise and
+misperception; the model's state (mission sizes, standing restrictions) is then
+rolled forward from the calibration state by :func:`transition`, which gives
+each round's utilities, the staffing trajectories and whether both missions
+are back to normal functioning. Matches of two strategies for one side against
+the same opponent share their random numbers (common random numbers), so
+their difference is estimated as a paired comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import ProfileError
+from ..strategies.base import Strategy, as_strategy
+from .calibration import Calibration, transition
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+__all__ = ["Continuing", "ScenarioResult", "compare_strategies", "simulate_paths"]
+
+_Z = 1.959963984540054
+
+
+class Continuing(Strategy):
+    """A strategy that continues a dispute: it has already seen ``own`` and ``observed``.
+
+    Before the first scenario turn the wrapped strategy is fed the observed
+    turns one by one (so an automaton is in the state the record put it in, a
+    parity seeker knows the standing gap, a grim trigger may already be
+    triggered); then every scenario turn is decided on the record plus what
+    happened since. Not registered: it is built by :func:`compare_strategies`.
+    """
+
+    def __init__(self, strategy: Strategy | str, own: Sequence[int], observed: Sequence[int]):
+        self.strategy = as_strategy(strategy)
+        self.own, self.observed = list(own), list(observed)
+        self.name = self.strategy.name
+        self.classifier = dict(self.strategy.classifier)
+
+    def get_params(self) -> dict[str, Any]:
+        return {"strategy": self.strategy, "own": self.own, "observed": self.observed}
+
+    def setup(self) -> None:
+        from ..strategies.base import History
+
+        self._inner = self.strategy.clone()
+        self._inner.reset(self.view)
+        self._hist = History(self.view)
+        for t in range(len(self.own)):
+            self._hist.own, self._hist.opponent = self.own[:t], self.observed[:t]
+            self._hist.intended = self.own[:t]
+            self._inner.decide(self._hist)
+
+    def decide(self, history) -> int:
+        h = self._hist
+        h.own = self.own + list(history.own)
+        h.opponent = self.observed + list(history.opponent)
+        h.intended = self.own + list(history.intended)
+        h._u = history.random()
+        return int(self._inner.decide(h))
+
+
+def simulate_paths(cal: Calibration, pairs: Sequence[tuple[Strategy, Strategy]], *,
+                   turns: int, noise: float, observation_noise: float, seed, ids: np.ndarray
+                   ) -> dict[str, np.ndarray]:
+    """Play each pair once per row of ``ids`` and roll the model's state forward.
+
+    Returns arrays ``actions`` (M, T, 2), ``staff`` and ``restrictions`` (M, T + 1, 2)
+    (the calibration state first) and ``utility`` (M, T, 2).
+    """
+    from ..iterated.engine import match_keys, run_matches
+    from ..iterated.match import _seed_sequence
+
+    game = cal.stage_game()
+    keys = match_keys(_seed_sequence(seed), ids)
+    arr = run_matches(game, list(pairs), keys, turns=turns, noise=noise,
+                      observation_noise=observation_noise, magnitudes=cal.magnitudes())
+    acts = arr.executed
+    M, T = acts.shape[:2]
+    S0, R0 = cal.state_.as_arrays()
+    staff = np.empty((M, T + 1, 2))
+    restr = np.empty((M, T + 1, 2))
+    util = np.empty((M, T, 2))
+    staff[:, 0], restr[:, 0] = S0, R0
+    for t in range(T):
+        staff[:, t + 1], restr[:, t + 1], util[:, t] = transition(
+            cal.params, staff[:, t], restr[:, t], acts[:, t])
+    return {"actions": acts, "staff": staff, "restrictions": restr, "utility": util}
+
+
+def _discounted(util: np.ndarray, delta: float) -> np.ndarray:
+    """Normalised discounted average (1-δ)/(1-δ^T) Σ δ^t u_t over the horizon."""
+    T = util.shape[1]
+    w = delta ** np.arange(T)
+    return np.tensordot(util, w / w.sum(), axes=([1], [0]))
+
+
+@dataclass
+class ScenarioResult:
+    """Outcome of :func:`compare_strategies`.
+
+    Attributes
+    ----------
+    outcomes : DataFrame
+        One row per (side, strategy, opponent, noise, discount): the side's mean
+        normalised discounted payoff per round with a 95 % interval, the
+        probability that both missions end at normal functioning, and the
+        final mission sizes.
+    comparison : DataFrame
+        One row per (side, opponent, noise, discount): payoff of the first
+        strategy minus the second (paired over common random numbers), its
+        95 % interval and a verdict (``better``, ``worse``, ``no difference``).
+    trajectories : DataFrame
+        Mean mission sizes per turn with 95 % intervals, per match-up and noise.
+    """
+
+    outcomes: Any
+    comparison: Any
+    trajectories: Any
+    strategies: tuple[str, str]
+    turns: int
+    repetitions: int
+
+    def answer(self) -> str:
+        """One paragraph: where the first strategy does better than the second."""
+        c = self.comparison
+        a, b = self.strategies
+        parts = []
+        for side, grp in c.groupby("side", sort=False):
+            better = grp[grp.verdict == "better"]
+            worse = grp[grp.verdict == "worse"]
+            parts.append(
+                f"For {side}, '{a}' beats '{b}' in {len(better)} and loses in {len(worse)} of "
+                f"{len(grp)} cases (opponent x noise x discount); "
+                + ("it wins against " + ", ".join(sorted(set(better.opponent))) if len(better)
+                   else "it never wins")
+                + ("; it loses against " + ", ".join(sorted(set(worse.opponent)))
+                   if len(worse) else "") + ".")
+        return " ".join(parts)
+
+    def plot_trajectories(self, ax=None, *, noise: float | None = None,
+                          side: str | None = None):
+        """Mean mission sizes over the turns for each match-up, with 95 % bands."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        tr = self.trajectories
+        noise = tr.noise.max() if noise is None else noise
+        tr = tr[np.isclose(tr.noise, noise)]
+        for (us, ru, mission), grp in tr.groupby(["first", "second", "mission_of"], sort=False):
+            if side is not None and mission != side:
+                continue
+            line, = ax.plot(grp.turn, grp.mean_staff, label=f"{mission} mission: {us} vs {ru}")
+            ax.fill_between(grp.turn, grp.low, grp.high, alpha=0.15, color=line.get_color())
+        ax.set_xlabel("turn (one move and its answer)")
+        ax.set_ylabel("staff")
+        ax.set_title(f"Mission sizes from the calibration state, noise {noise:g}")
+        ax.legend(fontsize=7)
+        return ax
+
+    def plot_comparison(self, ax=None, *, side: str | None = None):
+        """Payoff difference (first minus second strategy) by opponent and noise."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        c = self.comparison
+        side = side or c.side.iloc[0]
+        c = c[(c.side == side) & np.isclose(c.discount, c.discount.max())]
+        opps = list(dict.fromkeys(c.opponent))
+        noises = sorted(set(c.noise))
+        width = 0.8 / len(noises)
+        for k, nz in enumerate(noises):
+            part = c[np.isclose(c.noise, nz)].set_index("opponent").loc[opps]
+            x = np.arange(len(opps)) + k * width
+            ax.bar(x, part.difference, width, yerr=[part.difference - part.low,
+                                                    part.high - part.difference],
+                   label=f"noise {nz:g}", capsize=2)
+        ax.axhline(0, color="k", lw=0.8)
+        ax.set_xticks(np.arange(len(opps)) + width * (len(noises) - 1) / 2, opps,
+                      rotation=20, fontsize=8)
+        a, b = self.strategies
+        ax.set_ylabel(f"{side}: payoff '{a}' − '{b}'")
+        ax.set_title(f"{side}: '{a}' against '{b}' (δ = {c.discount.max():g}), 95 % intervals")
+        ax.legend(fontsize=8)
+        return ax
+
+    def _repr_html_(self) -> str:
+        return (f"<p>{self.answer()}</p>"
+                + self.comparison.to_html(index=False, float_format=lambda v: f"{v:.4g}"))
+
+
+def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restrictions",
+                       second: Strategy | str = "Tit for tat",
+                       opponents: Sequence[Strategy | str] | None = None, *,
+                       sides: Sequence[str] | None = None,
+                       noise_levels: Sequence[float] = (0.0, 0.05, 0.1),
+                       discounts: Sequence[float] | None = None, turns: int = 40,
+                       repetitions: int = 200, seed=2021, progress: bool = False,
+                       fresh: Sequence[str] = ("Zero all restrictions", "GRIT")
+                       ) -> ScenarioResult:
+    """Does ``first`` do better than ``second`` for a side, against each opponent?
+
+    From the calibration state, each side in ``sides`` plays ``first`` and
+    ``second`` against every opponent strategy. Strategies named in ``fresh``
+    (new initiatives: the offer to zero all restrictions, GRIT) start anew;
+    every other strategy continues the dispute, having seen the record of
+    :meth:`Calibration.sequences` (:class:`Continuing`): tit for tat opens by
+    answering the other side's last turn, not by cooperating. Each plays ``repetitions`` matches of
+    ``turns`` turns per noise level (move noise and misperception both equal
+    to the level). Payoffs are the model's state-dependent utilities, averaged
+    with each discount factor.
+
+    Parameters
+    ----------
+    cal : Calibration
+    first, second : strategy or name
+    opponents : strategies or names, optional
+        Default: tit for tat, commensurate, parity seeking, GRIT, zero all
+        restrictions and always escalate (as in :func:`dispute_candidates`).
+    sides : player names, optional
+        Default: both.
+    fresh : names
+        Strategies that do not continue the record.
+    noise_levels, discounts : sequences of float
+        Discounts default to (0.8, 0.9, the model's δ, 0.95) without duplicates.
+    seed : int, optional
+        Same seed, same result.
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> res = compare_strategies(calibrate(), opponents=["Tit for tat"], sides=["RUS"],
+    ...                          noise_levels=[0.0], discounts=[0.9], turns=10,
+    ...                          repetitions=5)
+    >>> res.comparison[["side", "opponent", "verdict"]].values.tolist()
+    [['RUS', 'Tit for tat', 'no difference']]
+    """
+    import pandas as pd
+
+    from .inference import dispute_candidates
+
+    if turns < 1 or repetitions < 2:
+        raise ProfileError(f"need turns >= 1 and repetitions >= 2, got {turns}, {repetitions}")
+    for nz in noise_levels:
+        if not 0 <= nz <= 1:
+            raise ProfileError(f"noise level {nz} is not a probability in [0, 1]")
+    discounts = sorted(set(discounts if discounts is not None else
+                           (0.8, 0.9, cal.params.discount, 0.95)))
+    for d in discounts:
+        if not 0 < d < 1:
+            raise ProfileError(f"discount {d} is not in (0, 1)")
+    own = [as_strategy(first), as_strategy(second)]
+    record = cal.sequences()
+    if opponents is None:
+        keep = {"Tit for tat", "Commensurate", "Parity seeking", "GRIT",
+                "Zero all restrictions", "Always escalate"}
+        opponents = [s for s in dispute_candidates(cal) if s.name in keep]
+    opps = [as_strategy(o) for o in opponents]
+    sides = list(sides) if sides is not None else list(cal.players)
+    for s in sides:
+        if s not in cal.players:
+            from ..errors import UnknownNameError
+
+            raise UnknownNameError("side", s, cal.players)
+    B = np.array([cal.params.missions[p].baseline for p in cal.players])
+    normal = cal.params.normal_functioning * B
+    out_rows, cmp_rows, traj_rows = [], [], []
+    jobs = [(si, side, oi, opp, ni, nz) for si, side in enumerate(sides)
+            for oi, opp in enumerate(opps) for ni, nz in enumerate(noise_levels)]
+    if progress:
+        from tqdm.auto import tqdm
+
+        jobs = tqdm(jobs, desc="scenarios", leave=False)
+    for si, side, oi, opp, ni, nz in jobs:
+        i = cal.players.index(side)
+        other = cal.players[1 - i]
+
+        def placed(strat, who):
+            if strat.name in fresh:
+                return strat.clone()
+            return Continuing(strat, record[who].own, record[who].observed)
+
+        pairs, ids = [], []
+        for s in own:
+            mine, theirs = placed(s, side), placed(opp, other)
+            for r in range(repetitions):
+                pairs.append((mine.clone(), theirs.clone()) if i == 0 else
+                             (theirs.clone(), mine.clone()))
+                ids.append((si, oi, ni, r))
+        paths = simulate_paths(cal, pairs, turns=turns, noise=nz, observation_noise=nz,
+                               seed=seed, ids=np.array(ids, dtype=np.uint64))
+        util = paths["utility"][..., i].reshape(2, repetitions, turns)
+        final = paths["staff"][:, -1].reshape(2, repetitions, 2)
+        ok = (final >= normal - 1e-9).all(axis=-1)                      # (2, reps)
+        for d in discounts:
+            val = np.stack([_discounted(util[k], d) for k in range(2)])  # (2, reps)
+            for k, s in enumerate(own):
+                m, se = val[k].mean(), val[k].std(ddof=1) / np.sqrt(repetitions)
+                p = ok[k].mean()
+                pse = np.sqrt(max(p * (1 - p), 1e-12) / repetitions)
+                out_rows.append({
+                    "side": side, "strategy": s.name, "opponent": opp.name, "noise": nz,
+                    "discount": d, "payoff": m, "low": m - _Z * se, "high": m + _Z * se,
+                    "p_normal": p, "p_normal_low": max(0.0, p - _Z * pse),
+                    "p_normal_high": min(1.0, p + _Z * pse),
+                    f"final_staff_{cal.players[0]}": final[k, :, 0].mean(),
+                    f"final_staff_{cal.players[1]}": final[k, :, 1].mean()})
+            diff = val[0] - val[1]
+            m, se = diff.mean(), diff.std(ddof=1) / np.sqrt(repetitions)
+            lo, hi = m - _Z * se, m + _Z * se
+            verdict = "better" if lo > 0 else "worse" if hi < 0 else "no difference"
+            cmp_rows.append({"side": side, "opponent": opp.name, "noise": nz, "discount": d,
+                             "first": own[0].name, "second": own[1].name,
+                             "difference": m, "low": lo, "high": hi, "verdict": verdict,
+                             "p_normal_first": ok[0].mean(), "p_normal_second": ok[1].mean()})
+        staff = paths["staff"].reshape(2, repetitions, turns + 1, 2)
+        for k, s in enumerate(own):
+            names = (s.name, opp.name) if i == 0 else (opp.name, s.name)
+            for j, mission in enumerate(cal.players):
+                x = staff[k, :, :, j]
+                mean = x.mean(axis=0)
+                se = x.std(axis=0, ddof=1) / np.sqrt(repetitions)
+                for t in range(turns + 1):
+                    traj_rows.append({"side": side, "first": names[0], "second": names[1],
+                                      "noise": nz, "mission_of": mission, "turn": t,
+                                      "mean_staff": mean[t], "low": mean[t] - _Z * se[t],
+                                      "high": mean[t] + _Z * se[t]})
+    return ScenarioResult(outcomes=pd.DataFrame(out_rows), comparison=pd.DataFrame(cmp_rows),
+                          trajectories=pd.DataFrame(traj_rows),
+                          strategies=(own[0].name, own[1].name), turns=turns,
+                          repetitions=repetitions)
