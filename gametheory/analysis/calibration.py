@@ -293,18 +293,29 @@ class Calibration:
         A, B = stage_payoffs(self.params, state or self.state_)
         return Game.from_bimatrix(A, B, players=self.players, actions=[self.levels] * 2)
 
-    def magnitudes(self, state: ModelState | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Each side's levels as staff removed from the other mission, for graded play.
+    def magnitudes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Level magnitudes for graded play: each level's position relative to the idle level.
 
-        ``all`` counts as restoring the other mission from ``state`` to its baseline.
+        With the default levels: Zero all -2, Concede -1, Hold 0, Commensurate 1,
+        Escalate 2, for both sides. Strategies mirror *levels* (tit for tat answers
+        an escalation with an escalation) rather than head counts, which differ
+        between the missions by a factor of three; the staff each level moves are
+        in :meth:`staff_effects` and drive the state.
         """
+        idle = self.levels.index(self.params.classification.idle_level)
+        m = np.arange(len(self.levels), dtype=float) - idle
+        return m, m.copy()
+
+    def staff_effects(self, state: ModelState | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Staff each side's levels remove from the other mission (``all``: the gap to its
+        baseline at ``state``, negative)."""
         st = state or self.state_
         eff, _ = _level_tables(self.params)
         out = []
-        for i, _p in enumerate(self.players):
+        for i in range(2):
             j = 1 - i
             gap = self.params.missions[self.players[j]].baseline - st.staff[j]
-            out.append(np.where(np.isnan(eff), -max(gap, 1.0), eff))
+            out.append(np.where(np.isnan(eff), -gap, eff))
         return out[0], out[1]
 
     def repeated_game(self, discount: float | None = None) -> RepeatedGame:

@@ -216,10 +216,12 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
     (new initiatives: the offer to zero all restrictions, GRIT) start anew;
     every other strategy continues the dispute, having seen the record of
     :meth:`Calibration.sequences` (:class:`Continuing`): tit for tat opens by
-    answering the other side's last turn, not by cooperating. Each plays ``repetitions`` matches of
-    ``turns`` turns per noise level (move noise and misperception both equal
-    to the level). Payoffs are the model's state-dependent utilities, averaged
-    with each discount factor.
+    answering the other side's last turn, not by cooperating. Scenario turns
+    are simultaneous, so the side that moved last in the record re-decides
+    that turn at turn 0, together with the other side's answer. Each plays
+    ``repetitions`` matches of ``turns`` turns per noise level (move noise
+    and misperception both equal to the level). Payoffs are the model's
+    state-dependent utilities, averaged with each discount factor.
 
     Parameters
     ----------
@@ -262,6 +264,7 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
             raise ProfileError(f"discount {d} is not in (0, 1)")
     own = [as_strategy(first), as_strategy(second)]
     record = cal.sequences()
+    last_mover = cal.turns_.actor.iloc[-1]
     if opponents is None:
         keep = {"Tit for tat", "Commensurate", "Parity seeking", "GRIT",
                 "Zero all restrictions", "Always escalate"}
@@ -289,7 +292,10 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
         def placed(strat, who):
             if strat.name in fresh:
                 return strat.clone()
-            return Continuing(strat, record[who].own, record[who].observed)
+            own_rec, obs_rec = record[who].own, record[who].observed
+            if who == last_mover:   # its last turn is re-decided at turn 0 (see above)
+                own_rec, obs_rec = own_rec[:-1], obs_rec[:-1]
+            return Continuing(strat, own_rec, obs_rec)
 
         pairs, ids = [], []
         for s in own:

@@ -1,0 +1,77 @@
+"""Scenarios from the calibration state: continuing strategies, paired comparisons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gametheory.analysis import calibrate, compare_strategies
+from gametheory.analysis.scenarios import Continuing, simulate_paths
+from gametheory.errors import ProfileError, UnknownNameError
+from gametheory.strategies import TitForTat, ZeroAllRestrictions
+
+CAL = calibrate()
+
+
+def test_continuing_tit_for_tat_answers_the_last_turn():
+    rec = CAL.sequences()
+    assert CAL.turns_.actor.iloc[-1] == "RUS"    # Russia moved last: it re-decides at turn 0
+    us = Continuing(TitForTat(), rec["USA"].own, rec["USA"].observed)
+    ru = Continuing(TitForTat(), rec["RUS"].own[:-1], rec["RUS"].observed[:-1])
+    paths = simulate_paths(CAL, [(us, ru)], turns=3, noise=0.0, observation_noise=0.0,
+                           seed=1, ids=np.zeros((1, 1), dtype=np.uint64))
+    # the record ends with Russian and US escalations: tit for tat keeps escalating
+    assert paths["actions"][0].tolist() == [[4, 4]] * 3
+    # a fresh zero-all offer against continuing tit for tat: Russia answers the US
+    # record's last turn first, then the offer
+    paths = simulate_paths(CAL, [(ZeroAllRestrictions(), ru)], turns=3, noise=0.0,
+                           observation_noise=0.0, seed=1, ids=np.zeros((1, 1), np.uint64))
+    assert paths["actions"][0].tolist() == [[0, 4], [4, 0], [0, 4]]
+    staff = paths["staff"][0]
+    assert staff[0].tolist() == [120.0, 400.0]
+    assert staff[1].tolist() == [65.0, 455.0]      # US escalated against, Russia restored
+
+
+def test_comparison_is_reproducible_and_consistent():
+    kw = dict(opponents=["Tit for tat", "Always escalate"], noise_levels=[0.0, 0.1],
+              discounts=[0.9], turns=12, repetitions=30, seed=5)
+    a = compare_strategies(CAL, **kw)
+    b = compare_strategies(CAL, **kw)
+    assert a.comparison.equals(b.comparison) and a.outcomes.equals(b.outcomes)
+    c = a.comparison
+    assert ((c.verdict == "better") == (c.low > 0)).all()
+    assert ((c.verdict == "worse") == (c.high < 0)).all()
+    # against always-escalate with no noise, zero all only loses (it is exploited once)
+    row = c[(c.opponent == "Always escalate") & (c.noise == 0) & (c.side == "USA")].iloc[0]
+    assert row.difference < 0
+    o = a.outcomes
+    assert o.p_normal.between(0, 1).all() and (o.low <= o.payoff).all()
+    tr = a.trajectories
+    assert tr.mean_staff.between(0, 1200).all()
+    assert tr[(tr.turn == 0) & (tr.mission_of == "USA")].mean_staff.eq(120).all()
+    assert "Zero all restrictions" in a.answer() and "<table" in a._repr_html_()
+
+
+def test_plots_return_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = compare_strategies(CAL, opponents=["Tit for tat"], noise_levels=[0.05],
+                             discounts=[0.9], turns=5, repetitions=5)
+    _, ax = plt.subplots()
+    assert res.plot_trajectories(ax=ax) is ax
+    assert res.plot_comparison() is not None
+    plt.close("all")
+
+
+def test_bad_scenario_input():
+    with pytest.raises(ProfileError, match="noise"):
+        compare_strategies(CAL, noise_levels=[1.5])
+    with pytest.raises(ProfileError, match="discount"):
+        compare_strategies(CAL, discounts=[1.0])
+    with pytest.raises(UnknownNameError, match="side"):
+        compare_strategies(CAL, sides=["FRA"])
+    with pytest.raises(UnknownNameError):
+        compare_strategies(CAL, first="Zero everything")
