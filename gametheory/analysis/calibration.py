@@ -108,7 +108,7 @@ def transition(params: ModelParameters, staff, restrictions, actions
     >>> p = load_parameters("us-russia")
     >>> s, r, u = transition(p, [120, 400], [11, 8], [0, 0])   # both zero all
     >>> s.tolist(), r.tolist()
-    [[1200.0, 455.0], [0.0, 0.0]]
+    ([1200.0, 455.0], [0.0, 0.0])
     >>> u.tolist()   # the missions' full value, nothing else
     [1200.0, 455.0]
     """

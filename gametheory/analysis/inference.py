@@ -195,10 +195,10 @@ def strategy_likelihoods(own: Sequence[int], observed: Sequence[int],
     --------
     >>> from gametheory.games import prisoners_dilemma
     >>> from gametheory.strategies import Defector, TitForTat
-    >>> own, seen = [0, 1, 1, 1, 1], [1, 1, 0, 1, 1]      # tit for tat with one slip
+    >>> own, seen = [0, 1, 1, 0, 1, 1], [1, 1, 0, 0, 1, 1]   # tit for tat, one slip (turn 5)
     >>> fit = strategy_likelihoods(own, seen, [TitForTat(), Defector()], prisoners_dilemma())
     >>> fit.best, round(float(fit.table.beta.iloc[0]), 2)
-    ('Tit for tat', 0.8)
+    ('Tit for tat', 0.83)
     """
     if len(own) <= start:
         raise SequenceTooShortError(f"no moves to fit ({len(own)} moves, scoring from turn "

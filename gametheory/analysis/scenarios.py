@@ -246,7 +246,7 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
     ...                          noise_levels=[0.0], discounts=[0.9], turns=10,
     ...                          repetitions=5)
     >>> res.comparison[["side", "opponent", "verdict"]].values.tolist()
-    [['RUS', 'Tit for tat', 'no difference']]
+    [['RUS', 'Tit for tat', 'better']]
     """
     import pandas as pd
 
