@@ -164,7 +164,10 @@ def test_sensitivity_reports_changes():
     cal0 = CAL.with_parameters(**{"utility.USA.parity_weight": 0.0})
     df = sensitivity(cal0, "utility.USA.concession_cost", [0.0, 10.0])
     assert df.changed.tolist() == [False, True]
-    assert df.n_equilibria.iloc[0] > 1 or "Escalate" not in df.equilibria.iloc[0].split(" / ")[0]
+    # with nothing to gain from escalating, the US is indifferent among its levels
+    # against Russian escalation: five pure equilibria, one per US level
+    assert df.n_equilibria.iloc[0] == 5 and df.equilibria.iloc[1] == "Escalate / Escalate"
+    assert all(e.endswith("/ Escalate") for e in df.equilibria.iloc[0].split("; "))
 
 
 def test_repeated_game_and_thresholds():
