@@ -50,6 +50,7 @@ def test_loads_from_a_built_wheel(tmp_path):
     wheel = next((tmp_path / "dist").glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "gametheory/models/data/us_russia_embassy/events.csv" in names
+    assert "gametheory/models/data/us_russia_embassy/parameters.yaml" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
