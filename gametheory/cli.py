@@ -3,6 +3,8 @@
     gametheory solve FILE.nfg [--method M] [--format table|csv|json] [--exact]
     gametheory solve --game prisoners_dilemma
     gametheory analyze [us-russia] [--out DIR]
+    gametheory sweep SPEC [--resume] [--workers N | --scheduler ADDR | --dask-local N]
+    gametheory sweep-schema
 """
 
 from __future__ import annotations
@@ -115,6 +117,52 @@ def analyze(
         return
     typer.echo(summary)
     typer.echo(f"\nreport: {path}")
+
+
+@app.command()
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec (.yaml, .toml or .json).")],
+    resume: Annotated[bool, typer.Option(help="Continue a sweep: skip finished batches.")]
+        = False,
+    overwrite: Annotated[bool, typer.Option(help="Discard earlier results in the output "
+                                                 "folder.")] = False,
+    workers: Annotated[int | None, typer.Option(help="Local processes (default: one per "
+                                                     "core; 1 runs in-process).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. "
+                                                       "tcp://host:8786.")] = None,
+    dask_local: Annotated[int | None, typer.Option(help="Start a Dask LocalCluster with N "
+                                                        "worker processes.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (overrides the spec's).")]
+        = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar on standard error.")]
+        = True,
+) -> None:
+    """Run a parameter sweep; results go to Parquet part files in the output folder."""
+    from .batch import run
+
+    try:
+        res = run(spec, resume=resume, overwrite=overwrite, workers=workers,
+                  scheduler=scheduler, dask_local=dask_local, output=out, progress=progress)
+    except GameError as exc:
+        _fail(str(exc))
+        return
+    s = res.summary
+    typer.echo(f"{res.spec.name}: {s['tasks']} tasks in {s['batches']} batches: "
+               f"{s['done']} run, {s['skipped']} skipped, {s['failed']} failed; "
+               f"{s['rows']} rows in {s['wall_s']:.1f} s ({s['rate']:.0f} tasks/s, "
+               f"{s['scheduler']}, {s['workers']} worker(s))")
+    typer.echo(f"results: {res.output / 'parts'}")
+    if s["failed"]:
+        typer.echo(f"note: {s['failed']} task(s) failed; their rows carry the error",
+                   err=True)
+
+
+@app.command("sweep-schema")
+def sweep_schema_command() -> None:
+    """Print the JSON Schema of a sweep spec."""
+    from .batch import sweep_schema
+
+    typer.echo(json.dumps(sweep_schema(), indent=2))
 
 
 @app.command()

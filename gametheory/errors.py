@@ -30,6 +30,8 @@ __all__ = [
     "SequenceTooShortError",
     "ShapeError",
     "SolverError",
+    "SpecError",
+    "SweepError",
     "UnknownNameError",
     "VerificationWarning",
 ]
@@ -172,6 +174,36 @@ class ParameterError(GameError, ValueError):
         if line is not None:
             where += f", line {line}"
         super().__init__(f"{where}, key {key!r}: {message}")
+
+
+class SpecError(GameError, ValueError):
+    """A sweep spec is invalid: an unknown key, an impossible value, an unknown
+    strategy or game. Raised before any work starts.
+
+    Attributes
+    ----------
+    reason : str
+        What is wrong.
+    key : str
+        Dotted path of the offending key, e.g. ``grid.noise``.
+    path : str or None
+        The spec file, when read from disk.
+    line : int or None
+        1-based line of the key in the file, when known.
+    """
+
+    def __init__(self, reason: str, *, key: str, path: str | None = None,
+                 line: int | None = None):
+        self.reason, self.key, self.path, self.line = reason, key, path, line
+        where = path or "<spec>"
+        if line is not None:
+            where += f", line {line}"
+        super().__init__(f"{where}, key {key!r}: {reason}")
+
+
+class SweepError(GameError, RuntimeError):
+    """A sweep cannot run: its output folder holds another sweep, or a scheduler
+    cannot be reached."""
 
 
 class SequenceTooShortError(GameError, ValueError):

@@ -1,0 +1,643 @@
+"""Sweep specifications: what to run, over which parameters, with which seed, and where to.
+
+A spec is a YAML (or TOML, or JSON) file validated by pydantic before any work
+starts; :func:`sweep_schema` gives its JSON Schema. Every problem is reported as
+a :class:`~gametheory.errors.SpecError` naming the key (and the file and line).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from ..errors import GameError, SpecError
+
+__all__ = ["GameSpec", "Samples", "SweepSpec", "evaluate", "expression_names", "load_spec",
+           "parse_spec", "sweep_schema"]
+
+TASKS = ("solve", "play", "tournament", "scenario")
+
+#: Options each task accepts, fixed in ``options`` or varied as a parameter.
+TASK_OPTIONS: dict[str, dict[str, Any]] = {
+    "solve": {"method": "enumerate", "tol": 1e-9},
+    "play": {"row": None, "column": None, "turns": 200, "continuation": None, "noise": 0.0,
+             "observation_noise": 0.0},
+    "tournament": {"players": None, "turns": 200, "repetitions": 10, "continuation": None,
+                   "noise": 0.0, "observation_noise": 0.0, "self_play": True},
+    "scenario": {"first": "Zero all restrictions", "second": "Tit for tat", "opponents": None,
+                 "sides": None, "noise_levels": [0.0, 0.05, 0.1], "discounts": None,
+                 "turns": 40, "repetitions": 200},
+}
+
+_FUNCTIONS = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs,
+              "minimum": np.minimum, "maximum": np.maximum, "round": np.round}
+_BINOPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
+           ast.Div: np.divide, ast.Pow: np.power, ast.Mod: np.mod}
+
+_ALLOWED = (ast.Expression, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.USub, ast.UAdd)
+
+Scalar = float | int | str | bool
+
+
+def _expression(text: str) -> ast.Expression:
+    """Parse ``text`` as an arithmetic expression (names, numbers, + - * / ** %, a few
+    functions); anything else is refused."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ValueError(f"{text!r} is not an arithmetic expression ({exc.msg})") from None
+    for node in ast.walk(tree):
+        ok = isinstance(node, _ALLOWED) or type(node) in _BINOPS
+        if isinstance(node, ast.Constant):
+            ok = isinstance(node.value, int | float) and not isinstance(node.value, bool)
+        elif isinstance(node, ast.Call):
+            ok = (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
+                  and not node.keywords)
+        if not ok:
+            raise ValueError(f"{text!r}: {type(node).__name__} is not allowed in a payoff "
+                             f"expression (numbers, parameter names, + - * / ** %, "
+                             f"{', '.join(_FUNCTIONS)})")
+    return tree
+
+
+def expression_names(text: str | float) -> set[str]:
+    """Parameter names an expression refers to (none for a number).
+
+    Examples
+    --------
+    >>> sorted(expression_names("T - 2 * exp(-c)"))
+    ['T', 'c']
+    """
+    if not isinstance(text, str):
+        return set()
+    funcs = {n.func.id for n in ast.walk(_expression(text)) if isinstance(n, ast.Call)}
+    return {n.id for n in ast.walk(_expression(text)) if isinstance(n, ast.Name)} - funcs
+
+
+def evaluate(text: str | float, values: Mapping[str, Any]) -> np.ndarray:
+    """Evaluate an arithmetic expression over parameter arrays (vectorised).
+
+    A hand-written walk over Python's own parse tree rather than ``pandas.eval``:
+    it accepts only arithmetic, reports the names an expression needs before any
+    work starts, and evaluates on plain NumPy arrays.
+
+    Examples
+    --------
+    >>> evaluate("R - c / 2", {"R": np.array([3.0, 4.0]), "c": 1.0}).tolist()
+    [2.5, 3.5]
+    """
+    if not isinstance(text, str):
+        return np.asarray(float(text))
+
+    def walk(node):
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant):
+            return np.asarray(float(node.value))
+        if isinstance(node, ast.Name):
+            return np.asarray(values[node.id], dtype=float)
+        if isinstance(node, ast.UnaryOp):
+            v = walk(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp):
+            return _BINOPS[type(node.op)](walk(node.left), walk(node.right))
+        return _FUNCTIONS[node.func.id](*(walk(a) for a in node.args))
+
+    with np.errstate(all="ignore"):
+        return walk(_expression(text))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Span(_Strict):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (``log``: geometric)."""
+
+    start: float
+    stop: float
+    num: int = Field(ge=1, le=10_000_000)
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _positive_for_log(self):
+        if self.log and (self.start <= 0 or self.stop <= 0):
+            raise ValueError("a log span needs start > 0 and stop > 0")
+        return self
+
+    def values(self) -> list[float]:
+        f = np.geomspace if self.log else np.linspace
+        return f(self.start, self.stop, self.num).tolist()
+
+
+class Samples(_Strict):
+    """Random or quasi-random points in a box (``scipy.stats.qmc``)."""
+
+    method: Literal["sobol", "halton", "latin_hypercube", "random"] = "sobol"
+    n: int = Field(ge=1, le=100_000_000)
+    ranges: dict[str, tuple[float, float]]
+    scramble: bool = True
+
+    @model_validator(mode="after")
+    def _check(self):
+        if not self.ranges:
+            raise ValueError("samples need at least one range")
+        for name, (lo, hi) in self.ranges.items():
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise ValueError(f"range of {name!r} must be finite with low < high, "
+                                 f"got [{lo}, {hi}]")
+        if self.method == "sobol" and self.n & (self.n - 1):
+            raise ValueError(f"Sobol samples keep their balance only for a power of two; "
+                             f"n = {self.n} is not (try {1 << self.n.bit_length()})")
+        return self
+
+
+class RandomGame(_Strict):
+    """Games with payoffs drawn uniformly per task: integers ``low..high`` or reals."""
+
+    rows: int | str = 2
+    cols: int | str = 2
+    low: float | str = 0
+    high: float | str = 99
+    integer: bool = True
+
+    @field_validator("rows", "cols", "low", "high")
+    @classmethod
+    def _parse(cls, v):
+        if isinstance(v, str):
+            _expression(v)
+        return v
+
+
+class GameSpec(_Strict):
+    """Which game a task plays: exactly one of ``catalogue``, ``payoffs``, ``random``,
+    ``model``.
+
+    ``catalogue``: a game of :data:`gametheory.games.catalogue`, its keyword
+    arguments taken from the parameters of the same name. ``payoffs``: the two
+    payoff matrices with arithmetic expressions of parameters as entries.
+    ``random``: payoffs drawn per task. ``model``: the calibrated stage game of
+    a shipped model (``us-russia``), parameters given as dotted keys of its
+    parameters file (``utility.USA.loss_cost``).
+    """
+
+    catalogue: str | None = None
+    payoffs: dict[Literal["row", "column"], list[list[float | str]]] | None = None
+    players: tuple[str, str] | None = None
+    actions: tuple[list[str], list[str]] | None = None
+    random: RandomGame | None = None
+    model: str | None = None
+    fixed: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data):
+        if isinstance(data, str):
+            return {"model": data} if data in ("us-russia",) else {"catalogue": data}
+        return data
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        given = [k for k in ("catalogue", "payoffs", "random", "model")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of catalogue, payoffs, random, model"
+                             + (f" (got {', '.join(given)})" if given else ""))
+        if self.catalogue is not None:
+            from ..games.catalogue import catalogue
+
+            key = self.catalogue.strip().lower().replace("-", "_").replace(" ", "_")
+            if key not in catalogue:
+                raise ValueError(f"unknown catalogue game {self.catalogue!r}; known: "
+                                 f"{', '.join(sorted(catalogue))}")
+        if self.payoffs is not None:
+            if set(self.payoffs) != {"row", "column"}:
+                raise ValueError("payoffs need both 'row' and 'column' matrices")
+            shapes = set()
+            for who, matrix in self.payoffs.items():
+                if not matrix or len({len(r) for r in matrix}) != 1 or not matrix[0]:
+                    raise ValueError(f"payoffs.{who} is not a non-empty rectangular matrix")
+                shapes.add((len(matrix), len(matrix[0])))
+                for r in matrix:
+                    for v in r:
+                        if isinstance(v, str):
+                            _expression(v)
+                        elif not math.isfinite(v):
+                            raise ValueError(f"payoffs.{who} has a non-finite entry {v}")
+            if len(shapes) != 1:
+                raise ValueError(f"payoffs.row and payoffs.column differ in shape: "
+                                 f"{sorted(shapes)}")
+        elif self.players is not None or self.actions is not None:
+            raise ValueError("players and actions label payoffs matrices only")
+        return self
+
+    def arguments(self) -> set[str]:
+        """Parameter names this game takes (``None`` means: any dotted model key)."""
+        if self.catalogue is not None:
+            from ..games.catalogue import (
+                catalogue,
+                get_game,  # noqa: F401
+            )
+
+            key = self.catalogue.strip().lower().replace("-", "_").replace(" ", "_")
+            sig = inspect.signature(catalogue[key])
+            return {p.name for p in sig.parameters.values()
+                    if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+        if self.payoffs is not None:
+            return {n for m in self.payoffs.values() for r in m for v in r
+                    for n in expression_names(v)}
+        if self.random is not None:
+            return {n for f in ("rows", "cols", "low", "high")
+                    for n in expression_names(getattr(self.random, f))}
+        return set()
+
+
+Grid = dict[str, Annotated[list[Scalar] | Span, Field()]]
+
+
+class SweepSpec(_Strict):
+    """A validated sweep: the task, its game and options, the parameter points,
+    repetitions, seed and output folder.
+
+    Points are the Cartesian product of ``grid`` (each value a list, or a
+    ``{start, stop, num}`` span) with ``samples`` (every sample combined with every
+    grid point). Each point runs ``repetitions`` tasks, task id
+    ``point * repetitions + repetition``; tasks are grouped ``batch_size`` at a
+    time into batches (``auto``: about a quarter of a second of work each).
+    """
+
+    name: str = Field("sweep", pattern=r"^[A-Za-z0-9_.-]+$")
+    task: Literal["solve", "play", "tournament", "scenario"]
+    game: GameSpec | None = None
+    model: str = "us-russia"
+    options: dict[str, Any] = Field(default_factory=dict)
+    grid: Grid = Field(default_factory=dict)
+    samples: Samples | None = None
+    repetitions: int = Field(1, ge=1, le=100_000_000)
+    seed: int = Field(0, ge=0)
+    batch_size: int | Literal["auto"] = "auto"
+    output: str = "sweep-output"
+
+    @field_validator("batch_size")
+    @classmethod
+    def _positive(cls, v):
+        if isinstance(v, int) and v < 1:
+            raise ValueError("batch_size must be >= 1 or 'auto'")
+        return v
+
+    @field_validator("grid")
+    @classmethod
+    def _nonempty(cls, grid):
+        for name, values in grid.items():
+            if isinstance(values, list) and not values:
+                raise ValueError(f"grid {name!r} has no values")
+        return grid
+
+    @model_validator(mode="after")
+    def _check(self):
+        allowed = TASK_OPTIONS[self.task]
+        for key in self.options:
+            if key not in allowed:
+                raise SpecError(f"unknown option for task {self.task!r}; known: "
+                                f"{', '.join(allowed)}", key=f"options.{key}")
+        names = list(self.grid) + (list(self.samples.ranges) if self.samples else [])
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise SpecError("parameter both in grid and samples",
+                            key=f"samples.ranges.{sorted(dup)[0]}")
+        if self.task in ("solve", "play", "tournament"):
+            if self.game is None:
+                raise SpecError(f"task {self.task!r} needs a game", key="game")
+            if self.game.model is not None and self.task != "solve":
+                raise SpecError("model games are for 'solve'; use task 'scenario' to play "
+                                "the calibrated model", key="game.model")
+            if self.game.random is not None and self.task != "solve":
+                raise SpecError("random games are for 'solve'", key="game.random")
+        elif self.game is not None:
+            raise SpecError("a scenario plays the calibrated model given by 'model'",
+                            key="game")
+        model_keys = self.task == "scenario" or (self.game is not None
+                                                 and self.game.model is not None)
+        takes = self.game.arguments() if self.game is not None else set()
+        for name in names:
+            where = (f"grid.{name}" if name in self.grid else f"samples.ranges.{name}")
+            if name in allowed or name in takes or (model_keys and name not in allowed):
+                continue
+            raise SpecError("parameter is neither an argument of the game nor an option "
+                            f"of task {self.task!r} (options: {', '.join(allowed)}"
+                            + (f"; game arguments: {', '.join(sorted(takes))}" if takes
+                               else "") + ")", key=where)
+        if self.game is not None:
+            missing = self.game.arguments() - set(names) - set(self.game.fixed)
+            if self.game.catalogue is None and missing:
+                raise SpecError(f"the game refers to {', '.join(sorted(missing))}, which is "
+                                "not a parameter (grid or samples) nor in game.fixed",
+                                key="game")
+            for key in self.game.fixed:
+                if self.game.catalogue is not None and key not in takes:
+                    raise SpecError(f"not an argument of {self.game.catalogue}",
+                                    key=f"game.fixed.{key}")
+        return self
+
+    # ------------------------------------------------------------------ derived
+    def parameter_names(self) -> list[str]:
+        return list(self.grid) + (list(self.samples.ranges) if self.samples else [])
+
+    def points(self):
+        """The parameter points as a DataFrame (one row per point, in task order)."""
+        import pandas as pd
+
+        grids = {k: (v.values() if isinstance(v, Span) else list(v))
+                 for k, v in self.grid.items()}
+        n_grid = math.prod(len(v) for v in grids.values())
+        cols: dict[str, Any] = {}
+        if grids:
+            mesh = np.meshgrid(*[np.arange(len(v)) for v in grids.values()], indexing="ij")
+            for (k, values), idx in zip(grids.items(), mesh, strict=True):
+                cols[k] = np.asarray(values, dtype=object)[idx.ravel()]
+        if self.samples is not None:
+            S = sample_points(self.samples, self.seed)
+            n = S.shape[0]
+            cols = {k: np.repeat(v, n) for k, v in cols.items()}
+            for j, k in enumerate(self.samples.ranges):
+                cols[k] = np.tile(S[:, j], n_grid)
+        frame = pd.DataFrame(cols) if cols else pd.DataFrame(index=range(1))
+        for k in frame.columns:
+            frame[k] = pd.Series(list(frame[k])).infer_objects()
+        return frame
+
+    def n_points(self) -> int:
+        n = math.prod(len(v.values()) if isinstance(v, Span) else len(v)
+                      for v in self.grid.values())
+        return n * (self.samples.n if self.samples else 1)
+
+    def n_tasks(self) -> int:
+        return self.n_points() * self.repetitions
+
+    def resolved_batch_size(self) -> int:
+        """Tasks per batch; ``auto`` aims at about 0.25 s of work (>= 100 ms), fixed
+        by the spec alone so that results never depend on the scheduler."""
+        if isinstance(self.batch_size, int):
+            return self.batch_size
+        if self.task == "solve":
+            shape = (3, 3)
+            if self.game is not None and self.game.payoffs is not None:
+                m = self.game.payoffs["row"]
+                shape = (len(m), len(m[0]))
+            elif self.game is not None and self.game.random is not None:
+                r = self.game.random
+                shape = tuple(v if isinstance(v, int) else 3 for v in (r.rows, r.cols))
+            elif self.game is not None and self.game.model is not None:
+                return 20
+            elif self.game is not None and self.game.catalogue is not None:
+                return 1_000     # each point's game is built in Python (~0.2 ms)
+            # games per second of the batch engine on one core (benchmarks/solvers.py)
+            rate = {2: 280_000, 3: 115_000, 4: 40_000, 5: 9_000, 6: 3_000, 7: 800,
+                    8: 250}.get(max(shape), 5)
+            return max(1, int(0.25 * rate))
+        if self.task == "play":
+            turns = int(self.options.get("turns") or 200)
+            return max(10, 400_000 // max(turns, 1))
+        return 1
+
+    def fingerprint(self) -> str:
+        """Hash of everything that decides the results (not the output folder)."""
+        data = self.model_dump(mode="json", exclude={"output"})
+        data["batch_size"] = self.resolved_batch_size()
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def sample_points(samples: Samples, seed: int) -> np.ndarray:
+    """The ``(n, d)`` sample points scaled to their ranges, reproducible from the seed."""
+    from scipy.stats import qmc
+
+    d = len(samples.ranges)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
+    if samples.method == "random":
+        u = rng.random((samples.n, d))
+    elif samples.method == "sobol":
+        u = qmc.Sobol(d, scramble=samples.scramble, seed=rng).random_base2(
+            int(samples.n).bit_length() - 1)
+    elif samples.method == "halton":
+        u = qmc.Halton(d, scramble=samples.scramble, seed=rng).random(samples.n)
+    else:
+        u = qmc.LatinHypercube(d, seed=rng).random(samples.n)
+    lo = np.array([r[0] for r in samples.ranges.values()])
+    hi = np.array([r[1] for r in samples.ranges.values()])
+    return qmc.scale(u, lo, hi)
+
+
+def sweep_schema() -> dict:
+    """The JSON Schema of a sweep spec (``gametheory sweep-schema``)."""
+    return SweepSpec.model_json_schema()
+
+
+def _read(path: Path) -> tuple[Any, Any]:
+    text = path.read_text(encoding="utf-8")
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        import tomllib
+
+        try:
+            return tomllib.loads(text), None
+        except tomllib.TOMLDecodeError as exc:
+            raise SpecError(f"not valid TOML: {exc}", key="<file>", path=str(path)) from None
+    if suffix == ".json":
+        try:
+            return json.loads(text), None
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"not valid JSON: {exc.msg}", key="<file>", path=str(path),
+                            line=exc.lineno) from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SpecError(f"not valid YAML: {getattr(exc, 'problem', exc)}", key="<file>",
+                        path=str(path), line=mark.line + 1 if mark else None) from None
+
+
+def parse_spec(data: Mapping[str, Any], *, path: str | None = None, yaml_root=None
+               ) -> SweepSpec:
+    """Validate a mapping; raise :class:`SpecError` naming the first bad key."""
+    from ..analysis.parameters import _line_of
+
+    def line_of(key: str):
+        return _line_of(yaml_root, tuple(key.split("."))) if yaml_root is not None else None
+
+    if not isinstance(data, Mapping):
+        raise SpecError(f"expected a mapping, got {type(data).__name__}", key="<root>",
+                        path=path)
+    try:
+        spec = SweepSpec.model_validate(dict(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        inner = (err.get("ctx") or {}).get("error")
+        if isinstance(inner, SpecError):
+            raise SpecError(inner.reason, key=inner.key, path=path,
+                            line=line_of(inner.key)) from None
+        loc = [str(p) for p in err["loc"] if not str(p).startswith(("list[", "function-"))
+               and p not in ("Span", "int", "float", "str", "bool", "GameSpec")]
+        key = ".".join(loc) or "<root>"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif err["type"] == "missing":
+            message = "missing value"
+        raise SpecError(message, key=key, path=path, line=line_of(key)) from None
+    _check_values(spec, path, line_of)
+    return spec
+
+
+def _check_values(spec: SweepSpec, path, line_of) -> None:
+    """Impossible values the types cannot express: probabilities, strategy names,
+    model keys, methods; checked on every parameter value before any work."""
+    from ..strategies import get_strategy
+
+    pts = spec.points() if spec.n_points() <= 100_000 else None
+    opts = {**TASK_OPTIONS[spec.task], **spec.options}
+
+    def values_of(name):
+        if name in spec.grid:
+            g = spec.grid[name]
+            return g.values() if isinstance(g, Span) else list(g), f"grid.{name}"
+        if spec.samples and name in spec.samples.ranges:
+            return list(spec.samples.ranges[name]), f"samples.ranges.{name}"
+        return [opts[name]], f"options.{name}"
+
+    def fail(key, message):
+        raise SpecError(message, key=key, path=path, line=line_of(key))
+
+    for name in ("noise", "observation_noise", "continuation"):
+        if name in opts:
+            vals, key = values_of(name)
+            for v in vals:
+                if v is None and name == "continuation":
+                    continue
+                if not isinstance(v, int | float) or not 0 <= v <= 1 or \
+                        (name == "continuation" and v == 1):
+                    fail(key, f"{v!r} is not a probability in [0, 1"
+                         + (")" if name == "continuation" else "]"))
+    for name in ("turns", "repetitions"):
+        if name in opts:
+            vals, key = values_of(name)
+            for v in vals:
+                if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                    fail(key, f"{v!r} is not a positive whole number")
+    if spec.task == "solve":
+        if opts["method"] not in ("enumerate", "lemke_howson"):
+            fail("options.method", f"unknown method {opts['method']!r}; known: enumerate, "
+                 "lemke_howson")
+        if not isinstance(opts["tol"], int | float) or not 0 < opts["tol"] < 1:
+            fail("options.tol", f"tolerance {opts['tol']!r} must be in (0, 1)")
+    if spec.task == "play":
+        for side in ("row", "column"):
+            vals, key = values_of(side)
+            for v in vals:
+                if v is None:
+                    fail(key, f"task 'play' needs a {side} strategy (options or grid)")
+                try:
+                    get_strategy(str(v))
+                except GameError as exc:
+                    fail(key, str(exc))
+    if spec.task == "tournament":
+        players = opts["players"]
+        if not isinstance(players, list) or len(players) < 2:
+            fail("options.players", "a tournament needs a list of at least two strategies")
+        for i, v in enumerate(players):
+            try:
+                get_strategy(str(v))
+            except GameError as exc:
+                fail(f"options.players.{i}", str(exc))
+    if spec.task == "scenario":
+        for key in ("first", "second"):
+            try:
+                get_strategy(str(opts[key]))
+            except GameError as exc:
+                fail(f"options.{key}", str(exc))
+        for i, v in enumerate(opts["opponents"] or []):
+            try:
+                get_strategy(str(v))
+            except GameError as exc:
+                fail(f"options.opponents.{i}", str(exc))
+    model_game = spec.task == "scenario" or (spec.game is not None and spec.game.model)
+    if model_game:
+        from ..analysis.parameters import load_parameters
+
+        model = spec.model if spec.task == "scenario" else spec.game.model
+        try:
+            params = load_parameters(model)
+        except GameError as exc:
+            fail("model" if spec.task == "scenario" else "game.model", str(exc))
+        keys = [n for n in spec.parameter_names() if n not in opts]
+        for name in keys:
+            vals, key = values_of(name)
+            for v in vals:
+                try:
+                    params.replace(**{name: v})
+                except GameError as exc:
+                    text = str(exc)
+                    fail(key, text.split(": ", 1)[1] if text.startswith("<parameters>")
+                         else text)
+    if spec.game is not None and pts is not None and not model_game:
+        from .tasks import build_games
+
+        try:
+            build_games(spec, pts.iloc[:1], np.zeros(1, dtype=np.int64))
+        except GameError as exc:
+            fail("game", f"the game cannot be built at the first point: {exc}")
+
+
+def load_spec(source: str | os.PathLike | Mapping[str, Any]) -> SweepSpec:
+    """Load and validate a sweep spec from a YAML/TOML/JSON file or a mapping.
+
+    Relative ``output`` folders are taken relative to the spec file.
+
+    Raises
+    ------
+    SpecError
+        Naming the file, line and key of the first problem (an unknown key, an
+        impossible value, an unknown strategy or game).
+
+    Examples
+    --------
+    >>> spec = load_spec({"task": "solve", "game": "prisoners_dilemma",
+    ...                   "grid": {"T": {"start": 3, "stop": 6, "num": 4}}})
+    >>> spec.n_tasks(), spec.points()["T"].tolist()
+    (4, [3.0, 4.0, 5.0, 6.0])
+    >>> load_spec({"task": "solve", "game": "prisoners_dilemma", "grid": {"X": [1]}})
+    Traceback (most recent call last):
+    ...
+    gametheory.errors.SpecError: <spec>, key 'grid.X': parameter is neither an argument ...
+    """
+    if isinstance(source, SweepSpec):
+        return source
+    if isinstance(source, Mapping):
+        return parse_spec(source)
+    path = Path(source)
+    if not path.is_file():
+        raise SpecError("no such file", key="<file>", path=str(path))
+    data, root = _read(path)
+    spec = parse_spec(data, path=str(path), yaml_root=root)
+    out = Path(spec.output)
+    if not out.is_absolute():
+        spec = spec.model_copy(update={"output": str(path.parent / out)})
+    return spec
