@@ -357,58 +357,98 @@ def _execute(spec, spec_json, pending, writer, workers, scheduler, dask_local, p
     return "processes", workers
 
 
-def _pool(workers: int):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def _worker_main(conn) -> None:
+    """A local worker: run the batches sent over its own pipe until told to stop (or
+    until the runner's end of the pipe closes, e.g. because the runner was killed)."""
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        conn.send(_work(*msg))
 
-    # forkserver: workers fork from a clean server that has imported the task code
-    # once (fast start, no threads inherited from the caller, e.g. Jupyter's)
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["gametheory.batch.tasks"])
-    return ProcessPoolExecutor(workers, mp_context=ctx)
+
+class _Slot:
+    """One worker process with its own pipe: a crash loses only the batch it ran, and
+    a half-sent result cannot block the others (as it can with a shared queue)."""
+
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True,
+                                name="gametheory-sweep-worker")
+        self.proc.start()
+        child.close()
+        self.batch: int | None = None
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.conn.close()
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
 
 
 def _run_local(spec, spec_json, pending, writer, workers: int, retries: int) -> None:
-    """Local processes; a batch whose worker died is rerun alone, then given up."""
-    from concurrent.futures import FIRST_COMPLETED, wait
-    from concurrent.futures.process import BrokenProcessPool
+    """Local worker processes; the batch of a worker that died is rerun on a new worker
+    up to ``retries`` times, then recorded as failed."""
+    import multiprocessing
+    from multiprocessing.connection import wait
 
+    # forkserver: workers fork from a clean server that has imported the task code once
+    # (fast start, and no threads inherited from the caller, e.g. Jupyter's)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["gametheory.batch.runner", "gametheory.batch.tasks"])
     queue = deque(pending)
-    suspects: deque[int] = deque()
     attempts: dict[int, int] = {}
-    while queue or suspects:
-        isolate = bool(suspects)
-        source, limit = (suspects, 1) if isolate else (queue, 2 * workers)
-        lost: list[int] = []
-        with _pool(1 if isolate else workers) as pool:
-            in_flight: dict = {}
-            broken = False
-            while (source or in_flight) and not broken:
-                while source and len(in_flight) < limit:
-                    b = source.popleft()
-                    in_flight[pool.submit(_work, spec_json, b)] = b
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    b = in_flight.pop(fut)
+    slots = [_Slot(ctx) for _ in range(min(workers, len(queue)))]
+    try:
+        while True:
+            for s in slots:
+                if s.batch is None and queue:
+                    s.batch = queue.popleft()
                     try:
-                        writer.write(*fut.result())
-                    except BrokenProcessPool:
-                        broken = True
-                        lost.append(b)
-            for fut, b in in_flight.items():
-                try:
-                    writer.write(*fut.result())
-                except BrokenProcessPool:
-                    lost.append(b)
-            if broken:
-                pool.shutdown(wait=False, cancel_futures=True)
-        for b in lost:
-            attempts[b] = attempts.get(b, 0) + 1
-            if attempts[b] > retries:
-                writer.write(*_failure(spec, b, f"WorkerDied: the process running this "
-                                                f"batch died {attempts[b]} times"))
-            else:
-                suspects.append(b)
+                        s.conn.send((spec_json, s.batch))
+                    except OSError:
+                        pass            # found dead below, through its sentinel
+            busy = [s for s in slots if s.batch is not None]
+            if not busy:
+                break
+            ready = set(wait([s.conn for s in busy] + [s.proc.sentinel for s in busy]))
+            for k, s in enumerate(slots):
+                if s.batch is None or (s.conn not in ready and s.proc.sentinel not in ready):
+                    continue
+                result = None
+                if s.conn in ready or s.conn.poll():
+                    try:
+                        result = s.conn.recv()
+                    except (EOFError, OSError):
+                        result = None
+                if result is not None:
+                    writer.write(*result)
+                    s.batch = None
+                    continue
+                if s.proc.is_alive() and s.proc.sentinel not in ready:
+                    continue
+                b = s.batch
+                s.proc.join()
+                s.conn.close()
+                attempts[b] = attempts.get(b, 0) + 1
+                if attempts[b] > retries:
+                    writer.write(*_failure(spec, b, f"WorkerDied: the process running this "
+                                                    f"batch died {attempts[b]} times (exit "
+                                                    f"code {s.proc.exitcode})"))
+                else:
+                    queue.appendleft(b)
+                slots[k] = _Slot(ctx)
+    finally:
+        for s in slots:
+            s.stop()
 
 
 def _run_dask(spec, spec_json, pending, writer, scheduler, dask_local, progress):

@@ -34,9 +34,8 @@ def _error_text(exc: BaseException) -> str:
 @functools.lru_cache(maxsize=4)
 def _calibration(model: str):
     from ..analysis.calibration import calibrate
-    from ..analysis.parameters import load_parameters
 
-    return calibrate(params=load_parameters(model))
+    return calibrate(parameters=model)
 
 
 def _point_values(spec: SweepSpec, points, point: int) -> dict[str, Any]:
