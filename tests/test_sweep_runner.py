@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -153,18 +154,18 @@ def test_resume_skips_finished_batches_and_refuses_to_clobber(tmp_path):
 
 def test_sigkill_then_resume_gives_every_row_exactly_once(tmp_path):
     spec = {**RANDOM, "repetitions": 60_000, "batch_size": 2_000}
-    (tmp_path / "spec.json").write_text(json.dumps({**spec, "output": "out"}))
+    (tmp_path / "spec.json").write_text(json.dumps({**spec, "output": str(tmp_path / "out")}))
     cmd = [sys.executable, "-m", "gametheory", "sweep", str(tmp_path / "spec.json"),
            "--workers", "2", "--no-progress"]
     proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     k = int(np.random.default_rng(int(time.time())).integers(1, 20))
     got = _wait_for_parts(tmp_path / "out", k, alive=lambda: proc.poll() is None)
-    assert got and proc.poll() is None, "the sweep finished before it could be killed"
+    assert got and proc.poll() is None, f"the sweep finished before {k} parts were written"
     os.killpg(proc.pid, signal.SIGKILL)                   # the runner and its workers
     proc.wait()
     done_before = len(list((tmp_path / "out" / "parts").glob("part-*.parquet")))
-    assert done_before < 60
+    assert done_before < 60, k
     res = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert f"{done_before * 2000} skipped" in res.stdout
@@ -223,7 +224,7 @@ def test_cli_sweep_and_schema(tmp_path):
     from gametheory.cli import app
 
     (tmp_path / "s.yaml").write_text("name: pd\ntask: solve\ngame: prisoners_dilemma\n"
-                                     "grid:\n  T: [4, 5, 6]\noutput: out\n")
+                                     f"grid:\n  T: [4, 5, 6]\noutput: {tmp_path / 'out'}\n")
     r = CliRunner().invoke(app, ["sweep", str(tmp_path / "s.yaml"), "--no-progress"])
     assert r.exit_code == 0, r.output
     assert "pd: 3 tasks in 1 batches: 3 run, 0 skipped, 0 failed" in r.output
@@ -233,3 +234,23 @@ def test_cli_sweep_and_schema(tmp_path):
     assert r.exit_code == 2 and "key 'workers': unknown key" in r.output
     r = CliRunner().invoke(app, ["sweep-schema"])
     assert json.loads(r.output)["title"] == "SweepSpec"
+
+
+def test_shipped_stage_game_sweep_matches_single_solves(tmp_path):
+    path = (Path(__file__).parent.parent / "models" / "us_russia_embassy" / "sweeps"
+            / "stage-game-sensitivity.yaml")
+    res = run(path, output=tmp_path, progress=False)
+    df = res.to_frame()
+    assert res.summary["failed"] == 0 and df.task.nunique() == 81
+    from gametheory.analysis import calibrate
+
+    cal = calibrate()
+    key_p, key_c = "utility.RUS.parity_weight", "utility.RUS.concession_cost"
+    for _, row in df.drop_duplicates("task").iloc[[0, 40, 80]].iterrows():
+        game = cal.with_parameters(**{key_p: row[key_p], key_c: row[key_c]}).stage_game()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ref = gt.solve(game)
+        assert row.n_equilibria == len(ref)
+        degenerate = any(issubclass(w.category, gt.DegenerateGameWarning) for w in caught)
+        assert bool(row.degenerate) == degenerate

@@ -1,6 +1,7 @@
 """Sweep specs: points, seeds, and bad specs rejected before any work, naming the key."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,7 +57,7 @@ def test_yaml_toml_and_json_files(tmp_path):
                                                  "grid": {"stag": [4, 5]}}))
     specs = [load_spec(tmp_path / f"s.{x}") for x in ("yaml", "toml", "json")]
     assert {s.fingerprint() for s in specs} == {specs[0].fingerprint()}
-    assert specs[0].output == str(tmp_path / "results")   # relative to the spec file
+    assert specs[0].output == "results"      # relative to the working directory
 
 
 @pytest.mark.parametrize(("text", "key", "fragment"), [
@@ -150,3 +151,14 @@ def test_random_games_are_fixed_by_task_id_not_by_batch():
     assert np.array_equal(part[(3, 2)][1], A[6:]) and np.array_equal(part[(3, 2)][2], B[6:])
     assert A.min() >= 0 and A.max() <= 99 and np.all(A == np.round(A))
     assert len({a.tobytes() for a in A}) == 10
+
+
+SHIPPED = sorted((Path(__file__).parent.parent / "models" / "us_russia_embassy" / "sweeps")
+                 .glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_sweeps_are_valid(path):
+    spec = load_spec(path)
+    assert spec.n_tasks() >= 16
+    assert spec.output.startswith("sweep-results/")

@@ -609,7 +609,8 @@ def _check_values(spec: SweepSpec, path, line_of) -> None:
 def load_spec(source: str | os.PathLike | Mapping[str, Any]) -> SweepSpec:
     """Load and validate a sweep spec from a YAML/TOML/JSON file or a mapping.
 
-    Relative ``output`` folders are taken relative to the spec file.
+    A relative ``output`` folder is taken relative to the working directory
+    (as any command-line output), not to the spec file.
 
     Raises
     ------
@@ -636,8 +637,4 @@ def load_spec(source: str | os.PathLike | Mapping[str, Any]) -> SweepSpec:
     if not path.is_file():
         raise SpecError("no such file", key="<file>", path=str(path))
     data, root = _read(path)
-    spec = parse_spec(data, path=str(path), yaml_root=root)
-    out = Path(spec.output)
-    if not out.is_absolute():
-        spec = spec.model_copy(update={"output": str(path.parent / out)})
-    return spec
+    return parse_spec(data, path=str(path), yaml_root=root)

@@ -130,7 +130,10 @@ def build_games(spec: SweepSpec, points, task_point: np.ndarray,
     out = {}
     ok = ~bad
     shapes = np.stack([rows, cols], axis=1).astype(np.int64)
-    for shape in sorted({tuple(s) for s in shapes[ok].tolist()}):
+    code = shapes[:, 0] * (1 << 32) + shapes[:, 1]
+    first = code[ok][:1]
+    kinds = first if np.all(code[ok] == first[0] if len(first) else True) else np.unique(code[ok])
+    for shape in ((int(c) >> 32, int(c) & 0xFFFFFFFF) for c in kinds):
         idx = np.flatnonzero(ok & (shapes[:, 0] == shape[0]) & (shapes[:, 1] == shape[1]))
         cells = shape[0] * shape[1]
         u = uniforms(keys[idx, None], np.arange(2 * cells, dtype=np.uint64)[None, :], 0,
@@ -161,12 +164,15 @@ def _solve(spec, points, task_point, task_ids, opts):
         for g_local, msg in res.errors.items():
             errors[int(idx[g_local])] = msg
         for grp in res.groups:
-            order = np.argsort(grp.game, kind="stable")
-            g = grp.game[order]
+            g = grp.game
+            order = (slice(None) if len(g) < 2 or np.all(g[1:] >= g[:-1])
+                     else np.argsort(g, kind="stable"))   # solve_many sorts by game already
+            g = g[order]
             E = len(g)
             if E == 0:
                 continue
-            first = np.searchsorted(g, g, side="left")
+            starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+            first = np.repeat(starts, np.diff(np.r_[starts, E]))
             cols["local"].append(idx[g])
             cols["equilibrium"].append(np.arange(E) - first)
             cols["rows"].append(np.full(E, m))
@@ -200,32 +206,46 @@ def _solve_table(cols, errors):
 
     def cat(name, dtype, fill):
         parts = [np.asarray(a, dtype=dtype) for a in cols[name]]
-        return np.concatenate([*parts, np.full(n_err, fill, dtype=dtype)]) if parts or n_err \
-            else np.zeros(0, dtype)
+        if n_err:
+            parts.append(np.full(n_err, fill, dtype=dtype))
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype)
 
     local = cat("local", np.int64, 0)
-    local[len(local) - n_err:] = err_idx
+    n_eq = len(local) - n_err
+    local[n_eq:] = err_idx
     eq = cat("equilibrium", np.int64, 0)
-    order = np.lexsort((eq, local))
-    valid = np.arange(len(local)) < len(local) - n_err   # rows with an equilibrium
-    empty = [np.zeros((n_err, 0))]
-    table = {
+    sorted_ = len(cols["local"]) <= 1 and n_err == 0   # one shape: already by task
+    order = None if sorted_ else np.lexsort((eq, local))
+    missing = None
+    if n_err:
+        missing = np.zeros(len(local), dtype=bool)
+        missing[n_eq:] = True
+
+    def col(name, dtype, fill):
+        return pa.array(cat(name, dtype, fill), mask=missing)
+
+    empty = [np.zeros((n_err, 0))] if n_err else []
+    error = pa.nulls(n_eq, pa.string())
+    if n_err:
+        error = pa.concat_arrays([error, pa.array([errors[i] for i in err_idx.tolist()],
+                                                  pa.string())])
+    table = pa.table({
         "local": local,
-        "equilibrium": pa.array(eq, mask=~valid),
-        "rows": pa.array(cat("rows", np.int64, 0), mask=~valid),
-        "cols": pa.array(cat("cols", np.int64, 0), mask=~valid),
+        "equilibrium": pa.array(eq, mask=missing),
+        "rows": col("rows", np.int64, 0),
+        "cols": col("cols", np.int64, 0),
         "row_strategy": _list_array(cols["x"] + empty),
         "column_strategy": _list_array(cols["y"] + empty),
-        "row_payoff": pa.array(cat("row_payoff", float, np.nan), mask=~valid),
-        "column_payoff": pa.array(cat("column_payoff", float, np.nan), mask=~valid),
-        "pure": pa.array(cat("pure", bool, False), mask=~valid),
-        "degenerate": pa.array(cat("degenerate", bool, False), mask=~valid),
-        "n_equilibria": pa.array(cat("n_equilibria", np.int64, 0), mask=~valid),
-        "error": pa.array([None] * (len(local) - n_err) + [errors[i] for i in err_idx.tolist()],
-                          pa.string()),
-    }
-    t = pa.table(table)
-    return t.take(pa.array(order)) if len(order) else t
+        "row_payoff": col("row_payoff", float, np.nan),
+        "column_payoff": col("column_payoff", float, np.nan),
+        "pure": col("pure", bool, False),
+        "degenerate": col("degenerate", bool, False),
+        "n_equilibria": col("n_equilibria", np.int64, 0),
+        "error": error,
+    })
+    return table if order is None else table.take(pa.array(order))
 
 
 def _play(spec, points, task_point, task_ids, opts):
@@ -395,7 +415,9 @@ def run_batch(spec: SweepSpec, batch: int, points=None):
     rest = table.drop_columns(["local"])
     table = pa.table({**lead, **{n: rest.column(n) for n in rest.column_names}})
     errors = table.column("error")
-    failed_tasks = len(np.unique(tid[~np.asarray(errors.is_null())])) if len(tid) else 0
+    failed_tasks = 0
+    if errors.null_count < len(errors):
+        failed_tasks = len(np.unique(tid[~np.asarray(errors.is_null())]))
     info = {"batch": batch, "tasks": [int(lo), int(hi)], "rows": table.num_rows,
             "failed_tasks": int(failed_tasks), "seconds": time.perf_counter() - started,
             "batch_failure": failure}
