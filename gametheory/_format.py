@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fmt_number", "game_html", "game_latex", "game_text", "table_html"]
+__all__ = ["fields_html", "fmt_number", "game_html", "game_latex", "game_text",
+           "table_html", "value_html"]
 
 _STYLE = (
     "<style>"
@@ -156,3 +157,38 @@ def table_html(columns: list[str], rows: list[list[Any]], caption: str = "") -> 
     body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>" for r in rows)
     cap = f"<div class='gt-caption'>{esc(caption)}</div>" if caption else ""
     return f"{_STYLE}{cap}<table class='gt-table'>{head}{body}</table>"
+
+
+def value_html(v: Any, *, max_items: int = 12) -> str:
+    """One value as HTML: its own rich display if it has one, numbers formatted,
+    arrays and sequences shortened, everything else escaped."""
+    if hasattr(v, "_repr_html_") and not isinstance(v, type):
+        return v._repr_html_()
+    if hasattr(v, "to_html") and hasattr(v, "head"):          # a DataFrame
+        return v.head(max_items).to_html(index=False, float_format=lambda x: f"{x:.4g}")
+    if isinstance(v, Fraction | float | int | np.floating | np.integer) and not isinstance(
+            v, bool):
+        return fmt_number(v)
+    if isinstance(v, np.ndarray):
+        flat = v.ravel()
+        shown = ", ".join(fmt_number(x) if np.issubdtype(v.dtype, np.number) else str(x)
+                          for x in flat[:max_items])
+        more = f", … ({v.size} values, shape {v.shape})" if v.size > max_items else ""
+        return html.escape(f"[{shown}{more}]")
+    if isinstance(v, dict):
+        items = list(v.items())
+        shown = "; ".join(f"{k}: {value_html(x)}" for k, x in items[:max_items])
+        return shown + (f"; … ({len(items)} items)" if len(items) > max_items else "")
+    if isinstance(v, list | tuple) and not hasattr(v, "_fields"):
+        shown = ", ".join(value_html(x) for x in v[:max_items])
+        return f"[{shown}" + (f", … ({len(v)} items)]" if len(v) > max_items else "]")
+    return html.escape(str(v))
+
+
+def fields_html(title: str, fields: list[tuple[str, Any]]) -> str:
+    """A titled two-column table of named values (the rich display of result objects)."""
+    esc = html.escape
+    body = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th>"
+                   f"<td style='text-align:left'>{value_html(v)}</td></tr>" for k, v in fields)
+    return (f"{_STYLE}<div class='gt-caption'>{esc(title)}</div>"
+            f"<table class='gt-table'>{body}</table>")

@@ -437,6 +437,14 @@ class SimulatedPlay:
     strategies: list[str]
     truth: np.ndarray     # index into ``strategies`` for each sequence
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Simulated play",
+                           [("sequences", len(self.sequences)),
+                            ("strategies", list(self.strategies)),
+                            ("true strategy of each sequence", self.truth)])
+
 
 def simulate_play(mixture: dict[str, float] | Sequence[tuple[Strategy | str, float]],
                   game: Game, *, n: int, turns: int, noise: float = 0.0,

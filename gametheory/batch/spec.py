@@ -356,6 +356,22 @@ class SweepSpec(_Strict):
                                     key=f"game.fixed.{key}")
         return self
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        game = None
+        if self.game is not None:
+            game = self.game.model_dump(exclude_defaults=True)
+        return fields_html(f"Sweep spec {self.name!r} ({self.task})",
+                           [("game", game if self.task != "scenario" else self.model),
+                            ("options", self.options),
+                            ("parameters", self.parameter_names()),
+                            ("points", self.n_points()), ("repetitions", self.repetitions),
+                            ("tasks", self.n_tasks()),
+                            ("batch size", self.resolved_batch_size()),
+                            ("seed", self.seed), ("output", self.output),
+                            ("fingerprint", self.fingerprint())])
+
     # ------------------------------------------------------------------ derived
     def parameter_names(self) -> list[str]:
         return list(self.grid) + (list(self.samples.ranges) if self.samples else [])

@@ -54,6 +54,15 @@ class BackwardInduction:
     def __len__(self) -> int:
         return len(self.equilibria)
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Subgame-perfect equilibria (backward induction)",
+                           [("equilibria", len(self.equilibria)),
+                            ("payoffs", [np.round(np.asarray(p, float), 4)
+                                         for p in self.payoffs]),
+                            ("paths", self.paths)])
+
 
 class GameTree:
     """An extensive-form game.
@@ -272,6 +281,18 @@ class GameTree:
             return any(walk(c) for c in children)
 
         return walk(self.root)
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        kinds = [d.get("kind") for _, d in self.graph.nodes(data=True)]
+        return fields_html(f"Game tree {self.title!r}" if self.title else "Game tree",
+                           [("players", self.players),
+                            ("decision nodes", kinds.count("decision")),
+                            ("chance nodes", kinds.count("chance")),
+                            ("terminal nodes", kinds.count("terminal")),
+                            ("information sets", sum(len(self.infosets(i))
+                                                     for i in range(len(self.players))))])
 
     # ---------------------------------------------------------------- drawing
     def draw(self, ax=None):

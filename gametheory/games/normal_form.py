@@ -123,6 +123,12 @@ class MixedStrategy:
         inner = f"{self.player}: {parts}" if self.player else parts
         return f"MixedStrategy({inner})"
 
+    def _repr_html_(self) -> str:
+        from .._format import table_html
+
+        return table_html(list(self.actions), [list(self.values)],
+                          caption=f"Mixed strategy of {self.player}")
+
 
 def _fmt(v: Any) -> str:
     if isinstance(v, Fraction):

@@ -49,6 +49,14 @@ class Deviation:
     action: int
     gain: float
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Profitable one-shot deviation",
+                           [("player", self.player), ("state", self.state),
+                            ("prescribed", self.prescribed), ("deviation", self.action),
+                            ("gain", self.gain)])
+
 
 def public_grim_trigger(n_own: int = 2, n_other: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Grim trigger on the public history: cooperate (action 0) until anyone plays
@@ -111,6 +119,13 @@ class AutomatonProfile:
         if out.ndim == 2:
             return out.astype(float)
         return np.eye(n_actions)[out]
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Automaton profile",
+                           [("states", self.names), ("outputs", self.outputs),
+                            ("transitions", self.transitions)])
 
 
 def _automaton_of(strategy, view):
@@ -511,6 +526,13 @@ class RepeatedGame:
             intervals.append((float(lo), float(hi)))
             k = j + 1
         return intervals
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html(f"Repeated game, discount factor {self.discount:g}",
+                           [("stage game", self.stage_game),
+                            ("minmax payoffs (mixed)", self.minmax())])
 
 
 def _hull(points: np.ndarray) -> np.ndarray:

@@ -72,6 +72,15 @@ class MoranResult:
         ax.legend(fontsize=8)
         return ax
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        last = np.asarray(self.counts)[-1]
+        return fields_html("Moran process",
+                           [("steps", len(self.counts) - 1),
+                            ("final counts", dict(zip(self.labels, last.tolist(), strict=True))),
+                            ("fixed", self.fixed)])
+
 
 def moran_process(payoffs, counts: Sequence[int], *, labels: Sequence[str] | None = None,
                   intensity: float = 1.0, max_steps: int = 100_000, seed=None) -> MoranResult:
@@ -139,6 +148,14 @@ class ReplicatorResult:
         ax.set_ylabel("share")
         ax.legend(fontsize=8)
         return ax
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Replicator dynamics",
+                           [("time", float(self.times[-1])),
+                            ("final shares", {k: round(float(v), 4) for k, v
+                                              in zip(self.labels, self.final, strict=True)})])
 
 
 def replicator_dynamics(payoffs, x0: Sequence[float] | None = None, *, t_max: float = 100.0,

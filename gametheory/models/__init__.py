@@ -87,6 +87,13 @@ class Model:
         ax.legend(fontsize=8)
         return ax
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html(f"Model {self.name!r}",
+                           [("folder", self.path), ("events", self.events),
+                            ("staffing", self.staffing)])
+
 
 def load_model(name: str = "us-russia") -> Model:
     """Load a shipped model by name.

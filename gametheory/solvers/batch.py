@@ -43,6 +43,17 @@ class BatchEntry:
     def __len__(self) -> int:
         return len(self.equilibria)
 
+    def _repr_html_(self) -> str:
+        from .._format import table_html
+
+        rows = [[k, ", ".join(f"{v:.4g}" for v in x), ", ".join(f"{v:.4g}" for v in y),
+                 f"{p[0]:.4g}", f"{p[1]:.4g}"]
+                for k, ((x, y), p) in enumerate(zip(self.equilibria, self.payoffs, strict=True))]
+        caption = (f"Game {self.game}: " + (f"not solved ({self.error})" if self.error else
+                   f"{len(self)} equilibria" + (" (degenerate)" if self.degenerate else "")))
+        return table_html(["#", "player 1", "player 2", "payoff 1", "payoff 2"], rows,
+                          caption=caption)
+
 
 @dataclass
 class _Group:

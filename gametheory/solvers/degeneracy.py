@@ -51,6 +51,16 @@ class DegeneracyCertificate:
                 f"{len(self.support)} action(s) but {self.opponent} has "
                 f"{len(self.best_responses)} best responses {list(self.best_responses)}")
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        if not self.degenerate:
+            return fields_html("Non-degenerate game", [("degenerate", False)])
+        return fields_html("Degeneracy certificate",
+                           [("player", self.player), ("strategy", str(self.strategy)),
+                            ("support size", len(self.support)),
+                            ("best responses of " + str(self.opponent), self.best_responses)])
+
 
 def bimatrix_vertices(game: Game, tol: float = 1e-9):
     """Vertices and label sets of both best-response polytopes of a two-player game."""

@@ -38,6 +38,15 @@ class DominanceResult:
         """True when one profile survives (the game is dominance solvable)."""
         return all(len(s) == 1 for s in self.surviving)
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html(("Strict" if self.strict else "Weak") + " iterated dominance",
+                           [("surviving actions", self.surviving),
+                            ("eliminated (in order)", self.eliminated),
+                            ("solved (one profile left)", self.solved),
+                            ("reduced game", self.game)])
+
 
 def dominated_by_mixed(U: np.ndarray, action: int, others: list[int], *, strict: bool = True,
                        tol: float = 1e-9) -> np.ndarray | None:

@@ -167,6 +167,15 @@ class QREPath:
         ax.legend()
         return ax
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Logit QRE path (principal branch)",
+                           [("points", len(self.lam)),
+                            ("λ from", float(self.lam[0])), ("λ to", float(self.lam[-1])),
+                            ("bifurcations (turning points)", self.bifurcations),
+                            ("path", self.to_frame())])
+
 
 def _trace(system: _System, lam_stop: float, *, max_steps: int, record: bool
            ) -> tuple[list[np.ndarray], np.ndarray]:
@@ -437,6 +446,15 @@ class QREFit:
     log_likelihood_: float
     ci_: tuple[float, float]
     path: QREPath = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Logit QRE fitted by maximum likelihood",
+                           [("λ", self.lam_), ("95 % interval", self.ci_),
+                            ("log-likelihood", self.log_likelihood_),
+                            ("profile", [np.round(np.asarray(p, float), 4)
+                                         for p in self.profile_])])
 
 
 def fit_qre(game: Game, observed: Sequence[Sequence[float]], *, lam_max: float | None = None

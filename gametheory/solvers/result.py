@@ -93,6 +93,16 @@ class Equilibrium:
         pay = ", ".join(fmt_number(v) for v in self.payoffs)
         return f"Equilibrium({parts} | payoffs {pay})"
 
+    def _repr_html_(self) -> str:
+        from .._format import fmt_number, table_html
+
+        rows = [[s.player, ", ".join(f"{a}={fmt_number(p)}" for a, p
+                                     in zip(s.actions, s.values, strict=True) if p != 0),
+                 fmt_number(v)] for s, v in zip(self.strategies, self.payoffs, strict=True)]
+        return table_html(["player", "strategy (support)", "payoff"], rows,
+                          caption=f"Nash equilibrium ({'pure' if self.is_pure else 'mixed'}; "
+                                  f"verified: {self.verified})")
+
 
 @dataclass(frozen=True, eq=False)
 class CorrelatedEquilibrium:
@@ -125,6 +135,15 @@ class CorrelatedEquilibrium:
         return f"CorrelatedEquilibrium(payoffs {pay}, {int((self.distribution > 0).sum())} " \
                "profiles in support)"
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Correlated equilibrium",
+                           [("distribution over profiles", self.distribution),
+                            ("marginal strategies", [str(s) for s in self.strategies]),
+                            ("payoffs", np.asarray(self.payoffs, dtype=float)),
+                            ("regret", self.regret), ("verified", self.verified)])
+
 
 @dataclass(frozen=True)
 class Rejected:
@@ -132,6 +151,12 @@ class Rejected:
 
     profile: tuple[tuple[float, ...], ...]
     reason: str
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("Rejected candidate (failed verification)",
+                           [("profile", self.profile), ("reason", self.reason)])
 
 
 @dataclass(frozen=True)
@@ -163,6 +188,15 @@ class EquilibriumComponent:
             out.append([(float(lo), float(hi)) for lo, hi in zip(arr.min(0), arr.max(0),
                                                                  strict=True)])
         return out
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html(f"Equilibrium component {self.index}",
+                           [("extreme equilibria", len(self.equilibria)),
+                            ("isolated", self.is_isolated),
+                            ("Nash subsets", self.nash_subsets),
+                            ("equilibria", [repr(e) for e in self.equilibria])])
 
 
 @dataclass(eq=False)

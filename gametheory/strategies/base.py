@@ -279,6 +279,14 @@ class Strategy:
     def __str__(self) -> str:
         return self.name
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        doc = (type(self).__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        return fields_html(f"Strategy {self.name!r}",
+                           [("description", doc), ("parameters", self.get_params()),
+                            *sorted(self.classifier.items())])
+
     def __eq__(self, other: object) -> bool:
         if type(self) is not type(other):
             return NotImplemented

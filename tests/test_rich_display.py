@@ -1,0 +1,151 @@
+"""Every public result type renders as HTML in Jupyter (``_repr_html_``)."""
+
+import importlib
+import inspect
+import warnings
+from enum import Enum
+
+import numpy as np
+import pytest
+
+import gametheory as gt
+import gametheory.strategies as gs
+from gametheory.strategies.base import Strategy
+
+PUBLIC = ["gametheory", "gametheory.games", "gametheory.solvers", "gametheory.events",
+          "gametheory.iterated", "gametheory.strategies", "gametheory.analysis",
+          "gametheory.batch", "gametheory.models", "gametheory.games.repeated",
+          "gametheory.games.extensive"]
+
+#: Public classes that are not results a researcher looks at, and why.
+NOT_RESULTS = {
+    "Tournament": "a runner; its run() returns a TournamentResult",
+    "Event": "one record; a sequence of them (EventSequence) renders",
+    "GameSpec": "part of a SweepSpec, which renders",
+    "Samples": "part of a SweepSpec, which renders",
+    "ModelParameters": "rendered by the Calibration that uses it",
+    "ModelState": "rendered by the Calibration that uses it",
+    "Batch": "engine-internal view of many matches for vectorised strategies",
+    "History": "a strategy's view of one match, passed to decide()",
+    "PlayerView": "the game as a strategy sees it, passed to reset()",
+    "Observed": "a strategy's view of the opponent's last move",
+}
+
+
+def _public_classes():
+    seen = {}
+    for name in PUBLIC:
+        mod = importlib.import_module(name)
+        for attr in getattr(mod, "__all__", []):
+            obj = getattr(mod, attr, None)
+            if (inspect.isclass(obj) and not issubclass(obj, Exception | Warning | Enum)
+                    and not (issubclass(obj, Strategy) and obj is not Strategy)):
+                seen[obj.__name__] = obj
+    return seen
+
+
+def test_every_public_result_class_has_rich_display():
+    missing = [n for n, c in _public_classes().items()
+               if n not in NOT_RESULTS and not hasattr(c, "_repr_html_")]
+    assert not missing, f"no _repr_html_: {missing}"
+
+
+def _instances():
+    from gametheory.analysis import (
+        calibrate,
+        compare_strategies,
+        estimate_mixture,
+        simulate_play,
+        strategy_likelihoods,
+    )
+    from gametheory.batch import load_spec
+    from gametheory.games.extensive import backward_induction, negotiation_tree
+    from gametheory.games.repeated import AutomatonProfile, RepeatedGame, public_grim_trigger
+    from gametheory.iterated import moran_process, replicator_dynamics
+    from gametheory.solvers import (
+        correlated_equilibrium,
+        fit_qre,
+        is_degenerate,
+        iterated_dominance,
+        logit_qre_path,
+    )
+    from gametheory.solvers.result import Rejected
+
+    pd_game = gt.games.prisoners_dilemma()
+    res = gt.solve(pd_game)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", gt.DegenerateGameWarning)
+        degenerate = gt.solve(gt.Game.from_bimatrix([[1, 1], [0, 1]], [[1, 1], [1, 0]]))
+    batch = gt.solve_many(np.stack([pd_game.bimatrix[0]] * 2),
+                          np.stack([pd_game.bimatrix[1]] * 2))
+    cal = calibrate()
+    rg = RepeatedGame(pd_game, discount=0.4)
+    grim = public_grim_trigger()
+    sim = simulate_play({"Tit for tat": 0.5, "Defector": 0.5}, pd_game, n=6, turns=8, seed=1)
+    yield from {
+        "Game": pd_game, "EquilibriumResult": res, "Equilibrium": res[0],
+        "MixedStrategy": res[0].strategies[0],
+        "EquilibriumComponent": degenerate.components[0],
+        "CorrelatedEquilibrium": correlated_equilibrium(gt.games.chicken())[0],
+        "Rejected": Rejected(((1.0, 0.0), (0.0, 1.0)), "regret 0.5 > tol"),
+        "BatchResult": batch, "BatchEntry": batch[0],
+        "DegeneracyCertificate": is_degenerate(gt.Game.from_bimatrix([[1, 1], [0, 1]],
+                                                                     [[1, 1], [1, 0]])),
+        "DominanceResult": iterated_dominance(pd_game),
+        "QREFit": fit_qre(pd_game, [[2, 8], [3, 7]]),
+        "QREPath": logit_qre_path(gt.games.matching_pennies()),
+        "EventSequence": gt.load_model().events, "Model": gt.load_model(),
+        "MatchResult": gt.play("Tit for tat", "Defector", turns=5),
+        "TournamentResult": gt.Tournament(["Tit for tat", "Defector"], turns=5,
+                                          repetitions=2, seed=1).run(),
+        "MoranResult": moran_process(np.array([[3.0, 0.0], [5.0, 1.0]]), [5, 5],
+                                     labels=["C", "D"], seed=1),
+        "ReplicatorResult": replicator_dynamics(np.array([[3.0, 0.0], [5.0, 1.0]]),
+                                                labels=["C", "D"], t_max=5),
+        "RepeatedGame": rg,
+        "Deviation": rg.profitable_deviation((gs.GrimTrigger(), gs.GrimTrigger())),
+        "AutomatonProfile": AutomatonProfile((grim[0], grim[0]), (grim[1], grim[1])),
+        "GameTree": negotiation_tree(),
+        "BackwardInduction": backward_induction(negotiation_tree()),
+        "Strategy": gs.TitForTat(),
+        "Calibration": cal,
+        "StrategyFit": strategy_likelihoods(*cal.sequences()["RUS"][:2],
+                                            ["Tit for tat", "Commensurate"],
+                                            cal.stage_game(), player=1,
+                                            magnitudes=cal.magnitudes()),
+        "MixtureResult": estimate_mixture(sim.sequences,
+                                          ["Tit for tat", "Defector"], pd_game),
+        "SimulatedPlay": sim,
+        "ScenarioResult": compare_strategies(cal, opponents=["Tit for tat"], sides=["RUS"],
+                                             noise_levels=[0.0], discounts=[0.9], turns=3,
+                                             repetitions=3),
+        "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
+                                "grid": {"stag": [4, 5]}}),
+    }.items()
+
+
+def test_each_result_renders_a_table():
+    seen = set()
+    for name, obj in _instances():
+        html = obj._repr_html_()
+        assert isinstance(html, str) and "<table" in html, name
+        assert "object at 0x" not in html, name
+        seen.add(name)
+    expected = {n for n, c in _public_classes().items()
+                if n not in NOT_RESULTS and n not in ("SweepResult",)}
+    assert expected <= seen | {"SweepResult"}, expected - seen
+
+
+def test_sweep_result_renders_summary_and_rows(tmp_path):
+    from gametheory.batch import run
+
+    res = run({"task": "solve", "game": "stag_hunt", "grid": {"stag": [4, 5]}},
+              output=tmp_path, progress=False)
+    html = res._repr_html_()
+    assert "Sweep" in html and "n_equilibria" in html and html.count("<table") >= 2
+
+
+@pytest.mark.parametrize("game", [gt.games.prisoners_dilemma(), gt.games.embassy_dispute()])
+def test_game_renders_html_and_latex(game):
+    assert "gt-ne" in game._repr_html_()              # pure equilibria highlighted
+    assert game._repr_latex_().startswith("$")
