@@ -80,7 +80,8 @@ class SweepResult:
         This run: ``batches``, ``tasks``, ``done`` (tasks run now), ``skipped``
         (finished before, on resume), ``failed`` (tasks with an error), ``rows``,
         ``wall_s``, ``busy_s`` (time inside batches), ``rate`` (tasks per second),
-        ``workers``, ``scheduler``, ``overhead`` (share of the workers' wall time
+        ``workers``, ``scheduler``, ``retried`` (batches rerun because their local
+        worker died; Dask reschedules on its own), ``overhead`` (share of the workers' wall time
         not spent inside batches).
     """
 
@@ -148,7 +149,7 @@ class _Writer:
         from concurrent.futures import ThreadPoolExecutor
 
         self.spec, self.parts, self.fingerprint, self.bar = spec, parts, fingerprint, bar
-        self.done = self.failed = self.rows = 0
+        self.done = self.failed = self.rows = self.retried = 0
         self.busy = 0.0
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="gametheory-writer")
         self._pending: deque = deque()
@@ -330,7 +331,7 @@ def run(spec: SweepSpec | str | os.PathLike | dict, *, resume: bool = False,
                "failed": writer.failed, "rows": writer.rows, "wall_s": round(wall, 4),
                "busy_s": round(writer.busy, 4),
                "rate": round(writer.done / wall, 2) if wall > 0 else 0.0,
-               "workers": n_workers, "scheduler": mode,
+               "workers": n_workers, "scheduler": mode, "retried": writer.retried,
                "overhead": round(max(0.0, 1 - writer.busy / (wall * max(n_workers, 1))), 4)
                if writer.done and wall > 0 else 0.0}
     log = out / "summary.json"
@@ -450,6 +451,7 @@ def _run_local(spec, spec_json, pending, writer, workers: int, retries: int) -> 
                                                     f"code {s.proc.exitcode})"))
                 else:
                     queue.appendleft(b)
+                    writer.retried += 1
                 slots[k] = _Slot(ctx)
     finally:
         for s in slots:
