@@ -236,3 +236,29 @@ def test_large_games_fall_back_when_qhull_fails(monkeypatch):
 
     monkeypatch.setattr(K, "hull_vertices", broken)
     assert [_profiles(e) for e in solve_many(A, B)] == expected
+
+
+@pytest.mark.parametrize("high,jitter", [(3, 0.0), (9, 0.0), (99, 0.0), (3, 1e-10), (3, 1e-3)])
+def test_closed_form_2x2_agrees_with_basis_enumeration(high, jitter):
+    from gametheory.solvers.batch import _enumerate_2x2, _enumerate_small
+
+    rng = np.random.default_rng(high)
+    A = rng.integers(0, high + 1, (4000, 2, 2)).astype(float)
+    B = rng.integers(0, high + 1, (4000, 2, 2)).astype(float)
+    A += jitter * rng.standard_normal(A.shape)     # near ties on both sides of the threshold
+    B += jitter * rng.standard_normal(B.shape)
+
+    def table(out):
+        g, x, y, deg = out
+        x = x / x.sum(axis=1, keepdims=True)       # the polytope path leaves them unscaled
+        y = y / y.sum(axis=1, keepdims=True)
+        rows = sorted(zip(g.tolist(), map(tuple, np.round(x, 9).tolist()),
+                          map(tuple, np.round(y, 9).tolist()), strict=True))
+        return rows, deg
+
+    fast, deg_fast = table(_enumerate_2x2(A, B, 1e-9))
+    ref, deg_ref = table(_enumerate_small(A, B, 1e-9))
+    assert fast == ref
+    assert np.array_equal(deg_fast, deg_ref)
+    if jitter == 0 and high == 3:
+        assert deg_ref.sum() > 100          # the degenerate case is really exercised

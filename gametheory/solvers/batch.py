@@ -231,6 +231,8 @@ def _as_batches(games, B) -> tuple[int, dict[tuple[int, int], tuple[np.ndarray, 
         for i in np.flatnonzero(bad):
             errors[int(i)] = f"PayoffError: {_nonfinite_message(A[i], Bm[i])}"
         idx = np.flatnonzero(~bad)
+        if idx.size == N:                     # the usual case: no copy of the stacks
+            return N, {A.shape[1:]: (idx, A, Bm)}, errors
         groups = {A.shape[1:]: (idx, A[idx], Bm[idx])} if idx.size else {}
         return N, groups, errors
     items = list(games)
@@ -278,9 +280,20 @@ def _nonfinite_message(a: np.ndarray, b: np.ndarray) -> str:
 # --------------------------------------------------------------------------- solving
 
 
-def _verify(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float):
+def _payoff_range(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Per game: the range of all payoffs of both players, at least 1 (regret scale)."""
+    a = A.reshape(len(A), -1)
+    b = B.reshape(len(B), -1)
+    hi = np.maximum(a.max(axis=1), b.max(axis=1))
+    lo = np.minimum(a.min(axis=1), b.min(axis=1))
+    return np.maximum(1.0, hi - lo)
+
+
+def _verify(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: float,
+            scale: np.ndarray | None = None):
     """Clean, normalise and check candidates (row e is a profile of game A[e], B[e]).
 
+    ``scale``: each candidate's game payoff range (computed here when not given).
     Returns ``(x, y, payoffs, regret, ok)``.
     """
     if not len(x):  # every game of the chunk failed (e.g. Lemke–Howson ran out of pivots)
@@ -295,8 +308,8 @@ def _verify(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: flo
     u2 = np.einsum("ej,ej->e", y, xB)
     r1 = Ay.max(axis=1) - u1
     r2 = xB.max(axis=1) - u2
-    both = np.concatenate([A.reshape(len(A), -1), B.reshape(len(B), -1)], axis=1)
-    scale = np.maximum(1.0, both.max(axis=1) - both.min(axis=1))
+    if scale is None:
+        scale = _payoff_range(A, B)
     regret = np.maximum(r1, r2)
     ok = regret <= tol * scale
     return x, y, np.stack([u1, u2], axis=1), np.maximum(regret, 0.0), ok
@@ -338,6 +351,55 @@ def _enumerate_small(A: np.ndarray, B: np.ndarray, tol: float):
         ys.append(y)
     if not games:
         return np.empty(0, np.intp), np.empty((0, m)), np.empty((0, n)), degenerate
+    return np.concatenate(games), np.vstack(xs), np.vstack(ys), degenerate
+
+
+def _enumerate_2x2(A: np.ndarray, B: np.ndarray, tol: float):
+    """All equilibria of a stack of 2 x 2 games in closed form.
+
+    A 2 x 2 game is degenerate exactly when a player is indifferent between
+    its two actions against a pure action of the other (a mixed strategy has
+    only two actions to be indifferent between). Games without such a tie
+    have one pure equilibrium, or two pure and one completely mixed, or one
+    completely mixed, read off the best responses and the indifference
+    conditions. Games with a near tie (within 4 ``tol`` on payoffs scaled to
+    [1, 2]) go through :func:`_enumerate_small`, which decides degeneracy and
+    finds every extreme equilibrium, so both paths flag the same games.
+    """
+    N = len(A)
+    Ap, Bp = K.normalise(A), K.normalise(B)
+    dA = Ap[:, 0, :] - Ap[:, 1, :]   # (N, 2): row 0 minus row 1, against column j
+    dB = Bp[:, :, 0] - Bp[:, :, 1]   # (N, 2): column 0 minus column 1, against row i
+    near = (np.abs(dA) <= 4 * tol).any(axis=1) | (np.abs(dB) <= 4 * tol).any(axis=1)
+    clear = ~near
+    best_row = (dA < 0).astype(np.int8)      # best row against column j
+    best_col = (dB < 0).astype(np.int8)      # best column against row i
+    games, xs, ys = [], [], []
+    for i in (0, 1):
+        for j in (0, 1):
+            g = np.flatnonzero(clear & (best_row[:, j] == i) & (best_col[:, i] == j))
+            x = np.zeros((g.size, 2))
+            y = np.zeros((g.size, 2))
+            x[:, i] = 1.0
+            y[:, j] = 1.0
+            games.append(g)
+            xs.append(x)
+            ys.append(y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = dB[:, 1] / (dB[:, 1] - dB[:, 0])   # row 0's weight making column indifferent
+        q = dA[:, 1] / (dA[:, 1] - dA[:, 0])   # column 0's weight making row indifferent
+    g = np.flatnonzero(clear & (p > 0) & (p < 1) & (q > 0) & (q < 1))
+    games.append(g)
+    xs.append(np.stack([p[g], 1 - p[g]], axis=1))
+    ys.append(np.stack([q[g], 1 - q[g]], axis=1))
+    degenerate = np.zeros(N, dtype=bool)
+    if near.any():
+        sub = np.flatnonzero(near)
+        g2, x2, y2, deg2 = _enumerate_small(A[sub], B[sub], tol)
+        degenerate[sub] = deg2
+        games.append(sub[g2])
+        xs.append(x2)
+        ys.append(y2)
     return np.concatenate(games), np.vstack(xs), np.vstack(ys), degenerate
 
 
@@ -552,18 +614,21 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
             for u in unfinished:
                 errors[int(idx[u])] = (f"IterationLimitError: Lemke–Howson path longer than "
                                        f"{options.get('max_iter', 1_000)} pivots")
+        elif (m, n) == (2, 2):
+            g, x, y, deg = _enumerate_2x2(A, Bm, tol)
         elif comb(m + n, m) <= BASIS_LIMIT:
             g, x, y, deg = _enumerate_small(A, Bm, tol)
         else:
             g, x, y, deg = _enumerate_large(A, Bm, tol)
         degenerate[idx] = deg
-        x, y, pay, regret, ok = _verify(A[g], Bm[g], x, y, tol)
+        scale = _payoff_range(A, Bm)[g]
+        x, y, pay, regret, ok = _verify(A[g], Bm[g], x, y, tol, scale)
         if not ok.all():
             np.add.at(rejected, idx[g[~ok]], 1)
         g = g[ok]
         order = _sort_within_games(g, x[ok], y[ok])
         gg = idx[g[order]]
-        np.add.at(n_eq, gg, 1)
+        n_eq[idx] += np.bincount(g, minlength=len(idx))     # idx: distinct games
         parts.setdefault((m, n), []).append((gg, x[ok][order], y[ok][order], pay[ok][order],
                                              regret[ok][order]))
         if bar is not None:
