@@ -284,8 +284,8 @@ def _payoff_range(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     """Per game: the range of all payoffs of both players, at least 1 (regret scale)."""
     a = A.reshape(len(A), -1)
     b = B.reshape(len(B), -1)
-    hi = np.maximum(a.max(axis=1), b.max(axis=1))
-    lo = np.minimum(a.min(axis=1), b.min(axis=1))
+    hi = np.maximum(K.short_reduce(np.maximum, a, 1), K.short_reduce(np.maximum, b, 1))
+    lo = np.minimum(K.short_reduce(np.minimum, a, 1), K.short_reduce(np.minimum, b, 1))
     return np.maximum(1.0, hi - lo)
 
 
@@ -300,14 +300,14 @@ def _verify(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray, tol: flo
         return x, y, np.empty((0, 2)), np.empty(0), np.empty(0, dtype=bool)
     x = np.where(x < tol, 0.0, x)
     y = np.where(y < tol, 0.0, y)
-    x = x / x.sum(axis=1, keepdims=True)
-    y = y / y.sum(axis=1, keepdims=True)
+    x = x / K.short_reduce(np.add, x, 1)[:, None]
+    y = y / K.short_reduce(np.add, y, 1)[:, None]
     Ay = np.einsum("eij,ej->ei", A, y)
     xB = np.einsum("eij,ei->ej", B, x)
     u1 = np.einsum("ei,ei->e", x, Ay)
     u2 = np.einsum("ej,ej->e", y, xB)
-    r1 = Ay.max(axis=1) - u1
-    r2 = xB.max(axis=1) - u2
+    r1 = K.short_reduce(np.maximum, Ay, 1) - u1
+    r2 = K.short_reduce(np.maximum, xB, 1) - u2
     if scale is None:
         scale = _payoff_range(A, B)
     regret = np.maximum(r1, r2)
@@ -370,7 +370,8 @@ def _enumerate_2x2(A: np.ndarray, B: np.ndarray, tol: float):
     Ap, Bp = K.normalise(A), K.normalise(B)
     dA = Ap[:, 0, :] - Ap[:, 1, :]   # (N, 2): row 0 minus row 1, against column j
     dB = Bp[:, :, 0] - Bp[:, :, 1]   # (N, 2): column 0 minus column 1, against row i
-    near = (np.abs(dA) <= 4 * tol).any(axis=1) | (np.abs(dB) <= 4 * tol).any(axis=1)
+    near = ((np.abs(dA[:, 0]) <= 4 * tol) | (np.abs(dA[:, 1]) <= 4 * tol)
+            | (np.abs(dB[:, 0]) <= 4 * tol) | (np.abs(dB[:, 1]) <= 4 * tol))
     clear = ~near
     best_row = (dA < 0).astype(np.int8)      # best row against column j
     best_col = (dB < 0).astype(np.int8)      # best column against row i
