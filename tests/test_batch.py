@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -262,3 +262,29 @@ def test_closed_form_2x2_agrees_with_basis_enumeration(high, jitter):
     assert np.array_equal(deg_fast, deg_ref)
     if jitter == 0 and high == 3:
         assert deg_ref.sum() > 100          # the degenerate case is really exercised
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_complementary_matches_equal_all_pairs(m, n, data):
+    """Sorted complement matching plus exhaustive tests for vertices with extra labels
+    finds exactly the completely labelled pairs of the all-pairs test."""
+    full = (1 << (m + n)) - 1
+
+    def masks(k, at_least):
+        out = []
+        for _ in range(k):
+            bits = data.draw(st.sets(st.integers(0, m + n - 1), min_size=at_least,
+                                     max_size=m + n))
+            out.append(sum(1 << b for b in bits))
+        return np.array(out, dtype=np.int64)
+
+    kp = data.draw(st.integers(1, 12))
+    kq = data.draw(st.integers(1, 12))
+    plab, qlab = masks(kp, m), masks(kq, n)
+    xs = np.arange(kp * m, dtype=float).reshape(kp, m)      # distinct vertices
+    ys = np.arange(kq * n, dtype=float).reshape(kq, n) + 0.5
+    got = {(tuple(x), tuple(y)) for x, y in K.complementary_matches(xs, plab, ys, qlab, full)}
+    want = {(tuple(xs[p]), tuple(ys[q])) for p in range(kp) for q in range(kq)
+            if (plab[p] | qlab[q]) == full}
+    assert got == want

@@ -222,8 +222,29 @@ def complementary_matches(xs: np.ndarray, plab: np.ndarray, ys: np.ndarray, qlab
     _, ip = np.unique(np.round(xs, decimals), axis=0, return_index=True)
     _, iq = np.unique(np.round(ys, decimals), axis=0, return_index=True)
     xs, plab, ys, qlab = xs[ip], plab[ip], ys[iq], qlab[iq]
-    hit = np.argwhere((plab[:, None] | qlab[None, :]) == full)
-    return [(xs[p], ys[q]) for p, q in hit]
+    # A vertex of P has at least m labels, one of Q at least n (m + n in all). Between
+    # vertices with exactly m and n labels (all of them in a non-degenerate game) a
+    # pair is completely labelled only if the label sets are complements: found by
+    # sorting, not by testing all |P| x |Q| pairs. Overlapping completely labelled
+    # pairs need a vertex with extra labels (degeneracy); those are tested against all.
+    m, n = xs.shape[1], ys.shape[1]
+    hits: set[tuple[int, int]] = set()
+    order = np.argsort(qlab, kind="stable")
+    sq = qlab[order]
+    want = full ^ plab
+    lo = np.searchsorted(sq, want, side="left")
+    hi = np.searchsorted(sq, want, side="right")
+    for p in np.flatnonzero(hi > lo):
+        hits.update((int(p), int(order[k])) for k in range(lo[p], hi[p]))
+    extra_p = np.flatnonzero(popcount(plab) > m)
+    extra_q = np.flatnonzero(popcount(qlab) > n)
+    if extra_p.size:
+        for p, q in np.argwhere((plab[extra_p, None] | qlab[None, :]) == full):
+            hits.add((int(extra_p[p]), int(q)))
+    if extra_q.size:
+        for p, q in np.argwhere((plab[:, None] | qlab[None, extra_q]) == full):
+            hits.add((int(p), int(extra_q[q])))
+    return [(xs[p], ys[q]) for p, q in sorted(hits)]
 
 
 def hull_vertices(G: np.ndarray, h: np.ndarray, interior: np.ndarray, *, tol: float
