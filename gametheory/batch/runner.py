@@ -250,7 +250,7 @@ def run(spec: SweepSpec | str | os.PathLike | dict, *, resume: bool = False,
     overwrite : bool
         Discard earlier results in the output folder.
     workers : int, optional
-        Local processes (``ProcessPoolExecutor``). Default: in-process when the
+        Local worker processes (forkserver, one pipe each). Default: in-process when the
         sweep is one batch, else one process per core. ``1``: in-process.
     scheduler : str, optional
         Address of a Dask scheduler (``tcp://host:8786``); the batches run on
@@ -495,7 +495,7 @@ def _run_dask(spec, spec_json, pending, writer, scheduler, dask_local, progress)
         except OSError as exc:
             raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
-        n_workers = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
+        n_workers = max(1, len(client.nthreads()))
         if progress and cluster is None and client.dashboard_link:
             print(f"Dask dashboard: {client.dashboard_link}")
         queue = deque(pending)

@@ -249,12 +249,10 @@ class GameSpec(_Strict):
         return self
 
     def arguments(self) -> set[str]:
-        """Parameter names this game takes (``None`` means: any dotted model key)."""
+        """Parameter names this game takes (empty for a model game: its keys are the
+        model's dotted parameter keys, checked against the parameters file)."""
         if self.catalogue is not None:
-            from ..games.catalogue import (
-                catalogue,
-                get_game,  # noqa: F401
-            )
+            from ..games.catalogue import catalogue
 
             key = self.catalogue.strip().lower().replace("-", "_").replace(" ", "_")
             sig = inspect.signature(catalogue[key])
