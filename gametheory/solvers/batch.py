@@ -510,7 +510,10 @@ def _chunk_size(m: int, n: int, method: str) -> int:
     from math import comb
 
     if method == "lemke_howson":
+        # every pivot sweeps the chunk's tableaux; chunks of a few thousand games keep
+        # them in cache (measured: 8x8 at 4,000 games 1.2-1.3x faster than at 11,000)
         per_game = 8 * 4 * (m + n) * (m + n + 1)
+        return max(1, min(4096, CHUNK_BYTES // per_game))
     elif comb(m + n, m) <= BASIS_LIMIT:
         per_game = 8 * 6 * sum(comb(m, k) * comb(n + 1, k) * (k + 1) for k in range(1, m + 1))
     else:
