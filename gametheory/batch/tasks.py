@@ -271,10 +271,14 @@ def _play(spec, points, task_point, task_ids, opts):
            "column_cooperation": np.full(n, np.nan), "error": [None] * n}
     group_of: dict[tuple, list[int]] = {}
     settings = {}
+    per_point: dict[int, tuple[dict, dict, tuple]] = {}   # tasks of a point share it
     for local, p in enumerate(task_point.tolist()):
-        values = _point_values(spec, points, p) if names else {}
-        o = {**opts, **{k: v for k, v in values.items() if k in opts}}
-        key = tuple((k, values[k]) for k in names if k not in ("row", "column"))
+        if p not in per_point:
+            values = _point_values(spec, points, p) if names else {}
+            o = {**opts, **{k: v for k, v in values.items() if k in opts}}
+            key = tuple((k, values[k]) for k in names if k not in ("row", "column"))
+            per_point[p] = (o, values, key)
+        o, values, key = per_point[p]
         group_of.setdefault(key, []).append(local)
         settings[local] = (o, values)
     for _key, members in group_of.items():
