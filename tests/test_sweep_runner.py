@@ -91,7 +91,11 @@ def test_tournament_task_matches_a_direct_tournament(tmp_path):
     spec = {"task": "tournament", "game": "prisoners_dilemma",
             "options": {"players": players, "turns": 20, "repetitions": 3},
             "grid": {"noise": [0.0, 0.05]}, "seed": 4}
-    df = run(spec, output=tmp_path, progress=False).to_frame()
+    res = run({**spec, "batch_size": 1}, output=tmp_path, progress=False)
+    df = res.to_frame()
+    lazy = res.dataset()                       # one part per tournament, one schema
+    assert str(lazy.schema.field("error").type) == "string"
+    assert lazy.count_rows() == len(df) == 8
     loaded = load_spec(spec)
     for task, noise in enumerate([0.0, 0.05]):
         ref = gt.Tournament(players, turns=20, repetitions=3, noise=noise,

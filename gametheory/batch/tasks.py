@@ -417,7 +417,9 @@ def run_batch(spec: SweepSpec, batch: int, points=None):
         col = points[name].to_numpy()[pt]
         lead[name] = pa.array(col.tolist() if col.dtype == object else col)
     rest = table.drop_columns(["local"])
-    table = pa.table({**lead, **{n: rest.column(n) for n in rest.column_names}})
+    cols = {n: rest.column(n) for n in rest.column_names}
+    cols["error"] = cols.pop("error").cast(pa.string())   # text in every part (not null-typed)
+    table = pa.table({**lead, **cols})
     errors = table.column("error")
     failed_tasks = 0
     if errors.null_count < len(errors):
