@@ -151,6 +151,7 @@ def build_games(spec: SweepSpec, points, task_point: np.ndarray,
 
 # ------------------------------------------------------------------------ task kinds
 def _solve(spec, points, task_point, task_ids, opts):
+    from ..solvers._batch_kernels import short_reduce
     from ..solvers.batch import solve_many
 
     groups, errors = build_games(spec, points, task_point, task_ids)
@@ -159,8 +160,7 @@ def _solve(spec, points, task_point, task_ids, opts):
                                              "degenerate", "n_equilibria")}
     kwargs = {"method": opts["method"], "tol": float(opts["tol"])}
     for (m, k), (idx, A, B) in groups.items():
-        res = solve_many(np.ascontiguousarray(A, dtype=float),
-                         np.ascontiguousarray(B, dtype=float), **kwargs)
+        res = solve_many(np.asarray(A, dtype=float), np.asarray(B, dtype=float), **kwargs)
         for g_local, msg in res.errors.items():
             errors[int(idx[g_local])] = msg
         for grp in res.groups:
@@ -182,7 +182,8 @@ def _solve(spec, points, task_point, task_ids, opts):
             cols["y"].append(y)
             cols["row_payoff"].append(grp.payoffs[order, 0])
             cols["column_payoff"].append(grp.payoffs[order, 1])
-            cols["pure"].append(((x > 0).sum(axis=1) == 1) & ((y > 0).sum(axis=1) == 1))
+            cols["pure"].append((short_reduce(np.add, (x > 0).view(np.uint8), 1) == 1)
+                                & (short_reduce(np.add, (y > 0).view(np.uint8), 1) == 1))
             cols["degenerate"].append(res.degenerate[g])
             cols["n_equilibria"].append(res.n_equilibria[g])
     return _solve_table(cols, errors)
