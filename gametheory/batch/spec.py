@@ -315,7 +315,7 @@ class SweepSpec(_Strict):
             if key not in allowed:
                 raise SpecError(f"unknown option for task {self.task!r}; known: "
                                 f"{', '.join(allowed)}", key=f"options.{key}")
-        names = list(self.grid) + (list(self.samples.ranges) if self.samples else [])
+        names = self.parameter_names()
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise SpecError("parameter both in grid and samples",
@@ -385,21 +385,20 @@ class SweepSpec(_Strict):
         if grids:
             mesh = np.meshgrid(*[np.arange(len(v)) for v in grids.values()], indexing="ij")
             for (k, values), idx in zip(grids.items(), mesh, strict=True):
-                cols[k] = np.asarray(values, dtype=object)[idx.ravel()]
+                arr = np.asarray(values)
+                if arr.dtype.kind not in "biuf":      # names, or numbers mixed with text
+                    arr = np.asarray(values, dtype=object)
+                cols[k] = arr[idx.ravel()]
         if self.samples is not None:
             S = sample_points(self.samples, self.seed)
             n = S.shape[0]
             cols = {k: np.repeat(v, n) for k, v in cols.items()}
             for j, k in enumerate(self.samples.ranges):
                 cols[k] = np.tile(S[:, j], n_grid)
-        frame = pd.DataFrame(cols) if cols else pd.DataFrame(index=range(1))
-        for k in frame.columns:
-            frame[k] = pd.Series(list(frame[k])).infer_objects()
-        return frame
+        return pd.DataFrame(cols) if cols else pd.DataFrame(index=range(1))
 
     def n_points(self) -> int:
-        n = math.prod(len(v.values()) if isinstance(v, Span) else len(v)
-                      for v in self.grid.values())
+        n = math.prod(v.num if isinstance(v, Span) else len(v) for v in self.grid.values())
         return n * (self.samples.n if self.samples else 1)
 
     def n_tasks(self) -> int:
