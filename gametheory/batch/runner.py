@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import os
 import shutil
 import socket
@@ -55,8 +54,7 @@ def _failure(spec: SweepSpec, batch: int, message: str):
     import numpy as np
     import pyarrow as pa
 
-    size = spec.resolved_batch_size()
-    lo, hi = batch * size, min(spec.n_tasks(), (batch + 1) * size)
+    lo, hi = spec.batch_tasks(batch)
     tid = np.arange(lo, hi, dtype=np.int64)
     table = pa.table({"task": tid, "point": tid // spec.repetitions,
                       "repetition": tid % spec.repetitions,
@@ -220,7 +218,7 @@ def _prepare_output(spec: SweepSpec, out: Path, *, resume: bool, overwrite: bool
     info = {"name": spec.name, "fingerprint": fingerprint, "version": _version(),
             "task": spec.task, "n_tasks": spec.n_tasks(),
             "batch_size": spec.resolved_batch_size(),
-            "n_batches": math.ceil(spec.n_tasks() / spec.resolved_batch_size()),
+            "n_batches": spec.n_batches(),
             "spec": spec.model_dump(mode="json")}
     tmp = meta_path.with_name(".sweep.json.tmp")
     tmp.write_text(json.dumps(info, indent=2))
@@ -305,11 +303,10 @@ def run(spec: SweepSpec | str | os.PathLike | dict, *, resume: bool = False,
         raise SweepError(f"workers must be >= 1, got {workers}")
     out = Path(spec.output)
     done = _prepare_output(spec, out, resume=resume, overwrite=overwrite)
-    size = spec.resolved_batch_size()
     T = spec.n_tasks()
-    n_batches = math.ceil(T / size)
+    n_batches = spec.n_batches()
     pending = [b for b in range(n_batches) if b not in done]
-    skipped = sum(min(T, (b + 1) * size) - b * size for b in done if b < n_batches)
+    skipped = sum(hi - lo for lo, hi in map(spec.batch_tasks, done) if lo < T)
     spec_json = spec.model_dump_json()
     bar = None
     if progress:

@@ -430,6 +430,14 @@ class SweepSpec(_Strict):
             return max(10, 400_000 // max(turns, 1))
         return 1
 
+    def n_batches(self) -> int:
+        return math.ceil(self.n_tasks() / self.resolved_batch_size())
+
+    def batch_tasks(self, batch: int) -> tuple[int, int]:
+        """The task ids ``[lo, hi)`` of a batch."""
+        size = self.resolved_batch_size()
+        return batch * size, min(self.n_tasks(), (batch + 1) * size)
+
     def fingerprint(self) -> str:
         """Hash of everything that decides the results (not the output folder)."""
         data = self.model_dump(mode="json", exclude={"output"})

@@ -388,9 +388,7 @@ def run_batch(spec: SweepSpec, batch: int, points=None):
     import pyarrow as pa
 
     started = time.perf_counter()
-    size = spec.resolved_batch_size()
-    T = spec.n_tasks()
-    lo, hi = batch * size, min(T, (batch + 1) * size)
+    lo, hi = spec.batch_tasks(batch)
     task_ids = np.arange(lo, hi, dtype=np.int64)
     task_point = task_ids // spec.repetitions
     if points is None:
