@@ -83,16 +83,44 @@ def test_agrees_with_single_game_solvers(shape, method):
             assert y == pytest.approx(single[0].strategies[1].probabilities)
 
 
-def test_large_games_use_qhull_and_agree():
+@pytest.mark.parametrize("shape,count", [((9, 9), 2), ((12, 10), 1)])
+def test_large_games_agree_with_single_game_solver(shape, count):
     rng = np.random.default_rng(7)
-    A = rng.integers(0, 1000, (2, 9, 9)).astype(float)
-    B = rng.integers(0, 1000, (2, 9, 9)).astype(float)
+    A = rng.integers(0, 1000, (count, *shape)).astype(float)
+    B = rng.integers(0, 1000, (count, *shape)).astype(float)
     res = solve_many(A, B)
     for i, entry in enumerate(res):
         assert _profiles(entry) == _single(A[i], B[i])
 
 
-@pytest.mark.parametrize("shape,high", [((2, 2), 2), ((3, 3), 3), ((3, 4), 2), ((5, 5), 3)])
+@pytest.mark.parametrize("shape,high", [((4, 4), 100), ((4, 4), 3), ((5, 5), 100), ((5, 5), 3),
+                                        ((6, 4), 4), ((3, 7), 2)])
+def test_pivoting_agrees_with_basis_enumeration(shape, high):
+    """The compiled vertex-to-vertex path and the NumPy sweep over all bases are two
+    algorithms for the same set: equal equilibria and degeneracy flags, game by game."""
+    from gametheory.solvers.batch import _enumerate_pivoting, _enumerate_small
+
+    rng = np.random.default_rng(high + shape[0])
+    A = rng.integers(0, high, (150, *shape)).astype(float)
+    B = rng.integers(0, high, (150, *shape)).astype(float)
+
+    def table(out):
+        g, x, y, deg = out
+        rows = np.column_stack([g, x / x.sum(axis=1, keepdims=True),
+                                y / y.sum(axis=1, keepdims=True)])
+        return rows[np.lexsort(np.round(rows, 6).T[::-1])], deg
+
+    fast, deg_fast = table(_enumerate_pivoting(A, B, 1e-9))
+    ref, deg_ref = table(_enumerate_small(A, B, 1e-9))
+    assert fast.shape == ref.shape
+    np.testing.assert_allclose(fast, ref, atol=1e-9)
+    assert np.array_equal(deg_fast, deg_ref)
+    if high <= 4:
+        assert deg_ref.sum() > 50
+
+
+@pytest.mark.parametrize("shape,high", [((2, 2), 2), ((3, 3), 3), ((3, 4), 2), ((5, 5), 3),
+                                        ((6, 6), 3)])
 def test_degenerate_games_match_gambit_enummixed(shape, high):
     """Small payoff ranges make most games degenerate: all extreme equilibria must match
     Gambit's exact (rational) enummixed, one for one."""
@@ -225,19 +253,6 @@ def test_minors_match_numpy_determinants():
             assert D[3][:, a, b] == pytest.approx(np.linalg.det(C[:, rows][:, :, cols]))
 
 
-def test_large_games_fall_back_when_qhull_fails(monkeypatch):
-    rng = np.random.default_rng(8)
-    A = rng.integers(0, 50, (2, 9, 9)).astype(float)
-    B = rng.integers(0, 50, (2, 9, 9)).astype(float)
-    expected = [_profiles(e) for e in solve_many(A, B)]
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("QH6154 qhull precision error")
-
-    monkeypatch.setattr(K, "hull_vertices", broken)
-    assert [_profiles(e) for e in solve_many(A, B)] == expected
-
-
 @pytest.mark.parametrize("high,jitter", [(3, 0.0), (9, 0.0), (99, 0.0), (3, 1e-10), (3, 1e-3)])
 def test_closed_form_2x2_agrees_with_basis_enumeration(high, jitter):
     from gametheory.solvers.batch import _enumerate_2x2, _enumerate_small
@@ -266,25 +281,77 @@ def test_closed_form_2x2_agrees_with_basis_enumeration(high, jitter):
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 4), st.integers(1, 4), st.data())
-def test_complementary_matches_equal_all_pairs(m, n, data):
+def test_complementary_pairs_equal_all_pairs(m, n, data):
     """Sorted complement matching plus exhaustive tests for vertices with extra labels
     finds exactly the completely labelled pairs of the all-pairs test."""
+    from gametheory.solvers._pivot_enum import complementary_pairs
+
     full = (1 << (m + n)) - 1
 
     def masks(k, at_least):
-        out = []
-        for _ in range(k):
+        out = set()
+        for _ in range(k):   # distinct label sets, as distinct vertices have
             bits = data.draw(st.sets(st.integers(0, m + n - 1), min_size=at_least,
                                      max_size=m + n))
-            out.append(sum(1 << b for b in bits))
-        return np.array(out, dtype=np.int64)
+            out.add(sum(1 << b for b in bits))
+        return np.array(sorted(out), dtype=np.int64)
 
-    kp = data.draw(st.integers(1, 12))
-    kq = data.draw(st.integers(1, 12))
-    plab, qlab = masks(kp, m), masks(kq, n)
-    xs = np.arange(kp * m, dtype=float).reshape(kp, m)      # distinct vertices
-    ys = np.arange(kq * n, dtype=float).reshape(kq, n) + 0.5
-    got = {(tuple(x), tuple(y)) for x, y in K.complementary_matches(xs, plab, ys, qlab, full)}
-    want = {(tuple(xs[p]), tuple(ys[q])) for p in range(kp) for q in range(kq)
-            if (plab[p] | qlab[q]) == full}
+    plab = masks(data.draw(st.integers(1, 12)), m)
+    qlab = masks(data.draw(st.integers(1, 12)), n)
+    origin_p, origin_q = (1 << m) - 1, full ^ ((1 << m) - 1)
+    got = {tuple(pq) for pq in complementary_pairs(plab, qlab, m, n).tolist()}
+    want = {(p, q) for p in range(len(plab)) for q in range(len(qlab))
+            if (plab[p] | qlab[q]) == full and plab[p] != origin_p and qlab[q] != origin_q}
+    assert got == want
+
+
+def _brute_force_vertices(M):
+    """Vertices of {z >= 0, M z <= 1} from every c-subset of the r + c constraints."""
+    from itertools import combinations
+
+    r, c = M.shape
+    G = np.vstack([M, -np.eye(c)])
+    h = np.concatenate([np.ones(r), np.zeros(c)])
+    found = {}
+    for rows in combinations(range(r + c), c):
+        sub = G[list(rows)]
+        if abs(np.linalg.det(sub)) < 1e-9:
+            continue
+        z = np.linalg.solve(sub, h[list(rows)])
+        if (G @ z <= h + 1e-9).all():
+            found[tuple(np.round(z, 9))] = frozenset(np.flatnonzero(np.abs(G @ z - h) <= 1e-9))
+    return found
+
+
+def test_polytope_vertices_known_answer():
+    """{z >= 0, 2 z_1 + 2 z_2 <= 1, z_1 + 2 z_2 <= 1}: three vertices; at (0, 1/2) both
+    rows and z_1 = 0 are tight (degenerate), and the perturbed polytope has an extra
+    basis there, so the search visits four bases for three vertices."""
+    from gametheory.solvers._pivot_enum import polytope_vertices
+
+    M = np.array([[2.0, 2.0], [1.0, 2.0]])
+    Z, labels, n_bases = polytope_vertices(M, 1e-9, 1e-11, 0, 2)
+    got = {tuple(z): lab for z, lab in zip(Z.tolist(), labels.tolist(), strict=True)}
+    # labels: bit 0/1 rows tight, bit 2/3 z_1/z_2 = 0
+    assert got == {(0.0, 0.0): 0b1100, (0.5, 0.0): 0b1001, (0.0, 0.5): 0b0111}
+    assert n_bases == 4
+    # identical rows: the perturbation makes one redundant, so no extra bases
+    Z, _, n_bases = polytope_vertices(np.ones((2, 3)), 1e-9, 1e-11, 0, 2)
+    assert sorted(map(tuple, Z.tolist())) == [(0, 0, 0), (0, 0, 1), (0, 1, 0), (1, 0, 0)]
+    assert n_bases == 4
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_property_polytope_vertices_equal_brute_force(r, c, data):
+    """Pivoting finds exactly the vertices (and tight sets) of solving every basis,
+    degenerate polytopes (small integer entries) included."""
+    from gametheory.solvers._pivot_enum import polytope_vertices
+
+    M = data.draw(arrays(np.int64, (r, c), elements=st.integers(1, 3))).astype(float)
+    Z, labels, _ = polytope_vertices(M, 1e-9, 1e-11, 0, r)
+    want = _brute_force_vertices(M)
+    got = {tuple(np.round(z, 9)): frozenset(b for b in range(r + c) if lab >> b & 1)
+           for z, lab in zip(Z, labels.tolist(), strict=True)}
+    assert len(got) == len(Z)
     assert got == want

@@ -25,8 +25,8 @@ Kernels:
   (Cramer's rule and the Schur complement), and all minors are computed
   level by level by Laplace expansion, shared between bases. Cost grows like
   ``C(m + n + 1, m)`` per game, so it is used for small games.
-* :func:`hull_vertices` -- the vertices of one polytope by Qhull (the
-  polytope's polar is a convex hull), for larger games, one game at a time.
+  Larger games go to the compiled vertex-to-vertex pivoting of
+  :mod:`._pivot_enum`.
 * :func:`lemke_howson_kernel` -- one equilibrium per game by Lemke–Howson
   pivoting on all tableaux at once, with the lexicographic ratio test.
 """
@@ -40,8 +40,6 @@ import numpy as np
 
 __all__ = [
     "all_minors",
-    "complementary_matches",
-    "hull_vertices",
     "lemke_howson_kernel",
     "normalise",
     "polytope_bases",
@@ -207,77 +205,6 @@ def popcount(v: np.ndarray) -> np.ndarray:
     """Number of set bits of each non-negative int64."""
     return np.bitwise_count(v) if hasattr(np, "bitwise_count") else np.array(
         [bin(int(a)).count("1") for a in v.ravel()], dtype=np.int64).reshape(v.shape)
-
-
-def complementary_matches(xs: np.ndarray, plab: np.ndarray, ys: np.ndarray, qlab: np.ndarray,
-                          full: int, *, decimals: int = 9) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Completely labelled pairs of one game's feasible vertices, de-duplicated.
-
-    ``xs``/``ys`` are vertices (rows) with label masks ``plab``/``qlab``.
-    Duplicated vertices (a degenerate vertex is reached from several bases)
-    are merged first.
-    """
-    if len(xs) == 0 or len(ys) == 0:
-        return []
-    _, ip = np.unique(np.round(xs, decimals), axis=0, return_index=True)
-    _, iq = np.unique(np.round(ys, decimals), axis=0, return_index=True)
-    xs, plab, ys, qlab = xs[ip], plab[ip], ys[iq], qlab[iq]
-    # A vertex of P has at least m labels, one of Q at least n (m + n in all). Between
-    # vertices with exactly m and n labels (all of them in a non-degenerate game) a
-    # pair is completely labelled only if the label sets are complements: found by
-    # sorting, not by testing all |P| x |Q| pairs. Overlapping completely labelled
-    # pairs need a vertex with extra labels (degeneracy); those are tested against all.
-    m, n = xs.shape[1], ys.shape[1]
-    hits: set[tuple[int, int]] = set()
-    order = np.argsort(qlab, kind="stable")
-    sq = qlab[order]
-    want = full ^ plab
-    lo = np.searchsorted(sq, want, side="left")
-    hi = np.searchsorted(sq, want, side="right")
-    for p in np.flatnonzero(hi > lo):
-        hits.update((int(p), int(order[k])) for k in range(lo[p], hi[p]))
-    extra_p = np.flatnonzero(popcount(plab) > m)
-    extra_q = np.flatnonzero(popcount(qlab) > n)
-    if extra_p.size:
-        for p, q in np.argwhere((plab[extra_p, None] | qlab[None, :]) == full):
-            hits.add((int(extra_p[p]), int(q)))
-    if extra_q.size:
-        for p, q in np.argwhere((plab[:, None] | qlab[None, extra_q]) == full):
-            hits.add((int(p), int(extra_q[q])))
-    return [(xs[p], ys[q]) for p, q in sorted(hits)]
-
-
-def hull_vertices(G: np.ndarray, h: np.ndarray, interior: np.ndarray, *, tol: float
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Vertices of the bounded polytope ``{z : G z <= h}`` and their label masks, by Qhull.
-
-    The polar of the polytope about an interior point is the convex hull of
-    the points ``g_k / (h_k - g_k . z0)``; each facet of that hull is a vertex
-    whose tight constraints are the facet's points. Qhull triangulates
-    non-simplicial facets, so each vertex is recomputed from one
-    d-subset of its tight constraints by a linear solve (not from Qhull's
-    rounded hyperplane) and its labels are read off the constraints directly.
-    """
-    from scipy.spatial import ConvexHull
-
-    c = h - G @ interior
-    hull = ConvexHull(G / c[:, None])
-    # Qhull's facet hyperplane, as a first estimate of each vertex ...
-    z = interior - hull.equations[:, :-1] / hull.equations[:, -1:]
-    # ... replaced by the exact solution of the facet's tight constraints where
-    # that simplex is well conditioned (degenerate facets can give flat simplices).
-    simplices = np.asarray(hull.simplices)
-    Gs = G[simplices]
-    good = np.abs(np.linalg.det(Gs)) > SINGULAR
-    if good.any():
-        z[good] = np.linalg.solve(Gs[good], h[simplices[good]][..., None])[..., 0]
-    slack = h - z @ G.T
-    keep = (slack >= -tol).all(axis=1)
-    z = z[keep]
-    _, first = np.unique(np.round(z, 9), axis=0, return_index=True)
-    z = z[np.sort(first)]
-    labels = _bits(np.abs(h - z @ G.T) <= tol)
-    return z, labels
 
 
 def lemke_howson_kernel(Ap: np.ndarray, Bp: np.ndarray, dropped: int, *, max_iter: int,

@@ -22,9 +22,16 @@ BATCH_METHODS = {
     "lemke_howson": "one equilibrium per game",
 }
 
-#: Largest ``C(m + n, m)`` (bases per polytope) solved by batched minors; larger games
-#: go through Qhull one at a time.
-BASIS_LIMIT = 13_000
+#: Largest ``C(m + n, m)`` (bases per polytope) solved by batched minors (3 x 3 games
+#: have 20); larger games by compiled pivoting from vertex to vertex, which
+#: ``benchmarks/solvers.py`` measured faster from 4 x 4 on (and 10x at 8 x 8).
+BASIS_LIMIT = 20
+
+#: Largest ``m + n`` (label sets are bit masks of 64-bit integers).
+MAX_LABELS = 62
+
+#: Relative tolerance for ties in the lexicographic ratio test of the pivoting path.
+PIVOT_EPS = 1e-11
 
 #: Bytes of working arrays per chunk of games (the chunk size is derived from it).
 CHUNK_BYTES = 96 * 2**20
@@ -461,38 +468,14 @@ def _degenerate_games(Q, P, d: np.ndarray, m: int, n: int, tol: float):
     return d[g], VP[g, p], VQ[g, q]
 
 
-def _enumerate_large(A: np.ndarray, B: np.ndarray, tol: float):
-    """All extreme equilibria, game by game, from the vertices of both polytopes (Qhull)."""
-    N, m, n = A.shape
-    Ap, Bp = K.normalise(A), K.normalise(B)
-    games, xs, ys = [], [], []
-    degenerate = np.zeros(N, dtype=bool)
-    full = (1 << (m + n)) - 1
-    GP_top = -np.eye(m)
-    GQ_bot = -np.eye(n)
-    hP = np.concatenate([np.zeros(m), np.ones(n)])
-    hQ = np.concatenate([np.ones(m), np.zeros(n)])
-    for gi in range(N):
-        try:
-            VP, LP = K.hull_vertices(np.vstack([GP_top, Bp[gi].T]), hP, np.full(m, 0.25 / m),
-                                     tol=tol)
-            VQ, LQ = K.hull_vertices(np.vstack([Ap[gi], GQ_bot]), hQ, np.full(n, 0.25 / n),
-                                     tol=tol)
-        except Exception:  # Qhull precision trouble: fall back to the exact single-game path
-            from .degeneracy import bimatrix_vertices
+def _enumerate_pivoting(A: np.ndarray, B: np.ndarray, tol: float):
+    """All extreme equilibria, game by game, from the vertices of both polytopes found
+    by pivoting (compiled, :mod:`._pivot_enum`)."""
+    from ._pivot_enum import enumerate_equilibria
 
-            VP, LP_bool, VQ, LQ_bool = bimatrix_vertices(Game.from_bimatrix(A[gi], B[gi]), tol)
-            LP, LQ = K._bits(LP_bool), K._bits(LQ_bool)
-        degenerate[gi] = bool((K.popcount(LP) > m).any() or (K.popcount(LQ) > n).any())
-        nzp = VP.sum(axis=1) > tol
-        nzq = VQ.sum(axis=1) > tol
-        for x, y in K.complementary_matches(VP[nzp], LP[nzp], VQ[nzq], LQ[nzq], full):
-            games.append(gi)
-            xs.append(x)
-            ys.append(y)
-    if not games:
-        return np.empty(0, np.intp), np.empty((0, m)), np.empty((0, n)), degenerate
-    return np.array(games, dtype=np.intp), np.array(xs), np.array(ys), degenerate
+    g, x, y, degenerate, _ = enumerate_equilibria(K.normalise(A), K.normalise(B), tol,
+                                                  PIVOT_EPS)
+    return g.astype(np.intp), x, y, degenerate
 
 
 def _lemke_howson(A, B, tol, *, initial_dropped_label: int = 0, max_iter: int = 1_000):
@@ -516,8 +499,8 @@ def _chunk_size(m: int, n: int, method: str) -> int:
         return max(1, min(4096, CHUNK_BYTES // per_game))
     elif comb(m + n, m) <= BASIS_LIMIT:
         per_game = 8 * 6 * sum(comb(m, k) * comb(n + 1, k) * (k + 1) for k in range(1, m + 1))
-    else:
-        return 256
+    else:  # pivoting keeps one game's polytopes at a time; chunks set the progress steps
+        return max(1, 2**20 // comb(m + n, m))
     return max(1, CHUNK_BYTES // per_game)
 
 
@@ -535,9 +518,11 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
     method : {"enumerate", "lemke_howson"}
         ``"enumerate"``: every extreme equilibrium of every game (all
         equilibria of non-degenerate games), as :func:`vertex_enumeration`
-        finds them one at a time. Games with ``C(m + n, m) <= 13000`` (up to
-        8 x 8) are solved together by basis enumeration over shared minors;
-        larger games one by one from the polytopes' vertices (Qhull).
+        finds them one at a time. 2 x 2 games in closed form; games with
+        ``C(m + n, m) <= 20`` (up to 3 x 3) together by basis enumeration over
+        shared minors; larger ones (``m + n <= 62``) game by game by compiled
+        vertex enumeration, pivoting from vertex to vertex of both
+        best-response polytopes (numba, compiled on first use and cached).
         ``"lemke_howson"``: one equilibrium per game by Lemke–Howson, all
         games pivoted in lock step (``initial_dropped_label``, ``max_iter``).
     tol : float
@@ -564,8 +549,8 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
     :func:`solve` with ``exact=True`` for a rational certificate of one
     game). Candidates that fail are counted in ``rejected`` and announced by
     a :class:`~gametheory.errors.VerificationWarning`. ``degenerate`` is
-    exact for games solved by basis enumeration or Qhull (a vertex of a
-    best-response polytope with more tight constraints than its dimension);
+    exact for enumeration (a vertex of a best-response polytope with more
+    tight constraints than its dimension, within ``tol``);
     Lemke–Howson does not look for degeneracy and reports False.
 
     Examples
@@ -601,6 +586,11 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
             for i in idx:
                 errors[int(i)] = f"ShapeError: a {m}x{n} game has no actions"
             continue
+        if method == "enumerate" and m + n > MAX_LABELS:
+            for i in idx:
+                errors[int(i)] = (f"ShapeError: a {m}x{n} game is too large to enumerate "
+                                  f"(m + n > {MAX_LABELS}); use method='lemke_howson'")
+            continue
         size = chunk_size or _chunk_size(m, n, method)
         chunks.extend(((m, n), idx[s:s + size], A[s:s + size], Bm[s:s + size])
                       for s in range(0, len(idx), size))
@@ -623,7 +613,7 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
         elif comb(m + n, m) <= BASIS_LIMIT:
             g, x, y, deg = _enumerate_small(A, Bm, tol)
         else:
-            g, x, y, deg = _enumerate_large(A, Bm, tol)
+            g, x, y, deg = _enumerate_pivoting(A, Bm, tol)
         degenerate[idx] = deg
         scale = _payoff_range(A, Bm)[g]
         x, y, pay, regret, ok = _verify(A[g], Bm[g], x, y, tol, scale)
