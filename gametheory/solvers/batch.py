@@ -499,8 +499,9 @@ def _chunk_size(m: int, n: int, method: str) -> int:
         return max(1, min(4096, CHUNK_BYTES // per_game))
     elif comb(m + n, m) <= BASIS_LIMIT:
         per_game = 8 * 6 * sum(comb(m, k) * comb(n + 1, k) * (k + 1) for k in range(1, m + 1))
-    else:  # pivoting keeps one game's polytopes at a time; chunks set the progress steps
-        return max(1, 2**20 // comb(m + n, m))
+    else:  # pivoting keeps one game's polytopes at a time, in work arrays grown once per
+        # chunk (12x12 chunks of one game spent a third of the time regrowing them)
+        return max(16, 2**22 // comb(m + n, m))
     return max(1, CHUNK_BYTES // per_game)
 
 
