@@ -284,7 +284,7 @@ def test_closed_form_2x2_agrees_with_basis_enumeration(high, jitter):
 def test_complementary_pairs_equal_all_pairs(m, n, data):
     """Sorted complement matching plus exhaustive tests for vertices with extra labels
     finds exactly the completely labelled pairs of the all-pairs test."""
-    from gametheory.solvers._pivot_enum import complementary_pairs
+    from gametheory.solvers._pivoting import complementary_pairs
 
     full = (1 << (m + n)) - 1
 
@@ -327,7 +327,7 @@ def test_polytope_vertices_known_answer():
     """{z >= 0, 2 z_1 + 2 z_2 <= 1, z_1 + 2 z_2 <= 1}: three vertices; at (0, 1/2) both
     rows and z_1 = 0 are tight (degenerate), and the perturbed polytope has an extra
     basis there, so the search visits four bases for three vertices."""
-    from gametheory.solvers._pivot_enum import polytope_vertices
+    from gametheory.solvers._pivoting import polytope_vertices
 
     M = np.array([[2.0, 2.0], [1.0, 2.0]])
     Z, labels, n_bases = polytope_vertices(M, 1e-9, 1e-11, 0, 2)
@@ -346,7 +346,7 @@ def test_polytope_vertices_known_answer():
 def test_property_polytope_vertices_equal_brute_force(r, c, data):
     """Pivoting finds exactly the vertices (and tight sets) of solving every basis,
     degenerate polytopes (small integer entries) included."""
-    from gametheory.solvers._pivot_enum import polytope_vertices
+    from gametheory.solvers._pivoting import polytope_vertices
 
     M = data.draw(arrays(np.int64, (r, c), elements=st.integers(1, 3))).astype(float)
     Z, labels, _ = polytope_vertices(M, 1e-9, 1e-11, 0, r)

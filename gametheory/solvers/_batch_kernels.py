@@ -26,9 +26,7 @@ Kernels:
   level by level by Laplace expansion, shared between bases. Cost grows like
   ``C(m + n + 1, m)`` per game, so it is used for small games.
   Larger games go to the compiled vertex-to-vertex pivoting of
-  :mod:`._pivot_enum`.
-* :func:`lemke_howson_kernel` -- one equilibrium per game by Lemke–Howson
-  pivoting on all tableaux at once, with the lexicographic ratio test.
+  :mod:`._pivoting`.
 """
 
 from __future__ import annotations
@@ -40,7 +38,6 @@ import numpy as np
 
 __all__ = [
     "all_minors",
-    "lemke_howson_kernel",
     "normalise",
     "polytope_bases",
 ]
@@ -205,99 +202,3 @@ def popcount(v: np.ndarray) -> np.ndarray:
     """Number of set bits of each non-negative int64."""
     return np.bitwise_count(v) if hasattr(np, "bitwise_count") else np.array(
         [bin(int(a)).count("1") for a in v.ravel()], dtype=np.int64).reshape(v.shape)
-
-
-def lemke_howson_kernel(Ap: np.ndarray, Bp: np.ndarray, dropped: int, *, max_iter: int,
-                        tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Lemke–Howson from the artificial equilibrium on every game of the stack at once.
-
-    Both tableaux of every game are pivoted in lock step; a game stops when
-    the dropped label is picked up again. The ratio test is lexicographic
-    (right-hand side, then the columns of the initial slack basis), so
-    degenerate games cannot cycle.
-
-    Returns ``x`` (N, m), ``y`` (N, n) (normalised) and the number of pivots
-    per game (``-1`` where ``max_iter`` was reached).
-    """
-    N, m, n = Ap.shape
-    # Tableau of P: rows = n constraints, columns: x (labels 0..m-1), s (labels m..m+n-1), rhs.
-    tp = np.zeros((N, n, m + n + 1))
-    tp[:, :, :m] = np.swapaxes(Bp, 1, 2)
-    tp[:, :, m:m + n] = np.eye(n)
-    tp[:, :, -1] = 1.0
-    # Tableau of Q: rows = m constraints, columns: r (labels 0..m-1), y (labels m..m+n-1), rhs.
-    tq = np.zeros((N, m, m + n + 1))
-    tq[:, :, :m] = np.eye(m)
-    tq[:, :, m:m + n] = Ap
-    tq[:, :, -1] = 1.0
-    basis_p = np.broadcast_to(np.arange(m, m + n), (N, n)).copy()
-    basis_q = np.broadcast_to(np.arange(m), (N, m)).copy()
-    lex = {True: np.arange(m, m + n), False: np.arange(m)}  # initial basis columns
-    pivots = np.zeros(N, dtype=np.int64)
-    finished = np.zeros(N, dtype=bool)
-    # Every pivot moves a game to the other tableau, so all running games are on the
-    # same side at every step: pivot all running games in place at once, and drop
-    # games from the working arrays as they finish.
-    live = np.arange(N)  # batch index of each working row
-    wp, wq, bp_, bq_ = tp, tq, basis_p, basis_q
-    entering = np.full(N, dropped)
-    side = dropped < m  # x_i (i < m) is a column of P; y_j of Q
-    for _ in range(max_iter):  # one pivot per running game per step
-        if live.size == 0:
-            break
-        tab, basis = (wp, bp_) if side else (wq, bq_)
-        ar = np.arange(live.size)
-        colv = tab[ar, :, entering]
-        row = _lex_min_ratio(tab, colv, lex[side], tol)
-        leaving = basis[ar, row]
-        basis[ar, row] = entering
-        prow = tab[ar, row] / colv[ar, row][:, None]
-        tab -= colv[:, :, None] * prow[:, None, :]
-        tab[ar, row] = prow
-        pivots[live] += 1
-        done = leaving == dropped
-        entering = leaving
-        side = not side
-        if done.any():
-            finished[live[done]] = True
-            # write finished games back, then drop them from the working set
-            tp[live[done]], tq[live[done]] = wp[done], wq[done]
-            basis_p[live[done]], basis_q[live[done]] = bp_[done], bq_[done]
-            keep = ~done
-            live, entering = live[keep], entering[keep]
-            wp, wq, bp_, bq_ = wp[keep], wq[keep], bp_[keep], bq_[keep]
-    pivots[~finished] = -1
-    x = np.zeros((N, m))
-    y = np.zeros((N, n))
-    g = np.arange(N)[:, None]
-    bp = basis_p < m
-    np.add.at(x, (np.broadcast_to(g, bp.shape)[bp], basis_p[bp]), tp[:, :, -1][bp])
-    bq = basis_q >= m
-    np.add.at(y, (np.broadcast_to(g, bq.shape)[bq], basis_q[bq] - m), tq[:, :, -1][bq])
-    sx = x.sum(axis=1, keepdims=True)
-    sy = y.sum(axis=1, keepdims=True)
-    return (x / np.where(sx > 0, sx, 1.0), y / np.where(sy > 0, sy, 1.0), pivots)
-
-
-def _lex_min_ratio(T: np.ndarray, colv: np.ndarray, lex: np.ndarray, tol: float) -> np.ndarray:
-    """Leaving row per tableau by the lexicographic minimum-ratio test.
-
-    Ties in ``rhs / pivot`` (degenerate games only) are broken by the columns of
-    the initial basis, looked at only for the tableaux that have a tie.
-    """
-    positive = colv > tol
-    safe = np.where(positive, colv, 1.0)
-    ratio = np.where(positive, T[:, :, -1] / safe, np.inf)
-    best = short_reduce(np.minimum, ratio, 1)[:, None]
-    cand = ratio <= best + tol * np.maximum(1.0, np.abs(best))
-    tied = np.flatnonzero(short_reduce(np.add, cand.view(np.uint8), 1) > 1)
-    if tied.size:
-        sub, Ts, ss = cand[tied], T[tied], safe[tied]
-        for c in lex:
-            ratio = np.where(sub, Ts[:, :, c] / ss, np.inf)
-            best = ratio.min(axis=1, keepdims=True)
-            sub &= ratio <= best + tol * np.maximum(1.0, np.abs(best))
-            if (sub.sum(axis=1) <= 1).all():
-                break
-        cand[tied] = sub
-    return np.argmax(cand, axis=1)

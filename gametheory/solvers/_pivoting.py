@@ -1,6 +1,12 @@
-"""Compiled vertex enumeration by pivoting, for :func:`~gametheory.solve_many` (numba).
+"""Compiled pivoting kernels of :func:`~gametheory.solve_many` (numba): vertex
+enumeration (all equilibria of games above 3 x 3) and Lemke–Howson (one
+equilibrium, every size).
 
-Why compiled code here: the NumPy basis sweep of :mod:`._batch_kernels`
+Lemke–Howson was first written in NumPy, pivoting all games of a stack in lock
+step; compiled and game by game (each game stops when it is done) it is 9-16x
+faster (2x2 to 12x12, 20,000 games each, the same pivots and equilibria).
+
+Why compiled code for enumeration: the NumPy basis sweep of :mod:`._batch_kernels`
 evaluates every one of the ``C(m + n, m)`` bases of both best-response
 polytopes (12,870 at 8 x 8, 2.7 million at 12 x 12), although a random
 game's polytopes have a few hundred vertices. Visiting only the vertices
@@ -41,7 +47,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["enumerate_equilibria", "polytope_vertices"]
+__all__ = ["complementary_pairs", "enumerate_equilibria", "lemke_howson", "polytope_vertices"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -431,3 +437,144 @@ def enumerate_equilibria(Ap, Bp, tol, eps):
             games, X, Y = _push(games, X, Y, e, g, ZP[pairs[t, 0]], ZQ[pairs[t, 1]])
             e += 1
     return games[:e].copy(), X[:e].copy(), Y[:e].copy(), degenerate, vertices
+
+
+# --------------------------------------------------------------------------- Lemke–Howson
+
+
+@njit(cache=True, error_model="numpy")
+def _lh_row(T, rows, col, lex0, nlex, tol):
+    """Leaving row by the lexicographic minimum-ratio test: smallest ``rhs / T[i, col]``
+    over rows with ``T[i, col] > tol``; ties (within ``tol``, relative) broken by the
+    columns ``lex0 .. lex0 + nlex - 1`` of the initial basis in turn."""
+    rhs = T.shape[1] - 1
+    best = np.inf
+    for i in range(rows):
+        a = T[i, col]
+        if a > tol:
+            v = T[i, rhs] / a
+            if v < best:
+                best = v
+    lim = best + tol * max(1.0, abs(best))
+    first = -1
+    count = 0
+    for i in range(rows):
+        a = T[i, col]
+        if a > tol and T[i, rhs] / a <= lim:
+            count += 1
+            if first < 0:
+                first = i
+    if count <= 1:
+        return first
+    cand = np.zeros(rows, np.bool_)
+    for i in range(rows):
+        a = T[i, col]
+        cand[i] = a > tol and T[i, rhs] / a <= lim
+    for c in range(lex0, lex0 + nlex):
+        best = np.inf
+        for i in range(rows):
+            if cand[i]:
+                v = T[i, c] / T[i, col]
+                if v < best:
+                    best = v
+        lim = best + tol * max(1.0, abs(best))
+        count = 0
+        for i in range(rows):
+            if cand[i]:
+                cand[i] = T[i, c] / T[i, col] <= lim
+                count += cand[i]
+        if count <= 1:
+            break
+    for i in range(rows):
+        if cand[i]:
+            return i
+    return -1
+
+
+@njit(cache=True, error_model="numpy")
+def _lh_pivot(T, rows, row, col):
+    w = T.shape[1]
+    p = T[row, col]
+    for j in range(w):
+        T[row, j] /= p
+    for i in range(rows):
+        if i == row:
+            continue
+        f = T[i, col]
+        if f != 0.0:
+            for j in range(w):
+                T[i, j] -= f * T[row, j]
+
+
+@njit(cache=True, error_model="numpy")
+def lemke_howson(Ap, Bp, dropped, max_iter, tol):
+    """Lemke–Howson from the artificial equilibrium, game by game (payoffs in [1, 2]).
+
+    Label ``k < m`` is ``x_k`` (a column of P's tableau) or the slack of row ``k``
+    of Q; label ``m + j`` is ``y_j`` or the slack of column ``j`` of P. Starting by
+    letting ``dropped`` enter, the two tableaux take turns, each pivot's leaving
+    label entering the other tableau, until ``dropped`` leaves. Returns normalised
+    ``x`` (N, m), ``y`` (N, n) and the pivots per game (-1 where ``max_iter``
+    was reached).
+    """
+    N, m, n = Ap.shape
+    w = m + n + 1
+    X = np.zeros((N, m))
+    Y = np.zeros((N, n))
+    pivots = np.full(N, -1, np.int64)
+    tp = np.empty((n, w))   # P: rows = n constraints; columns x (0..m-1), slacks, rhs
+    tq = np.empty((m, w))   # Q: rows = m constraints; columns slacks (0..m-1), y, rhs
+    bp = np.empty(n, np.int64)
+    bq = np.empty(m, np.int64)
+    for g in range(N):
+        tp[:] = 0.0
+        tq[:] = 0.0
+        for i in range(n):
+            for j in range(m):
+                tp[i, j] = Bp[g, j, i]
+            tp[i, m + i] = 1.0
+            tp[i, w - 1] = 1.0
+            bp[i] = m + i
+        for i in range(m):
+            tq[i, i] = 1.0
+            for j in range(n):
+                tq[i, m + j] = Ap[g, i, j]
+            tq[i, w - 1] = 1.0
+            bq[i] = i
+        entering = dropped
+        on_p = dropped < m
+        for step in range(max_iter):
+            if on_p:
+                row = _lh_row(tp, n, entering, m, n, tol)
+                leaving = bp[row]
+                bp[row] = entering
+                _lh_pivot(tp, n, row, entering)
+            else:
+                row = _lh_row(tq, m, entering, 0, m, tol)
+                leaving = bq[row]
+                bq[row] = entering
+                _lh_pivot(tq, m, row, entering)
+            if leaving == dropped:
+                pivots[g] = step + 1
+                break
+            entering = leaving
+            on_p = not on_p
+        if pivots[g] < 0:
+            continue
+        sx = 0.0
+        for i in range(n):
+            if bp[i] < m:
+                X[g, bp[i]] += tp[i, w - 1]
+                sx += tp[i, w - 1]
+        sy = 0.0
+        for i in range(m):
+            if bq[i] >= m:
+                Y[g, bq[i] - m] += tq[i, w - 1]
+                sy += tq[i, w - 1]
+        if sx > 0:
+            for j in range(m):
+                X[g, j] /= sx
+        if sy > 0:
+            for j in range(n):
+                Y[g, j] /= sy
+    return X, Y, pivots
