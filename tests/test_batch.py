@@ -83,6 +83,23 @@ def test_agrees_with_single_game_solvers(shape, method):
             assert y == pytest.approx(single[0].strategies[1].probabilities)
 
 
+@pytest.mark.parametrize("label", range(7))
+def test_lemke_howson_every_label_agrees_with_single_game_on_degenerate_games(label):
+    """Payoffs 0..2 make ties in the ratio test common: the compiled kernel's
+    lexicographic rule must follow the same path as the single-game solver."""
+    rng = np.random.default_rng(label)
+    A = rng.integers(0, 3, (60, 3, 4)).astype(float)
+    B = rng.integers(0, 3, (60, 3, 4)).astype(float)
+    res = solve_many(A, B, method="lemke_howson", initial_dropped_label=label)
+    assert not res.errors
+    for i, entry in enumerate(res):
+        single = solve(Game.from_bimatrix(A[i], B[i]), method="lemke_howson",
+                       initial_dropped_label=label)
+        (x, y), = entry.equilibria
+        assert x == pytest.approx(single[0].strategies[0].probabilities), i
+        assert y == pytest.approx(single[0].strategies[1].probabilities), i
+
+
 @pytest.mark.parametrize("shape,count", [((9, 9), 2), ((12, 10), 1)])
 def test_large_games_agree_with_single_game_solver(shape, count):
     rng = np.random.default_rng(7)

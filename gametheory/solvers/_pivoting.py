@@ -26,7 +26,7 @@ The algorithm, for the polytope ``{z >= 0, M z <= 1}`` with ``M > 0``
   **lexicographic** minimum-ratio test. That is pivoting on the polytope
   with its right-hand side perturbed to ``1 + (eps, eps^2, ...)``, which is
   simple, so the search visits every lexicographically feasible basis once
-  (a set of visited basis bit masks).
+  (a hash map from basis bit masks to bases), and tests each edge once.
 * Every vertex of the unperturbed polytope has at least one
   lexicographically feasible basis (it is the optimum of some objective,
   which the lexicographic simplex method reaches), so every vertex is found;
@@ -39,7 +39,7 @@ The algorithm, for the polytope ``{z >= 0, M z <= 1}`` with ``M > 0``
 The equilibria are then the completely labelled pairs of vertices of the
 two polytopes: label sets that are complements, found by sorting and binary
 search, plus an all-pairs test for vertices with extra labels (degenerate
-games), exactly as :func:`._batch_kernels.complementary_matches` does.
+games): :func:`complementary_pairs`.
 """
 
 from __future__ import annotations

@@ -478,7 +478,21 @@ def _enumerate_pivoting(A: np.ndarray, B: np.ndarray, tol: float):
 
     g, x, y, degenerate, _ = enumerate_equilibria(K.normalise(A), K.normalise(B), tol,
                                                   PIVOT_EPS)
-    return g.astype(np.intp), x, y, degenerate
+    g = g.astype(np.intp)
+    # A vertex is kept once per set of tight constraints; in a nearly degenerate game
+    # (a coordinate within rounding of tol) two bases of one vertex could disagree on
+    # a label, so the equilibria of flagged games are also de-duplicated by value.
+    rows = np.flatnonzero(degenerate[g])
+    if rows.size:
+        key = np.column_stack([g[rows], np.round(x[rows] / x[rows].sum(axis=1)[:, None], 9),
+                               np.round(y[rows] / y[rows].sum(axis=1)[:, None], 9)])
+        _, first = np.unique(key, axis=0, return_index=True)
+        drop = np.setdiff1d(np.arange(rows.size), first)
+        if drop.size:
+            keep = np.ones(len(g), dtype=bool)
+            keep[rows[drop]] = False
+            g, x, y = g[keep], x[keep], y[keep]
+    return g, x, y, degenerate
 
 
 def _lemke_howson(A, B, tol, *, initial_dropped_label: int = 0, max_iter: int = 1_000):
