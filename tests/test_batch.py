@@ -110,6 +110,28 @@ def test_large_games_agree_with_single_game_solver(shape, count):
         assert _profiles(entry) == _single(A[i], B[i])
 
 
+@pytest.mark.parametrize("shape", [(1, 25), (25, 1), (2, 30), (30, 3)])
+def test_thin_games_on_the_pivoting_path(shape):
+    """Games with one short side (C(m + n, m) > 20, so pivoted) against the single-game
+    solver, ties included."""
+    rng = np.random.default_rng(shape[1])
+    A = rng.integers(0, 6, (5, *shape)).astype(float)
+    B = rng.integers(0, 6, (5, *shape)).astype(float)
+    res = solve_many(A, B)
+    assert not res.errors
+    for i, entry in enumerate(res):
+        assert _profiles(entry) == _single(A[i], B[i]), i
+
+
+def test_games_too_large_to_enumerate_are_reported():
+    A = np.zeros((2, 32, 31))
+    res = solve_many(A, A)
+    assert sorted(res.errors) == [0, 1]
+    assert "m + n > 62" in res.errors[0] and "lemke_howson" in res.errors[0]
+    one = solve_many(A, A, method="lemke_howson")
+    assert not one.errors and one.n_equilibria.tolist() == [1, 1]
+
+
 @pytest.mark.parametrize("shape,high", [((4, 4), 100), ((4, 4), 3), ((5, 5), 100), ((5, 5), 3),
                                         ((6, 4), 4), ((3, 7), 2)])
 def test_pivoting_agrees_with_basis_enumeration(shape, high):

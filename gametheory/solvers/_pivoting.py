@@ -62,6 +62,17 @@ def _popcount(v):
 
 
 @njit(cache=True)
+def _shift(size):
+    """``64 - log2(size)``: the shift that maps a 64-bit hash onto a table of ``size``
+    (a power of two) slots."""
+    shift = 64
+    while size > 1:
+        size //= 2
+        shift -= 1
+    return shift
+
+
+@njit(cache=True)
 def _insert(table, key, shift):
     """Insert ``key`` (non-zero) into an open-addressing set; True if it was new."""
     size = table.shape[0]
@@ -203,11 +214,7 @@ def _search(M, eps, dicts, rhss, bss, nbs, skip, seen):
         nbs[0, j] = j
     skip[0] = 0
     seen[:] = 0
-    shift = 64
-    size = seen.shape[0]
-    while size > 1:
-        size //= 2
-        shift -= 1
+    shift = _shift(seen.shape[0])
     start = np.int64(0)
     for i in range(r):
         start |= np.int64(1) << (c + i)
@@ -270,11 +277,7 @@ def _vertices_of_bases(n, rhss, bss, r, c, tol, row_offset, col_offset, kept):
     Z = np.zeros((n, c))
     labels = np.empty(n, np.int64)
     kept[:] = 0
-    shift = 64
-    size = kept.shape[0]
-    while size > 1:
-        size //= 2
-        shift -= 1
+    shift = _shift(kept.shape[0])
     while kept.shape[0] < 2 * n:
         kept = np.zeros(2 * kept.shape[0], np.int64)
         shift -= 1
