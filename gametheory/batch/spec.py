@@ -421,9 +421,12 @@ class SweepSpec(_Strict):
                 return 20
             elif self.game is not None and self.game.catalogue is not None:
                 return 1_000     # each point's game is built in Python (~0.2 ms)
-            # games per second of the batch engine on one core (benchmarks/solvers.py)
-            rate = {2: 280_000, 3: 115_000, 4: 40_000, 5: 9_000, 6: 3_000, 7: 800,
-                    8: 250}.get(max(shape), 5)
+            # rough tasks per second on one core. 2x2 and 3x3 as the sweep benchmark's
+            # batches were sized (the engine alone is faster there, but a task also
+            # draws its game and builds rows); 4x4 and up: solve_many on random games
+            # 0..99 with the compiled path (2026-11-27), rounded down.
+            rate = {2: 280_000, 3: 115_000, 4: 100_000, 5: 50_000, 6: 20_000, 7: 8_000,
+                    8: 3_500, 9: 1_500, 10: 600, 11: 240, 12: 80}.get(max(shape), 20)
             return max(1, int(0.25 * rate))
         if self.task == "play":
             turns = int(self.options.get("turns") or 200)
