@@ -23,8 +23,9 @@ BATCH_METHODS = {
 }
 
 #: Largest ``C(m + n, m)`` (bases per polytope) solved by batched minors (3 x 3 games
-#: have 20); larger games by compiled pivoting from vertex to vertex, which
-#: ``benchmarks/solvers.py`` measured faster from 4 x 4 on (and 10x at 8 x 8).
+#: have 20); larger games by compiled pivoting from vertex to vertex, measured
+#: 1.4x faster at 4 x 4 and 15x at 8 x 8 (about equal at 3 x 3, where staying in
+#: NumPy spares a process numba's start-up).
 BASIS_LIMIT = 20
 
 #: Largest ``m + n`` (label sets are bit masks of 64-bit integers).
