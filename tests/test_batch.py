@@ -123,6 +123,23 @@ def test_thin_games_on_the_pivoting_path(shape):
         assert _profiles(entry) == _single(A[i], B[i]), i
 
 
+def test_games_with_too_many_vertices_are_reported_not_crashed(monkeypatch):
+    """A polytope with more bases than the memory budget allows: that game goes to
+    errors with the reason, the others of the batch are solved."""
+    from gametheory.solvers import batch
+
+    monkeypatch.setattr(batch, "PIVOT_MEMORY", 1)          # at least 64 bases still fit
+    assert batch.max_bases(8, 8) == 64
+    rng = np.random.default_rng(3)
+    A = rng.integers(0, 100, (3, 8, 8)).astype(float)    # a few hundred vertices each
+    B = rng.integers(0, 100, (3, 8, 8)).astype(float)
+    A[1] = B[1] = 1.0                                    # constant game: 9 vertices
+    res = solve_many(A, B)
+    assert sorted(res.errors) == [0, 2]
+    assert "more than 64 bases" in res.errors[0] and "lemke_howson" in res.errors[0]
+    assert res.n_equilibria[1] == len(_single(A[1], B[1])) and res.n_equilibria[0] == 0
+
+
 def test_games_too_large_to_enumerate_are_reported():
     A = np.zeros((2, 32, 31))
     res = solve_many(A, A)
@@ -149,7 +166,9 @@ def test_pivoting_agrees_with_basis_enumeration(shape, high):
                                 y / y.sum(axis=1, keepdims=True)])
         return rows[np.lexsort(np.round(rows, 6).T[::-1])], deg
 
-    fast, deg_fast = table(_enumerate_pivoting(A, B, 1e-9))
+    *pivoted, too_large = _enumerate_pivoting(A, B, 1e-9)
+    assert too_large.size == 0
+    fast, deg_fast = table(pivoted)
     ref, deg_ref = table(_enumerate_small(A, B, 1e-9))
     assert fast.shape == ref.shape
     np.testing.assert_allclose(fast, ref, atol=1e-9)

@@ -189,7 +189,7 @@ def _pivot_into(D, rhs, b, t, row, k, r, c):
 
 
 @njit(cache=True)
-def _search(M, eps, dicts, rhss, bss, nbs, skip, seen):
+def _search(M, eps, dicts, rhss, bss, nbs, skip, seen, limit):
     """Breadth-first search over the lexicographically feasible bases (see the module).
 
     Each basis is kept as a dictionary: ``dicts[b]`` (``r x c``, the basis inverse
@@ -202,7 +202,9 @@ def _search(M, eps, dicts, rhss, bss, nbs, skip, seen):
     Each edge of the graph is tested once: ``skip[b]`` marks the columns of basis
     ``b`` whose edge is already known (the pivot is reversible, so from the
     neighbour reached by entering column ``k`` and dropping variable ``out``,
-    entering ``out`` leads back). Returns the number of bases and the work arrays.
+    entering ``out`` leads back). Returns the number of bases (-1 when there are more
+    than ``limit``: the search stops before its work arrays outgrow memory) and the
+    work arrays.
     """
     r, c = M.shape
     for i in range(r):
@@ -242,8 +244,10 @@ def _search(M, eps, dicts, rhss, bss, nbs, skip, seen):
                 continue
             if 2 * (n + 1) > seen.shape[0]:
                 seen, shift = _grow_map(seen, shift)
+            if n == limit:
+                return -1, dicts, rhss, bss, nbs, skip, seen
             if n == dicts.shape[0]:
-                cap = 2 * n
+                cap = min(2 * n, limit)
                 d2 = np.empty((cap, r, c))
                 d2[:n] = dicts[:n]
                 r2 = np.empty((cap, r))
@@ -315,7 +319,8 @@ def polytope_vertices(M, tol, eps, row_offset, col_offset):
     r, c = M.shape
     n, _, rhss, bss, _, _, _ = _search(
         M, eps, np.empty((64, r, c)), np.empty((64, r)), np.empty((64, r), np.int64),
-        np.empty((64, c), np.int64), np.empty(64, np.int64), np.zeros((256, 2), np.int64))
+        np.empty((64, c), np.int64), np.empty(64, np.int64), np.zeros((256, 2), np.int64),
+        np.int64(1) << 40)
     Z, labels, _ = _vertices_of_bases(n, rhss, bss, r, c, tol, row_offset, col_offset,
                                       np.zeros(256, np.int64))
     return Z.copy(), labels.copy(), n
@@ -401,13 +406,14 @@ def _grow_pairs(out, e):
 
 
 @njit(cache=True)
-def enumerate_equilibria(Ap, Bp, tol, eps):
+def enumerate_equilibria(Ap, Bp, tol, eps, limit):
     """Extreme equilibria of a stack of games with payoffs in [1, 2] (see the module).
 
     Returns ``(game, x, y, degenerate, vertices)``: one row per completely labelled
     pair (unnormalised ``x`` and ``y``, not yet verified), a flag per game (a vertex
     with more tight constraints than its dimension) and the number of vertices of
-    both polytopes per game.
+    both polytopes per game, -1 for a game with a polytope of more than ``limit``
+    bases (not solved).
     """
     N, m, n = Ap.shape
     cap = max(16, 2 * N)
@@ -426,11 +432,19 @@ def enumerate_equilibria(Ap, Bp, tol, eps):
           np.zeros(256, np.int64))
     for g in range(N):
         nb, d, rh, bs, ns, ca, se = _search(Bp[g].T.copy(), eps, wP[0], wP[1], wP[2], wP[3],
-                                            wP[4], wP[5])
+                                            wP[4], wP[5], limit)
+        wP = (d, rh, bs, ns, ca, se, wP[6])
+        if nb < 0:
+            vertices[g] = -1
+            continue
         ZP, LP, ke = _vertices_of_bases(nb, rh, bs, n, m, tol, m, 0, wP[6])
         wP = (d, rh, bs, ns, ca, se, ke)
         nb, d, rh, bs, ns, ca, se = _search(Ap[g].copy(), eps, wQ[0], wQ[1], wQ[2], wQ[3],
-                                            wQ[4], wQ[5])
+                                            wQ[4], wQ[5], limit)
+        wQ = (d, rh, bs, ns, ca, se, wQ[6])
+        if nb < 0:
+            vertices[g] = -1
+            continue
         ZQ, LQ, ke = _vertices_of_bases(nb, rh, bs, m, n, tol, 0, m, wQ[6])
         wQ = (d, rh, bs, ns, ca, se, ke)
         vertices[g] = len(LP) + len(LQ)
