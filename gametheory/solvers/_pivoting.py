@@ -35,11 +35,22 @@ The algorithm, for the polytope ``{z >= 0, M z <= 1}`` with ``M > 0``
 * Breadth first keeps each basis a few pivots away from the origin, so the
   tableaux carry little rounding error; the equilibria are verified by the
   caller all the same.
+* Every basis found is kept (its dictionary is needed until its neighbours
+  are tested), so the search stops at a caller-given number of bases rather
+  than exhaust memory on a game with millions of vertices.
 
 The equilibria are then the completely labelled pairs of vertices of the
 two polytopes: label sets that are complements, found by sorting and binary
 search, plus an all-pairs test for vertices with extra labels (degenerate
 games): :func:`complementary_pairs`.
+
+References: von Stengel (2007), "Equilibrium computation for two-player games
+in strategic and extensive form", ch. 3 of *Algorithmic Game Theory* (the
+polytopes, labels and the lexicographic method); Avis and Fukuda (1992), "A
+pivoting algorithm for convex hulls and vertex enumeration of arrangements
+and polyhedra", *Discrete Comput. Geom.* 8 (vertex enumeration by pivoting;
+their reverse search needs no memory per vertex but pivots more, this search
+keeps each basis once and tests each edge once).
 """
 
 from __future__ import annotations
