@@ -83,6 +83,12 @@ def _shift(size):
     return shift
 
 
+# The visited bases and the distinct vertices are kept in open-addressing tables of
+# 64-bit keys (Fibonacci hashing, linear probing) rather than numba's typed dict:
+# with typed dicts the whole enumeration measured 1.3x slower at 8x8 (3,450 ->
+# 2,650 games/s), 1.3x at 5x5 and 1.1x at 12x12 (53 games/s, at the target).
+
+
 @njit(cache=True)
 def _insert(table, key, shift):
     """Insert ``key`` (non-zero) into an open-addressing set; True if it was new."""
@@ -373,11 +379,15 @@ def complementary_pairs(LP, LQ, m, n):
     and binary search, not by testing all ``|P| x |Q|`` pairs. Pairs with a vertex
     that has extra labels (degeneracy) are tested against all.
     """
+    return _pairs(LP, LQ, _extra_labels(LP, m), _extra_labels(LQ, n), m, n)
+
+
+@njit(cache=True)
+def _pairs(LP, LQ, extra_p, extra_q, m, n):
+    """:func:`complementary_pairs`, given which vertices have extra labels."""
     full = (np.int64(1) << (m + n)) - 1
     origin_p = (np.int64(1) << m) - 1          # x = 0: labels 0..m-1
     origin_q = full ^ origin_p                 # y = 0: labels m..m+n-1
-    extra_p = _extra_labels(LP, m)
-    extra_q = _extra_labels(LQ, n)
     out = np.empty((max(4, len(LP)), 2), np.int64)
     e = 0
     order = np.argsort(LQ)
@@ -459,8 +469,10 @@ def enumerate_equilibria(Ap, Bp, tol, eps, limit):
         ZQ, LQ, ke = _vertices_of_bases(nb, rh, bs, m, n, tol, 0, m, wQ[6])
         wQ = (d, rh, bs, ns, ca, se, ke)
         vertices[g] = len(LP) + len(LQ)
-        degenerate[g] = _extra_labels(LP, m).any() or _extra_labels(LQ, n).any()
-        pairs = complementary_pairs(LP, LQ, m, n)
+        extra_p = _extra_labels(LP, m)
+        extra_q = _extra_labels(LQ, n)
+        degenerate[g] = extra_p.any() or extra_q.any()
+        pairs = _pairs(LP, LQ, extra_p, extra_q, m, n)
         for t in range(pairs.shape[0]):
             games, X, Y = _push(games, X, Y, e, g, ZP[pairs[t, 0]], ZQ[pairs[t, 1]])
             e += 1
