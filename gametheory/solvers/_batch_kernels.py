@@ -65,12 +65,6 @@ def subsets(size: int, k: int) -> np.ndarray:
     return np.array(_subsets(size, k)[0], dtype=np.intp).reshape(-1, k)
 
 
-def _bits(mask: np.ndarray) -> np.ndarray:
-    """Boolean label matrix ``(..., L)`` -> integer bit masks ``(...)`` (L <= 62)."""
-    weights = np.left_shift(np.int64(1), np.arange(mask.shape[-1], dtype=np.int64))
-    return mask.astype(np.int64) @ weights
-
-
 @cache
 def _laplace_tables(rows: int, cols: int, k: int):
     """Index tables to get every k-minor of a rows x cols matrix from the (k-1)-minors,
@@ -196,9 +190,3 @@ def short_reduce(ufunc: np.ufunc, a: np.ndarray, axis: int) -> np.ndarray:
 def _min_over(a: np.ndarray, axis: int) -> np.ndarray:
     """``a.min(axis)`` for a short axis, as elementwise minima of its slices."""
     return short_reduce(np.minimum, a, axis)
-
-
-def popcount(v: np.ndarray) -> np.ndarray:
-    """Number of set bits of each non-negative int64."""
-    return np.bitwise_count(v) if hasattr(np, "bitwise_count") else np.array(
-        [bin(int(a)).count("1") for a in v.ravel()], dtype=np.int64).reshape(v.shape)
