@@ -13,7 +13,8 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["as_fraction", "exact_float_array", "fraction_array", "to_float_array"]
+__all__ = ["as_fraction", "binary_fraction_array", "exact_float_array", "fraction_array",
+           "to_float_array"]
 
 #: Float payoffs are treated as exact when every value is a multiple of 1/DYADIC.
 #: Such values (integers, halves, quarters, ... 1/1024ths) survive the conversion to
@@ -47,6 +48,7 @@ def as_fraction(value: object) -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} is not finite")
+        _check_exponent(value, value)
         return Fraction(value)
     if isinstance(value, numbers.Real):
         f = float(value)
@@ -64,10 +66,21 @@ def as_fraction(value: object) -> Fraction:
             raise ValueError(f"{value!r} is not a number") from None
         if not d.is_finite():
             raise ValueError(f"{value!r} is not finite")
+        _check_exponent(d, value)
         return Fraction(d)
     if isinstance(value, numbers.Rational):  # e.g. pygambit.Rational
         return Fraction(value.numerator, value.denominator)
     raise TypeError(f"{value!r} of type {type(value).__name__} is not a real number")
+
+
+#: Largest decimal exponent accepted in an exact number (``1e400``, ``1e-400``): the
+#: exact value of ``1e999999999`` has a billion digits, and no float is beyond 1e308.
+MAX_DECIMAL_EXPONENT = 400
+
+
+def _check_exponent(d: Decimal, shown: object) -> None:
+    if d and abs(d.adjusted()) > MAX_DECIMAL_EXPONENT:
+        raise ValueError(f"{shown!r} has a decimal exponent beyond +/-{MAX_DECIMAL_EXPONENT}")
 
 
 def fraction_array(values: np.ndarray) -> np.ndarray:
@@ -82,12 +95,28 @@ def fraction_array(values: np.ndarray) -> np.ndarray:
 
 def exact_float_array(values: np.ndarray) -> np.ndarray | None:
     """Exact ``Fraction`` array for a float array whose values are all dyadic, else ``None``."""
+    if np.any(np.abs(values) > 2.0**52):
+        return None
     scaled = values * DYADIC
-    if not np.all(scaled == np.round(scaled)) or np.any(np.abs(values) > 2.0**52):
+    if not np.all(scaled == np.round(scaled)):
         return None
     out = np.empty(values.shape, dtype=object)
     flat_out = out.reshape(-1)
     for k, v in enumerate(values.reshape(-1).tolist()):
+        flat_out[k] = Fraction(v)
+    return out
+
+
+def binary_fraction_array(values: np.ndarray) -> np.ndarray:
+    """Object array of the exact rational values that a float array holds.
+
+    Every finite binary float is a rational number; ``Fraction(0.1)`` is
+    ``3602879701896397/36028797018963968``, not ``1/10``. Used to certify a
+    computation on the game as stored when floating point cannot.
+    """
+    out = np.empty(values.shape, dtype=object)
+    flat_out = out.reshape(-1)
+    for k, v in enumerate(np.asarray(values, dtype=float).reshape(-1).tolist()):
         flat_out[k] = Fraction(v)
     return out
 

@@ -109,6 +109,13 @@ def analyze(
     """Analyse the shipped model and write an HTML report."""
     from .analysis_job import run_analysis
 
+    if progress:
+        from .solvers._compiled import compile_notice
+
+        notice = compile_notice()
+        if notice:
+            typer.echo(f"note: {notice}", err=True)
+
     try:
         summary, path = run_analysis(model, out, repetitions=repetitions, turns=turns,
                                      progress=progress)

@@ -21,6 +21,9 @@ __all__ = [
     "EventFileError",
     "EventIssue",
     "GameError",
+    "GameTooLargeError",
+    "IncompleteResultWarning",
+    "InputLimitError",
     "IterationLimitError",
     "LabelError",
     "NFGFormatError",
@@ -222,12 +225,32 @@ class IterationLimitError(SolverError):
     """
 
 
+class InputLimitError(GameError, ValueError):
+    """An input is larger than this package will allocate or compute: a declared
+    dimension, a grid of points, a number of turns, an exponent, a nesting depth.
+
+    Raised *before* any memory is allocated; the message names the limit and,
+    where there is one, the setting or method that handles bigger inputs.
+    """
+
+
+class GameTooLargeError(SolverError, InputLimitError):
+    """A single-game solver would exceed its budget of bases (memory and time) on
+    this game; the message names the alternatives (``solve_many``, which has a
+    compiled path, or ``method="lemke_howson"`` for one equilibrium)."""
+
+
 class DegenerateGameWarning(UserWarning):
     """The game is degenerate: equilibria may not be isolated.
 
     Solvers still return every extreme equilibrium; see
     :func:`gametheory.is_degenerate` for the certificate.
     """
+
+
+class IncompleteResultWarning(UserWarning):
+    """A method could not find or certify every equilibrium by itself; the message
+    says what was missing and how the result was completed or qualified."""
 
 
 class VerificationWarning(UserWarning):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from gametheory import Game, solve, solve_many
-from gametheory.errors import ShapeError, UnknownNameError
+from gametheory.errors import GameError, ShapeError, UnknownNameError
 from gametheory.games import battle_of_the_sexes, matching_pennies, prisoners_dilemma
 from gametheory.solvers import _batch_kernels as K
 
@@ -262,8 +262,12 @@ def test_whole_batch_shape_errors_and_unknown_method():
         solve_many(np.zeros((3, 2, 2)), np.zeros((3, 2, 3)))
     with pytest.raises(UnknownNameError, match="lemke_howson"):
         solve_many([prisoners_dilemma()], method="lemke_howsen")
-    with pytest.raises(TypeError, match="unknown option"):
+    with pytest.raises(UnknownNameError, match="max_iter"):
         solve_many([prisoners_dilemma()], max_iter=3)
+    with pytest.raises(GameError, match="tol must be"):
+        solve_many([prisoners_dilemma()], tol=float("nan"))
+    with pytest.raises(GameError, match="initial_dropped_label"):
+        solve_many([prisoners_dilemma()], method="lemke_howson", initial_dropped_label=1.5)
 
 
 def test_chunks_give_the_same_result_and_parquet_round_trip(tmp_path):

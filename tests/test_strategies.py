@@ -71,6 +71,12 @@ def _moves(a, b, game=PD, turns=8, **kw):
     (gs.GrimTrigger(), gs.Cycler("CDCCCC"), [0, 0, 1, 1, 1, 1]),
     (gs.WinStayLoseShift(), gs.Defector(), [0, 1, 0, 1, 0, 1]),
     (gs.SoftGrudger(), gs.Cycler("DCCCCCCC"), [0, 1, 1, 1, 1, 0, 0, 0]),
+    # Axelrod's test_strategies/test_grudger.py (SoftGrudger): a defection during the
+    # punishment's last C starts a new punishment; one during D, D, D, D, C is ignored
+    (gs.SoftGrudger(), gs.Cycler("DCCCCCD" + "C" * 7),
+     [0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0]),
+    (gs.SoftGrudger(), gs.Cycler("DCCDCDC" + "C" * 7),
+     [0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
     (gs.Gradual(), gs.Cycler("DCCCCCCC"), [0, 1, 0, 0, 0, 0, 0, 0]),
     (gs.Prober(), gs.Cooperator(), [1, 0, 0, 1, 1, 1]),
     (gs.Prober(), gs.TitForTat(), [1, 0, 0, 0, 0, 0]),

@@ -167,20 +167,40 @@ def _as_payoff_profile(data: Any) -> tuple[np.ndarray, np.ndarray | None]:
             exact = fraction_array(raw)
         except (TypeError, ValueError, ZeroDivisionError) as exc:
             raise PayoffError(f"payoff is not a finite real number: {exc}") from None
-        return to_float_array(exact), exact
+        try:
+            values = to_float_array(exact)
+        except OverflowError:
+            values = np.full(exact.shape, np.inf)
+        _check_float_payoffs(values)
+        return values, exact
     if raw.dtype.kind == "c":
         raise PayoffError("payoffs must be real numbers, got complex values")
     if raw.dtype.kind not in "biuf":
         raise PayoffError(f"payoffs must be numbers, got dtype {raw.dtype}")
     values = raw.astype(float)
-    bad = ~np.isfinite(values)
-    if bad.any():
-        idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise PayoffError(f"payoff at index {idx} is {float(values[idx])!r}; payoffs must be "
-                          "finite")
+    _check_float_payoffs(values)
     if raw.dtype.kind in "biu":
         return values, None  # exact twin built lazily from the integers
     return values, None
+
+
+def _check_float_payoffs(values: np.ndarray) -> None:
+    """Every payoff finite, and their range representable: a game whose payoffs span
+    more than the largest float (1.8e308) has no meaningful regret tolerance."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise PayoffError(f"payoff at index {idx} is {float(values[idx])!r} as a float; payoffs "
+                          "must be finite numbers within +/-1.8e308")
+    if values.size:
+        with np.errstate(over="ignore"):
+            span = values.max() - values.min()
+        if not np.isfinite(span):
+            hi = tuple(int(i) for i in np.unravel_index(np.argmax(values), values.shape))
+            lo = tuple(int(i) for i in np.unravel_index(np.argmin(values), values.shape))
+            raise PayoffError(f"payoffs range from {values[lo]:.3g} (index {lo}) to "
+                              f"{values[hi]:.3g} (index {hi}): the range overflows floating "
+                              "point; rescale the payoffs (equilibria do not change)")
 
 
 class Game:

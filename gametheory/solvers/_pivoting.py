@@ -56,14 +56,15 @@ keeps each basis once and tests each edge once).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from ._compiled import jit
 
 __all__ = ["complementary_pairs", "enumerate_equilibria", "lemke_howson", "polytope_vertices"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-@njit(cache=True)
+@jit
 def _popcount(v):
     count = 0
     while v:
@@ -72,7 +73,7 @@ def _popcount(v):
     return count
 
 
-@njit(cache=True)
+@jit
 def _shift(size):
     """``64 - log2(size)``: the shift that maps a 64-bit hash onto a table of ``size``
     (a power of two) slots."""
@@ -89,7 +90,7 @@ def _shift(size):
 # 2,650 games/s), 1.3x at 5x5 and 1.1x at 12x12 (53 games/s, at the target).
 
 
-@njit(cache=True)
+@jit
 def _insert(table, key, shift):
     """Insert ``key`` (non-zero) into an open-addressing set; True if it was new."""
     size = table.shape[0]
@@ -104,7 +105,7 @@ def _insert(table, key, shift):
         h = (h + 1) & (size - 1)
 
 
-@njit(cache=True)
+@jit
 def _grow_table(table, shift):
     new = np.zeros(2 * table.shape[0], np.int64)
     for k in table:
@@ -113,7 +114,7 @@ def _grow_table(table, shift):
     return new, shift - 1
 
 
-@njit(cache=True)
+@jit
 def _get_or_put(table, key, value, shift):
     """Open-addressing map ``key -> value`` (rows ``[key, value]``, key 0 = empty):
     the value stored for ``key``, or -1 after storing ``value`` for a new key."""
@@ -130,7 +131,7 @@ def _get_or_put(table, key, value, shift):
         h = (h + 1) & (size - 1)
 
 
-@njit(cache=True)
+@jit
 def _grow_map(table, shift):
     new = np.zeros((2 * table.shape[0], 2), np.int64)
     for h in range(table.shape[0]):
@@ -139,7 +140,7 @@ def _grow_map(table, shift):
     return new, shift - 1
 
 
-@njit(cache=True)
+@jit
 def _binv(D, bs, nb, b, row, s):
     """Entry ``(row, s)`` of basis ``b``'s inverse: the column of slack ``s`` (variable
     ``c + s``) in the full tableau, read off the dictionary."""
@@ -150,7 +151,7 @@ def _binv(D, bs, nb, b, row, s):
     return 1.0 if bs[b, row] == c + s else 0.0
 
 
-@njit(cache=True)
+@jit
 def _leaving_row(D, rhs, bs, nb, b, k, r, eps):
     """Lexicographic minimum-ratio test for basis ``b`` and entering column ``k``; -1 if
     unbounded.
@@ -187,7 +188,7 @@ def _leaving_row(D, rhs, bs, nb, b, k, r, eps):
     return best
 
 
-@njit(cache=True, error_model="numpy")
+@jit(error_model="numpy")
 def _pivot_into(D, rhs, b, t, row, k, r, c):
     """Dictionary ``t`` = dictionary ``b`` after exchanging row ``row`` and column ``k``."""
     inv = 1.0 / D[b, row, k]
@@ -205,7 +206,7 @@ def _pivot_into(D, rhs, b, t, row, k, r, c):
         rhs[t, i] = rhs[b, i] - f * rhs[t, row]
 
 
-@njit(cache=True)
+@jit
 def _search(M, eps, dicts, rhss, bss, nbs, skip, seen, limit):
     """Breadth-first search over the lexicographically feasible bases (see the module).
 
@@ -289,7 +290,7 @@ def _search(M, eps, dicts, rhss, bss, nbs, skip, seen, limit):
     return n, dicts, rhss, bss, nbs, skip, seen
 
 
-@njit(cache=True)
+@jit
 def _vertices_of_bases(n, rhss, bss, r, c, tol, row_offset, col_offset, kept):
     """Coordinates ``(V, c)`` and label masks ``(V,)`` of the distinct vertices of the
     first ``n`` bases. A degenerate vertex comes from several bases: the first is kept
@@ -325,7 +326,7 @@ def _vertices_of_bases(n, rhss, bss, r, c, tol, row_offset, col_offset, kept):
     return Z[:v], labels[:v], kept
 
 
-@njit(cache=True)
+@jit
 def polytope_vertices(M, tol, eps, row_offset, col_offset):
     """Vertices of ``{z >= 0, M z <= 1}`` (``M`` positive, ``r x c``) and their labels.
 
@@ -343,7 +344,7 @@ def polytope_vertices(M, tol, eps, row_offset, col_offset):
     return Z.copy(), labels.copy(), n
 
 
-@njit(cache=True)
+@jit
 def _push(games, X, Y, e, g, x, y):
     if e == games.shape[0]:
         cap = 2 * e
@@ -360,7 +361,7 @@ def _push(games, X, Y, e, g, x, y):
     return games, X, Y
 
 
-@njit(cache=True)
+@jit
 def _extra_labels(labels, dim):
     out = np.zeros(labels.shape[0], np.bool_)
     for v in range(labels.shape[0]):
@@ -368,7 +369,7 @@ def _extra_labels(labels, dim):
     return out
 
 
-@njit(cache=True)
+@jit
 def complementary_pairs(LP, LQ, m, n):
     """Completely labelled pairs ``(p, q)`` (rows of an ``(E, 2)`` array) of distinct
     vertices of P and Q with label masks ``LP``/``LQ``, the two origins left out.
@@ -382,7 +383,7 @@ def complementary_pairs(LP, LQ, m, n):
     return _pairs(LP, LQ, _extra_labels(LP, m), _extra_labels(LQ, n), m, n)
 
 
-@njit(cache=True)
+@jit
 def _pairs(LP, LQ, extra_p, extra_q, m, n):
     """:func:`complementary_pairs`, given which vertices have extra labels."""
     full = (np.int64(1) << (m + n)) - 1
@@ -419,14 +420,14 @@ def _pairs(LP, LQ, extra_p, extra_q, m, n):
     return out[:e]
 
 
-@njit(cache=True)
+@jit
 def _grow_pairs(out, e):
     new = np.empty((2 * e, 2), np.int64)
     new[:e] = out[:e]
     return new
 
 
-@njit(cache=True)
+@jit
 def enumerate_equilibria(Ap, Bp, tol, eps, limit):
     """Extreme equilibria of a stack of games with payoffs in [1, 2] (see the module).
 
@@ -482,7 +483,7 @@ def enumerate_equilibria(Ap, Bp, tol, eps, limit):
 # --------------------------------------------------------------------------- Lemke–Howson
 
 
-@njit(cache=True, error_model="numpy")
+@jit(error_model="numpy")
 def _lh_row(T, rows, col, lex0, nlex, tol):
     """Leaving row by the lexicographic minimum-ratio test: smallest ``rhs / T[i, col]``
     over rows with ``T[i, col] > tol``; ties (within ``tol``, relative) broken by the
@@ -531,7 +532,7 @@ def _lh_row(T, rows, col, lex0, nlex, tol):
     return -1
 
 
-@njit(cache=True, error_model="numpy")
+@jit(error_model="numpy")
 def _lh_pivot(T, rows, row, col):
     w = T.shape[1]
     p = T[row, col]
@@ -546,7 +547,7 @@ def _lh_pivot(T, rows, row, col):
                 T[i, j] -= f * T[row, j]
 
 
-@njit(cache=True, error_model="numpy")
+@jit(error_model="numpy")
 def lemke_howson(Ap, Bp, dropped, max_iter, tol):
     """Lemke–Howson from the artificial equilibrium, game by game (payoffs in [1, 2]).
 

@@ -24,6 +24,9 @@ __all__ = ["bimatrix_polytopes", "complementary_pairs", "polytope_vertices", "po
 
 #: Maximum number of square systems solved in one NumPy call (memory bound).
 CHUNK = 100_000
+#: A basis is numerically singular when its smallest singular value is below
+#: ``d * RANK_RTOL`` times its largest (NumPy's ``matrix_rank`` default is ``d * eps``).
+RANK_RTOL = 1e-13
 
 
 def positive_payoffs(M: np.ndarray) -> np.ndarray:
@@ -46,13 +49,17 @@ def bimatrix_polytopes(A: np.ndarray, B: np.ndarray
 
 
 def polytope_vertices(G: np.ndarray, h: np.ndarray, *, tol: float = 1e-9
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      ) -> tuple[np.ndarray, np.ndarray, float]:
     """All vertices of ``{z : G z <= h}`` and their tight-constraint (label) sets.
 
     Returns
     -------
     vertices : ndarray, shape (k, d)
     labels : ndarray of bool, shape (k, rows of G)
+    worst_condition : float
+        The largest condition number among the bases that gave a feasible point
+        (1.0 when there are none): rounding errors of order ``worst_condition *
+        eps`` can misplace a label when this exceeds the tolerance.
     """
     n_rows, d = G.shape
     norms = np.abs(G).max(axis=1, keepdims=True)
@@ -60,6 +67,7 @@ def polytope_vertices(G: np.ndarray, h: np.ndarray, *, tol: float = 1e-9
     Gn = G / norms
     hn = h / norms[:, 0]
     found = []
+    worst = 1.0
     total = comb(n_rows, d)
     combos_iter = combinations(range(n_rows), d)
     done = 0
@@ -70,22 +78,29 @@ def polytope_vertices(G: np.ndarray, h: np.ndarray, *, tol: float = 1e-9
         done += size
         M = Gn[idx]  # (size, d, d)
         rhs = hn[idx]
-        sign, logdet = np.linalg.slogdet(M)
-        ok = (sign != 0) & (logdet > np.log(1e-11))
+        # Rank by singular values relative to the largest (rows are scaled to max 1): an
+        # ill-conditioned basis is solved, only a numerically singular one is skipped.
+        # (A determinant cutoff would drop well-posed bases: with payoffs moved into
+        # [1, 2] von Stengel's 75-equilibrium game has determinants down to 4e-15.)
+        sv = np.linalg.svd(M, compute_uv=False)
+        ok = sv[:, -1] > sv[:, 0] * (d * RANK_RTOL)
         if not ok.any():
             continue
         z = np.linalg.solve(M[ok], rhs[ok][..., None])[..., 0]
         feasible = np.all(z @ Gn.T <= hn + tol, axis=1)
         if feasible.any():
             found.append(z[feasible])
+            cond = sv[ok][feasible]
+            worst = max(worst, float((cond[:, 0] / cond[:, -1]).max()))
     if not found:
-        return np.empty((0, d)), np.empty((0, n_rows), dtype=bool)
+        return np.empty((0, d)), np.empty((0, n_rows), dtype=bool), worst
     Z = np.vstack(found)
-    keys = np.round(Z * 1e7)  # duplicates from different bases differ by rounding only
-    _, first = np.unique(keys, axis=0, return_index=True)
-    Z = Z[np.sort(first)]
     labels = np.abs(Z @ Gn.T - hn) <= tol
-    return Z, labels
+    # A vertex is determined by its set of tight constraints: bases of the same vertex
+    # share it, distinct vertices (however close) do not.
+    _, first = np.unique(labels, axis=0, return_index=True)
+    keep = np.sort(first)
+    return Z[keep], labels[keep], worst
 
 
 def _take(it, k):

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validate import check_count, check_index, check_tolerance
 from ..errors import GameError, PayoffError, ShapeError, UnknownNameError, VerificationWarning
 from ..games.normal_form import Game
 from . import _batch_kernels as K
@@ -236,15 +237,19 @@ def _as_batches(games, B) -> tuple[int, dict[tuple[int, int], tuple[np.ndarray, 
     """Group the input by shape: shape -> (indices, A stack, B stack); plus per-game errors."""
     errors: dict[int, str] = {}
     if B is not None:
-        A = np.asarray(games, dtype=float)
-        Bm = np.asarray(B, dtype=float)
+        A = _real_array(games, "A")
+        Bm = _real_array(B, "B")
         if A.ndim == 2 and Bm.ndim == 2:
             A, Bm = A[None], Bm[None]
         if A.ndim != 3 or A.shape != Bm.shape:
             raise ShapeError(f"solve_many(A, B) needs two arrays of shape (N, m, n); got "
                              f"{A.shape} and {Bm.shape}")
         N = A.shape[0]
-        bad = ~(np.isfinite(A).all(axis=(1, 2)) & np.isfinite(Bm).all(axis=(1, 2)))
+        with np.errstate(over="ignore"):
+            span = (np.maximum(A.max(axis=(1, 2), initial=0), Bm.max(axis=(1, 2), initial=0))
+                    - np.minimum(A.min(axis=(1, 2), initial=0), Bm.min(axis=(1, 2), initial=0)))
+        bad = ~(np.isfinite(A).all(axis=(1, 2)) & np.isfinite(Bm).all(axis=(1, 2))
+                & np.isfinite(span))
         for i in np.flatnonzero(bad):
             errors[int(i)] = f"PayoffError: {_nonfinite_message(A[i], Bm[i])}"
         idx = np.flatnonzero(~bad)
@@ -263,12 +268,15 @@ def _as_batches(games, B) -> tuple[int, dict[tuple[int, int], tuple[np.ndarray, 
                                      "two-player games")
                 a, b = g.bimatrix
             else:
-                a, b = (np.asarray(v, dtype=float) for v in g)
+                a, b = (_real_array(v, name) for v, name in zip(g, "AB", strict=True))
                 if a.ndim != 2 or a.shape != b.shape:
                     raise ShapeError(f"payoff matrices of shapes {a.shape} and {b.shape}; "
                                      "need two m x n matrices")
             if not (np.isfinite(a).all() and np.isfinite(b).all()):
                 raise PayoffError(_nonfinite_message(a, b))
+            with np.errstate(over="ignore"):
+                if a.size and not np.isfinite(max(a.max(), b.max()) - min(a.min(), b.min())):
+                    raise PayoffError(_nonfinite_message(a, b))
         except (GameError, ValueError, TypeError) as exc:
             errors[i] = f"{type(exc).__name__}: {exc}"
             mats.append(None)
@@ -283,6 +291,22 @@ def _as_batches(games, B) -> tuple[int, dict[tuple[int, int], tuple[np.ndarray, 
     return len(items), groups, errors
 
 
+def _real_array(values, name: str) -> np.ndarray:
+    """A float array of real payoffs; complex, non-numeric and ragged input raise."""
+    try:
+        raw = np.asarray(values)
+    except ValueError as exc:
+        raise ShapeError(f"{name} is ragged (rows of different lengths): {exc}") from None
+    if raw.dtype.kind == "c":
+        raise PayoffError(f"{name} holds complex numbers; payoffs must be real")
+    if raw.dtype.kind not in "biuf":
+        try:
+            return raw.astype(float)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise PayoffError(f"{name} holds values that are not real numbers: {exc}") from None
+    return raw.astype(float, copy=False)
+
+
 def _nonfinite_message(a: np.ndarray, b: np.ndarray) -> str:
     for name, M in (("A", a), ("B", b)):
         bad = np.argwhere(~np.isfinite(M))
@@ -291,7 +315,8 @@ def _nonfinite_message(a: np.ndarray, b: np.ndarray) -> str:
             return (f"{'NaN' if np.isnan(M[r, c]) else 'infinite'} payoff in "
                     f"{name}[{r}, {c}] ({len(bad)} non-finite "
                     f"entr{'y' if len(bad) == 1 else 'ies'})")
-    return "non-finite payoff"
+    return ("payoffs range over more than the largest float (1.8e308): the range "
+            "overflows; rescale the payoffs (equilibria do not change)")
 
 
 # --------------------------------------------------------------------------- solving
@@ -517,9 +542,8 @@ def _enumerate_pivoting(A: np.ndarray, B: np.ndarray, tol: float):
 
 def _lemke_howson(A, B, tol, *, initial_dropped_label: int = 0, max_iter: int = 1_000):
     N, m, n = A.shape
-    if not 0 <= initial_dropped_label < m + n:
-        raise ShapeError(f"initial_dropped_label must be in 0..{m + n - 1} for "
-                         f"{m}x{n} games; got {initial_dropped_label}")
+    initial_dropped_label = check_index(f"initial_dropped_label (for {m}x{n} games)",
+                                        initial_dropped_label, m + n)
     from ._pivoting import lemke_howson
 
     x, y, pivots = lemke_howson(K.normalise(A), K.normalise(B), initial_dropped_label,
@@ -611,11 +635,16 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
     started = time.perf_counter()
     if method not in BATCH_METHODS:
         raise UnknownNameError("batch method", method, BATCH_METHODS)
-    unknown = set(options) - ({"initial_dropped_label", "max_iter"}
-                              if method == "lemke_howson" else set())
-    if unknown:
-        raise TypeError(f"solve_many(method={method!r}) got unknown option(s) "
-                        f"{', '.join(sorted(unknown))}")
+    allowed = ["initial_dropped_label", "max_iter"] if method == "lemke_howson" else []
+    for name in options:
+        if name not in allowed:
+            raise UnknownNameError(f"option of solve_many(method={method!r})", name,
+                                   allowed or ["(no options)"])
+    tol = check_tolerance(tol)
+    if chunk_size is not None:
+        chunk_size = check_count("chunk_size", chunk_size, maximum=10**9)
+    if "max_iter" in options:
+        options["max_iter"] = check_count("max_iter", options["max_iter"], maximum=10**8)
     N, grouped, errors = _as_batches(games, B)
     n_eq = np.zeros(N, dtype=np.int64)
     degenerate = np.zeros(N, dtype=bool)
@@ -640,6 +669,15 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
         from tqdm.auto import tqdm
 
         bar = tqdm(total=N, unit="game", desc=f"solve_many ({method})")
+        from math import comb
+
+        if any(method == "lemke_howson" or comb(m + n, m) > BASIS_LIMIT
+               for (m, n), *_ in chunks):
+            from ._compiled import compile_notice
+
+            notice = compile_notice()
+            if notice:
+                bar.write(notice)
     from math import comb
 
     parts: dict[tuple[int, int], list] = {}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
-from ..errors import UnknownNameError
+from .._validate import check_tolerance
+from ..errors import SolverError, UnknownNameError
 from ..games.normal_form import Game
 from .correlated import correlated_equilibrium
 from .dominance import dominance
@@ -68,7 +70,18 @@ def solve(game: Game, method: str | None = None, **options) -> EquilibriumResult
                         "one with Game.from_bimatrix(A, B) or Game(payoff_profile_array)")
     if method is None:
         method = "vertex_enumeration" if game.n_players == 2 else "pure"
+    if not isinstance(method, str):
+        raise UnknownNameError("method", repr(method), METHODS)
     key = method.strip().lower().replace("-", "_").replace(" ", "_")
     if key not in METHODS:
         raise UnknownNameError("method", method, METHODS)
-    return METHODS[key](game, **options)
+    func = METHODS[key]
+    allowed = [p for p in inspect.signature(func).parameters if p != "game"]
+    for name in options:
+        if name not in allowed:
+            raise UnknownNameError(f"option of method {key!r}", name, allowed)
+    if "tol" in options:
+        options["tol"] = check_tolerance(options["tol"])
+    if "exact" in options and not isinstance(options["exact"], bool):
+        raise SolverError(f"exact must be True or False, got {options['exact']!r}")
+    return func(game, **options)

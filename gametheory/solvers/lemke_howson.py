@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from .._validate import check_index
 from ..errors import IterationLimitError, ShapeError
 from ..games.normal_form import Game
 from ._polytope import positive_payoffs
@@ -143,9 +144,7 @@ def lemke_howson(game: Game, *, initial_dropped_label: int | str | None = 0,
         labels = list(range(m + n))
         guarantee = "accessible"
     else:
-        k = int(initial_dropped_label)
-        if not 0 <= k < m + n:
-            raise ShapeError(f"initial_dropped_label must be in 0..{m + n - 1}, got {k}")
+        k = check_index("initial_dropped_label", initial_dropped_label, m + n)
         labels = [k]
         guarantee = "one"
     candidates = []

@@ -8,8 +8,9 @@ from itertools import combinations
 
 import numpy as np
 
-from ..errors import DegenerateGameWarning
+from ..errors import DegenerateGameWarning, IncompleteResultWarning
 from ..games.normal_form import Game
+from ._polytope import RANK_RTOL, positive_payoffs
 from .degeneracy import bimatrix_vertices, certificate_from_vertices
 from .result import EquilibriumResult
 from .verify import finalize
@@ -33,9 +34,11 @@ def _indifference_solutions(M: np.ndarray, rows: np.ndarray, cols: np.ndarray):
     sys[:, k, :k] = 1.0
     rhs = np.zeros((P, k + 1))
     rhs[:, k] = 1.0
-    sign, logdet = np.linalg.slogdet(sys)
-    scale = max(1.0, float(np.abs(M).max()))
-    ok = (sign != 0) & (logdet > np.log(1e-11) + k * np.log(scale))
+    # Numerically singular systems are skipped by a singular-value test relative to
+    # the largest (M is in [1, 2], so the test does not depend on the payoff scale);
+    # ill-conditioned ones are solved and their candidates verified by the caller.
+    sv = np.linalg.svd(sys, compute_uv=False)
+    ok = sv[:, -1] > sv[:, 0] * ((k + 1) * RANK_RTOL)
     sol = np.zeros((P, k + 1))
     if ok.any():
         sol[ok] = np.linalg.solve(sys[ok], rhs[ok][..., None])[..., 0]
@@ -80,17 +83,19 @@ def support_enumeration(game: Game, *, tol: float = 1e-9, exact: bool = False
     [('1', '0'), ('3/5', '2/5'), ('0', '1')]
     """
     started = time.perf_counter()
-    VP, LP, VQ, LQ = bimatrix_vertices(game, tol)
-    cert = certificate_from_vertices(game, VP, LP, VQ, LQ)
+    vertices = bimatrix_vertices(game, tol)
+    cert = certificate_from_vertices(game, *vertices)
     if cert:
         warnings.warn(f"{cert}; support enumeration needs a non-degenerate game, so all "
                       "extreme equilibria are returned instead, computed from the "
                       "best-response polytopes", DegenerateGameWarning, stacklevel=2)
-        return extreme_equilibria(game, (VP, LP, VQ, LQ), cert, method="support_enumeration",
+        return extreme_equilibria(game, vertices, cert, method="support_enumeration",
                                   tol=tol, exact=exact, started=started)
-    A, B = game.bimatrix
+    # Payoffs moved into [1, 2] by a positive affine map per player: the same equilibria,
+    # and the indifference systems and tolerances no longer depend on the payoff scale.
+    A, B = (positive_payoffs(M) for M in game.bimatrix)
     m, n = game.shape
-    atol = tol * game.payoff_scale
+    atol = tol
     candidates = []
     n_systems = 0
     for k in range(1, min(m, n) + 1):
@@ -109,6 +114,31 @@ def support_enumeration(game: Game, *, tol: float = 1e-9, exact: bool = False
             yf[cols[p]] = y[p]
             if (A @ yf).max() <= v[p] + atol and (xf @ B).max() <= u[p] + atol:
                 candidates.append([xf, yf])
-    return finalize(game, candidates, method="support_enumeration", guarantee="all",
-                    tol=tol, exact=exact, started=started, n_iter=n_systems,
-                    degenerate=False, details={"certificate": cert})
+    result = finalize(game, candidates, method="support_enumeration", guarantee="all",
+                      tol=tol, exact=exact, started=started, n_iter=n_systems,
+                      degenerate=False, details={"certificate": cert})
+    # Completeness check: in a non-degenerate game the equilibria are exactly the
+    # completely labelled vertex pairs, already computed above (exactly, when the
+    # payoffs are exact). A pair that the floating-point support systems missed is
+    # announced and added, so "all" stays true.
+    reference = extreme_equilibria(game, vertices, cert, method="vertex_enumeration", tol=tol,
+                                   exact=exact, started=started)
+    found = {_profile_key(eq) for eq in result.equilibria}
+    missing = [eq for eq in reference.equilibria if _profile_key(eq) not in found]
+    if missing:
+        warnings.warn(f"support_enumeration: the floating-point support systems missed "
+                      f"{len(missing)} of {len(reference.equilibria)} equilibria (an "
+                      "ill-conditioned game); they are added from the best-response "
+                      "polytopes", IncompleteResultWarning, stacklevel=2)
+        result.equilibria = sorted(
+            [*result.equilibria, *missing],
+            key=lambda e: tuple(-v for st in e.strategies for v in st.probabilities))
+        result.details["completed_from_vertices"] = len(missing)
+    result.elapsed_s = time.perf_counter() - started
+    return result
+
+
+def _profile_key(eq) -> tuple:
+    if eq.exact_strategies is not None:
+        return eq.exact_strategies
+    return tuple(tuple(np.round(s.probabilities, 7)) for s in eq.strategies)

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .._validate import check_tolerance
 from ..errors import SolverError, VerificationWarning
 from ..games.normal_form import Game, MixedStrategy, _regrets
 from ._exact import exact_regrets, rationalize_bimatrix_profile
@@ -42,6 +43,17 @@ def _clean(profile: Sequence[Sequence[float]], tol: float) -> list[np.ndarray] |
     return out
 
 
+def _exact_candidate(profile) -> list[list[Fraction]] | None:
+    """The profile as lists of ``Fraction`` when every entry is already exact, else None."""
+    try:
+        out = [list(s) for s in profile]
+    except TypeError:
+        return None
+    if all(isinstance(v, Fraction) for s in out for v in s):
+        return out
+    return None
+
+
 def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float = 1e-9,
                   exact: bool | None = None) -> tuple[Equilibrium | None, str]:
     """Verify one candidate; return ``(equilibrium, "")`` or ``(None, reason)``.
@@ -50,6 +62,7 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
     profile must be rational (two players or pure); ``exact=True`` stores the
     strategies as ``Fraction``.
     """
+    given = _exact_candidate(profile)
     cleaned = _clean(profile, tol)
     if isinstance(cleaned, str):
         return None, cleaned
@@ -62,7 +75,13 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
     is_pure = all(np.count_nonzero(s) == 1 for s in cleaned)
     exact_profile = None
     if exact_payoffs is not None and (game.n_players == 2 or is_pure):
-        if is_pure:
+        if given is not None and len(given) == game.n_players:
+            # an exact candidate (exact vertex enumeration) is checked as it is
+            reg = exact_regrets(exact_payoffs, given)
+            if reg is None or any(r != 0 for r in reg):
+                return None, "exact candidate is not exactly an equilibrium"
+            exact_profile = given
+        elif is_pure:
             exact_profile = [[Fraction(int(v == 1.0)) for v in s] for s in cleaned]
             reg = exact_regrets(exact_payoffs, exact_profile)
             if reg is None or any(r != 0 for r in reg):
@@ -111,6 +130,7 @@ def finalize(game: Game, candidates: Iterable[Sequence[Sequence[float]]], *, met
              n_iter: int = 0, converged: bool = True, degenerate: bool | None = None,
              details: dict | None = None, sort: bool = True) -> EquilibriumResult:
     """Verify, de-duplicate and package candidates into an :class:`EquilibriumResult`."""
+    tol = check_tolerance(tol)
     seen: dict[tuple, Equilibrium] = {}
     rejected: list[Rejected] = []
     for cand in candidates:

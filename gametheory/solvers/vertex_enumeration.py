@@ -71,15 +71,28 @@ def extreme_equilibria(game: Game, vertices, cert, *, method: str, tol: float, e
                        started: float) -> EquilibriumResult:
     """Verified equilibria from the completely labelled vertex pairs, with components."""
     VP, LP, VQ, LQ = vertices
-    nz_p = VP.sum(axis=1) > tol
-    nz_q = VQ.sum(axis=1) > tol
-    candidates = [[VP[p] / VP[p].sum(), VQ[q] / VQ[q].sum()]
-                  for p, q in complementary_pairs(LP, LQ) if nz_p[p] and nz_q[q]]
+    pairs = complementary_pairs(LP, LQ)
+    if vertices.exact:
+        # exact vertices: the equilibria are exact, so verification is exact too
+        EP, EQ = vertices.exact_P, vertices.exact_Q
+        candidates = [[_normalized(EP[p]), _normalized(EQ[q])] for p, q in pairs
+                      if any(EP[p]) and any(EQ[q])]
+    else:
+        nz_p = VP.sum(axis=1) > tol
+        nz_q = VQ.sum(axis=1) > tol
+        candidates = [[VP[p] / VP[p].sum(), VQ[q] / VQ[q].sum()]
+                      for p, q in pairs if nz_p[p] and nz_q[q]]
     result = finalize(game, candidates, method=method,
                       guarantee="all_extreme" if cert else "all", tol=tol, exact=exact,
-                      started=started, n_iter=len(VP) + len(VQ), degenerate=bool(cert),
-                      details={"n_vertices": (len(VP), len(VQ)), "certificate": cert})
+                      started=started, n_iter=vertices.n_bases, degenerate=bool(cert),
+                      details={"n_vertices": (len(VP), len(VQ)), "certificate": cert,
+                               "arithmetic": "exact" if vertices.exact else "float"})
     if cert:
         result.equilibria, result.components = equilibrium_components(game, result.equilibria)
     result.elapsed_s = time.perf_counter() - started
     return result
+
+
+def _normalized(z):
+    total = sum(z)
+    return [v / total for v in z]

@@ -531,7 +531,10 @@ class SoftGrudger(_AutomatonBase):
 
     def tables(self):
         out = np.array([0, 1, 1, 1, 1, 0, 0])
-        trans = np.array([[0, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6], [0, 0]])
+        # Defections during the punishment are ignored, except in its last C: the
+        # opponent's move then is read when the punishment is over (as in Axelrod's
+        # ``SoftGrudger``, which checks the opponent's last move on its next turn).
+        trans = np.array([[0, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, 6], [0, 1]])
         return out, trans
 
 

@@ -1,0 +1,115 @@
+"""Hostile and broken input: a typed error that says what and where, never a hang,
+a silent wrong answer or an untyped exception (issue 16)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import gametheory as gt
+from gametheory.errors import (
+    GameError,
+    InputLimitError,
+    PayoffError,
+    ProfileError,
+    ShapeError,
+    UnknownNameError,
+)
+
+PD = gt.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+
+
+# ----------------------------------------------------------------------- payoffs
+
+
+@pytest.mark.parametrize(("payoff", "match"), [
+    ("1e999999999", "exponent"),          # exact value would have a billion digits
+    ("1e-999999999", "exponent"),
+    ("1e400", "finite numbers"),          # exact, but no float holds it
+    (complex(1, 2), "not a finite real number"),
+    ("nan", "not finite"),
+    (float("inf"), "finite"),
+])
+def test_bad_payoffs_refused_at_the_game_boundary(payoff, match):
+    with pytest.raises(PayoffError, match=match):
+        gt.Game.from_bimatrix(np.array([[payoff, 0], [0, 1]], dtype=object), [[0, 0], [0, 0]])
+
+
+def test_complex_arrays_refused_everywhere():
+    A = np.array([[1, -1], [-1, 1]], dtype=complex) + 0.5j
+    with pytest.raises(PayoffError, match="real"):
+        gt.Game.from_bimatrix(A, -A)
+    with pytest.raises(PayoffError, match="complex"):
+        gt.solve_many(A[None], -A[None])
+    res = gt.solve_many([(A, -A), PD])
+    assert "complex" in res.errors[0] and res.n_equilibria[1] == 1
+
+
+def test_payoff_range_that_overflows_is_refused_not_misjudged():
+    """Matching pennies x 1e308 has finite payoffs but a range beyond the largest float."""
+    A = np.array([[1.0, -1.0], [-1.0, 1.0]]) * 1e308
+    with pytest.raises(PayoffError, match="range overflows"):
+        gt.Game.from_bimatrix(A, -A)
+    res = gt.solve_many([(A, -A)])
+    assert res.n_equilibria[0] == 0 and "overflows" in res.errors[0]
+    # just inside the float range, the answer is right
+    small = A / 4
+    res = gt.solve(gt.Game.from_bimatrix(small, -small))
+    assert len(res) == 1 and np.allclose(res[0].strategies[0].probabilities, 0.5)
+    x, y = gt.solve_many([(small, -small)])[0].equilibria[0]
+    assert x == pytest.approx([0.5, 0.5]) and y == pytest.approx([0.5, 0.5])
+
+
+# ----------------------------------------------------------------------- options
+
+
+@pytest.mark.parametrize("tol", [float("nan"), -1e-9, 0.0, float("inf"), "1e-9", True])
+@pytest.mark.parametrize("method", ["vertex_enumeration", "support_enumeration", "pure",
+                                    "lemke_howson"])
+def test_tolerance_is_validated(method, tol):
+    with pytest.raises(ProfileError, match="tol must be"):
+        gt.solve(PD, method=method, tol=tol)
+
+
+def test_tolerance_validated_on_direct_calls():
+    from gametheory.solvers import support_enumeration, vertex_enumeration
+
+    for func in (vertex_enumeration, support_enumeration):
+        with pytest.raises(ProfileError, match="tol must be"):
+            func(PD, tol=float("nan"))
+
+
+@pytest.mark.parametrize("label", [1.5, "1", -1, 4, None.__class__])
+def test_lemke_howson_label_is_not_truncated(label):
+    with pytest.raises(ShapeError, match=r"initial_dropped_label must be an integer in 0\.\.3"):
+        gt.solve(PD, method="lemke_howson", initial_dropped_label=label)
+
+
+def test_lemke_howson_accepts_numpy_integers():
+    res = gt.solve(PD, method="lemke_howson", initial_dropped_label=np.int64(2))
+    assert len(res) == 1
+
+
+def test_unknown_solver_option_is_named_with_the_valid_ones():
+    with pytest.raises(UnknownNameError, match=r"'tl'.*tol"):
+        gt.solve(PD, tl=1e-9)
+    with pytest.raises(UnknownNameError):
+        gt.solve(PD, method=3)
+    with pytest.raises(GameError, match="exact must be"):
+        gt.solve(PD, exact="yes")
+
+
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5),
+                 st.integers(-5, 5), st.none()))
+def test_property_any_tolerance_gives_a_result_or_a_typed_error(tol):
+    try:
+        res = gt.solve(PD, tol=tol)
+    except GameError:
+        return
+    assert len(res) == 1
+
+
+def test_input_limit_error_is_a_game_error():
+    assert issubclass(InputLimitError, GameError) and issubclass(InputLimitError, ValueError)
