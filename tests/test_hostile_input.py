@@ -113,3 +113,110 @@ def test_property_any_tolerance_gives_a_result_or_a_typed_error(tol):
 
 def test_input_limit_error_is_a_game_error():
     assert issubclass(InputLimitError, GameError) and issubclass(InputLimitError, ValueError)
+
+
+# ----------------------------------------------------------------------- files
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + k)}: &{chr(98 + k)} [*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, "
+    f"*{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}, *{chr(97 + k)}]\n"
+    for k in range(9))
+
+
+def _loaders(tmp_path):
+    """(suffix, loader, error type) for every entry point that reads a config file."""
+    from gametheory.analysis.parameters import load_parameters
+    from gametheory.batch.spec import load_spec
+    from gametheory.errors import EventFileError, ParameterError, SpecError
+
+    return [("yaml", gt.load_events, EventFileError),
+            ("yaml", load_parameters, ParameterError),
+            ("yaml", load_spec, SpecError)]
+
+
+@pytest.mark.timeout(10)
+def test_yaml_alias_bombs_are_refused_quickly(tmp_path):
+    import time
+
+    for k, (suffix, load, error) in enumerate(_loaders(tmp_path)):
+        path = tmp_path / f"bomb{k}.{suffix}"
+        path.write_text(BOMB)
+        started = time.perf_counter()
+        with pytest.raises(error, match="aliases") as info:
+            load(path)
+        assert time.perf_counter() - started < 2
+        assert "line 2" in str(info.value) and len(str(info.value)) < 500
+
+
+@pytest.mark.parametrize(("suffix", "text", "lines"), [
+    ("yaml", "name: a\nseed: 1\nseed: 2\n", ("line 3", "line 2")),
+    ("json", '{\n "name": "a",\n "seed": 1,\n "seed": 2\n}\n', ("lines 3, 4",)),
+])
+def test_duplicate_keys_are_refused_naming_both_lines(tmp_path, suffix, text, lines):
+    from gametheory.batch.spec import load_spec
+    from gametheory.errors import SpecError
+
+    path = tmp_path / f"spec.{suffix}"
+    path.write_text(text)
+    with pytest.raises(SpecError, match="duplicate key 'seed'") as info:
+        load_spec(path)
+    for where in lines:
+        assert where in str(info.value)
+
+
+def test_duplicate_keys_in_event_records_and_parameters(tmp_path):
+    from gametheory.analysis.parameters import load_parameters
+    from gametheory.errors import EventFileError, ParameterError
+
+    ev = tmp_path / "events.yaml"
+    ev.write_text("- event_id: E1\n  date: 2016-12-29\n  date: 2016-12-30\n")
+    with pytest.raises(EventFileError, match="duplicate key 'date'"):
+        gt.load_events(ev)
+    par = tmp_path / "parameters.yaml"
+    par.write_text("players: [USA, RUS]\nplayers: [RUS, USA]\n")
+    with pytest.raises(ParameterError, match=r"duplicate key 'players'.*line 1"):
+        load_parameters(par)
+
+
+def test_deep_nesting_is_a_typed_error(tmp_path):
+    from gametheory.batch.spec import load_spec
+    from gametheory.errors import EventFileError, SpecError
+
+    for suffix, text in (("yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n"),
+                         ("json", '{"a": ' + "[" * 50000 + "]" * 50000 + "}")):
+        path = tmp_path / f"deep.{suffix}"
+        path.write_text(text)
+        with pytest.raises(SpecError, match=r"nested deeper|not valid"):
+            load_spec(path)
+        with pytest.raises(EventFileError, match=r"nested deeper|not valid"):
+            gt.load_events(path)
+
+
+def test_non_regular_files_and_folders_are_refused(tmp_path):
+    import os
+
+    from gametheory.analysis.parameters import load_parameters
+    from gametheory.batch.spec import load_spec
+    from gametheory.errors import EventFileError, ParameterError, SpecError
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    for target in (fifo, folder):
+        with pytest.raises(EventFileError, match=r"folder|regular file"):
+            gt.load_events(target)
+        with pytest.raises(SpecError, match=r"folder|regular file"):
+            load_spec(target)
+        with pytest.raises(ParameterError, match=r"folder|regular file"):
+            load_parameters(target)
+
+
+def test_non_utf8_config_is_a_typed_error(tmp_path):
+    from gametheory.batch.spec import load_spec
+    from gametheory.errors import SpecError
+
+    path = tmp_path / "spec.yaml"
+    path.write_bytes("name: caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(SpecError, match="not UTF-8"):
+        load_spec(path)

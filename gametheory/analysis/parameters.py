@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .._config import line_of, parse_text, read_text
 from ..errors import ParameterError
 from ..events.schema import ActionType
 
@@ -150,28 +151,6 @@ def _consistency(p: ModelParameters) -> tuple[str, str] | None:
     return None
 
 
-def _line_of(root, loc: tuple) -> int | None:
-    """1-based line of the YAML node at ``loc`` (the deepest one that exists)."""
-    import yaml
-
-    node, line = root, None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if str(k.value) == str(part):
-                    line, node = k.start_mark.line + 1, v
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
 def parse_parameters(data: Mapping[str, Any], *, path: str | None = None, yaml_root=None
                      ) -> ModelParameters:
     """Validate a mapping; raise :class:`ParameterError` naming the first bad key."""
@@ -179,7 +158,7 @@ def parse_parameters(data: Mapping[str, Any], *, path: str | None = None, yaml_r
         raise ParameterError(f"expected a mapping of parameters, got {type(data).__name__}",
                              key="<root>", path=path)
     def fail(key: str, message: str):
-        line = _line_of(yaml_root, tuple(key.split("."))) if yaml_root is not None else None
+        line = line_of(yaml_root, tuple(key.split("."))) if yaml_root is not None else None
         raise ParameterError(message, key=key, path=path, line=line) from None
 
     try:
@@ -228,7 +207,6 @@ def load_parameters(source: str | os.PathLike | Mapping[str, Any]) -> ModelParam
     ...
     gametheory.errors.ParameterError: <parameters>, key 'discount': Input should be greater than 0
     """
-    import yaml
 
     if isinstance(source, Mapping):
         return parse_parameters(source)
@@ -238,16 +216,10 @@ def load_parameters(source: str | os.PathLike | Mapping[str, Any]) -> ModelParam
 
         path = model_path(str(source)) / "parameters.yaml"
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParameterError(f"cannot read the file ({exc.strerror})", key="<file>",
-                             path=name) from None
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ParameterError(f"not valid YAML ({getattr(exc, 'problem', exc)})", key="<file>",
-                             path=name, line=mark.line + 1 if mark else None) from None
+
+    def fail(message: str, line: int | None = None):
+        raise ParameterError(message, key="<file>", path=name, line=line)
+
+    text = read_text(path, fail)
+    data, root = parse_text(text, "yaml", fail)
     return parse_parameters(data if data is not None else {}, path=name, yaml_root=root)

@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from .._config import line_of as config_line_of
+from .._config import parse_text, read_text
 from ..errors import GameError, SpecError
 
 __all__ = ["GameSpec", "Samples", "SweepSpec", "evaluate", "expression_names", "load_spec",
@@ -474,38 +476,21 @@ def sweep_schema() -> dict:
 
 
 def _read(path: Path) -> tuple[Any, Any]:
-    text = path.read_text(encoding="utf-8")
+    def fail(message: str, line: int | None = None):
+        raise SpecError(message, key="<file>", path=str(path), line=line)
+
+    text = read_text(path, fail)
     suffix = path.suffix.lower()
-    if suffix == ".toml":
-        import tomllib
-
-        try:
-            return tomllib.loads(text), None
-        except tomllib.TOMLDecodeError as exc:
-            raise SpecError(f"not valid TOML: {exc}", key="<file>", path=str(path)) from None
-    if suffix == ".json":
-        try:
-            return json.loads(text), None
-        except json.JSONDecodeError as exc:
-            raise SpecError(f"not valid JSON: {exc.msg}", key="<file>", path=str(path),
-                            line=exc.lineno) from None
-    import yaml
-
-    try:
-        return yaml.safe_load(text), yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SpecError(f"not valid YAML: {getattr(exc, 'problem', exc)}", key="<file>",
-                        path=str(path), line=mark.line + 1 if mark else None) from None
+    fmt = {".toml": "toml", ".json": "json"}.get(suffix, "yaml")
+    return parse_text(text, fmt, fail)
 
 
 def parse_spec(data: Mapping[str, Any], *, path: str | None = None, yaml_root=None
                ) -> SweepSpec:
     """Validate a mapping; raise :class:`SpecError` naming the first bad key."""
-    from ..analysis.parameters import _line_of
 
     def line_of(key: str):
-        return _line_of(yaml_root, tuple(key.split("."))) if yaml_root is not None else None
+        return config_line_of(yaml_root, tuple(key.split(".")))
 
     if not isinstance(data, Mapping):
         raise SpecError(f"expected a mapping, got {type(data).__name__}", key="<root>",
@@ -658,7 +643,5 @@ def load_spec(source: str | os.PathLike | Mapping[str, Any]) -> SweepSpec:
     if isinstance(source, Mapping):
         return parse_spec(source)
     path = Path(source)
-    if not path.is_file():
-        raise SpecError("no such file", key="<file>", path=str(path))
     data, root = _read(path)
     return parse_spec(data, path=str(path), yaml_root=root)

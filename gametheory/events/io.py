@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .._config import parse_text
 from ..errors import EventFileError, EventIssue
 from .schema import FIELDS, Event
 
@@ -162,34 +163,19 @@ def _csv_records(text: str, path: str):
     return records, issues
 
 
-def _yaml_records(text: str, path: str):
-    import yaml
+def _fail_for(path: str):
+    def fail(message: str, line: int | None = None):
+        raise EventFileError([EventIssue(path, line, None, None, None, message)])
+    return fail
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise EventFileError([EventIssue(path, line, None, None, None,
-                                         f"not valid YAML: {getattr(exc, 'problem', exc)}")]
-                             ) from None
+
+def _yaml_records(text: str, path: str):
+    data, root = parse_text(text, "yaml", _fail_for(path))
     return _structured_records(root, data, path)
 
 
 def _json_records(text: str, path: str):
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EventFileError([EventIssue(path, exc.lineno, None, None, None,
-                                         f"not valid JSON: {exc.msg}")]) from None
-    root = None
-    try:  # JSON is YAML: use the YAML composer only to learn line numbers
-        import yaml
-
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except Exception:
-        root = None
+    data, root = parse_text(text, "json", _fail_for(path))
     return _structured_records(root, data, path)
 
 
@@ -257,7 +243,16 @@ def load_events(path: str | os.PathLike, *, format: str | None = None,
         raise EventFileError([EventIssue(name, None, None, None, size,
                                          f"file is {size:,} bytes, over the limit of "
                                          f"{max_bytes:,} (pass max_bytes= to raise it)")])
-    text = _decode(p.read_bytes(), name)
+    if p.is_dir() or not p.is_file():
+        kind = "a folder" if p.is_dir() else "not a regular file (a pipe, socket or device)"
+        raise EventFileError([EventIssue(name, None, None, None, None,
+                                         f"cannot read: {kind}; give an event file")])
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise EventFileError([EventIssue(name, None, None, None, None,
+                                         f"cannot read: {exc.strerror or exc}")]) from None
+    text = _decode(data, name)
     if not text.strip():
         raise EventFileError([EventIssue(name, 1, None, None, None, "the file is empty")])
     kind = (format or p.suffix.lstrip(".")).lower()
