@@ -349,8 +349,8 @@ def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: 
 
 
 def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
-                 repetitions: int = SCENARIO_REPETITIONS, turns: int = SCENARIO_TURNS
-                 ) -> tuple[str, Path]:
+                 repetitions: int = SCENARIO_REPETITIONS, turns: int = SCENARIO_TURNS,
+                 overwrite: bool = False) -> tuple[str, Path]:
     """Run the whole analysis of a shipped model; return the printed summary and report path.
 
     Parameters
@@ -363,6 +363,8 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
         Show a progress bar on standard error.
     repetitions, turns : int
         Size of the scenario simulations.
+    overwrite : bool
+        Write into a folder that holds other files (see :func:`analysis_report`).
     """
     from tqdm.auto import tqdm
 
@@ -409,7 +411,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
                                progress=progress)
     bar.update()
     step("report")
-    report = analysis_report(analysis, out_dir)
+    report = analysis_report(analysis, out_dir, overwrite=overwrite)
     bar.update()
     bar.close()
     return "\n".join(lines), report

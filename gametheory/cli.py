@@ -105,6 +105,9 @@ def analyze(
     repetitions: Annotated[int, typer.Option(help="Scenario matches per case.")] = 200,
     turns: Annotated[int, typer.Option(help="Turns per scenario match.")] = 40,
     progress: Annotated[bool, typer.Option(help="Show progress on standard error.")] = True,
+    overwrite: Annotated[bool, typer.Option(help="Write into a folder that holds other "
+                                            "files (they are kept; same-named ones are "
+                                            "replaced).")] = False,
 ) -> None:
     """Analyse the shipped model and write an HTML report."""
     from .analysis_job import run_analysis
@@ -118,7 +121,7 @@ def analyze(
 
     try:
         summary, path = run_analysis(model, out, repetitions=repetitions, turns=turns,
-                                     progress=progress)
+                                     progress=progress, overwrite=overwrite)
     except GameError as exc:
         _fail(str(exc))
         return

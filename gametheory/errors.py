@@ -30,11 +30,13 @@ __all__ = [
     "ParameterError",
     "PayoffError",
     "ProfileError",
+    "ReportError",
     "SequenceTooShortError",
     "ShapeError",
     "SolverError",
     "SpecError",
     "SweepError",
+    "SweepWarning",
     "UnknownNameError",
     "VerificationWarning",
 ]
@@ -209,6 +211,11 @@ class SweepError(GameError, RuntimeError):
     cannot be reached."""
 
 
+class ReportError(GameError, OSError):
+    """A report cannot be written where asked: the output is a file, holds someone
+    else's files (without ``overwrite``), or is not writable."""
+
+
 class SequenceTooShortError(GameError, ValueError):
     """An event sequence has too few moves of a side to calibrate or fit a model."""
 
@@ -251,6 +258,11 @@ class DegenerateGameWarning(UserWarning):
 class IncompleteResultWarning(UserWarning):
     """A method could not find or certify every equilibrium by itself; the message
     says what was missing and how the result was completed or qualified."""
+
+
+class SweepWarning(UserWarning):
+    """A sweep found something to repair (a truncated part from a killed run, which is
+    run again) and says what."""
 
 
 class VerificationWarning(UserWarning):

@@ -220,3 +220,109 @@ def test_non_utf8_config_is_a_typed_error(tmp_path):
     path.write_bytes("name: caf\u00e9\n".encode("latin-1"))
     with pytest.raises(SpecError, match="not UTF-8"):
         load_spec(path)
+
+
+# ----------------------------------------------------------------------- specs
+
+
+@pytest.mark.parametrize(("spec", "key", "fragment"), [
+    # exp(S, T) once passed T as NumPy's out= array and overwrote it
+    ({"task": "solve", "grid": {"S": [0], "T": [5]},
+      "game": {"payoffs": {"row": [[3, "exp(S, T)"], ["T", 1]],
+                           "column": [[3, "T"], ["S", 1]]}}}, "game", "takes 1 argument"),
+    ({"task": "solve", "game": "prisoners_dilemma", "batch_size": True}, "batch_size",
+     "whole number"),
+    ({"task": "solve", "game": "prisoners_dilemma",
+      "grid": {"T": {"start": 2, "stop": 6, "num": 1_000_000},
+               "R": {"start": 2, "stop": 3, "num": 1_000_000}}}, "grid", "above the limit"),
+    ({"task": "solve", "game": "prisoners_dilemma", "grid": {"T": [float("nan")]}}, "grid",
+     "finite"),
+])
+def test_bad_specs_refused_before_any_work(spec, key, fragment):
+    from gametheory.batch.spec import load_spec
+    from gametheory.errors import SpecError
+
+    with pytest.raises(SpecError, match=fragment) as info:
+        load_spec(spec)
+    assert info.value.key.startswith(key)
+
+
+def test_expression_arity_is_checked_and_values_kept():
+    from gametheory.batch.spec import evaluate
+
+    T = np.array([5.0, 6.0])
+    assert evaluate("maximum(T, 5.5) - exp(0)", {"T": T}).tolist() == [4.5, 5.0]
+    assert T.tolist() == [5.0, 6.0]
+    with pytest.raises(ValueError, match="takes 2 arguments"):
+        evaluate("maximum(T)", {"T": T})
+
+
+def test_nan_parameter_is_refused(tmp_path):
+    import re
+
+    from gametheory.analysis.parameters import load_parameters
+    from gametheory.errors import ParameterError
+    from gametheory.models import model_path
+
+    text = (model_path("us-russia") / "parameters.yaml").read_text()
+    bad, n = re.subn(r"(: )(\d+(?:\.\d+)?)(\s*(#.*)?\n)", r"\1.nan\3", text, count=1)
+    assert n == 1
+    path = tmp_path / "parameters.yaml"
+    path.write_text(bad)
+    with pytest.raises(ParameterError, match=r"finite|nan"):
+        load_parameters(path)
+
+
+# ----------------------------------------------------------------------- event CSV
+
+HEADER = "event_id,date_announced,actor,target,action_type,magnitude,magnitude_unit,sources"
+
+
+def test_csv_duplicate_header_is_refused(tmp_path):
+    from gametheory.errors import EventFileError
+
+    path = tmp_path / "dup.csv"
+    path.write_text(HEADER + ",actor\nX1,2021-04-15,USA,RUS,expel,10,persons,AP,RUS\n")
+    with pytest.raises(EventFileError, match=r"column appears twice \(columns 3 and 9\)"):
+        gt.load_events(path)
+
+
+def test_csv_unterminated_quote_is_reported_not_swallowed(tmp_path):
+    from gametheory.errors import EventFileError
+
+    path = tmp_path / "quote.csv"
+    path.write_text(HEADER + '\nX1,2021-04-15,USA,RUS,"expel,10,persons,AP\n'
+                    "X2,2021-04-16,RUS,USA,expel,10,persons,AP\n")
+    with pytest.raises(EventFileError, match="unterminated quote") as info:
+        gt.load_events(path)
+    assert "line 2" in str(info.value)
+
+
+def test_csv_semicolons_and_typos(tmp_path):
+    from gametheory.errors import EventFileError
+
+    path = tmp_path / "semi.csv"
+    path.write_text(HEADER.replace(",", ";") + "\nX1;2021-04-15;USA;RUS;expel;10;persons;AP\n")
+    assert len(gt.load_events(path)) == 1
+    path.write_text(HEADER.replace("magnitude_unit", "magnitude_units")
+                    + "\nX1,2021-04-15,USA,RUS,expel,10,persons,AP\n")
+    with pytest.raises(EventFileError, match="did you mean 'magnitude_unit'"):
+        gt.load_events(path)
+
+
+# ----------------------------------------------------------------------- play
+
+
+@pytest.mark.parametrize(("turns", "error"), [(float("inf"), ProfileError),
+                                              (float("nan"), ProfileError),
+                                              (10**12, InputLimitError), (2.5, ProfileError),
+                                              (0, ProfileError), ("10", ProfileError)])
+def test_play_turns_are_bounded(turns, error):
+    with pytest.raises(error, match="turns"):
+        gt.play("Tit for tat", "Defector", turns=turns)
+
+
+@pytest.mark.parametrize("noise", [float("nan"), -0.1, 1.5, "0.1"])
+def test_play_noise_is_a_probability(noise):
+    with pytest.raises(ProfileError, match="noise"):
+        gt.play("Tit for tat", "Defector", turns=5, noise=noise)

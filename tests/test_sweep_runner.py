@@ -259,3 +259,44 @@ def test_shipped_stage_game_sweep_matches_single_solves(tmp_path):
         assert row.n_equilibria == len(ref)
         degenerate = any(issubclass(w.category, gt.DegenerateGameWarning) for w in caught)
         assert bool(row.degenerate) == degenerate
+
+
+SMALL = {"task": "solve", "game": "stag_hunt", "grid": {"stag": [3.5, 4, 6, 7]},
+         "batch_size": 1}
+
+
+def test_resume_reruns_truncated_and_foreign_parts(tmp_path):
+    from gametheory.errors import SweepWarning
+
+    full = run(SMALL, output=tmp_path, workers=1, progress=False)
+    expected = full.to_frame()
+    parts = sorted((tmp_path / "parts").glob("part-*.parquet"))
+    data = parts[1].read_bytes()
+    parts[1].write_bytes(data[: len(data) // 2])          # a part cut by a kill or full disk
+    with pytest.warns(SweepWarning, match="part-000001.parquet: unreadable"):
+        again = run(SMALL, output=tmp_path, resume=True, workers=1, progress=False)
+    assert again.summary["done"] == 1 and again.summary["skipped"] == 3
+    pd.testing.assert_frame_equal(again.to_frame(), expected)
+
+
+def test_a_different_spec_is_refused_before_any_part_exists(tmp_path):
+    (tmp_path / "sweep.json").write_text(json.dumps({"fingerprint": "0123456789abcdef"}))
+    with pytest.raises(SweepError, match="different spec"):
+        run(SMALL, output=tmp_path, workers=1, progress=False)
+    run(SMALL, output=tmp_path, workers=1, progress=False, overwrite=True)
+
+
+def test_output_folder_is_locked_while_a_sweep_runs(tmp_path):
+    from gametheory.batch.runner import _FolderLock
+
+    with _FolderLock(tmp_path):
+        with pytest.raises(SweepError, match="in use by a running sweep"):
+            run(SMALL, output=tmp_path, workers=1, progress=False)
+    assert run(SMALL, output=tmp_path, workers=1, progress=False).summary["done"] == 4
+
+
+def test_output_that_is_a_file_is_a_typed_error(tmp_path):
+    target = tmp_path / "results"
+    target.write_text("not a folder")
+    with pytest.raises(SweepError, match="is a file"):
+        run(SMALL, output=target, workers=1, progress=False)

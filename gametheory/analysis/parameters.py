@@ -24,7 +24,7 @@ from ..events.schema import ActionType
 __all__ = ["Classification", "Level", "Mission", "ModelParameters", "Utility",
            "load_parameters"]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Level(BaseModel):

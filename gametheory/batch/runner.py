@@ -15,11 +15,12 @@ import os
 import shutil
 import socket
 import time
+import warnings
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import SweepError
+from ..errors import SweepError, SweepWarning
 from .spec import SweepSpec, load_spec
 
 __all__ = ["SweepResult", "dask_worker_environ", "run"]
@@ -205,8 +206,10 @@ def _prepare_output(spec: SweepSpec, out: Path, *, resume: bool, overwrite: bool
         has_parts = any(parts.glob("part-*.parquet"))
         if overwrite:
             shutil.rmtree(parts, ignore_errors=True)
-        elif old.get("fingerprint") != fingerprint and has_parts:
-            raise SweepError(f"{out} holds results of a different spec (fingerprint "
+        elif old.get("fingerprint") != fingerprint:
+            # refused from the first moment, parts or not: the folder belongs to the
+            # sweep that wrote sweep.json before its first part
+            raise SweepError(f"{out} holds a different spec's sweep (fingerprint "
                              f"{old.get('fingerprint')}, this spec {fingerprint}); choose "
                              "another output folder or pass overwrite")
         elif has_parts and not resume:
@@ -226,10 +229,68 @@ def _prepare_output(spec: SweepSpec, out: Path, *, resume: bool, overwrite: bool
     done = set()
     for p in parts.glob("part-*.parquet"):
         try:
-            done.add(int(p.stem.split("-")[1]))
+            batch = int(p.stem.split("-")[1])
         except ValueError:
             continue
+        problem = _part_problem(p, fingerprint, spec, batch)
+        if problem:  # a truncated or foreign part is rerun, not trusted
+            warnings.warn(f"{p.name}: {problem}; the batch is run again", SweepWarning,
+                          stacklevel=3)
+            p.unlink(missing_ok=True)
+            continue
+        done.add(batch)
     return done
+
+
+def _part_problem(path: Path, fingerprint: str, spec: SweepSpec, batch: int) -> str:
+    """Why a finished part cannot be trusted ("" when it can): an unreadable footer, no
+    or foreign metadata, or fewer rows than it records."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+        info = json.loads((meta.metadata or {}).get(b"gametheory", b"{}"))
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        return f"unreadable ({type(exc).__name__}: {exc})"
+    if info.get("fingerprint") != fingerprint:
+        return "written by a different spec"
+    if info.get("batch") != batch or info.get("rows") != meta.num_rows:
+        return f"holds {meta.num_rows} rows where its metadata records {info.get('rows')}"
+    return ""
+
+
+class _FolderLock:
+    """An exclusive lock on an output folder for the length of a run (``.lock``), so a
+    second sweep started into the same folder stops at once instead of mixing parts."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".lock"
+        self.handle = None
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+")
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks here; the fingerprint check remains
+            return self
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise SweepError(f"{self.path.parent} is in use by a running sweep ({holder}); "
+                             "wait for it, or choose another output folder") from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc):
+        if self.handle is not None:
+            self.handle.close()
 
 
 def run(spec: SweepSpec | str | os.PathLike | dict, *, resume: bool = False,
@@ -302,6 +363,21 @@ def run(spec: SweepSpec | str | os.PathLike | dict, *, resume: bool = False,
     if workers is not None and workers < 1:
         raise SweepError(f"workers must be >= 1, got {workers}")
     out = Path(spec.output)
+    if out.exists() and not out.is_dir():
+        raise SweepError(f"output {out} is a file, not a folder")
+    try:
+        lock = _FolderLock(out).__enter__()
+    except PermissionError as exc:
+        raise SweepError(f"cannot write in the output folder {out}: {exc.strerror}") from None
+    try:
+        return _run_locked(spec, out, resume, overwrite, workers, scheduler, dask_local,
+                           progress, retries)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _run_locked(spec, out, resume, overwrite, workers, scheduler, dask_local, progress,
+                retries) -> SweepResult:
     done = _prepare_output(spec, out, resume=resume, overwrite=overwrite)
     T = spec.n_tasks()
     n_batches = spec.n_batches()

@@ -50,6 +50,12 @@ TASK_OPTIONS: dict[str, dict[str, Any]] = {
 
 _FUNCTIONS = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs,
               "minimum": np.minimum, "maximum": np.maximum, "round": np.round}
+#: How many arguments each function takes (a NumPy ufunc's second positional argument
+#: is its ``out=`` array: ``exp(S, T)`` would overwrite T).
+_ARITY = {"exp": 1, "log": 1, "sqrt": 1, "abs": 1, "minimum": 2, "maximum": 2, "round": 1}
+#: Most points (grid times samples) and tasks a sweep may declare.
+MAX_POINTS = 10**9
+MAX_TASKS = 10**10
 _BINOPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
            ast.Div: np.divide, ast.Pow: np.power, ast.Mod: np.mod}
 
@@ -72,6 +78,12 @@ def _expression(text: str) -> ast.Expression:
         elif isinstance(node, ast.Call):
             ok = (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS
                   and not node.keywords)
+            if ok and len(node.args) != _ARITY[node.func.id]:
+                k = _ARITY[node.func.id]
+                raise ValueError(f"{text!r}: {node.func.id}() takes {k} argument"
+                                 f"{'s' if k > 1 else ''}, got {len(node.args)}")
+            if ok and any(isinstance(a, ast.Starred) for a in node.args):
+                ok = False
         if not ok:
             raise ValueError(f"{text!r}: {type(node).__name__} is not allowed in a payoff "
                              f"expression (numbers, parameter names, + - * / ** %, "
@@ -127,7 +139,7 @@ def evaluate(text: str | float, values: Mapping[str, Any]) -> np.ndarray:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Span(_Strict):
@@ -295,9 +307,11 @@ class SweepSpec(_Strict):
     batch_size: int | Literal["auto"] = "auto"
     output: str = "sweep-output"
 
-    @field_validator("batch_size")
+    @field_validator("batch_size", mode="before")
     @classmethod
     def _positive(cls, v):
+        if isinstance(v, bool) or (not isinstance(v, int) and v != "auto"):
+            raise ValueError(f"batch_size must be a whole number >= 1 or 'auto', got {v!r}")
         if isinstance(v, int) and v < 1:
             raise ValueError("batch_size must be >= 1 or 'auto'")
         return v
@@ -512,8 +526,23 @@ def parse_spec(data: Mapping[str, Any], *, path: str | None = None, yaml_root=No
         elif err["type"] == "missing":
             message = "missing value"
         raise SpecError(message, key=key, path=path, line=line_of(key)) from None
+    _check_size(spec, path, line_of)
     _check_values(spec, path, line_of)
     return spec
+
+
+def _check_size(spec: SweepSpec, path, line_of) -> None:
+    """Refuse a sweep too large to run before anything is allocated."""
+    points = spec.n_points()
+    if points > MAX_POINTS:
+        key = "grid" if spec.grid else "samples"
+        raise SpecError(f"{points:,} parameter points is above the limit of {MAX_POINTS:,}; "
+                        "sample the space (samples: sobol) instead of a full grid",
+                        key=key, path=path, line=line_of(key))
+    if points * spec.repetitions > MAX_TASKS:
+        raise SpecError(f"{points * spec.repetitions:,} tasks is above the limit of "
+                        f"{MAX_TASKS:,}", key="repetitions", path=path,
+                        line=line_of("repetitions"))
 
 
 def _check_values(spec: SweepSpec, path, line_of) -> None:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import html
+import json
+import os
+import shutil
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ..errors import ReportError
 
 __all__ = ["Analysis", "analysis_report", "figure_html"]
 
@@ -21,10 +28,62 @@ class Analysis:
         self.sections.append((title, text, body_html))
 
 
-def analysis_report(analysis: Analysis, out_dir: str | Path) -> Path:
-    """Write ``index.html`` plus one CSV, JSON and Parquet file per table into ``out_dir``."""
+#: Marks a folder as written by ``analysis_report`` (so it may be replaced whole).
+MARKER = ".gametheory-report"
+
+
+def analysis_report(analysis: Analysis, out_dir: str | Path, *, overwrite: bool = False
+                    ) -> Path:
+    """Write ``index.html`` plus one CSV, JSON and Parquet file per table into ``out_dir``.
+
+    Nothing is lost if the run is killed: the report is written into a temporary
+    folder beside ``out_dir`` and swapped in only when complete, so ``out_dir``
+    holds either the previous complete report or the new one. A folder that
+    holds other files (not an earlier report) is not touched unless
+    ``overwrite=True``; then the report's files are written into it one by one
+    (each to a temporary name, then renamed) and the other files are kept.
+
+    Raises
+    ------
+    ReportError
+        ``out_dir`` is a file, or a folder with other files and ``overwrite`` is
+        False, or cannot be written.
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"output {out} is a file, not a folder")
+    ours = out.is_dir() and (out / MARKER).exists()
+    foreign = out.is_dir() and not ours and any(out.iterdir())
+    if foreign and not overwrite:
+        raise ReportError(f"{out} already holds files that are not a gametheory report; "
+                          "choose another folder or pass --overwrite (overwrite=True), "
+                          "which keeps the other files and replaces same-named ones")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    except OSError as exc:
+        raise ReportError(f"cannot write the report beside {out}: {exc.strerror}") from None
+    try:
+        _write_report(analysis, stage)
+        if foreign:
+            for item in stage.iterdir():
+                os.replace(item, out / item.name)
+            shutil.rmtree(stage, ignore_errors=True)
+        else:
+            old = None
+            if out.exists():
+                old = out.with_name(f".{out.name}.old-{os.getpid()}")
+                os.replace(out, old)
+            os.replace(stage, out)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return out / "index.html"
+
+
+def _write_report(analysis: Analysis, out: Path) -> None:
     links = []
     for name, frame in analysis.tables.items():
         frame.to_csv(out / f"{name}.csv", index=False)
@@ -50,9 +109,9 @@ def analysis_report(analysis: Analysis, out_dir: str | Path) -> Path:
         parts.append("<section id='tables'><h2>Raw tables</h2><ul>" + "".join(links)
                      + "</ul></section>")
     parts.append("</body></html>")
-    path = out / "index.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+    (out / "index.html").write_text("\n".join(parts), encoding="utf-8")
+    (out / MARKER).write_text(json.dumps({"tables": sorted(analysis.tables),
+                                          "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
 
 
 def _to_parquet(frame, path: Path) -> None:

@@ -11,6 +11,7 @@ field and offending value. Files are never modified.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import os
@@ -134,18 +135,44 @@ def _decode(data: bytes, path: str) -> str:
         ) from None
 
 
-def _csv_records(text: str, path: str):
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+#: Fields whose values may span lines inside quotes; a line break anywhere else
+#: means an unterminated quote swallowed the rows after it.
+_MULTILINE_FIELDS = {"stated_justification", "quote", "notes", "sources"}
+
+
+def _sniff_delimiter(first_line: str) -> str | None:
+    """The delimiter a header line uses when it is not a comma (``;`` or tab), else None."""
+    if "," in first_line:
+        return None
+    for delim in (";", "\t"):
+        cells = [c.strip() for c in first_line.split(delim)]
+        if len(cells) > 1 and sum(c in FIELDS for c in cells) >= 2:
+            return delim
+    return None
+
+
+def _csv_records(text: str, path: str, delimiter: str | None = None):
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = delimiter or _sniff_delimiter(first_line) or ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = reader.fieldnames or []
     issues = []
     names = [h.strip() for h in header]
+    seen: dict[str, int] = {}
+    for col, h in enumerate(names, start=1):
+        if h in seen:
+            issues.append(EventIssue(path, 1, None, h, None,
+                                     f"column appears twice (columns {seen[h]} and {col})"))
+        seen.setdefault(h, col)
     missing = [f for f in REQUIRED if f not in names]
     for f in missing:
         issues.append(EventIssue(path, 1, None, f, None, "required column is missing"))
     unknown = [h for h in names if h not in FIELDS]
     for h in unknown:
+        close = difflib.get_close_matches(h, FIELDS, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         issues.append(EventIssue(path, 1, None, h, None,
-                                 f"unknown column (valid columns: {', '.join(FIELDS)})"))
+                                 f"unknown column ({hint}valid columns: {', '.join(FIELDS)})"))
     if issues:
         raise EventFileError(issues)
     records = []
@@ -157,7 +184,14 @@ def _csv_records(text: str, path: str):
                                      f"{len(header)} columns"))
         else:
             clean = {k.strip(): v for k, v in row.items()}
-            if any(v not in (None, "") for v in clean.values()):
+            broken = [k for k, v in clean.items()
+                      if isinstance(v, str) and "\n" in v and k not in _MULTILINE_FIELDS]
+            if broken:
+                issues.append(EventIssue(
+                    path, start, None, broken[0], None,
+                    f"a quoted value runs from line {start} to line {reader.line_num}: an "
+                    "unterminated quote (\") swallowed the lines after it"))
+            elif any(v not in (None, "") for v in clean.values()):
                 records.append((clean, start, {}))
         start = reader.line_num + 1
     return records, issues

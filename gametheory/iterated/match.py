@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._validate import check_count
 from ..errors import ProfileError
 from ..games.normal_form import Game
 from ..strategies.base import Strategy, as_strategy
@@ -18,18 +20,26 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["MatchResult", "check_play_parameters", "play"]
 
 
+#: Most turns of one match (the engine allocates a row per turn and player).
+MAX_TURNS = 10**8
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def check_play_parameters(turns: int | None, continuation: float | None, noise: float,
                           observation_noise: float, discount: float | None) -> None:
     """Raise ProfileError for impossible settings (naming the parameter)."""
     for name, value in (("noise", noise), ("observation_noise", observation_noise)):
-        if not (0.0 <= float(value) <= 1.0):
+        if not _is_real(value) or not (0.0 <= float(value) <= 1.0):
             raise ProfileError(f"{name} must be a probability in [0, 1], got {value!r}")
-    if continuation is not None and not (0.0 <= continuation < 1.0):
+    if continuation is not None and not (_is_real(continuation) and 0.0 <= continuation < 1.0):
         raise ProfileError(f"continuation must be in [0, 1), got {continuation!r}")
-    if discount is not None and not (0.0 < discount <= 1.0):
+    if discount is not None and not (_is_real(discount) and 0.0 < discount <= 1.0):
         raise ProfileError(f"discount must be in (0, 1], got {discount!r}")
-    if turns is not None and (int(turns) != turns or turns < 1):
-        raise ProfileError(f"turns must be a positive integer, got {turns!r}")
+    if turns is not None:
+        check_count("turns", turns, maximum=MAX_TURNS)
 
 
 @dataclass
