@@ -41,7 +41,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "line_of", "parse_text", "read_text"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "line_of", "parse_text", "read_bytes", "read_text"]
 
 #: Largest input file read (bytes).
 MAX_FILE_BYTES = 64 * 2**20
@@ -54,6 +54,19 @@ Fail = Callable[..., NoReturn]
 def read_text(path: str | Path, fail: Fail) -> str:
     """The UTF-8 text of a regular file, or ``fail`` with what is wrong."""
     p = Path(path)
+    data = read_bytes(p, fail)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        fail(f"{p} is not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+             "save it as UTF-8", line)
+
+
+def read_bytes(path: str | Path, fail: Fail, *, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, or ``fail`` with what is
+    wrong (missing, a folder, a pipe or device, too large, unreadable)."""
+    p = Path(path)
     try:
         info = p.stat()
     except FileNotFoundError:
@@ -64,18 +77,12 @@ def read_text(path: str | Path, fail: Fail) -> str:
         fail(f"{p} is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
         fail(f"{p} is not a regular file (a pipe, socket or device); give a file")
-    if info.st_size > MAX_FILE_BYTES:
-        fail(f"{p} has {info.st_size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}")
+    if info.st_size > max_bytes:
+        fail(f"{p} has {info.st_size:,} bytes, more than the limit of {max_bytes:,}")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         fail(f"cannot read {p}: {exc.strerror or exc}")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        fail(f"{p} is not UTF-8 text (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
-             "save it as UTF-8", line)
 
 
 def parse_text(text: str, fmt: str, fail: Fail) -> tuple[Any, Any]:
@@ -144,9 +151,10 @@ def _not_yaml(*_args, **_kwargs) -> NoReturn:
 def _compose(text: str, fail: Fail):
     import yaml
 
-    loader = _loader()(text)
-    loader.fail = fail
+    loader = None
     try:
+        loader = _loader()(text)    # the reader already rejects control characters
+        loader.fail = fail
         return loader.get_single_node()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -155,7 +163,8 @@ def _compose(text: str, fail: Fail):
     except RecursionError:
         fail(f"nested deeper than {MAX_DEPTH} levels")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 _LOADER = None

@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from ._files import atomic_path
 from .errors import DegenerateGameWarning, GameError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -264,7 +265,8 @@ def events_graph(
         for u, v, data in graph.edges(data=True):
             export.add_edge(u, v, **{k: _graphml_value(x) for k, x in data.items()
                                      if x is not None})
-        nx.write_graphml(export, out)
+        with atomic_path(out) as tmp:
+            nx.write_graphml(export, tmp)
     elif suffix in (".png", ".pdf", ".svg"):
         import matplotlib
 
@@ -273,7 +275,8 @@ def events_graph(
 
         ax = draw_timeline(seq, graph=graph)
         ax.figure.tight_layout()
-        ax.figure.savefig(out, dpi=150)
+        with atomic_path(out) as tmp:
+            ax.figure.savefig(tmp, dpi=150, format=suffix.lstrip("."))
     else:
         _fail(f"unknown output type {out.suffix!r}; use .png, .pdf, .svg or .graphml")
         return

@@ -22,6 +22,7 @@ __all__ = [
     "EventIssue",
     "GameError",
     "GameTooLargeError",
+    "GameTreeError",
     "IncompleteResultWarning",
     "InputLimitError",
     "IterationLimitError",
@@ -30,11 +31,14 @@ __all__ = [
     "ParameterError",
     "PayoffError",
     "ProfileError",
+    "RepeatedGameError",
     "ReportError",
     "SequenceTooShortError",
     "ShapeError",
     "SolverError",
     "SpecError",
+    "StrategyError",
+    "StrategyTimeoutError",
     "SweepError",
     "SweepWarning",
     "UnknownNameError",
@@ -102,6 +106,9 @@ class NFGFormatError(GameError, ValueError):
         self.path = path
         self.line = line
         self.token = token
+        if not line:  # a problem with the file as a whole (unreadable, too deep, ...)
+            super().__init__(f"{path or '<string>'}: {message}")
+            return
         where = f"{path or '<string>'}, line {line}"
         got = "end of file" if token is None else repr(token)
         super().__init__(f"{where}: {message} (found {got})")
@@ -245,6 +252,26 @@ class GameTooLargeError(SolverError, InputLimitError):
     """A single-game solver would exceed its budget of bases (memory and time) on
     this game; the message names the alternatives (``solve_many``, which has a
     compiled path, or ``method="lemke_howson"`` for one equilibrium)."""
+
+
+class StrategyError(GameError, ValueError):
+    """A strategy misbehaved or does not fit the game (illegal action, wrong game, bad
+    parameters, an exception or ``sys.exit`` inside its decision)."""
+
+
+class StrategyTimeoutError(StrategyError, TimeoutError):
+    """A strategy's decision did not return within the time limit (``decide_timeout``)."""
+
+
+class GameTreeError(GameError, ValueError):
+    """A game tree is malformed (cycle, missing payoffs, inconsistent information set, ...).
+
+    The message names the node or information set.
+    """
+
+
+class RepeatedGameError(GameError, ValueError):
+    """A repeated game or one of its inputs is invalid (discount factor, stage game)."""
 
 
 class DegenerateGameWarning(UserWarning):

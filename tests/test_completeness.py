@@ -112,3 +112,24 @@ def test_single_game_budget_names_the_alternatives():
     game = gt.Game.from_bimatrix(rng.random((13, 13)), rng.random((13, 13)))
     with pytest.raises(GameTooLargeError, match="solve_many"):
         gt.solve(game)
+
+
+def test_large_payoffs_give_both_ends_of_the_equilibrium_segment():
+    """Gambit's ``tests/test_games/large_payoff_game.efg`` (payoffs 1e19): the
+    equilibria form a segment whose second end differs from the first by 1e-19;
+    exact enumeration returns both ends, in one component (Gambit returns none)."""
+    from fractions import Fraction as F
+    from pathlib import Path
+
+    from gametheory.games.efg import read_efg
+
+    tree = read_efg(Path(__file__).parent / "data" / "large_payoff_game.efg")
+    game = tree.to_normal_form(reduced=True)
+    with pytest.warns(gt.DegenerateGameWarning):
+        res = gt.solve(game, exact=True)
+    assert res.guarantee == "all_extreme" and res.details["arithmetic"] == "exact"
+    got = exact_set(res)
+    one = (F(1), F(0), F(0), F(0))
+    assert got == {(one, (F(0), F(0), F(1), F(0))),
+                   (one, (F(0), F(0), 1 - F(1, 10**19), F(1, 10**19)))}
+    assert len(res.components) == 1 and not res.components[0].is_isolated

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import warnings
+from fractions import Fraction as F
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import gametheory as gt
 from gametheory.errors import NFGFormatError
@@ -197,3 +201,138 @@ def test_cycles_and_inconsistent_information_sets():
     t2.terminal("qv", (0, 0))
     with pytest.raises(GameTreeError, match="'S': nodes 'p' and 'q' have different actions"):
         t2.validate()
+
+
+def test_actions_are_kept_by_position_so_labels_may_repeat():
+    """Gambit allows two actions of a node to share a label (vonstengel2022 fig10.1,
+    vonstengelforges2008 fig1/fig9); they are distinct moves."""
+    t = GameTree(players=("A", "B"))
+    t.chance("root", outcomes=[("1/2", "l", "1/2"), ("1/2", "r", "1/2")])
+    t.decision("l", player="A", actions=[("1", "l1"), ("1", "l2")])
+    t.terminal("l1", (1, 0))
+    t.terminal("l2", (3, 0))
+    t.decision("r", player="B", actions=[("x", "r1"), ("x", "r2")])
+    t.terminal("r1", (0, 2))
+    t.terminal("r2", (0, 1))
+    spe = backward_induction(t)
+    assert len(spe) == 1 and spe.payoffs == [(1.5, 1.0)]
+    assert spe.paths[0][:2] == ["root", "l"]
+    assert t.outcome({"l": 1, "r": 0}) == (F(3, 2), F(1))
+    with pytest.raises(GameTreeError, match="2 actions labelled '1'"):
+        t.outcome({"l": "1", "r": 0})
+    nf = t.to_normal_form()
+    assert nf.shape == (2, 2) and nf.actions[0] == ("1", "1'")
+
+
+def test_efg_with_repeated_labels_round_trips(tmp_path):
+    from importlib.resources import files
+
+    pytest.importorskip("pygambit")
+    path = files("pygambit") / "catalog_data/books/vonstengel2022/fig10.1.efg"
+    tree = read_efg(str(path))
+    write_efg(tree, tmp_path / "copy.efg")
+    again = read_efg(tmp_path / "copy.efg")
+    assert np.array_equal(again.to_normal_form().exact_payoffs,
+                          tree.to_normal_form().exact_payoffs)
+
+
+def test_trees_too_deep_or_too_wide_are_typed_errors():
+    from gametheory.games.extensive import MAX_TREE_DEPTH
+
+    t = GameTree(players=("A",))
+    for k in range(MAX_TREE_DEPTH + 1):
+        t.decision(f"n{k}", player="A", actions=[("go", f"n{k + 1}"), ("stop", f"s{k}")])
+        t.terminal(f"s{k}", (k,))
+    t.terminal(f"n{MAX_TREE_DEPTH + 1}", (0,))
+    with pytest.raises(GameTreeError, match="deep"):
+        t.validate()
+    with pytest.raises(GameTreeError, match="deep"):
+        t.to_normal_form()
+
+
+def _comb(depth: int, payoff=(0, 0)) -> GameTree:
+    """A chain of decisions, each between stopping and going on, every outcome tied:
+    2**depth subgame-perfect plans."""
+    t = GameTree(players=("A", "B"))
+    for k in range(depth):
+        t.decision(f"n{k}", player=k % 2, actions=[("stop", f"s{k}"), ("go", f"n{k + 1}")])
+        t.terminal(f"s{k}", payoff)
+    t.terminal(f"n{depth}", payoff)
+    return t
+
+
+def test_spe_plans_are_counted_not_listed():
+    import time
+
+    started = time.perf_counter()
+    res = backward_induction(_comb(300), max_listed=5)
+    assert time.perf_counter() - started < 5
+    assert res.count == 2**300 and res.truncated and len(res.equilibria) == 5
+    plans = res.sample(20, seed=1)
+    assert len({tuple(p.values()) for p in plans}) == 20     # distinct with near certainty
+    assert res.sample(3, seed=7) == res.sample(3, seed=7)      # seeded
+    again = backward_induction(_comb(8), max_listed=10**6)
+    assert again.count == len(again.equilibria) == len(list(again.iter_plans())) == 256
+
+
+def _brute_force_spe(tree: GameTree) -> int:
+    """Count subgame-perfect plans by checking every pure plan at every node."""
+    import itertools as it
+
+    nodes = tree._decision_order()
+    g = tree.graph
+    count = 0
+    for choice in it.product(*(range(len(g.nodes[n]["actions"])) for n in nodes)):
+        plan = dict(zip(nodes, choice, strict=True))
+
+        def value(n, plan=plan):
+            d = g.nodes[n]
+            if d["kind"] == "terminal":
+                return d["payoffs"]
+            if d["kind"] == "chance":
+                vals = [value(k) for k in tree.children(n)]
+                probs = [g.edges[n, k]["prob"] for k in tree.children(n)]
+                return tuple(sum(p * v[i] for p, v in zip(probs, vals, strict=True))
+                             for i in range(len(tree.players)))
+            return value(tree.children(n)[plan[n]])
+
+        ok = all(value(tree.children(n)[plan[n]])[g.nodes[n]["player"]]
+                 == max(value(k)[g.nodes[n]["player"]] for k in tree.children(n))
+                 for n in nodes)
+        count += ok
+    return count
+
+
+@st.composite
+def _small_trees(draw):
+    t = GameTree(players=("A", "B"))
+    counter = [0]
+
+    def build(name, depth):
+        if depth == 0 or (draw(st.booleans()) and depth < 3):
+            t.terminal(name, (draw(st.integers(0, 2)), draw(st.integers(0, 2))))
+            return
+        k = draw(st.integers(2, 3))
+        kids = []
+        for _ in range(k):
+            counter[0] += 1
+            kids.append(f"v{counter[0]}")
+        if draw(st.integers(0, 4)) == 0:
+            t.chance(name, outcomes=[(f"o{j}", c, F(1, k)) for j, c in enumerate(kids)])
+        else:
+            t.decision(name, player=draw(st.integers(0, 1)),
+                       actions=[(f"a{j}", c) for j, c in enumerate(kids)])
+        for c in kids:
+            build(c, depth - 1)
+
+    build("root", draw(st.integers(1, 3)))
+    return t
+
+
+@given(_small_trees())
+def test_property_spe_count_equals_brute_force(tree):
+    if tree.graph.nodes[tree.root]["kind"] == "terminal":
+        return
+    res = backward_induction(tree, max_listed=10**6)
+    assert res.count == _brute_force_spe(tree) == len(res.equilibria)
+    assert res.count >= 1

@@ -92,3 +92,45 @@ def test_plot_and_html():
     ax = res.plot()
     assert ax.get_ylabel() == "mean payoff per turn"
     assert "Tournament of 4 strategies" in res._repr_html_()
+
+
+class _Sleeper(__import__("gametheory").strategies.Strategy):
+    """A user strategy whose decision never returns in time."""
+
+    name = "Sleeper"
+
+    def decide(self, history):
+        import time
+
+        time.sleep(30)
+        return 0
+
+
+class _Quitter(__import__("gametheory").strategies.Strategy):
+    """A user strategy that calls sys.exit."""
+
+    name = "Quitter"
+
+    def decide(self, history):
+        import sys
+
+        sys.exit(3)
+
+
+def test_misbehaving_strategies_cost_only_their_own_matches():
+    import time
+
+    import gametheory as gt
+    from gametheory.strategies import Cooperator, Defector, TitForTat
+
+    started = time.perf_counter()
+    res = gt.Tournament([TitForTat(), _Sleeper(), _Quitter(), Defector(), Cooperator()],
+                        turns=5, repetitions=1, seed=1, decide_timeout=0.2).run()
+    assert time.perf_counter() - started < 20
+    failed = {(a, b) for a, b, _ in res.errors}
+    assert ("Sleeper", "Sleeper") in failed and ("Quitter", "Defector") in failed
+    messages = " ".join(m for _, _, m in res.errors)
+    assert "did not return within 0.2 s" in messages and "sys.exit(3)" in messages
+    good = res.players.index("Tit for tat"), res.players.index("Defector")
+    assert np.isfinite(res.payoff_matrix[good])
+    assert res.ranking[0] in ("Tit for tat", "Defector", "Cooperator")

@@ -565,8 +565,9 @@ def _run_dask(spec, spec_json, pending, writer, scheduler, dask_local, progress)
     else:
         try:
             client = Client(scheduler, timeout="20s")
-        except OSError as exc:
-            raise SweepError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        except Exception as exc:  # distributed raises OSError, TimeoutError, ValueError, ...
+            raise SweepError(f"cannot reach the Dask scheduler at {scheduler!r}: "
+                             f"{type(exc).__name__}: {exc}") from None
     try:
         n_workers = max(1, len(client.nthreads()))
         if progress and cluster is None and client.dashboard_link:

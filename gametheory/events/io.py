@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .._config import parse_text
+from .._files import write_atomic
 from ..errors import EventFileError, EventIssue
 from .schema import FIELDS, Event
 
@@ -337,15 +338,15 @@ def save_events(events, path: str | os.PathLike, *, format: str | None = None) -
         writer.writeheader()
         for rec in records:
             writer.writerow({k: _csv_value(k, rec[k]) for k in FIELDS})
-        p.write_text(buf.getvalue(), encoding="utf-8")
+        write_atomic(p, buf.getvalue())
     elif kind in ("yaml", "yml"):
         import yaml
 
         slim = [{k: v for k, v in rec.items() if v not in (None, [])} for rec in records]
-        p.write_text(yaml.safe_dump(slim, sort_keys=False, allow_unicode=True, width=100),
+        write_atomic(p, yaml.safe_dump(slim, sort_keys=False, allow_unicode=True, width=100),
                      encoding="utf-8")
     elif kind == "json":
-        p.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n",
+        write_atomic(p, json.dumps(records, indent=1, ensure_ascii=False) + "\n",
                      encoding="utf-8")
     else:
         raise EventFileError([EventIssue(str(p), None, None, None, p.suffix,

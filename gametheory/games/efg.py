@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import os
 from fractions import Fraction
-from pathlib import Path
 from typing import IO
 
-from ..errors import GameError, NFGFormatError
-from .extensive import GameTree, GameTreeError
-from .nfg import _Parser, _quote, _tokenize
+from .._config import read_bytes
+from .._files import write_atomic
+from ..errors import NFGFormatError
+from .extensive import MAX_TREE_DEPTH, GameTree, GameTreeError
+from .nfg import _fail_for, _Parser, _quote, _tokenize
 
 __all__ = ["read_efg", "write_efg"]
 
@@ -98,7 +99,12 @@ def _parse(text: str, path: str | None) -> GameTree:
         entry["kind"] = "chance" if key[0] == 0 else "decision"
         return ident
 
-    root = node([Fraction(0)] * n)
+    try:
+        root = node([Fraction(0)] * n)
+    except RecursionError:
+        raise NFGFormatError(f"the tree is nested deeper than this reader's limit "
+                             f"(about {MAX_TREE_DEPTH} moves)", path=path, line=0,
+                             token=None) from None
     if p.peek() is not None:
         raise p.error("unexpected data after the last node")
     tree = GameTree(players=_unique(players), title=title)
@@ -111,13 +117,14 @@ def _parse(text: str, path: str | None) -> GameTree:
             tree.graph.nodes[ident]["label"] = e["label"]
             return
         name, actions = infosets[e["key"]]
+        # actions by position: Gambit allows two actions of a node to share a label
         if e["kind"] == "chance":
-            tree.chance(ident, outcomes={a: (c, prob) for (a, prob), c in
-                                         zip(actions, e["children"], strict=True)})
+            tree.chance(ident, outcomes=[(a, c, prob) for (a, prob), c in
+                                         zip(actions, e["children"], strict=True)])
         else:
             tree.decision(ident, player=e["key"][0] - 1,
-                          actions={a: c for (a, _), c in zip(actions, e["children"],
-                                                             strict=True)},
+                          actions=[(a, c) for (a, _), c in zip(actions, e["children"],
+                                                               strict=True)],
                           infoset=f"{e['key'][0]}:{e['key'][1]}")
             tree.graph.nodes[ident]["infoset_label"] = name
         tree.graph.nodes[ident]["label"] = e["label"]
@@ -157,10 +164,11 @@ def read_efg(source: str | os.PathLike | IO[str]) -> GameTree:
         text = source
     else:
         path = os.fspath(source)
+        raw = read_bytes(path, _fail_for(path))
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise GameError(f"cannot read {path}: {exc.strerror}") from None
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
     if not text.strip():
         raise NFGFormatError("the file is empty", path=path, line=1, token=None)
     return _parse(text, path)
@@ -184,7 +192,7 @@ def write_efg(tree: GameTree, path: str | os.PathLike | None = None) -> str:
     outcome_no = 0
     for n in nx.dfs_preorder_nodes(g, tree.root):
         d = g.nodes[n]
-        kids = list(g.successors(n))
+        kids = tree.children(n)
         if d["kind"] == "terminal":
             outcome_no += 1
             pay = ", ".join(_num(v) for v in d["payoffs"])
@@ -208,5 +216,5 @@ def write_efg(tree: GameTree, path: str | os.PathLike | None = None) -> str:
         lines.append(f'p "" {d["player"] + 1} {numbers[key]}{desc} 0')
     text = "\n".join(lines) + "\n"
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     return text

@@ -9,59 +9,230 @@ its own information set (perfect information).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+from math import prod
 from typing import Any
 
 import numpy as np
 
 from .._numbers import as_fraction
-from ..errors import GameError
+from ..errors import GameTreeError
 from .normal_form import Game
 
 __all__ = ["BackwardInduction", "GameTree", "GameTreeError", "backward_induction",
            "negotiation_tree"]
 
 
-class GameTreeError(GameError, ValueError):
-    """A game tree is malformed (cycle, missing payoffs, inconsistent information set, ...).
+#: Deepest tree accepted (moves from the root to a leaf); the tree algorithms recurse.
+MAX_TREE_DEPTH = 400
+#: Most pure strategies of one player in ``to_normal_form``.
+MAX_STRATEGIES = 100_000
+#: Most combinations of subtree outcomes one chance node may combine.
+MAX_CHANCE_COMBINATIONS = 1_000_000
 
-    The message names the node or information set.
-    """
 
 
-@dataclass(frozen=True)
+
 class BackwardInduction:
-    """All subgame-perfect equilibria of a perfect-information tree.
+    """The subgame-perfect equilibria of a perfect-information tree, counted exactly and
+    listed lazily.
+
+    A tree with ties can have astronomically many subgame-perfect plans (Gambit's
+    tic-tac-toe has about 1.9e14), so they are never all built: ``count`` is exact,
+    ``equilibria`` holds the first ``max_listed`` plans (``truncated`` says whether
+    there are more), :meth:`iter_plans` yields all of them one at a time, and
+    :meth:`sample` draws plans uniformly at random.
 
     Attributes
     ----------
+    count : int
+        Number of subgame-perfect plans (a plan maps every decision node to an action).
+    values : dict
+        Root payoff vector (exact) -> number of plans with that outcome.
     equilibria : list of dict
-        Each maps every decision node to the action chosen there.
+        The first plans, each mapping every decision node to the chosen action label.
     payoffs : list of tuple of float
-        Expected payoffs of each equilibrium (from the root).
+        Expected payoffs of each listed plan.
     paths : list of list of str
-        The nodes reached in each equilibrium (chance moves branch: the path
-        follows the first child with positive probability only for display).
+        The nodes each listed plan reaches (at chance nodes, the first child with
+        positive probability, for display).
+    truncated : bool
+        True when ``count`` exceeds the plans listed.
     """
 
-    equilibria: list[dict[str, str]]
-    payoffs: list[tuple[float, ...]]
-    paths: list[list[str]]
+    def __init__(self, tree: GameTree, tables: dict, max_listed: int):
+        self.tree = tree
+        self._tables = tables
+        self.values = dict(tables[tree.root])
+        self.count = sum(self.values.values())
+        self.equilibria: list[dict[str, str]] = []
+        self.payoffs: list[tuple[float, ...]] = []
+        self.paths: list[list[str]] = []
+        for plan, value in itertools.islice(self._iter(), max_listed):
+            self._add(plan, value)
+        self.truncated = self.count > len(self.equilibria)
 
     def __len__(self) -> int:
-        return len(self.equilibria)
+        return self.count
+
+    def _add(self, plan: dict[str, int], value) -> None:
+        self.equilibria.append(self._labels(plan))
+        self.payoffs.append(tuple(float(v) for v in value))
+        self.paths.append(self._path(plan))
+
+    def _labels(self, plan: dict[str, int]) -> dict[str, str]:
+        g = self.tree.graph
+        return {n: g.nodes[n]["actions"][plan[n]] for n in self.tree._decision_order()}
+
+    def _path(self, plan: dict[str, int]) -> list[str]:
+        g, n = self.tree.graph, self.tree.root
+        path = [n]
+        while g.nodes[n]["kind"] != "terminal":
+            if g.nodes[n]["kind"] == "decision":
+                n = self.tree._child(n, plan[n])
+            else:
+                n = next(k for k in self.tree.children(n) if g.edges[n, k]["prob"] > 0)
+            path.append(n)
+        return path
+
+    # ------------------------------------------------------------------ enumeration
+    def iter_plans(self):
+        """Every subgame-perfect plan, one at a time (node -> action label)."""
+        for plan, _ in self._iter():
+            yield self._labels(plan)
+
+    def _iter(self):
+        root = self.tree.root
+        for value in self.values:
+            for plan in self._plans(root, value):
+                yield plan, value
+
+    def _plans(self, n: str, value):
+        """Plans (node -> action position) of the subtree at ``n`` with root value ``value``."""
+        t = self.tree
+        d = t.graph.nodes[n]
+        if d["kind"] == "terminal":
+            yield {}
+            return
+        kids = t.children(n)
+        if d["kind"] == "chance":
+            for combo in self._chance_combos(n).get(value, ()):
+                yield from self._product(list(zip(kids, combo, strict=True)))
+            return
+        i = d["player"]
+        for a, child in enumerate(kids):
+            if value not in self._tables[child]:
+                continue
+            others = [k for j, k in enumerate(kids) if j != a]
+            options = [[v for v in self._tables[k] if v[i] <= value[i]] for k in others]
+            for vals in itertools.product(*options):
+                for sub in self._product([(child, value), *zip(others, vals, strict=True)]):
+                    yield {**sub, n: a}
+
+    def _product(self, assignments):
+        """Plans of several subtrees, each with a given root value, combined."""
+        if not assignments:
+            yield {}
+            return
+        (node, value), rest = assignments[0], assignments[1:]
+        for first in self._plans(node, value):
+            for more in self._product(rest):
+                yield {**first, **more}
+
+    def _chance_combos(self, n: str) -> dict:
+        cache = self._tables.setdefault(("combos", n), {})
+        if not cache:
+            for combo, value, _ in _chance_table(self.tree, n, self._tables):
+                cache.setdefault(value, []).append(combo)
+        return cache
+
+    # ------------------------------------------------------------------ sampling
+    def sample(self, k: int = 1, *, seed=None) -> list[dict[str, str]]:
+        """``k`` subgame-perfect plans drawn uniformly at random (with replacement),
+        without listing the others."""
+        rng = np.random.default_rng(seed)
+        out = []
+        for _ in range(k):
+            value = _weighted_choice(rng, list(self.values.items()))
+            out.append(self._labels(self._sample(self.tree.root, value, rng)))
+        return out
+
+    def _sample(self, n: str, value, rng) -> dict[str, int]:
+        t = self.tree
+        d = t.graph.nodes[n]
+        if d["kind"] == "terminal":
+            return {}
+        kids = t.children(n)
+        if d["kind"] == "chance":
+            combos = self._chance_combos(n)[value]
+            weights = [(c, prod(self._tables[k][v] for k, v in zip(kids, c, strict=True)))
+                       for c in combos]
+            combo = _weighted_choice(rng, weights)
+            plan: dict[str, int] = {}
+            for k, v in zip(kids, combo, strict=True):
+                plan.update(self._sample(k, v, rng))
+            return plan
+        i = d["player"]
+        choices = []
+        for a, child in enumerate(kids):
+            c = self._tables[child].get(value, 0)
+            if c:
+                rest = prod(sum(cnt for v, cnt in self._tables[k].items() if v[i] <= value[i])
+                            for j, k in enumerate(kids) if j != a)
+                choices.append((a, c * rest))
+        a = _weighted_choice(rng, choices)
+        plan = {n: a, **self._sample(kids[a], value, rng)}
+        for j, k in enumerate(kids):
+            if j != a:
+                ok = [(v, cnt) for v, cnt in self._tables[k].items() if v[i] <= value[i]]
+                plan.update(self._sample(k, _weighted_choice(rng, ok), rng))
+        return plan
+
+    def __repr__(self) -> str:
+        shown = "" if not self.truncated else f", {len(self.equilibria)} listed"
+        return (f"BackwardInduction({self.count:,} subgame-perfect plan"
+                f"{'' if self.count == 1 else 's'}, {len(self.values)} outcome"
+                f"{'' if len(self.values) == 1 else 's'}{shown})")
 
     def _repr_html_(self) -> str:
         from .._format import fields_html
 
         return fields_html("Subgame-perfect equilibria (backward induction)",
-                           [("equilibria", len(self.equilibria)),
-                            ("payoffs", [np.round(np.asarray(p, float), 4)
-                                         for p in self.payoffs]),
-                            ("paths", self.paths)])
+                           [("plans", f"{self.count:,}"),
+                            ("outcomes", [np.round(np.asarray(v, float), 4)
+                                          for v in self.values]),
+                            ("listed", len(self.equilibria)),
+                            ("paths", self.paths[:5])])
+
+
+def _weighted_choice(rng, items):
+    """One item of ``[(item, integer weight), ...]`` with probability proportional to its
+    weight (exact integers: the weights can exceed 2**64)."""
+    total = sum(w for _, w in items)
+    r = int(rng.integers(0, 2**62)) * total // 2**62  # uniform over 0..total-1, to 2**-62
+    for item, w in items:
+        if r < w:
+            return item
+        r -= w
+    return items[-1][0]  # pragma: no cover
+
+
+def _chance_table(tree: GameTree, n: str, tables: dict):
+    """``(combo of child values, expected value, number of plans)`` for a chance node."""
+    kids = tree.children(n)
+    g = tree.graph
+    probs = [g.edges[n, k]["prob"] for k in kids]
+    size = prod(len(tables[k]) for k in kids)
+    if size > MAX_CHANCE_COMBINATIONS:
+        raise GameTreeError(f"chance node {n!r}: its subtrees have {size:,} combinations of "
+                            f"outcomes, more than the limit of {MAX_CHANCE_COMBINATIONS:,}")
+    for combo in itertools.product(*(list(tables[k]) for k in kids)):
+        value = tuple(sum((p * v[i] for p, v in zip(probs, combo, strict=True)), Fraction(0))
+                      for i in range(len(tree.players)))
+        yield combo, value, prod(tables[k][v] for k, v in zip(kids, combo, strict=True))
 
 
 class GameTree:
@@ -90,6 +261,7 @@ class GameTree:
         self.title = title
         self.graph = nx.DiGraph()
         self.root: str | None = None
+        self._children: dict[str, list[str]] = {}   # children in action order
 
     # ---------------------------------------------------------------- building
     def _add(self, node: str, **attrs: Any) -> None:
@@ -108,32 +280,47 @@ class GameTree:
             raise GameTreeError(f"player index {player} out of range")
         return int(player)
 
-    def decision(self, node: str, *, player: int | str, actions: Mapping[str, str],
+    def decision(self, node: str, *, player: int | str,
+                 actions: Mapping[str, str] | Sequence[tuple[str, str]],
                  infoset: str | None = None) -> None:
-        """Add a decision node: ``actions`` maps action labels to child nodes."""
-        if not actions:
+        """Add a decision node: ``actions`` maps action labels to child nodes, or is a
+        sequence of ``(label, child)`` pairs (actions are kept by position, so two
+        actions may share a label, as Gambit allows)."""
+        pairs = list(actions.items()) if isinstance(actions, Mapping) else \
+            [tuple(a) for a in actions]
+        if not pairs:
             raise GameTreeError(f"decision node {node!r} has no actions")
+        if any(len(a) != 2 for a in pairs):
+            raise GameTreeError(f"decision node {node!r}: actions must be (label, child) pairs")
         p = self._player(player)
         self._add(node, kind="decision", player=p, infoset=infoset or node,
-                  actions=tuple(actions))
-        for action, child in actions.items():
-            self._edge(node, child, action, None)
+                  actions=tuple(str(label) for label, _ in pairs))
+        for k, (action, child) in enumerate(pairs):
+            self._edge(node, child, str(action), None, k)
 
-    def chance(self, node: str, *, outcomes: Mapping[str, tuple[str, Any]]) -> None:
-        """Add a chance node: ``outcomes`` maps labels to ``(child, probability)``."""
-        probs = {}
-        for label, (_child, prob) in outcomes.items():
+    def chance(self, node: str, *,
+               outcomes: Mapping[str, tuple[str, Any]] | Sequence[tuple[str, str, Any]]
+               ) -> None:
+        """Add a chance node: ``outcomes`` maps labels to ``(child, probability)``, or is
+        a sequence of ``(label, child, probability)`` triples (labels may repeat)."""
+        triples = ([(label, child, prob) for label, (child, prob) in outcomes.items()]
+                   if isinstance(outcomes, Mapping) else [tuple(o) for o in outcomes])
+        if not triples or any(len(t) != 3 for t in triples):
+            raise GameTreeError(f"chance node {node!r} needs (label, child, probability) "
+                                "outcomes")
+        probs = []
+        for label, _child, prob in triples:
             try:
-                probs[label] = as_fraction(prob)
+                probs.append(as_fraction(prob))
             except (TypeError, ValueError, ZeroDivisionError):
                 raise GameTreeError(f"chance node {node!r}: probability of {label!r} is not a "
                                     f"number: {prob!r}") from None
-        if any(p < 0 for p in probs.values()) or sum(probs.values()) != 1:
+        if any(p < 0 for p in probs) or sum(probs) != 1:
             raise GameTreeError(f"chance node {node!r}: probabilities must be >= 0 and sum to "
-                                f"1, got {[str(p) for p in probs.values()]}")
-        self._add(node, kind="chance", actions=tuple(outcomes))
-        for label, (child, _) in outcomes.items():
-            self._edge(node, child, label, probs[label])
+                                f"1, got {[str(p) for p in probs]}")
+        self._add(node, kind="chance", actions=tuple(str(t[0]) for t in triples))
+        for k, ((label, child, _), prob) in enumerate(zip(triples, probs, strict=True)):
+            self._edge(node, child, str(label), prob, k)
 
     def terminal(self, node: str, payoffs: Sequence[Any]) -> None:
         """Add a terminal node with one payoff per player."""
@@ -147,12 +334,13 @@ class GameTree:
                                 f"{list(payoffs)!r}") from None
         self._add(node, kind="terminal", payoffs=exact)
 
-    def _edge(self, parent: str, child: str, action: str, prob) -> None:
-        if self.graph.has_node(child) and self.graph.in_degree(child) > 0:
-            raise GameTreeError(f"node {child!r} has two parents ({parent!r} and "
-                                f"{next(iter(self.graph.predecessors(child)))!r}); a tree "
-                                "node has one")
-        self.graph.add_edge(parent, child, action=action, prob=prob)
+    def _edge(self, parent: str, child: str, action: str, prob, index: int) -> None:
+        if child == parent or (self.graph.has_node(child) and self.graph.in_degree(child) > 0):
+            other = parent if child == parent else next(iter(self.graph.predecessors(child)))
+            raise GameTreeError(f"node {child!r} has two parents ({parent!r} and {other!r}); "
+                                "a tree node has one")
+        self.graph.add_edge(parent, child, action=action, prob=prob, index=index)
+        self._children.setdefault(parent, []).append(child)
 
     # ---------------------------------------------------------------- checks
     def validate(self) -> None:
@@ -174,6 +362,10 @@ class GameTree:
         roots = [n for n in g.nodes if g.in_degree(n) == 0]
         if roots != [self.root]:
             raise GameTreeError(f"a tree has one root; found {roots}")
+        depth = nx.dag_longest_path_length(g)
+        if depth > MAX_TREE_DEPTH:
+            raise GameTreeError(f"the tree is {depth} moves deep, more than the limit of "
+                                f"{MAX_TREE_DEPTH}")
         sets: dict[str, tuple[int, tuple[str, ...], str]] = {}
         for n, d in g.nodes(data=True):
             if d["kind"] != "decision":
@@ -208,14 +400,37 @@ class GameTree:
                 out.setdefault(d["infoset"], d["actions"])
         return out
 
-    def _child(self, node: str, action: str) -> str:
-        for child in self.graph.successors(node):
-            if self.graph.edges[node, child]["action"] == action:
-                return child
-        raise GameTreeError(f"node {node!r} has no action {action!r}")  # pragma: no cover
+    def _decision_order(self) -> list[str]:
+        """Decision nodes in tree (preorder) order."""
+        import networkx as nx
 
-    def outcome(self, choices: Mapping[str, str]) -> tuple[Fraction, ...]:
-        """Expected payoffs when every information set plays ``choices[infoset]``."""
+        return [n for n in nx.dfs_preorder_nodes(self.graph, self.root)
+                if self.graph.nodes[n]["kind"] == "decision"]
+
+    def children(self, node: str) -> list[str]:
+        """The children of ``node`` in the order of its actions."""
+        return list(self._children.get(node, ()))
+
+    def _child(self, node: str, action: int | str) -> str:
+        """The child reached by ``action``: its position, or a label that is unique at
+        this node."""
+        kids = self._children.get(node, [])
+        if isinstance(action, int | np.integer) and not isinstance(action, bool):
+            if 0 <= action < len(kids):
+                return kids[int(action)]
+            raise GameTreeError(f"node {node!r} has no action number {action}")
+        labels = self.graph.nodes[node]["actions"]
+        hits = [k for k, lab in enumerate(labels) if lab == action]
+        if len(hits) == 1:
+            return kids[hits[0]]
+        if hits:
+            raise GameTreeError(f"node {node!r} has {len(hits)} actions labelled {action!r}; "
+                                f"give the action's position (0..{len(labels) - 1})")
+        raise GameTreeError(f"node {node!r} has no action {action!r}")
+
+    def outcome(self, choices: Mapping[str, int | str]) -> tuple[Fraction, ...]:
+        """Expected payoffs when every information set plays ``choices[infoset]`` (an
+        action's position, or its label when that is unique)."""
         def value(n: str) -> tuple[Fraction, ...]:
             d = self.graph.nodes[n]
             if d["kind"] == "terminal":
@@ -243,17 +458,26 @@ class GameTree:
         for i in range(len(self.players)):
             sets = self.infosets(i)
             keys = list(sets)
+            size = prod(len(v) for v in sets.values())
+            if size > MAX_STRATEGIES:
+                raise GameTreeError(f"{self.players[i]} has {size:,} pure strategies, more "
+                                    f"than the limit of {MAX_STRATEGIES:,} for the normal "
+                                    "form; use backward_induction for perfect information")
+            # choices by position: two actions of one node may share a label
             combos = [dict(zip(keys, c, strict=True))
-                      for c in itertools.product(*sets.values())] or [{}]
+                      for c in itertools.product(*(range(len(v)) for v in sets.values()))
+                      ] or [{}]
+
             if reduced:
                 seen: dict[tuple, dict] = {}
                 for c in combos:
                     sig = tuple(c[k] if self._reachable_by(i, k, c) else "*" for k in keys)
                     seen.setdefault(sig, c)
-                labels = ["/".join(sig) for sig in seen]
+                labels = ["/".join("*" if v == "*" else sets[k][v]
+                                   for k, v in zip(keys, sig, strict=True)) for sig in seen]
                 per_player.append((list(seen.values()), labels))
             else:
-                labels = [("/".join(c[k] for k in keys) or "-") for c in combos]
+                labels = [("/".join(sets[k][c[k]] for k in keys) or "-") for c in combos]
                 per_player.append((combos, labels))
         shape = tuple(len(c) for c, _ in per_player)
         payoffs = np.empty((*shape, len(self.players)), dtype=object)
@@ -346,17 +570,37 @@ def _unique_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def backward_induction(tree: GameTree) -> BackwardInduction:
-    """Every subgame-perfect equilibrium of a finite perfect-information game (ties kept).
+def backward_induction(tree: GameTree, *, max_listed: int = 1_000) -> BackwardInduction:
+    """Every subgame-perfect equilibrium of a finite perfect-information game (ties kept),
+    counted exactly and listed lazily.
 
-    At each decision node every action maximising the mover's payoff is kept,
-    so ties produce several equilibria (Zermelo; Kuhn 1953; Selten 1965).
-    Chance nodes take expectations. Payoffs are exact rationals.
+    At each decision node every action maximising the mover's payoff is kept, so
+    ties produce several equilibria (Zermelo; Kuhn 1953; Selten 1965). Chance nodes
+    take expectations; payoffs are exact rationals. The work is a dynamic program
+    over the distinct outcome vectors of each subtree and the number of plans
+    reaching each: a node whose mover chooses child ``a`` with value ``w`` counts
+    ``c_a(w)`` times the plans of every other child whose value is no better for the
+    mover than ``w``, so the count of a tree with 1e14 plans costs no more than one
+    with a single plan. Plans are listed only up to ``max_listed``
+    (:meth:`BackwardInduction.iter_plans` yields all, :meth:`~BackwardInduction.sample`
+    draws at random).
 
     Raises
     ------
     GameTreeError
         If the tree has imperfect information (use ``to_normal_form`` and a solver).
+
+    Examples
+    --------
+    >>> t = GameTree(players=("A", "B"))
+    >>> t.decision("root", player="A", actions={"l": "x", "r": "y"})
+    >>> t.decision("x", player="B", actions={"u": "xu", "d": "xd"})
+    >>> t.decision("y", player="B", actions={"u": "yu", "d": "yd"})
+    >>> for leaf in ("xu", "xd", "yu", "yd"):
+    ...     t.terminal(leaf, (1, 0))
+    >>> res = backward_induction(t)        # everything ties: 2 * 2 * 2 plans
+    >>> res.count, len(res.equilibria), res.values
+    (8, 8, {(Fraction(1, 1), Fraction(0, 1)): 8})
     """
     import networkx as nx
 
@@ -365,53 +609,46 @@ def backward_induction(tree: GameTree) -> BackwardInduction:
         raise GameTreeError("backward induction needs perfect information; this tree has "
                             "information sets with several nodes (reduce it to normal form)")
     g = tree.graph
-    # solutions[n]: list of (value, {node: action}) for the subtree at n
-    solutions: dict[str, list[tuple[tuple[Fraction, ...], dict[str, str]]]] = {}
+    # tables[n]: root value of the subtree at n (exact tuple) -> number of SPE plans
+    tables: dict = {}
     for n in reversed(list(nx.topological_sort(g))):
         d = g.nodes[n]
         if d["kind"] == "terminal":
-            solutions[n] = [(d["payoffs"], {})]
+            tables[n] = {tuple(d["payoffs"]): 1}
         elif d["kind"] == "chance":
-            kids = list(g.successors(n))
-            combos = []
-            for parts in itertools.product(*(solutions[k] for k in kids)):
-                total = [Fraction(0)] * len(tree.players)
-                plan: dict[str, str] = {}
-                for k, (val, sub) in zip(kids, parts, strict=True):
-                    p = g.edges[n, k]["prob"]
-                    total = [t + p * v for t, v in zip(total, val, strict=True)]
-                    plan.update(sub)
-                combos.append((tuple(total), plan))
-            solutions[n] = combos
+            table: dict = {}
+            for _, value, count in _chance_table(tree, n, tables):
+                table[value] = table.get(value, 0) + count
+            tables[n] = table
         else:
             i = d["player"]
-            kids = [(g.edges[n, k]["action"], k) for k in g.successors(n)]
-            # the mover's best value, given each combination of subgame solutions
-            out = []
-            for parts in itertools.product(*(solutions[k] for _, k in kids)):
-                best = max(val[i] for val, _ in parts)
-                shared: dict[str, str] = {}
-                for _, sub in parts:
-                    shared.update(sub)
-                for (action, _), (val, _) in zip(kids, parts, strict=True):
-                    if val[i] == best:
-                        out.append((val, {**shared, n: action}))
-            solutions[n] = out
-    root = solutions[tree.root]
-    order = [n for n in nx.dfs_preorder_nodes(g, tree.root) if g.nodes[n]["kind"] == "decision"]
-    equilibria, payoffs, paths = [], [], []
-    for val, plan in root:
-        equilibria.append({n: plan[n] for n in order})
-        payoffs.append(tuple(float(v) for v in val))
-        path, n = [tree.root], tree.root
-        while g.nodes[n]["kind"] != "terminal":
-            if g.nodes[n]["kind"] == "decision":
-                n = tree._child(n, plan[n])
-            else:
-                n = next(k for k in g.successors(n) if g.edges[n, k]["prob"] > 0)
-            path.append(n)
-        paths.append(path)
-    return BackwardInduction(equilibria, payoffs, paths)
+            kids = tree.children(n)
+            # plans of each child whose value gives the mover at most x: sorted prefix sums
+            at_most = []
+            for k in kids:
+                items = sorted(tables[k].items(), key=lambda kv: kv[0][i])
+                keys = [v[i] for v, _ in items]
+                sums = list(itertools.accumulate(c for _, c in items))
+                at_most.append((keys, sums))
+
+            def upto(j, x, at_most=at_most):
+                keys, sums = at_most[j]
+                pos = bisect.bisect_right(keys, x)
+                return sums[pos - 1] if pos else 0
+
+            table = {}
+            for a, k in enumerate(kids):
+                for value, count in tables[k].items():
+                    rest = 1
+                    for j in range(len(kids)):
+                        if j != a:
+                            rest *= upto(j, value[i])
+                            if not rest:
+                                break
+                    if rest:
+                        table[value] = table.get(value, 0) + count * rest
+            tables[n] = table
+    return BackwardInduction(tree, tables, max_listed)
 
 
 def negotiation_tree(*, lifted: tuple[int, int] = (3, 2), parity: tuple[int, int] = (2, 1),

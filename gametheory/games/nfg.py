@@ -11,17 +11,19 @@ rationals (``1/3``) and are read exactly, as Gambit does.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import IO
 
 import numpy as np
 
+from .._config import read_bytes
+from .._files import write_atomic
 from .._numbers import as_fraction
-from ..errors import GameError, NFGFormatError
+from ..errors import GameError, NFGFormatError, PayoffError
 from .normal_form import Game, _unique
 
 __all__ = ["read_nfg", "write_nfg"]
@@ -179,7 +181,13 @@ def _parse(text: str, path: str | None) -> Game:
     p.take("rbrace", f"'}}' closing the strategies of {n_players} players")
     if (tok := p.peek()) is not None and tok.kind == "string":
         p.pos += 1  # optional comment
-    n_cont = int(np.prod(counts))
+    n_cont = math.prod(counts)
+    # every contingency needs at least one token (an outcome number or its payoffs):
+    # a declared size larger than the file is refused before anything is allocated
+    remaining = len(p.tokens) - p.pos
+    if n_cont > remaining:
+        raise p.error(f"the strategy counts {counts} declare {n_cont:,} contingencies, but "
+                      f"only {remaining:,} tokens follow", p.tokens[p.pos - 1])
 
     flat = np.empty((n_cont, n_players), dtype=object)
     if (tok := p.peek()) is not None and tok.kind == "lbrace":  # outcome version
@@ -213,8 +221,11 @@ def _parse(text: str, path: str | None) -> Game:
     payoffs = np.empty((*counts, n_players), dtype=object)
     for k in range(n_players):
         payoffs[..., k] = flat[:, k].reshape(counts, order="F")
-    return Game(payoffs, players=_unique(players, "Player"),
-                actions=[_unique(x, "") for x in labels] if labels else None, title=title)
+    try:
+        return Game(payoffs, players=_unique(players, "Player"),
+                    actions=[_unique(x, "") for x in labels] if labels else None, title=title)
+    except PayoffError as exc:  # e.g. 1e400: exact, but no float holds it
+        raise NFGFormatError(str(exc), path=path, line=0, token=None) from None
 
 
 def read_nfg(source: str | os.PathLike | IO[str]) -> Game:
@@ -254,10 +265,7 @@ def read_nfg(source: str | os.PathLike | IO[str]) -> Game:
         text = source
     else:
         path = os.fspath(source)
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            raise GameError(f"cannot read {path}: {exc.strerror}") from None
+        raw = read_bytes(path, _fail_for(path))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -265,6 +273,12 @@ def read_nfg(source: str | os.PathLike | IO[str]) -> Game:
     if not text.strip():
         raise NFGFormatError("the file is empty", path=path, line=1, token=None)
     return _parse(text, path)
+
+
+def _fail_for(path: str):
+    def fail(message: str, line: int | None = None):
+        raise NFGFormatError(message, path=path, line=line or 0, token=None)
+    return fail
 
 
 def _quote(s: str) -> str:
@@ -318,5 +332,5 @@ def write_nfg(game: Game, path: str | os.PathLike | None = None, *,
         lines.append(" ".join(str(k + 1) for k in range(len(cont))) + " ")
     text = "\n".join(lines) + "\n"
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     return text

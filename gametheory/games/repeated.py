@@ -19,7 +19,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import GameError, ShapeError, SolverError
+from .._validate import check_count, check_tolerance
+from ..errors import GameError, RepeatedGameError, ShapeError, SolverError
 from .normal_form import Game
 
 __all__ = [
@@ -34,8 +35,6 @@ __all__ = [
 ]
 
 
-class RepeatedGameError(GameError, ValueError):
-    """Bad input for a repeated game: discount outside (0, 1), incomplete automata."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +252,12 @@ class RepeatedGame:
         if method not in ("abreu_sannikov", "outer", "inner"):
             raise RepeatedGameError(f"method must be 'abreu_sannikov', 'outer' or 'inner', "
                                     f"got {method!r}")
+        try:
+            directions = check_count("directions", directions, minimum=3, maximum=100_000)
+            max_iter = check_count("max_iter", max_iter, maximum=10**7)
+            tol = check_tolerance(tol)
+        except GameError as exc:
+            raise RepeatedGameError(str(exc)) from None
         delta = self.discount
         A, B = self.stage_game.bimatrix
         U = np.stack([A.reshape(-1), B.reshape(-1)], axis=1)            # (profiles, 2)

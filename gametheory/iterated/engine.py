@@ -20,11 +20,15 @@ and side), then plain strategies decided in Python. Histories are
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import StrategyTimeoutError
 from ..games.normal_form import Game
 from ..strategies.base import Batch, History, PlayerView, Strategy, StrategyError
 
@@ -121,21 +125,83 @@ class _Group:
         self.needs_random = needs_random
 
 
+class _DecisionTimeout(BaseException):
+    """Raised by the alarm inside a user's ``decide`` (a BaseException, so that a
+    strategy's own ``except Exception`` cannot swallow it)."""
+
+
+@contextmanager
+def _timeout_handler(timeout: float | None):
+    """Install the SIGALRM handler that :func:`_decide` arms; yields the timeout to use
+    (None where alarms are unavailable: Windows, or a thread other than the main one)."""
+    if timeout is None:
+        yield None
+        return
+    timeout = float(timeout)
+    if not (timeout > 0 and np.isfinite(timeout)):
+        raise StrategyError(f"decide_timeout must be a positive number of seconds, got "
+                            f"{timeout!r}")
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not \
+            threading.main_thread():
+        yield None
+        return
+
+    def on_alarm(signum, frame):
+        raise _DecisionTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        yield timeout
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _decide(player: Strategy, hist: History, t: int, timeout: float | None) -> int:
+    """One call of a plain-Python ``decide``, isolated: ``sys.exit`` inside it and a call
+    that does not return within ``timeout`` seconds become :class:`StrategyError`s
+    naming the strategy and the turn (the match fails; a tournament keeps the others)."""
+    try:
+        if timeout is None:
+            return player.decide(hist)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            return player.decide(hist)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _DecisionTimeout:
+        raise StrategyTimeoutError(f"{player.name}: decide did not return within {timeout:g} s "
+                                   f"on turn {t + 1}") from None
+    except SystemExit as exc:
+        raise StrategyError(f"{player.name} called sys.exit({exc.code!r}) on turn {t + 1}"
+                            ) from None
+
+
 def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np.ndarray, *,
                 turns: int = 200, continuation: float | None = None, noise: float = 0.0,
                 observation_noise: float = 0.0,
                 magnitudes: Sequence[Sequence[float]] | None = None,
                 engine: str = "auto", max_turns: int | None = None,
-                summary: bool = False) -> MatchArrays | MatchSummary:
+                summary: bool = False, decide_timeout: float | None = None
+                ) -> MatchArrays | MatchSummary:
     """Play ``pairs[m][0]`` (row) against ``pairs[m][1]`` (column) for every m.
 
     ``keys[m]`` is the match's random key (:func:`match_keys`). ``engine``:
     ``"auto"`` vectorises what it can, ``"python"`` runs every strategy's
     plain ``decide``; both give identical results. With ``summary`` only the
-    per-match totals are returned (:class:`MatchSummary`).
+    per-match totals are returned (:class:`MatchSummary`). ``decide_timeout``
+    (seconds) bounds every call of a plain-Python ``decide`` (see :func:`_decide`).
     """
     from ..strategies.families import FAMILIES
 
+    with _timeout_handler(decide_timeout) as decide_timeout:
+        return _run_matches(game, pairs, keys, turns, continuation, noise,
+                            observation_noise, magnitudes, engine, max_turns, summary,
+                            decide_timeout, FAMILIES)
+
+
+def _run_matches(game, pairs, keys, turns, continuation, noise, observation_noise,
+                 magnitudes, engine, max_turns, summary, decide_timeout, FAMILIES):
     views = make_views(game, magnitudes)
     n_act = np.array(game.shape, dtype=np.int64)
     M = len(pairs)
@@ -152,7 +218,8 @@ def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np
         lengths = np.minimum(geo, max_turns).astype(np.int64)
     T = int(lengths.max()) if M else 0
     if M == 1 and not summary and engine != "batch":
-        return _run_single(game, pairs[0], keys[0], T, views, noise, observation_noise)
+        return _run_single(game, pairs[0], keys[0], T, views, noise, observation_noise,
+                           decide_timeout)
 
     # ---- lay out slots (2 per match) grouped by how they are decided; strategies are
     # prepared once per distinct (strategy object, side), not once per match
@@ -271,7 +338,7 @@ def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np
                     if t >= alive_len[a + j]:
                         continue
                     hist._u = float(batch.u[j])
-                    act = player.decide(hist)
+                    act = _decide(player, hist, t, decide_timeout)
                     if not isinstance(act, int | np.integer) or not 0 <= act < k_own[a + j]:
                         raise StrategyError(
                             f"{player.name} returned the illegal action {act!r} on turn "
@@ -331,7 +398,8 @@ def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np
 
 
 def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, length: int,
-                views, noise: float, observation_noise: float) -> MatchArrays:
+                views, noise: float, observation_noise: float,
+                decide_timeout: float | None = None) -> MatchArrays:
     """One match in plain Python: the same draws and rules as the vectorised engine."""
     k = game.shape
     turns = np.arange(length, dtype=np.uint64)[:, None, None]
@@ -350,7 +418,7 @@ def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, len
         acts = []
         for side, (player, hist) in enumerate(players):
             hist._u = U[t][side][_DECIDE]
-            a = player.decide(hist)
+            a = _decide(player, hist, t, decide_timeout)
             if not isinstance(a, int | np.integer) or not 0 <= a < k[side]:
                 raise StrategyError(f"{player.name} returned the illegal action {a!r} on turn "
                                     f"{t + 1} (legal: 0..{k[side] - 1}, "

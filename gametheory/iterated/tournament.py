@@ -54,8 +54,11 @@ class TournamentResult:
 
     @property
     def payoff_matrix(self) -> np.ndarray:
-        """Mean payoff per turn of row player i against column player j."""
-        return np.nanmean(self.scores, axis=0)
+        """Mean payoff per turn of row player i against column player j (NaN for a pair
+        that never played or whose matches failed)."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN pairs stay NaN
+            return np.nanmean(self.scores, axis=0)
 
     @property
     def mean_scores(self) -> np.ndarray:
@@ -65,7 +68,9 @@ class TournamentResult:
         if not self.self_play:
             idx = np.arange(len(self.players))
             s[:, idx, idx] = np.nan
-        return np.nanmean(s, axis=(0, 2))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a player all of whose matches failed
+            return np.nanmean(s, axis=(0, 2))
 
     @property
     def ranking(self) -> list[str]:
@@ -160,6 +165,13 @@ class Tournament:
     match's (row, column, repetition), so the result is the same whether the
     tournament runs in one process or several (``processes``).
 
+    A misbehaving strategy costs only its own matches: an exception, an illegal
+    action, ``sys.exit`` inside ``decide``, or a ``decide`` call of a plain-Python
+    strategy that does not return within ``decide_timeout`` seconds (default 10;
+    None for no limit; enforced with ``SIGALRM``, so on POSIX systems in the main
+    thread) fails that pair's matches, which are listed in ``result.errors``; every
+    other result is kept.
+
     Examples
     --------
     >>> import gametheory as gt
@@ -175,7 +187,7 @@ class Tournament:
                  noise: float = 0.0, seed=None, *, observation_noise: float = 0.0,
                  continuation: float | None = None, self_play: bool = True,
                  magnitudes=None, processes: int = 1, chunk_size: int = 20_000,
-                 engine: str = "auto"):
+                 engine: str = "auto", decide_timeout: float | None = 10.0):
         from ..games import prisoners_dilemma
 
         check_play_parameters(turns, continuation, noise, observation_noise, None)
@@ -189,6 +201,7 @@ class Tournament:
         self.observation_noise, self.continuation = observation_noise, continuation
         self.self_play, self.magnitudes = self_play, magnitudes
         self.processes, self.chunk_size, self.engine = processes, chunk_size, engine
+        self.decide_timeout = decide_timeout
         self.seed = seed
 
     def _schedule(self) -> list[tuple[int, int, int]]:
@@ -211,7 +224,7 @@ class Tournament:
         keys = self._schedule()
         kwargs = {"turns": self.turns, "continuation": self.continuation, "noise": self.noise,
                   "observation_noise": self.observation_noise, "magnitudes": self.magnitudes,
-                  "engine": self.engine}
+                  "engine": self.engine, "decide_timeout": self.decide_timeout}
         size = self.chunk_size
         if self.processes > 1:
             size = max(1, min(size, -(-len(keys) // self.processes)))
@@ -254,14 +267,14 @@ class Tournament:
                 for ch, fut in zip(chunks, futures, strict=True):
                     try:
                         results.append((ch, fut.result()))
-                    except Exception:
+                    except (Exception, SystemExit):  # replayed pair by pair below
                         results.append((ch, None))
         else:
             for ch in chunks:
                 try:
                     results.append((ch, _play_chunk(self.game, pairs_of(ch), ch, root.entropy,
                                                     kwargs)))
-                except Exception:
+                except (Exception, SystemExit):  # replayed pair by pair below
                     results.append((ch, None))
         for ch, arrays in results:
             if arrays is not None:
@@ -275,7 +288,7 @@ class Tournament:
                 try:
                     collect(sub, _play_chunk(self.game, pairs_of(sub), sub, root.entropy,
                                              kwargs))
-                except Exception as exc:
+                except (Exception, SystemExit) as exc:
                     errors.append((labels[i], labels[j], f"{type(exc).__name__}: {exc}"))
         with np.errstate(invalid="ignore"):
             cooperation = np.where(coop_count > 0, coop / np.maximum(coop_count, 1), np.nan)

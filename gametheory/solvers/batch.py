@@ -198,7 +198,10 @@ class BatchResult:
         frame = self.to_frame()
         frame["x"] = frame["x"].map(list)
         frame["y"] = frame["y"].map(list)
-        frame.to_parquet(path, index=False)
+        from .._files import atomic_path
+
+        with atomic_path(path) as tmp:
+            frame.to_parquet(tmp, index=False)
 
     def summary(self) -> dict[str, Any]:
         """Counts for a quick look (also what the notebook display shows)."""

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..errors import GameError, UnknownNameError
+from ..errors import StrategyError, UnknownNameError
 
 __all__ = [
     "CLASSIFIER_KEYS",
@@ -48,8 +48,6 @@ CLASSIFIER_KEYS = ("memory_depth", "stochastic", "uses_magnitudes", "reads_payof
                    "diplomatic", "finite_automaton")
 
 
-class StrategyError(GameError, ValueError):
-    """A strategy misbehaved or does not fit the game (illegal action, wrong game, bad params)."""
 
 
 @dataclass(frozen=True)
