@@ -133,6 +133,8 @@ def parse_text(text: str, fmt: str, fail: Fail) -> tuple[Any, Any]:
         mark = getattr(exc, "problem_mark", None)
         fail(f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
              mark.line + 1 if mark is not None else None)
+    except (ValueError, TypeError, OverflowError) as exc:  # any other value it cannot build
+        fail(f"a value cannot be read: {exc}")
     except RecursionError:
         fail(f"nested deeper than {MAX_DEPTH} levels")
     finally:
@@ -208,11 +210,23 @@ def _loader():
                     seen[k] = line
             return node
 
+        def construct_yaml_timestamp(self, node):
+            # an impossible date (2021-13-45) raises ValueError deep in the constructor;
+            # report it with its line like any other YAML error
+            try:
+                return super().construct_yaml_timestamp(node)
+            except (ValueError, OverflowError) as exc:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{node.value!r} is not a valid date ({exc})",
+                    node.start_mark) from None
+
         def _fail(self, message, line):
             if self.fail is None:
                 raise yaml.YAMLError(f"line {line}: {message}")
             self.fail(message, line)
 
+    SafeStrictLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                     SafeStrictLoader.construct_yaml_timestamp)
     _LOADER = SafeStrictLoader
     return _LOADER
 

@@ -378,7 +378,11 @@ def run(spec: SweepSpec | str | os.PathLike | dict, *, resume: bool = False,
 
 def _run_locked(spec, out, resume, overwrite, workers, scheduler, dask_local, progress,
                 retries) -> SweepResult:
-    done = _prepare_output(spec, out, resume=resume, overwrite=overwrite)
+    try:
+        done = _prepare_output(spec, out, resume=resume, overwrite=overwrite)
+    except OSError as exc:  # read-only folder, full disk, ...
+        raise SweepError(f"cannot prepare the output folder {out}: "
+                         f"{exc.strerror or exc}") from None
     T = spec.n_tasks()
     n_batches = spec.n_batches()
     pending = [b for b in range(n_batches) if b not in done]
