@@ -133,3 +133,19 @@ def test_large_payoffs_give_both_ends_of_the_equilibrium_segment():
     assert got == {(one, (F(0), F(0), F(1), F(0))),
                    (one, (F(0), F(0), 1 - F(1, 10**19), F(1, 10**19)))}
     assert len(res.components) == 1 and not res.components[0].is_isolated
+
+
+def test_exact_search_has_a_time_budget(monkeypatch):
+    import time
+
+    from gametheory.solvers import degeneracy
+
+    monkeypatch.setattr(degeneracy, "EXACT_TIME_LIMIT", 0.5)
+    rng = np.random.default_rng(1)
+    game = gt.Game.from_bimatrix(rng.integers(0, 100, (40, 40)),
+                                 rng.integers(0, 100, (40, 40)))
+    started = time.perf_counter()
+    with pytest.raises(GameTooLargeError, match="lemke_howson"):
+        gt.solve(game)
+    assert time.perf_counter() - started < 5
+    assert len(gt.solve(game, method="lemke_howson")) == 1

@@ -55,6 +55,8 @@ _FUNCTIONS = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs,
 _ARITY = {"exp": 1, "log": 1, "sqrt": 1, "abs": 1, "minimum": 2, "maximum": 2, "round": 1}
 #: Most points (grid times samples) and tasks a sweep may declare.
 MAX_POINTS = 10**9
+#: Most actions of a player in a random game (solve_many enumerates m + n <= 62).
+MAX_RANDOM_ACTIONS = 31
 MAX_TASKS = 10**10
 _BINOPS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
            ast.Div: np.divide, ast.Pow: np.power, ast.Mod: np.mod}
@@ -194,9 +196,12 @@ class RandomGame(_Strict):
 
     @field_validator("rows", "cols", "low", "high")
     @classmethod
-    def _parse(cls, v):
+    def _parse(cls, v, info):
         if isinstance(v, str):
             _expression(v)
+        elif info.field_name in ("rows", "cols") and not 1 <= v <= MAX_RANDOM_ACTIONS:
+            raise ValueError(f"{info.field_name} must be in 1..{MAX_RANDOM_ACTIONS} (the "
+                             f"largest games solve_many enumerates), got {v}")
         return v
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import GameError
-from .spec import TASK_OPTIONS, SweepSpec, evaluate
+from .spec import MAX_RANDOM_ACTIONS, TASK_OPTIONS, SweepSpec, evaluate
 
 __all__ = ["build_games", "run_batch", "task_seed"]
 
@@ -120,9 +120,11 @@ def build_games(spec: SweepSpec, points, task_point: np.ndarray,
 
     rows, cols, low, high = (per_task(f) for f in ("rows", "cols", "low", "high"))
     bad = ~((rows >= 1) & (cols >= 1) & (rows == np.round(rows)) & (cols == np.round(cols))
+            & (rows <= MAX_RANDOM_ACTIONS) & (cols <= MAX_RANDOM_ACTIONS)
             & np.isfinite(low) & np.isfinite(high) & (low <= high))
     for i in np.flatnonzero(bad):
-        errors[int(i)] = (f"ShapeError: random game needs whole rows, cols >= 1 and low <= "
+        errors[int(i)] = (f"ShapeError: random game needs whole rows, cols in "
+                          f"1..{MAX_RANDOM_ACTIONS} and low <= "
                           f"high, got rows={rows[i]}, cols={cols[i]}, low={low[i]}, "
                           f"high={high[i]}")
     keys = match_keys(np.random.SeedSequence(spec.seed, spawn_key=(0,)),

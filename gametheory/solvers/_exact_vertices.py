@@ -31,6 +31,7 @@ strategic and extensive form. Ch. 3 of *Algorithmic Game Theory*.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from fractions import Fraction
 from math import lcm
@@ -48,7 +49,8 @@ def integer_polytope_matrix(M: np.ndarray) -> list[list[int]]:
     return [[int(v * den) for v in row] for row in shifted]
 
 
-def exact_polytope_vertices(M: list[list[int]], *, max_bases: int | None = None
+def exact_polytope_vertices(M: list[list[int]], *, max_bases: int | None = None,
+                            deadline: float | None = None
                             ) -> tuple[list[tuple[Fraction, ...]], list[frozenset[int]], int]:
     """Every vertex of ``{z >= 0, M z <= 1}`` (``M``: r x c positive integers), exactly.
 
@@ -65,8 +67,9 @@ def exact_polytope_vertices(M: list[list[int]], *, max_bases: int | None = None
     Raises
     ------
     OverflowError
-        When more than ``max_bases`` bases would be visited (the caller turns it
-        into a typed error).
+        When more than ``max_bases`` bases would be visited, or the search is still
+        running at ``deadline`` (a ``time.monotonic()`` value); the caller turns it
+        into a typed error.
     """
     r = len(M)
     c = len(M[0])
@@ -84,6 +87,8 @@ def exact_polytope_vertices(M: list[list[int]], *, max_bases: int | None = None
     while queue:
         T, basis, D = queue.popleft()
         n_bases += 1
+        if deadline is not None and not n_bases % 64 and time.monotonic() > deadline:
+            raise OverflowError(f"still searching after {n_bases:,} bases")
         z = [Fraction(0)] * c
         tight = set(range(c + r)) - set(basis)
         for i, var in enumerate(basis):
@@ -155,7 +160,8 @@ def _pivot(T: list[list[int]], row: int, k: int, D: int, width: int) -> list[lis
     return out
 
 
-def exact_bimatrix_vertices(exact_payoffs: np.ndarray, *, max_bases: int | None = None):
+def exact_bimatrix_vertices(exact_payoffs: np.ndarray, *, max_bases: int | None = None,
+                            deadline: float | None = None):
     """Exact vertices and labels of both best-response polytopes of a bimatrix game.
 
     Labels follow :mod:`._polytope`: in P (``x``), ``i`` for ``x_i = 0`` and
@@ -172,9 +178,11 @@ def exact_bimatrix_vertices(exact_payoffs: np.ndarray, *, max_bases: int | None 
     m, n = A.shape
     # P: x >= 0, B^T x <= 1: z = x (c = m), constraint rows are B's columns (r = n);
     # variable labels already match (x_i -> i, slack j -> m + j).
-    VP, LP, nP = exact_polytope_vertices(integer_polytope_matrix(B.T), max_bases=max_bases)
+    VP, LP, nP = exact_polytope_vertices(integer_polytope_matrix(B.T), max_bases=max_bases,
+                                         deadline=deadline)
     # Q: A y <= 1, y >= 0: z = y (c = n), rows of A (r = m); variable y_j has label
     # m + j and slack i label i.
-    VQ, LQr, nQ = exact_polytope_vertices(integer_polytope_matrix(A), max_bases=max_bases)
+    VQ, LQr, nQ = exact_polytope_vertices(integer_polytope_matrix(A), max_bases=max_bases,
+                                          deadline=deadline)
     LQ = [frozenset((m + v) if v < n else (v - n) for v in labels) for labels in LQr]
     return VP, LP, VQ, LQ, nP + nQ

@@ -271,6 +271,9 @@ def _as_batches(games, B) -> tuple[int, dict[tuple[int, int], tuple[np.ndarray, 
                                      "two-player games")
                 a, b = g.bimatrix
             else:
+                if isinstance(g, str | bytes) or not hasattr(g, "__len__") or len(g) != 2:
+                    raise ShapeError(f"{type(g).__name__} {str(g)[:40]!r} is not a Game or an "
+                                     "(A, B) pair of payoff matrices")
                 a, b = (_real_array(v, name) for v, name in zip(g, "AB", strict=True))
                 if a.ndim != 2 or a.shape != b.shape:
                     raise ShapeError(f"payoff matrices of shapes {a.shape} and {b.shape}; "

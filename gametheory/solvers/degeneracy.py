@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 from math import comb
 
@@ -67,6 +68,8 @@ class DegeneracyCertificate:
 #: Most lexicographic bases the exact search of one polytope may visit (about 1 ms
 #: each in pure Python at 10 x 10; random 10 x 10 games need about 1,500).
 EXACT_BASIS_LIMIT = 60_000
+#: Seconds the exact search may run before it gives up (a typed error, not a hang).
+EXACT_TIME_LIMIT = 20.0
 #: Most square systems the floating-point sweep of one polytope may solve
 #: (``C(m + n, m)``: 705,432 at 11 x 11; 12 x 12 has 2.7 million).
 FLOAT_BASIS_LIMIT = 1_000_000
@@ -153,15 +156,16 @@ def _exact_vertices(game: Game, exact_payoffs: np.ndarray) -> PolytopeVertices:
 
     m, n = game.shape
     try:
-        EP, LPs, EQ, LQs, n_bases = exact_bimatrix_vertices(exact_payoffs,
-                                                             max_bases=EXACT_BASIS_LIMIT)
-    except OverflowError:
+        EP, LPs, EQ, LQs, n_bases = exact_bimatrix_vertices(
+            exact_payoffs, max_bases=EXACT_BASIS_LIMIT,
+            deadline=time.monotonic() + EXACT_TIME_LIMIT)
+    except OverflowError as exc:
         raise GameTooLargeError(
-            f"a {m} x {n} game whose best-response polytopes have more than "
-            f"{EXACT_BASIS_LIMIT:,} lexicographic bases is beyond the exact single-game "
-            "solver; use gametheory.solve_many([game]) (compiled vertex enumeration, "
-            "floating point, verified) or solve(game, method='lemke_howson') for one "
-            "equilibrium") from None
+            f"a {m} x {n} game is beyond the exact single-game solver's budget "
+            f"({EXACT_BASIS_LIMIT:,} lexicographic bases or {EXACT_TIME_LIMIT:g} s; {exc}); "
+            "use gametheory.solve_many([game]) (compiled vertex enumeration, floating "
+            "point, verified) or solve(game, method='lemke_howson') for one equilibrium"
+            ) from None
     VP = np.array([[float(v) for v in z] for z in EP]).reshape(len(EP), m)
     VQ = np.array([[float(v) for v in z] for z in EQ]).reshape(len(EQ), n)
     return PolytopeVertices(VP, _labels_matrix(LPs, m + n), VQ, _labels_matrix(LQs, m + n),

@@ -237,15 +237,30 @@ def _trace(system: _System, lam_stop: float, *, max_steps: int, record: bool
             system.bifurcations = [b / system.scale for b in bifurcations]
             return points, final
         J_new = system.J(w_new)
+        try:
+            t_new = _tangent(J_new, t)
+        except np.linalg.LinAlgError:
+            t_new = None
+        # a step whose tangent turns by more than ~37 degrees may have jumped across a
+        # fold onto another part of the curve (the predictor was too long): retry shorter
+        if t_new is None or (t_new @ t < 0.8 and h > 1e-6):
+            h *= 0.5
+            if h < 1e-10:
+                raise SolverError("QRE path following failed: step size underflow "
+                                  f"at λ={w[-1] / system.scale:.6g}")
+            continue
         sign = np.sign(np.linalg.det(np.vstack([J_new, t])))
         if sign != orientation:
             bifurcations.append(float(w_new[-1]))
             orientation = sign
-        t = _tangent(J_new, t)
+        t = t_new
         w = w_new
         if record:
             points.append(w.copy())
-        h = min(h * (1.6 if n_newton <= 3 else 0.8), 1e3)
+        # steps grow while Newton converges fast, but stay below a tenth of the current
+        # λ (plus one): a longer predictor can jump across a fold of the branch onto
+        # another part of the QRE correspondence (seen on Shoham & Leyton-Brown's fig. 5.15)
+        h = min(h * (1.6 if n_newton <= 3 else 0.8), 0.1 * (1.0 + abs(float(w[-1]))), 1e3)
     raise IterationLimitError(f"QRE path did not reach λ={lam_stop / system.scale:.6g} "
                               f"within {max_steps} steps (reached {w[-1] / system.scale:.6g})")
 
