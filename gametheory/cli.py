@@ -21,8 +21,42 @@ import typer
 from ._files import atomic_path
 from .errors import DegenerateGameWarning, GameError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Games from retaliation sequences, and verified equilibria.")
+# Plain click help (rich_markup_mode=None): flags read as flags ("--exact",
+# "--progress / --no-progress"), not "<bool>", and "\b" keeps example blocks as written.
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Games from retaliation sequences, and verified equilibria.\n\n"
+                       "\b\nExamples:\n"
+                       "  gametheory analyze us-russia --out gametheory-report\n"
+                       "  gametheory solve --game prisoners_dilemma\n"
+                       "  gametheory events validate my_sequence.csv")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"gametheory {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, metavar="",
+        help="Print the version and exit.")] = False) -> None:
+    """Games from retaliation sequences, and verified equilibria."""
+
+
+def _solve_help() -> str:
+    from .games.catalogue import catalogue
+    from .solvers.dispatch import METHODS
+
+    return ("Solve a game and print its verified equilibria.\n\n"
+            "\b\nMethods (--method):\n  " + "\n  ".join(METHODS) + "\n\n"
+            "\b\nNamed games (--game):\n  " + "\n  ".join(catalogue) + "\n\n"
+            "\b\nExamples:\n"
+            "  gametheory solve game.nfg\n"
+            "  gametheory solve --game battle_of_the_sexes --exact --format json\n"
+            "  gametheory solve game.nfg --method lemke_howson")
 
 
 class OutputFormat(StrEnum):
@@ -61,7 +95,7 @@ def result_to_json(result) -> dict:
     }
 
 
-@app.command()
+@app.command(help=_solve_help())
 def solve(
     file: Annotated[Path | None, typer.Argument(help="A Gambit .nfg file.")] = None,
     game: Annotated[str | None, typer.Option(help="A named game instead of a file, "
@@ -70,9 +104,9 @@ def solve(
                                                     "for 2 players, pure otherwise).")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] =
         OutputFormat.table,
-    exact: Annotated[bool, typer.Option(help="Exact rational output.")] = False,
+    exact: Annotated[bool, typer.Option("--exact", metavar="",
+                                        help="Exact rational output.")] = False,
 ) -> None:
-    """Solve a game and print its verified equilibria."""
     from .games import get_game, read_nfg
     from .solvers import solve as solve_game
 
@@ -106,11 +140,17 @@ def analyze(
     repetitions: Annotated[int, typer.Option(help="Scenario matches per case.")] = 200,
     turns: Annotated[int, typer.Option(help="Turns per scenario match.")] = 40,
     progress: Annotated[bool, typer.Option(help="Show progress on standard error.")] = True,
-    overwrite: Annotated[bool, typer.Option(help="Write into a folder that holds other "
+    overwrite: Annotated[bool, typer.Option("--overwrite", metavar="",
+                                            help="Write into a folder that holds other "
                                             "files (they are kept; same-named ones are "
                                             "replaced).")] = False,
 ) -> None:
-    """Analyse the shipped model and write an HTML report."""
+    """Analyse the shipped model and write an HTML report.
+
+    \b
+    Example:
+      gametheory analyze us-russia --out gametheory-report --repetitions 50
+    """
     from .analysis_job import run_analysis
 
     if progress:
@@ -133,9 +173,11 @@ def analyze(
 @app.command()
 def sweep(
     spec: Annotated[Path, typer.Argument(help="Sweep spec (.yaml, .toml or .json).")],
-    resume: Annotated[bool, typer.Option(help="Continue a sweep: skip finished batches.")]
+    resume: Annotated[bool, typer.Option("--resume", metavar="",
+                                         help="Continue a sweep: skip finished batches.")]
         = False,
-    overwrite: Annotated[bool, typer.Option(help="Discard earlier results in the output "
+    overwrite: Annotated[bool, typer.Option("--overwrite", metavar="",
+                                            help="Discard earlier results in the output "
                                                  "folder.")] = False,
     workers: Annotated[int | None, typer.Option(help="Local processes (default: one per "
                                                      "core; 1 runs in-process).")] = None,
@@ -148,7 +190,14 @@ def sweep(
     progress: Annotated[bool, typer.Option(help="Show a progress bar on standard error.")]
         = True,
 ) -> None:
-    """Run a parameter sweep; results go to Parquet part files in the output folder."""
+    """Run a parameter sweep; results go to Parquet part files in the output folder.
+
+    \b
+    Examples:
+      gametheory sweep spec.yaml
+      gametheory sweep spec.yaml --resume
+      gametheory sweep spec.yaml --dask-local 2
+    """
     from .batch import run
 
     try:
@@ -170,7 +219,12 @@ def sweep(
 
 @app.command("sweep-schema")
 def sweep_schema_command() -> None:
-    """Print the JSON Schema of a sweep spec."""
+    """Print the JSON Schema of a sweep spec.
+
+    \b
+    Example:
+      gametheory sweep-schema > sweep.schema.json
+    """
     from .batch import sweep_schema
 
     typer.echo(json.dumps(sweep_schema(), indent=2))
@@ -184,7 +238,12 @@ def repeated(
     directions: Annotated[int, typer.Option(help="Directions of the payoff-set "
                                                  "approximation.")] = 128,
 ) -> None:
-    """Repeated game: minmax values, cooperation thresholds and equilibrium payoff set."""
+    """Repeated game: minmax values, cooperation thresholds and equilibrium payoff set.
+
+    \b
+    Example:
+      gametheory repeated --game prisoners_dilemma --discount 0.9
+    """
     from .games import get_game, read_nfg
     from .games.repeated import RepeatedGame, public_grim_trigger
 
@@ -215,14 +274,21 @@ def repeated(
                f"Hausdorff distance to the inner one {gap:.3g}")
 
 
-events_app = typer.Typer(no_args_is_help=True, help="Event files: validate, graph, schema.")
+events_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                         help="Event files: validate, graph, schema.\n\n\b\nExample:\n"
+                              "  gametheory events validate my_sequence.csv")
 app.add_typer(events_app, name="events")
 
 
 @events_app.command("validate")
 def events_validate(file: Annotated[Path, typer.Argument(help="A .csv, .yaml or .json "
                                                               "event file.")]) -> None:
-    """Validate an event file; list every problem with its line and field."""
+    """Validate an event file; list every problem with its line and field.
+
+    \b
+    Example:
+      gametheory events validate models/us_russia_embassy/events.csv
+    """
     from .events import load_events
 
     try:
@@ -243,7 +309,13 @@ def events_graph(
     since: Annotated[str | None, typer.Option(help="Only moves from this date (YYYY[-MM[-DD]]).")
                      ] = None,
 ) -> None:
-    """Build the move graph of an event file and draw or export it."""
+    """Build the move graph of an event file and draw or export it.
+
+    \b
+    Examples:
+      gametheory events graph my_sequence.csv --out graph.png
+      gametheory events graph my_sequence.csv --out graph.graphml
+    """
     from .events import load_events, move_graph
 
     try:
@@ -286,7 +358,12 @@ def events_graph(
 
 @events_app.command("schema")
 def events_schema() -> None:
-    """Print the JSON Schema of an event record."""
+    """Print the JSON Schema of an event record.
+
+    \b
+    Example:
+      gametheory events schema > event.schema.json
+    """
     from .events import event_json_schema
 
     typer.echo(json.dumps(event_json_schema(), indent=2))

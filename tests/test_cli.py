@@ -108,3 +108,32 @@ def test_repeated_command():
     assert "[0.5, 1]" in out.output and "(3, 3)" in out.output and "(1, 1)" in out.output
     bad = runner.invoke(app, ["repeated", "--game", "prisoners_dilemma", "--discount", "1.5"])
     assert bad.exit_code == 2 and "(0, 1)" in bad.output
+
+
+def test_version():
+    import gametheory as gt
+
+    out = runner.invoke(app, ["--version"])
+    assert out.exit_code == 0 and out.output.strip() == f"gametheory {gt.__version__}"
+
+
+COMMANDS = [[], ["solve"], ["analyze"], ["sweep"], ["sweep-schema"], ["repeated"],
+            ["events"], ["events", "validate"], ["events", "graph"], ["events", "schema"]]
+
+
+def test_every_help_has_an_example_and_flags_read_as_flags():
+    for cmd in COMMANDS:
+        out = runner.invoke(app, [*cmd, "--help"])
+        assert out.exit_code == 0, (cmd, out.output)
+        assert "Example" in out.output, cmd
+        assert "<bool>" not in out.output, cmd
+        assert f"gametheory {' '.join(cmd)}".strip() in out.output, cmd
+
+
+def test_solve_help_lists_methods_and_games():
+    from gametheory.games.catalogue import catalogue
+    from gametheory.solvers.dispatch import METHODS
+
+    text = runner.invoke(app, ["solve", "--help"]).output
+    for name in [*METHODS, *catalogue]:
+        assert f"\n    {name}\n" in text, name
