@@ -24,7 +24,7 @@ OURS = """
 import json, sys, time, numpy as np
 t0 = time.perf_counter()
 import gametheory as gt
-from gametheory.games.repeated import RepeatedGame
+from gametheory.solvers.repeated import RepeatedGame
 out = {}
 for name, payoffs in json.loads(sys.argv[1]).items():
     game = gt.games.embassy_dispute() if payoffs is None else gt.Game(np.array(payoffs))
@@ -61,7 +61,7 @@ def run(code: str) -> dict:
 def main() -> None:
     import numpy as np
 
-    from gametheory.games.repeated import hausdorff_distance
+    from gametheory.solvers.repeated import hausdorff_distance
 
     ours, theirs = run(OURS), run(THEIRS)
     n = len(ours["sets"])
@@ -78,7 +78,7 @@ def main() -> None:
     import quantecon.game_theory as qe
 
     import gametheory as gt
-    from gametheory.games.repeated import RepeatedGame
+    from gametheory.solvers.repeated import RepeatedGame
 
     pd = np.array(GAMES["PD (9,1,10,3)"], float)
     qe.RepeatedGame(qe.NormalFormGame(pd), 0.9).equilibrium_payoffs(method="abreu_sannikov")

@@ -32,7 +32,8 @@ _LAZY = {
     "play": "gametheory.iterated",
     "Tournament": "gametheory.iterated",
     "memory_one_payoffs": "gametheory.iterated",
-    "RepeatedGame": "gametheory.games.repeated",
+    "RepeatedGame": "gametheory.solvers.repeated",
+    "check_strategy": "gametheory.iterated",
 }
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "RepeatedGame",
     "Tournament",
     "__version__",
+    "check_strategy",
     "fit_qre",
     "is_degenerate",
     "iterated_dominance",

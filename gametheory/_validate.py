@@ -20,9 +20,10 @@ from __future__ import annotations
 import math
 import numbers
 
-from .errors import InputLimitError, ProfileError, ShapeError
+from .errors import DiscountFactorError, InputLimitError, ProfileError, ShapeError
 
-__all__ = ["check_count", "check_index", "check_tolerance"]
+__all__ = ["check_count", "check_discount", "check_index", "check_probability",
+           "check_tolerance"]
 
 
 def check_tolerance(tol: object, name: str = "tol", *, upper: float = 0.1) -> float:
@@ -59,3 +60,35 @@ def check_count(name: str, value: object, *, minimum: int = 1, maximum: int) -> 
     if value > maximum:
         raise InputLimitError(f"{name} = {value:,} is above the limit of {maximum:,}")
     return value
+
+
+def check_probability(name: str, value: object) -> float:
+    """``value`` as a float in [0, 1] (noise levels, continuation probabilities, shares)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not 0.0 <= float(value) <= 1.0:
+        raise ProfileError(f"{name} must be a probability in [0, 1], got {value!r}")
+    return float(value)
+
+
+def check_discount(value: object, name: str = "discount factor", *,
+                   allow_one: bool = False) -> float:
+    """A discount factor δ in (0, 1): the one check used everywhere.
+
+    ``allow_one`` admits δ = 1, meaning "no discounting", for the finite matches of
+    :func:`gametheory.play` only; an infinitely repeated game needs δ < 1.
+    Raises :class:`~gametheory.errors.DiscountFactorError`.
+
+    >>> check_discount(0.9)
+    0.9
+    >>> check_discount(1.0)
+    Traceback (most recent call last):
+    ...
+    gametheory.errors.DiscountFactorError: discount factor must be in (0, 1), got 1.0
+    """
+    interval = "(0, 1]" if allow_one else "(0, 1)"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise DiscountFactorError(f"{name} must be in {interval}, got {value!r}")
+    v = float(value)
+    if not (0.0 < v < 1.0 or (allow_one and v == 1.0)):
+        raise DiscountFactorError(f"{name} must be in {interval}, got {value!r}")
+    return v

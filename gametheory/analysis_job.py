@@ -16,8 +16,8 @@ import numpy as np
 
 from .errors import DegenerateGameWarning, UnknownNameError
 from .games import Game
-from .games.repeated import nash_reversion_thresholds
 from .solvers import correlated_equilibrium, iterated_dominance, logit_qre_path, qre, solve
+from .solvers.repeated import nash_reversion_thresholds
 
 __all__ = ["nash_reversion_thresholds", "run_analysis"]
 

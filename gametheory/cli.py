@@ -245,7 +245,7 @@ def repeated(
       gametheory repeated --game prisoners_dilemma --discount 0.9
     """
     from .games import get_game, read_nfg
-    from .games.repeated import RepeatedGame, public_grim_trigger
+    from .solvers.repeated import RepeatedGame, public_grim_trigger
 
     try:
         if (file is None) == (game is None):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DegenerateGameWarning",
+    "DiscountFactorError",
     "EventFileError",
     "EventIssue",
     "GameError",
@@ -272,6 +273,11 @@ class GameTreeError(GameError, ValueError):
 
 class RepeatedGameError(GameError, ValueError):
     """A repeated game or one of its inputs is invalid (discount factor, stage game)."""
+
+
+class DiscountFactorError(ProfileError, RepeatedGameError):
+    """A discount factor outside (0, 1) (or (0, 1] for a finite match): one error type for
+    every place that takes one (a ``ProfileError`` and a ``RepeatedGameError``)."""
 
 
 class DegenerateGameWarning(UserWarning):

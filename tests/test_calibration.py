@@ -173,7 +173,7 @@ def test_sensitivity_reports_changes():
 def test_repeated_game_and_thresholds():
     rg = CAL.repeated_game()
     assert rg.discount == CAL.params.discount
-    from gametheory.games.repeated import nash_reversion_thresholds
+    from gametheory.solvers.repeated import nash_reversion_thresholds
 
     th = nash_reversion_thresholds(CAL.stage_game(), (0, 0), (4, 4))
     assert 0 < float(th[0]) < float(th[1]) < 1

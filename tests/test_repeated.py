@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gametheory.strategies as gs
+from gametheory.errors import RepeatedGameError
 from gametheory.games import prisoners_dilemma
-from gametheory.games.repeated import (
+from gametheory.solvers.repeated import (
     RepeatedGame,
-    RepeatedGameError,
     basin_of_attraction_alld,
     public_grim_trigger,
     risk_dominance_threshold,
@@ -114,7 +114,7 @@ def test_equilibrium_payoff_set_agrees_with_quantecon(payoffs, delta):
     """QuantEcon's Abreu-Sannikov vertices (test-only oracle) equal our inner
     approximation, and lie inside our outer approximation."""
     qe = pytest.importorskip("quantecon.game_theory")
-    from gametheory.games.repeated import hausdorff_distance
+    from gametheory.solvers.repeated import hausdorff_distance
 
     R, S, T, P = payoffs
     game = prisoners_dilemma(R=R, S=S, T=T, P=P)
@@ -128,7 +128,7 @@ def test_equilibrium_payoff_set_agrees_with_quantecon(payoffs, delta):
     assert hausdorff_distance(inner, theirs) < 1e-6
     assert all(any(np.allclose(v, w, atol=1e-6) for w in inner) for v in theirs)
     assert 0 <= gap < 0.15  # directions not normal to the true edges overshoot a little
-    from gametheory.games.repeated import _point_polygon_distance
+    from gametheory.solvers._convex import point_polygon_distance as _point_polygon_distance
 
     assert all(_point_polygon_distance(v, outer) < 1e-9 for v in theirs)
 
@@ -136,7 +136,7 @@ def test_equilibrium_payoff_set_agrees_with_quantecon(payoffs, delta):
 def test_folk_theorem_set_of_the_prisoners_dilemma():
     """With patient players the equilibrium payoffs fill the feasible, individually
     rational set: here everything above (P, P) = (1, 1)."""
-    from gametheory.games.repeated import hausdorff_distance
+    from gametheory.solvers.repeated import hausdorff_distance
 
     rg = RepeatedGame(prisoners_dilemma(), discount=0.95)
     inner = rg.equilibrium_payoffs(method="inner")

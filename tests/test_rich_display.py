@@ -60,7 +60,7 @@ def _instances():
     )
     from gametheory.batch import load_spec
     from gametheory.games.extensive import backward_induction, negotiation_tree
-    from gametheory.games.repeated import AutomatonProfile, RepeatedGame, public_grim_trigger
+    from gametheory.games.repeated import AutomatonProfile
     from gametheory.iterated import moran_process, replicator_dynamics
     from gametheory.solvers import (
         correlated_equilibrium,
@@ -69,6 +69,7 @@ def _instances():
         iterated_dominance,
         logit_qre_path,
     )
+    from gametheory.solvers.repeated import RepeatedGame, public_grim_trigger
     from gametheory.solvers.result import Rejected
 
     pd_game = gt.games.prisoners_dilemma()

@@ -12,7 +12,6 @@ import gametheory.strategies as gs
 from gametheory.errors import GameError, UnknownNameError
 from gametheory.games import embassy_dispute, prisoners_dilemma
 from gametheory.iterated.engine import make_views
-from gametheory.strategies import library
 from gametheory.strategies.base import StrategyError
 
 PD = prisoners_dilemma()
@@ -200,4 +199,6 @@ def test_clone_and_equality():
     s = gs.GRIT(step=1, patience=5)
     assert s.clone() == s and s.clone() is not s and s != gs.GRIT(patience=4)
     assert repr(s) == "GRIT(step=1, patience=5, start=None)"
-    assert np.array_equal(library._mirror(make_views(EMBASSY, SIGNED)[0]), [0, 1, 2])
+    from gametheory.strategies._shared import _mirror
+
+    assert np.array_equal(_mirror(make_views(EMBASSY, SIGNED)[0]), [0, 1, 2])

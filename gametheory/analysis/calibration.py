@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..events import EventSequence
-    from ..games.repeated import RepeatedGame
+    from ..solvers.repeated import RepeatedGame
 
 __all__ = ["Calibration", "ModelState", "SideMoves", "calibrate", "classify_moves",
            "sensitivity", "stage_payoffs", "transition"]
@@ -320,7 +320,7 @@ class Calibration:
 
     def repeated_game(self, discount: float | None = None) -> RepeatedGame:
         """The stage game at the calibration state, repeated with discount factor δ."""
-        from ..games.repeated import RepeatedGame
+        from ..solvers.repeated import RepeatedGame
 
         return RepeatedGame(self.stage_game(), self.params.discount if discount is None
                             else discount)

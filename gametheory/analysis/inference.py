@@ -43,7 +43,7 @@ _CHI2_95 = 3.841458820694124
 
 
 def _view(game: Game, player: int, magnitudes) -> PlayerView:
-    from ..iterated.engine import make_views
+    from ..games.views import make_views
 
     return make_views(game, magnitudes)[player]
 
@@ -455,15 +455,15 @@ def simulate_play(mixture: dict[str, float] | Sequence[tuple[Strategy | str, flo
     Returns the row player's moves and observations in each match; the
     engine's move noise is the 1 - β of the choice model.
     """
-    from ..iterated.engine import match_keys, run_matches
-    from ..iterated.match import _seed_sequence
+    from .._random import as_seed_sequence, match_keys
+    from ..iterated.engine import run_matches
 
     items = list(mixture.items()) if isinstance(mixture, dict) else list(mixture)
     strats = [as_strategy(s) for s, _ in items]
     w = np.array([float(x) for _, x in items])
     if np.any(w < 0) or not np.isclose(w.sum(), 1.0):
         raise ProfileError(f"mixture weights must be >= 0 and sum to 1, got {w.tolist()}")
-    root = _seed_sequence(seed)
+    root = as_seed_sequence(seed)
     rng = np.random.default_rng(root.spawn(1)[0])
     who = rng.choice(len(strats), size=n, p=w)
     partner = rng.choice(len(strats), size=n, p=w)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._validate import check_discount
 from ..errors import ProfileError
 from ..strategies.base import Strategy, as_strategy
 from .calibration import Calibration, transition
@@ -77,11 +78,11 @@ def simulate_paths(cal: Calibration, pairs: Sequence[tuple[Strategy, Strategy]],
     Returns arrays ``actions`` (M, T, 2), ``staff`` and ``restrictions`` (M, T + 1, 2)
     (the calibration state first) and ``utility`` (M, T, 2).
     """
-    from ..iterated.engine import match_keys, run_matches
-    from ..iterated.match import _seed_sequence
+    from .._random import as_seed_sequence, match_keys
+    from ..iterated.engine import run_matches
 
     game = cal.stage_game()
-    keys = match_keys(_seed_sequence(seed), ids)
+    keys = match_keys(as_seed_sequence(seed), ids)
     arr = run_matches(game, list(pairs), keys, turns=turns, noise=noise,
                       observation_noise=observation_noise, magnitudes=cal.magnitudes())
     acts = arr.executed
@@ -260,8 +261,7 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
     discounts = sorted(set(discounts if discounts is not None else
                            (0.8, 0.9, cal.params.discount, 0.95)))
     for d in discounts:
-        if not 0 < d < 1:
-            raise ProfileError(f"discount {d} is not in (0, 1)")
+        check_discount(d, "a scenario discount factor")
     own = [as_strategy(first), as_strategy(second)]
     record = cal.sequences()
     last_mover = cal.turns_.actor.iloc[-1]

@@ -111,7 +111,7 @@ def build_games(spec: SweepSpec, points, task_point: np.ndarray,
                     M[:, i, j] = evaluate(entry, values)
         return {(m, k): (np.arange(n), A, B)}, errors
     # random games: the shape and range per task, the payoffs from the task's key
-    from ..iterated.engine import match_keys, uniforms
+    from .._random import match_keys, uniforms
 
     spec_r = game.random
 
@@ -254,7 +254,8 @@ def _solve_table(cols, errors):
 def _play(spec, points, task_point, task_ids, opts):
     import pandas as pd
 
-    from ..iterated.engine import match_keys, run_matches
+    from .._random import match_keys
+    from ..iterated.engine import run_matches
     from ..strategies import get_strategy
 
     names = list(points.columns)

@@ -1,60 +1,30 @@
-"""Infinitely repeated two-player games: minmax values, feasible payoffs, strategy automata,
-exact discounted payoffs, subgame perfection by the one-shot deviation principle, and the
-discount factors at which a profile is an equilibrium.
+"""Infinitely repeated two-player games as values: the stage game and the discount
+factor (:class:`RepeatedGame`), and strategy profiles as finite automata
+(:class:`AutomatonProfile`, :func:`public_grim_trigger`).
 
 Strategy profiles are deterministic finite automata: each player has states,
 plays ``output[state]`` and moves to ``transitions[state][own action][other's
 action]`` (state 0 first); the own action matters off the equilibrium path, when
-a player has deviated. The strategies of :mod:`gametheory.strategies` that are
-automata (tit-for-tat, grim trigger, ...) react to the opponent only and are
-converted; deterministic memory-one strategies (win-stay lose-shift) remember the
+a player has deviated. Strategies that declare an automaton (``as_automaton()``:
+tit-for-tat, grim trigger, ...) react to the opponent only and are converted;
+memory-one strategies (``as_memory_one()``: win-stay lose-shift) remember the
 whole last outcome. :func:`public_grim_trigger` is the textbook grim trigger
 that reverts after *anyone's* defection, whose threshold is (T - R)/(T - P).
+
+The algorithms are in :mod:`gametheory.solvers.repeated`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
-from .._validate import check_count, check_tolerance
-from ..errors import GameError, RepeatedGameError, ShapeError, SolverError
+from .._validate import check_discount
+from ..errors import RepeatedGameError, ShapeError
 from .normal_form import Game
 
-__all__ = [
-    "AutomatonProfile",
-    "Deviation",
-    "RepeatedGame",
-    "basin_of_attraction_alld",
-    "hausdorff_distance",
-    "nash_reversion_thresholds",
-    "public_grim_trigger",
-    "risk_dominance_threshold",
-]
-
-
-
-
-@dataclass(frozen=True)
-class Deviation:
-    """A profitable one-shot deviation: at joint ``state`` player ``player`` should play
-    ``action`` instead of ``prescribed``, gaining ``gain`` (normalised payoff)."""
-
-    player: int
-    state: tuple[int, int]
-    prescribed: int
-    action: int
-    gain: float
-
-    def _repr_html_(self) -> str:
-        from .._format import fields_html
-
-        return fields_html("Profitable one-shot deviation",
-                           [("player", self.player), ("state", self.state),
-                            ("prescribed", self.prescribed), ("deviation", self.action),
-                            ("gain", self.gain)])
+__all__ = ["AutomatonProfile", "RepeatedGame", "RepeatedGameError", "public_grim_trigger"]
 
 
 def public_grim_trigger(n_own: int = 2, n_other: int = 2) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +48,7 @@ class AutomatonProfile:
     @classmethod
     def from_strategies(cls, game: Game, s1, s2) -> AutomatonProfile:
         """Build from two strategy objects (automata or deterministic memory-one)."""
-        from ..iterated.engine import make_views
+        from .views import make_views
 
         views = make_views(game)
         outs, trans, names = [], [], []
@@ -136,15 +106,17 @@ def _automaton_of(strategy, view):
         return out, tr
     s = strategy.clone()
     s.reset(view)
-    if hasattr(s, "automaton"):
-        out, tr = s.automaton
+    auto = s.as_automaton()
+    if auto is not None:
+        out, tr = auto
         return (np.asarray(out, np.int64),
                 np.repeat(np.asarray(tr, np.int64)[:, None, :], k_own, axis=1))
-    vec = getattr(s, "memory_one_vector", None)
-    if vec is not None:
+    m1 = s.as_memory_one()
+    if m1 is not None:
         # states: 0 = start, 1 + 2*own + other = the last outcome (the own action actually
         # played, so deviations are remembered); stochastic strategies get probability rows
-        p = np.array([s.initial, *np.asarray(vec(), float)])
+        initial, vec = m1
+        p = np.array([initial, *np.asarray(vec, float)])
         tr = np.empty((5, 2, 2), dtype=np.int64)
         for own in (0, 1):
             for other in (0, 1):
@@ -156,27 +128,20 @@ def _automaton_of(strategy, view):
                             "memory-one strategy")
 
 
-def _check_discount(delta: float) -> float:
-    if not 0 < delta < 1:
-        raise RepeatedGameError(f"the discount factor must be in (0, 1), got {delta!r}")
-    return float(delta)
-
-
 class RepeatedGame:
-    """The infinitely repeated game of a two-player stage game with discount factor δ.
+    """The infinitely repeated game of a two-player stage game with discount factor δ (a
+    value: the stage game and δ). Payoffs are normalised, ``(1 - δ) Σ δ^t u_t``; a
+    continuation probability ``w`` plays the role of δ.
 
-    Payoffs are normalised: ``(1 - δ) Σ δ^t u_t``. A continuation probability
-    ``w`` is the same as a discount factor for these purposes.
+    The algorithms (minmax values, payoff sets, subgame perfection, critical discount
+    factors) are in :mod:`gametheory.solvers.repeated`; ``gt.RepeatedGame`` is this value
+    with those algorithms as methods.
 
     Examples
     --------
     >>> from gametheory.games import prisoners_dilemma
-    >>> rg = RepeatedGame(prisoners_dilemma(), discount=0.6)
-    >>> grim = public_grim_trigger()
-    >>> rg.is_subgame_perfect((grim, grim))
-    True
-    >>> rg.critical_discount_factor((grim, grim))   # (T - R) / (T - P)
-    [(0.5, 1.0)]
+    >>> RepeatedGame(prisoners_dilemma(), discount=0.6).discount
+    0.6
     """
 
     def __init__(self, stage_game: Game, discount: float = 0.9):
@@ -184,553 +149,25 @@ class RepeatedGame:
             raise ShapeError(f"repeated games here need a two-player stage game; this one has "
                              f"{stage_game.n_players}")
         self.stage_game = stage_game
-        self.discount = _check_discount(discount)
+        self.discount = check_discount(discount)
 
-    # ---------------------------------------------------------------- stage-game values
-    def minmax(self, *, mixed: bool = True) -> np.ndarray:
-        """Each player's minmax value: what the other can hold it down to (LP when mixed)."""
-        A, B = self.stage_game.bimatrix
-        if not mixed:
-            return np.array([A.max(axis=0).min(), B.max(axis=1).min()])
-        from ..solvers.zero_sum import maximin
+    def with_discount(self, discount: float) -> RepeatedGame:
+        """The same stage game at another discount factor."""
+        return type(self)(self.stage_game, discount)
 
-        # player 1's minmax: min over y of max_i (A y)_i = -maximin of the column player on -A
-        v1, _ = maximin(-A.T)
-        v2, _ = maximin(-B)
-        return np.array([-v1, -v2])
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, RepeatedGame) and self.discount == other.discount
+                and self.stage_game == other.stage_game)
 
-    def feasible_payoffs(self) -> np.ndarray:
-        """Vertices of the convex hull of the stage game's payoff profiles (counter-clockwise)."""
-        pts = np.unique(self.stage_game.payoffs.reshape(-1, 2), axis=0)
-        if len(pts) < 3:
-            return pts
-        from scipy.spatial import ConvexHull, QhullError
+    def __hash__(self) -> int:
+        return hash((self.stage_game, self.discount))
 
-        try:
-            hull = ConvexHull(pts)
-        except QhullError:  # collinear payoffs: the hull is a segment
-            order = np.lexsort(pts.T[::-1])
-            return pts[[order[0], order[-1]]]
-        return pts[hull.vertices]
-
-    def equilibrium_payoffs(self, *, method: str = "abreu_sannikov", directions: int = 128,
-                            tol: float = 1e-10, max_iter: int = 5000) -> np.ndarray:
-        """Vertices of the set of subgame-perfect equilibrium payoffs (pure strategies,
-        public randomisation, perfect monitoring), counter-clockwise.
-
-        The set is the largest fixed point of the Abreu-Pearce-Stacchetti operator
-        B(W) = conv{(1 - δ) u(a) + δ w : w in W, (1 - δ) u_i(a) + δ w_i >=
-        (1 - δ) max u_i(a'_i, a_-i) + δ min_W w_i}, found by iterating B from the
-        feasible set.
-
-        * ``"abreu_sannikov"`` (default): B(W) exactly, as in Abreu & Sannikov
-          (2014): for each action profile the extreme points come from W's vertices
-          that satisfy both incentive constraints and from the points where an
-          incentive constraint binds on W's boundary (at most four per profile);
-          the iteration stops when successive sets are within ``tol`` (Hausdorff).
-        * ``"outer"``, ``"inner"``: Judd, Yeltekin & Conklin (2003). ``"outer"``
-          iterates on the intersection of half-planes with ``directions`` fixed
-          normals (a superset of the equilibrium payoffs); ``"inner"`` on the hull
-          of the points attaining those supports (a subset).
-          :meth:`payoff_set_bounds` gives both and their Hausdorff distance.
-
-        References
-        ----------
-        Abreu, D., Pearce, D. & Stacchetti, E. (1990). Toward a theory of
-        discounted repeated games with imperfect monitoring. *Econometrica*
-        58:1041-1063. Judd, K. L., Yeltekin, S. & Conklin, J. (2003). Computing
-        supergame equilibria. *Econometrica* 71:1239-1254. Abreu, D. & Sannikov,
-        Y. (2014). An algorithm for two-player repeated games with perfect
-        monitoring. *Theoretical Economics* 9:313-338.
-
-        Examples
-        --------
-        >>> from gametheory.games import prisoners_dilemma
-        >>> RepeatedGame(prisoners_dilemma(), discount=0.75).equilibrium_payoffs().round(4).tolist()
-        [[1.0, 4.3333], [1.0, 1.0], [4.3333, 1.0], [3.0, 3.0]]
-        """
-        if method not in ("abreu_sannikov", "outer", "inner"):
-            raise RepeatedGameError(f"method must be 'abreu_sannikov', 'outer' or 'inner', "
-                                    f"got {method!r}")
-        try:
-            directions = check_count("directions", directions, minimum=3, maximum=100_000)
-            max_iter = check_count("max_iter", max_iter, maximum=10**7)
-            tol = check_tolerance(tol)
-        except GameError as exc:
-            raise RepeatedGameError(str(exc)) from None
-        delta = self.discount
-        A, B = self.stage_game.bimatrix
-        U = np.stack([A.reshape(-1), B.reshape(-1)], axis=1)            # (profiles, 2)
-        dev = np.stack([np.broadcast_to(A.max(axis=0), A.shape).reshape(-1),
-                        np.broadcast_to(B.max(axis=1)[:, None], B.shape).reshape(-1)], axis=1)
-        theta = 2 * np.pi * np.arange(directions) / directions
-        H = np.column_stack([np.cos(theta), np.sin(theta)])
-        W = self.feasible_payoffs()
-        if len(W) < 3:
-            W = np.array(W, dtype=float)
-        box = 10 * (np.abs(U).max() + 1)
-        c_old = None
-        for _ in range(max_iter):
-            wmin = W.min(axis=0)
-            points = []
-            for a in range(len(U)):
-                lb = (1 - delta) / delta * (dev[a] - U[a]) + wmin
-                clipped = _clip(_clip(W, np.array([-1.0, 0.0]), -lb[0]),
-                                np.array([0.0, -1.0]), -lb[1])
-                if len(clipped):
-                    points.append((1 - delta) * U[a] + delta * clipped)
-            if not points:
-                return np.zeros((0, 2))
-            Z = np.vstack(points)
-            if method == "abreu_sannikov":
-                W_new = _hull(Z)
-                if hausdorff_distance(W_new, W) < tol:
-                    return W_new
-                W = W_new
-                continue
-            scores = Z @ H.T                                            # (points, dirs)
-            c = scores.max(axis=0)
-            if method == "outer":
-                W_new = _polygon_from_support(H, c, box)
-            else:
-                W_new = _hull(Z[np.unique(scores.argmax(axis=0))])
-            if c_old is not None and np.max(np.abs(c - c_old)) < tol:
-                W = W_new
-                break
-            c_old, W = c, W_new
-        else:
-            raise SolverError(f"the payoff-set iteration did not converge in {max_iter} steps")
-        return W
-
-    def payoff_set_bounds(self, **options) -> tuple[np.ndarray, np.ndarray, float]:
-        """``(inner, outer, Hausdorff distance)`` of the equilibrium payoff set."""
-        inner = self.equilibrium_payoffs(method="inner", **options)
-        outer = self.equilibrium_payoffs(method="outer", **options)
-        return inner, outer, hausdorff_distance(inner, outer)
-
-    def plot_payoffs(self, ax=None):
-        """Feasible set, minmax point and individually rational region. Returns the Axes."""
-        import matplotlib.pyplot as plt
-        from matplotlib.patches import Polygon
-
-        if ax is None:
-            _, ax = plt.subplots()
-        verts = self.feasible_payoffs()
-        ax.add_patch(Polygon(verts, closed=True, alpha=0.25, label="feasible"))
-        v = self.minmax()
-        ax.axvline(v[0], ls="--", lw=0.8)
-        ax.axhline(v[1], ls="--", lw=0.8)
-        ax.plot(*v, "ko", label="minmax")
-        pts = self.stage_game.payoffs.reshape(-1, 2)
-        ax.plot(pts[:, 0], pts[:, 1], "k.", ms=4)
-        ax.set_xlabel(self.stage_game.players[0])
-        ax.set_ylabel(self.stage_game.players[1])
-        ax.autoscale_view()
-        ax.legend(fontsize=8)
-        return ax
-
-    # ---------------------------------------------------------------- automata
-    def _profile(self, profile) -> AutomatonProfile:
-        if isinstance(profile, AutomatonProfile):
-            prof = profile
-        else:
-            s1, s2 = profile
-            prof = AutomatonProfile.from_strategies(self.stage_game, s1, s2)
-        prof.validate(self.stage_game)
-        return prof
-
-    def _values(self, prof: AutomatonProfile, delta: float) -> np.ndarray:
-        """Normalised values V[s1, s2, i] of following the profile from every joint state."""
-        A, B = self.stage_game.bimatrix
-        k1, k2 = A.shape
-        pi1, pi2 = prof.policy(0, k1), prof.policy(1, k2)
-        t1, t2 = prof.transitions
-        S1, S2 = len(pi1), len(pi2)
-        n = S1 * S2
-        s1, s2 = np.divmod(np.arange(n), S2)
-        P = np.zeros((n, n))
-        u = np.zeros((n, 2))
-        rows = np.arange(n)
-        for a1 in range(k1):
-            for a2 in range(k2):
-                w = pi1[s1, a1] * pi2[s2, a2]
-                nxt = t1[s1, a1, a2] * S2 + t2[s2, a2, a1]
-                np.add.at(P, (rows, nxt), w)
-                u += w[:, None] * np.array([A[a1, a2], B[a1, a2]])
-        V = np.linalg.solve(np.eye(n) - delta * P, (1 - delta) * u)
-        return V.reshape(S1, S2, 2)
-
-    def payoffs(self, profile, *, discount: float | None = None) -> np.ndarray:
-        """Exact normalised discounted payoffs of a profile from its initial states."""
-        prof = self._profile(profile)
-        delta = self.discount if discount is None else _check_discount(discount)
-        return self._values(prof, delta)[0, 0]
-
-    def _reachable(self, prof: AutomatonProfile) -> list[tuple[int, int]]:
-        """Joint states reachable after any history (every subgame)."""
-        t1, t2 = prof.transitions
-        seen = {(0, 0)}
-        stack = [(0, 0)]
-        while stack:
-            s1, s2 = stack.pop()
-            for a1 in range(t1.shape[1]):
-                for a2 in range(t2.shape[1]):
-                    nxt = (int(t1[s1, a1, a2]), int(t2[s2, a2, a1]))
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        stack.append(nxt)
-        return sorted(seen)
-
-    def deviation_gains(self, profile, *, discount: float | None = None
-                        ) -> list[Deviation]:
-        """Every one-shot deviation with its gain (positive: profitable), over all subgames."""
-        prof = self._profile(profile)
-        delta = self.discount if discount is None else _check_discount(discount)
-        V = self._values(prof, delta)
-        A, B = self.stage_game.bimatrix
-        k1, k2 = A.shape
-        pi1, pi2 = prof.policy(0, k1), prof.policy(1, k2)
-        t1, t2 = prof.transitions
-        out = []
-        for s1, s2 in self._reachable(prof):
-            # a pure deviation b, once, against the other's (possibly mixed) move; an action
-            # the profile plays for sure is not a deviation, one it mixes must also be optimal
-            for b in range(k1):
-                if pi1[s1, b] == 1.0:
-                    continue
-                dev = sum(pi2[s2, a2] * ((1 - delta) * A[b, a2]
-                                         + delta * V[t1[s1, b, a2], t2[s2, a2, b], 0])
-                          for a2 in range(k2))
-                out.append(Deviation(0, (s1, s2), int(pi1[s1].argmax()), b,
-                                     float(dev - V[s1, s2, 0])))
-            for b in range(k2):
-                if pi2[s2, b] == 1.0:
-                    continue
-                dev = sum(pi1[s1, a1] * ((1 - delta) * B[a1, b]
-                                         + delta * V[t1[s1, a1, b], t2[s2, b, a1], 1])
-                          for a1 in range(k1))
-                out.append(Deviation(1, (s1, s2), int(pi2[s2].argmax()), b,
-                                     float(dev - V[s1, s2, 1])))
-        return out
-
-    def is_subgame_perfect(self, profile, *, discount: float | None = None,
-                           tol: float = 1e-12) -> bool:
-        """Subgame perfection by the one-shot deviation principle (Blackwell; Fudenberg &
-        Tirole 1991, Thm 4.2): no profitable one-shot deviation in any subgame."""
-        return self.profitable_deviation(profile, discount=discount, tol=tol) is None
-
-    def profitable_deviation(self, profile, *, discount: float | None = None,
-                             tol: float = 1e-12) -> Deviation | None:
-        """The most profitable one-shot deviation, or None when the profile is SPE."""
-        gains = self.deviation_gains(profile, discount=discount)
-        best = max(gains, key=lambda d: d.gain, default=None)
-        return best if best is not None and best.gain > tol else None
-
-    def best_response_value(self, profile, player: int, *, discount: float | None = None
-                            ) -> float:
-        """Value of the best strategy of ``player`` against the other's automaton (policy
-        iteration on the MDP of the other automaton's states), from the initial state."""
-        prof = self._profile(profile)
-        delta = self.discount if discount is None else _check_discount(discount)
-        A, B = self.stage_game.bimatrix
-        other = 1 - player
-        U = A if player == 0 else B.T  # U[own action, other action]
-        k_own, k_other = U.shape
-        pi = prof.policy(other, k_other)                 # (S, k_other)
-        tr = prof.transitions[other]                     # (S, k_other, k_own)
-        S = len(pi)
-        reward = pi @ U.T                                # (S, k_own): expected stage payoff
-        # trans[b][s, s']: the other's next state when I play b and it plays by pi
-        trans = np.zeros((k_own, S, S))
-        for b in range(k_own):
-            for a in range(k_other):
-                np.add.at(trans[b], (np.arange(S), tr[:, a, b]), pi[:, a])
-        policy = np.zeros(S, dtype=np.int64)
-        for _ in range(1000):
-            P = trans[policy, np.arange(S)]
-            V = np.linalg.solve(np.eye(S) - delta * P,
-                                (1 - delta) * reward[np.arange(S), policy])
-            q = (1 - delta) * reward + delta * (trans @ V).T
-            new = np.where(q.max(axis=1) > q[np.arange(S), policy] + 1e-13, q.argmax(axis=1),
-                           policy)
-            if np.array_equal(new, policy):
-                return float(V[0])
-            policy = new
-        raise SolverError("policy iteration did not converge")  # pragma: no cover
-
-    def is_nash(self, profile, *, discount: float | None = None, tol: float = 1e-12) -> bool:
-        """Nash equilibrium of the repeated game: no player gains by any deviation plan."""
-        val = self.payoffs(profile, discount=discount)
-        return all(self.best_response_value(profile, i, discount=discount) <= val[i] + tol
-                   for i in range(2))
-
-    def critical_discount_factor(self, profile, *, concept: str = "spe", grid: int = 500,
-                                 tol: float = 1e-9) -> list[tuple[float, float]]:
-        """The discount factors at which the profile is an equilibrium, as intervals.
-
-        The largest deviation gain is a continuous function of δ; its sign
-        changes are located on a grid and refined by root search (Brent). The
-        result lists closed intervals ``(lo, hi)``; a knife-edge point is
-        ``(d, d)``; an empty list means no discount factor works. ``concept`` is
-        ``"spe"`` (one-shot deviations in every subgame) or ``"nash"``.
-
-        Examples
-        --------
-        >>> from gametheory.games import prisoners_dilemma
-        >>> from gametheory.strategies import TitForTat, WinStayLoseShift
-        >>> rg = RepeatedGame(prisoners_dilemma())
-        >>> rg.critical_discount_factor((TitForTat(), TitForTat()), concept="nash")
-        [(0.6666666666..., 1.0)]
-        >>> rg.critical_discount_factor((TitForTat(), TitForTat()))   # SPE: never here
-        []
-        >>> rg.critical_discount_factor((WinStayLoseShift(), WinStayLoseShift()))
-        []
-        """
-        from scipy.optimize import brentq
-
-        prof = self._profile(profile)
-        # gains in unnormalised units (divided by 1 - δ), which do not vanish as δ -> 1
-        if concept == "spe":
-            def gain(d):
-                return max((x.gain for x in self.deviation_gains(prof, discount=d)),
-                           default=-np.inf) / (1 - d)
-        elif concept == "nash":
-            def gain(d):
-                val = self.payoffs(prof, discount=d)
-                return max(self.best_response_value(prof, i, discount=d) - val[i]
-                           for i in range(2)) / (1 - d)
-        else:
-            raise RepeatedGameError(f"concept must be 'spe' or 'nash', got {concept!r}")
-        ds = np.linspace(1e-6, 1 - 1e-6, grid)
-        g = np.array([gain(d) for d in ds])
-        ok = g <= tol
-        intervals: list[tuple[float, float]] = []
-        k = 0
-        while k < len(ds):
-            if not ok[k]:
-                # a knife edge: the gain touches zero between grid points without crossing
-                if 0 < k < len(ds) - 1 and g[k] < g[k - 1] and g[k] <= g[k + 1]:
-                    x, fx = _golden_minimum(gain, ds[k - 1], ds[k + 1])
-                    if fx <= tol:
-                        intervals.append((x, x))
-                k += 1
-                continue
-            j = k
-            while j + 1 < len(ds) and ok[j + 1]:
-                j += 1
-            def edge(a, b):
-                # Nash gains never go below zero, so locate where the gain leaves a thin band
-                # above zero (1e-13), which is the threshold to that accuracy
-                try:
-                    return brentq(lambda d: gain(d) - 1e-13, a, b, xtol=1e-15)
-                except ValueError:  # pragma: no cover - no crossing at this resolution
-                    return b if gain(b) <= tol else a
-
-            lo = 0.0 if k == 0 else edge(ds[k - 1], ds[k])
-            hi = 1.0 if j == len(ds) - 1 else edge(ds[j], ds[j + 1])
-            intervals.append((float(lo), float(hi)))
-            k = j + 1
-        return intervals
+    def __repr__(self) -> str:
+        title = self.stage_game.title or "stage game"
+        return f"{type(self).__name__}({title!r}, discount={self.discount:g})"
 
     def _repr_html_(self) -> str:
         from .._format import fields_html
 
         return fields_html(f"Repeated game, discount factor {self.discount:g}",
-                           [("stage game", self.stage_game),
-                            ("minmax payoffs (mixed)", self.minmax())])
-
-
-def _hull(points: np.ndarray) -> np.ndarray:
-    """Convex hull vertices (counter-clockwise), tolerating degenerate point sets."""
-    pts = np.unique(np.round(points, 9), axis=0)
-    if len(pts) < 3:
-        return pts
-    from scipy.spatial import ConvexHull, QhullError
-
-    try:
-        # iteration noise leaves near-duplicate and near-collinear corners: drop them
-        return _drop_flat_corners(_dedupe(pts[ConvexHull(pts).vertices], tol=1e-7))
-    except QhullError:  # collinear
-        order = np.lexsort(pts.T[::-1])
-        return pts[[order[0], order[-1]]]
-
-
-def _drop_flat_corners(poly: np.ndarray, tol: float = 1e-7) -> np.ndarray:
-    """Remove vertices lying within ``tol`` (times the polygon's size) of the line through
-    their neighbours: points on an edge, left by the iteration."""
-    scale = max(1.0, float(np.ptp(poly, axis=0).max())) if len(poly) else 1.0
-    changed = True
-    while changed and len(poly) > 3:
-        changed = False
-        n = len(poly)
-        for k in range(n):
-            a, b, c = poly[k - 1], poly[k], poly[(k + 1) % n]
-            ac = c - a
-            cross = ac[0] * (b - a)[1] - ac[1] * (b - a)[0]
-            if abs(cross) <= tol * scale * max(float(np.linalg.norm(ac)), 1e-300):
-                poly = np.delete(poly, k, axis=0)
-                changed = True
-                break
-    return poly
-
-
-def _clip(poly: np.ndarray, normal: np.ndarray, bound: float) -> np.ndarray:
-    """Clip a convex polygon (vertices in order) to the half-plane ``normal . w <= bound``
-    (Sutherland-Hodgman)."""
-    if len(poly) == 0:
-        return poly
-    out = []
-    vals = poly @ normal - bound
-    n = len(poly)
-    for k in range(n):
-        p, q = poly[k], poly[(k + 1) % n]
-        vp, vq = vals[k], vals[(k + 1) % n]
-        if vp <= 0:
-            out.append(p)
-        if (vp < 0 < vq) or (vq < 0 < vp):
-            out.append(p + (q - p) * (vp / (vp - vq)))
-    return np.array(out).reshape(-1, 2)
-
-
-def _polygon_from_support(H: np.ndarray, c: np.ndarray, box: float) -> np.ndarray:
-    """Vertices of {w : H w <= c}, clipping a large box one half-plane at a time."""
-    poly = np.array([[-box, -box], [box, -box], [box, box], [-box, box]], dtype=float)
-    for h, b in zip(H, c, strict=True):
-        poly = _clip(poly, h, b)
-    return _dedupe(poly)
-
-
-def _dedupe(poly: np.ndarray, tol: float = 1e-12) -> np.ndarray:
-    if len(poly) == 0:
-        return poly
-    keep = [poly[0]]
-    for v in poly[1:]:
-        if np.max(np.abs(v - keep[-1])) > tol:
-            keep.append(v)
-    if len(keep) > 1 and np.max(np.abs(keep[0] - keep[-1])) <= tol:
-        keep.pop()
-    return np.array(keep)
-
-
-def _point_polygon_distance(p: np.ndarray, poly: np.ndarray) -> float:
-    """Distance from a point to a convex polygon (0 inside)."""
-    n = len(poly)
-    if n == 0:
-        return np.inf
-    if n == 1:
-        return float(np.linalg.norm(p - poly[0]))
-    inside = True
-    best = np.inf
-    for k in range(n):
-        a, b = poly[k], poly[(k + 1) % n]
-        edge = b - a
-        cross = edge[0] * (p[1] - a[1]) - edge[1] * (p[0] - a[0])
-        if cross < -1e-12:
-            inside = False
-        t = np.clip(np.dot(p - a, edge) / max(np.dot(edge, edge), 1e-300), 0, 1)
-        best = min(best, float(np.linalg.norm(p - (a + t * edge))))
-    return 0.0 if inside and n > 2 else best
-
-
-def hausdorff_distance(P: np.ndarray, Q: np.ndarray) -> float:
-    """Hausdorff distance between two convex polygons (attained at vertices)."""
-    return max(max((_point_polygon_distance(p, Q) for p in P), default=0.0),
-               max((_point_polygon_distance(q, P) for q in Q), default=0.0))
-
-
-def _golden_minimum(f, a: float, b: float, iterations: int = 120) -> tuple[float, float]:
-    """Minimum of a unimodal function on [a, b] by golden-section search to machine
-    precision (SciPy's bounded Brent stops at a relative sqrt(eps), too coarse for the
-    V-shaped minimum of a knife edge)."""
-    ratio = (np.sqrt(5) - 1) / 2
-    c, d = b - ratio * (b - a), a + ratio * (b - a)
-    fc, fd = f(c), f(d)
-    for _ in range(iterations):
-        if fc <= fd:
-            b, d, fd = d, c, fc
-            c = b - ratio * (b - a)
-            fc = f(c)
-        else:
-            a, c, fc = c, d, fd
-            d = a + ratio * (b - a)
-            fd = f(d)
-        if b - a < 1e-15:
-            break
-    return (float(c), float(fc)) if fc <= fd else (float(d), float(fd))
-
-
-def nash_reversion_thresholds(game: Game, target: tuple[int, ...], punishment: tuple[int, ...]
-                              ) -> list[Fraction | float]:
-    """Smallest discount factor at which each player keeps to ``target`` under grim trigger.
-
-    With reversion to the stage equilibrium ``punishment`` after any deviation,
-    player i keeps to ``target`` iff ``δ >= (T_i - R_i) / (T_i - P_i)``, where
-    ``R_i`` is i's payoff at ``target``, ``T_i`` the best one-shot deviation
-    payoff and ``P_i`` the payoff at ``punishment`` (Friedman 1971, *Rev. Econ.
-    Stud.* 38:1-12). Returns 0 when no deviation gains.
-
-    Examples
-    --------
-    >>> from gametheory.games import prisoners_dilemma
-    >>> nash_reversion_thresholds(prisoners_dilemma(), (0, 0), (1, 1))
-    [Fraction(1, 2), Fraction(1, 2)]
-    """
-    values = game.exact_payoffs if game.exact_payoffs is not None else game.payoffs
-    out = []
-    for i in range(game.n_players):
-        R = values[target][i]
-        deviations = []
-        for a in range(game.shape[i]):
-            prof = list(target)
-            prof[i] = a
-            deviations.append(values[tuple(prof)][i])
-        T = max(deviations)
-        P = values[punishment][i]
-        if T <= R:
-            out.append(Fraction(0) if isinstance(R, Fraction) else 0.0)
-        elif T <= P:
-            raise SolverError(f"{game.players[i]}: the punishment payoff {P} is not below the "
-                              f"best deviation payoff {T}; no discount factor sustains the target")
-        else:
-            out.append((T - R) / (T - P))
-    return out
-
-
-def risk_dominance_threshold(game: Game) -> float:
-    """δ above which grim-trigger cooperation risk-dominates always-defect in the repeated
-    prisoner's dilemma: ``(T - R + P - S) / (T - S)`` (Blonski, Ockenfels & Spagnolo 2011).
-
-    Examples
-    --------
-    >>> from gametheory.games import prisoners_dilemma
-    >>> risk_dominance_threshold(prisoners_dilemma())
-    0.6
-    """
-    from ..iterated.engine import make_views
-
-    R, S, T, P = make_views(game)[0].rstp()
-    return (T - R + P - S) / (T - S)
-
-
-def basin_of_attraction_alld(game: Game, discount: float) -> float:
-    """Share of Grim players below which always-defect is the better reply in the 2x2
-    game of Grim against ALLD at discount δ (Dal Bó & Fréchette 2011): the size of
-    ALLD's basin of attraction. Cooperation is risk dominant when it is below 1/2.
-
-    Examples
-    --------
-    >>> from gametheory.games import prisoners_dilemma
-    >>> round(basin_of_attraction_alld(prisoners_dilemma(), 0.6), 12)
-    0.5
-    """
-    from ..iterated.engine import make_views
-
-    d = _check_discount(discount)
-    R, S, T, P = make_views(game)[0].rstp()
-    gg, gd = R, (1 - d) * S + d * P          # Grim against Grim, against ALLD
-    dg, dd = (1 - d) * T + d * P, P          # ALLD against Grim, against ALLD
-    denom = (gg - dg) - (gd - dd)
-    if denom == 0:
-        return 1.0 if dd > gd else 0.0
-    p = (dd - gd) / denom
-    return float(min(1.0, max(0.0, p)))
+                           [("stage game", self.stage_game)])

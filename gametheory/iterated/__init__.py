@@ -4,7 +4,9 @@
 """
 
 
-from .engine import make_views, run_matches
+from ..games.views import make_views
+from .checks import check_strategy
+from .engine import run_matches
 from .evolution import (
     MoranResult,
     ReplicatorResult,
@@ -27,6 +29,7 @@ __all__ = [
     "ReplicatorResult",
     "Tournament",
     "TournamentResult",
+    "check_strategy",
     "fixation_probability",
     "make_views",
     "memory_one_payoffs",

@@ -28,50 +28,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._random import match_keys, uniforms
 from ..errors import StrategyTimeoutError
 from ..games.normal_form import Game
-from ..strategies.base import Batch, History, PlayerView, Strategy, StrategyError
+from ..games.views import make_views
+from ..strategies.base import Batch, History, Strategy, StrategyError
 
 __all__ = ["MatchArrays", "MatchSummary", "make_views", "match_keys", "run_matches",
            "uniforms"]
 
 _DECIDE, _BOTCH, _BOTCHED, _MISREAD, _PERCEIVED = range(5)
 _LENGTH = 7
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser (Steele, Lea & Flood 2014), vectorised over uint64."""
-    z = x + _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
-def uniforms(keys: np.ndarray, turn, side, purpose: int) -> np.ndarray:
-    """Uniform numbers in [0, 1) for match keys at (turn, side, purpose); broadcasts.
-
-    Element ``counter = 16 turn + 8 side + purpose`` of the splitmix64 stream
-    seeded with the match key.
-    """
-    counter = (np.asarray(turn, np.uint64) * np.uint64(16)
-               + np.asarray(side, np.uint64) * np.uint64(8) + np.uint64(purpose))
-    bits = _mix(np.asarray(keys, np.uint64) + counter * _GOLDEN)
-    return (bits >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
-
-
-def match_keys(root: np.random.SeedSequence, ids: np.ndarray) -> np.ndarray:
-    """64-bit keys for matches identified by rows of integers (e.g. row, column, repetition)."""
-    base = np.uint64(root.generate_state(1, np.uint64)[0])
-    ids = np.atleast_2d(np.asarray(ids, dtype=np.uint64))
-    key = np.full(ids.shape[0], base, dtype=np.uint64)
-    for col in ids.T:
-        key = _mix(key ^ _mix(col + np.full_like(col, 1)))
-    return key
-
-
 @dataclass
 class MatchSummary:
     """Per-match totals without the turn-by-turn arrays (what tournaments need)."""
@@ -90,26 +57,6 @@ class MatchArrays:
     observed: np.ndarray   # (M, T, 2) [:, :, s] = what side s perceived the other played
     payoffs: np.ndarray    # (M, T, 2), zero after a match ends
     lengths: np.ndarray    # (M,)
-
-
-def make_views(game: Game, magnitudes: Sequence[Sequence[float]] | None = None
-               ) -> tuple[PlayerView, PlayerView]:
-    """The two players' views of a two-player game."""
-    if game.n_players != 2:
-        raise StrategyError(f"iterated play needs a two-player game; this game has "
-                            f"{game.n_players} players")
-    A, B = game.bimatrix
-    if magnitudes is None:
-        mags = [np.arange(n, dtype=float) for n in game.shape]
-    else:
-        mags = [np.asarray(m, dtype=float) for m in magnitudes]
-        for i, m in enumerate(mags):
-            if m.shape != (game.shape[i],):
-                raise StrategyError(f"magnitudes of {game.players[i]!r} need {game.shape[i]} "
-                                    f"values, got {m.size}")
-    v0 = PlayerView(A, B, mags[0], mags[1], 0, game.actions[0], game.actions[1])
-    v1 = PlayerView(B.T, A.T, mags[1], mags[0], 1, game.actions[1], game.actions[0])
-    return v0, v1
 
 
 def _perturb(actions: np.ndarray, flip: np.ndarray, choice: np.ndarray, k: np.ndarray
@@ -241,7 +188,7 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
                     proto = strat.clone()
                     proto.reset(views[side])
                     protos[pkey] = proto
-                    fam = proto.batch_family() if hasattr(proto, "batch_family") else None
+                    fam = proto.batch_family()
                     if fam is not None:
                         bkey = ("family", fam[0])
                         family_index[pkey] = len(family_params.setdefault(fam[0], []))
@@ -405,9 +352,7 @@ def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, len
     turns = np.arange(length, dtype=np.uint64)[:, None, None]
     sides = np.arange(2, dtype=np.uint64)[None, :, None]
     purposes = np.arange(5, dtype=np.uint64)[None, None, :]
-    counter = turns * np.uint64(16) + sides * np.uint64(8) + purposes
-    bits = _mix(np.uint64(key) + counter * _GOLDEN)
-    U = ((bits >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))).tolist()
+    U = uniforms(np.uint64(key), turns, sides, purposes).tolist()
     players = []
     for side in (0, 1):
         p = pair[side].clone()

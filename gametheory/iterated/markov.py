@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import check_discount
 from ..games.normal_form import Game
 from ..strategies.base import Strategy, StrategyError
 
@@ -26,11 +27,11 @@ def _vectors(x, view) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(x, Strategy):
         s = x.clone()
         s.reset(view)
-        if hasattr(s, "memory_one_vector"):
-            return np.asarray(s.memory_one_vector(), float), np.asarray(s.initial, float)
-        if hasattr(s, "four_vector"):
-            return np.asarray(s.four_vector, float), np.asarray(s.initial, float)
-        raise StrategyError(f"{s.name} is not a memory-one strategy")
+        m1 = s.as_memory_one()
+        if m1 is None:
+            raise StrategyError(f"{s.name} is not a memory-one strategy")
+        initial, vector = m1
+        return np.asarray(vector, float), np.asarray(initial, float)
     arr = np.asarray(x, dtype=float)
     if arr.shape[-1] != 4:
         raise StrategyError(f"a memory-one strategy needs 4 probabilities, got shape {arr.shape}")
@@ -130,7 +131,7 @@ def memory_one_payoffs(p, q, game: Game | None = None, noise: float = 0.0, *,
     [2.25, 2.25]
     """
     from ..games import prisoners_dilemma
-    from .engine import make_views
+    from ..games.views import make_views
 
     game = prisoners_dilemma() if game is None else game
     if game.shape != (2, 2):
@@ -147,8 +148,7 @@ def memory_one_payoffs(p, q, game: Game | None = None, noise: float = 0.0, *,
     c2 = np.broadcast_to(q0 * (1 - noise) + (1 - q0) * noise, shape)
     pi0 = np.stack([c1 * c2, c1 * (1 - c2), (1 - c1) * c2, (1 - c1) * (1 - c2)], axis=-1)
     if discount is not None:
-        if not 0 < discount < 1:
-            raise StrategyError(f"discount must be in (0, 1), got {discount}")
+        discount = check_discount(discount, "discount")
         # rounds 0, 1, ...: distribution pi0 M^t
         Minv = np.linalg.inv(np.eye(4) - discount * M)
         dist = (1 - discount) * np.einsum("...i,...ij->...j", pi0, Minv)
@@ -181,7 +181,7 @@ def zero_determinant_coefficients(p, game: Game | None = None, *, tol: float = 1
     True
     """
     from ..games import prisoners_dilemma
-    from .engine import make_views
+    from ..games.views import make_views
 
     game = prisoners_dilemma() if game is None else game
     v0, _ = make_views(game)

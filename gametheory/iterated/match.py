@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._validate import check_count
+from .._random import as_seed_sequence, match_keys
+from .._validate import check_count, check_discount
 from ..errors import ProfileError
 from ..games.normal_form import Game
 from ..strategies.base import Strategy, as_strategy
-from .engine import MatchArrays, match_keys, run_matches
+from .engine import MatchArrays, run_matches
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -36,8 +37,8 @@ def check_play_parameters(turns: int | None, continuation: float | None, noise: 
             raise ProfileError(f"{name} must be a probability in [0, 1], got {value!r}")
     if continuation is not None and not (_is_real(continuation) and 0.0 <= continuation < 1.0):
         raise ProfileError(f"continuation must be in [0, 1), got {continuation!r}")
-    if discount is not None and not (_is_real(discount) and 0.0 < discount <= 1.0):
-        raise ProfileError(f"discount must be in (0, 1], got {discount!r}")
+    if discount is not None:
+        check_discount(discount, "discount", allow_one=True)
     if turns is not None:
         check_count("turns", turns, maximum=MAX_TURNS)
 
@@ -162,7 +163,7 @@ def play(player1: Strategy | type[Strategy] | str, player2: Strategy | type[Stra
     check_play_parameters(turns, continuation, noise, observation_noise, discount)
     game = prisoners_dilemma() if game is None else game
     p1, p2 = as_strategy(player1), as_strategy(player2)
-    keys = match_keys(_seed_sequence(seed), np.zeros((1, 1), dtype=np.uint64))
+    keys = match_keys(as_seed_sequence(seed), np.zeros((1, 1), dtype=np.uint64))
     arrays: MatchArrays = run_matches(game, [(p1, p2)], keys, turns=turns,
                                       continuation=continuation, noise=noise,
                                       observation_noise=observation_noise,
@@ -170,7 +171,7 @@ def play(player1: Strategy | type[Strategy] | str, player2: Strategy | type[Stra
     L = int(arrays.lengths[0])
     pay = arrays.payoffs[0, :L]
     weights = discount ** np.arange(L) if discount is not None else np.ones(L)
-    from .engine import make_views
+    from ..games.views import make_views
 
     v0, v1 = make_views(game, magnitudes)
     return MatchResult(scores=weights @ pay, actions=arrays.executed[0, :L],
@@ -179,9 +180,3 @@ def play(player1: Strategy | type[Strategy] | str, player2: Strategy | type[Stra
                        magnitudes=(v0.magnitudes, v1.magnitudes))
 
 
-def _seed_sequence(seed) -> np.random.SeedSequence:
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        return np.random.SeedSequence(int(seed.integers(2**63)))
-    return np.random.SeedSequence(seed)

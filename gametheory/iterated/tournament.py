@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._random import as_seed_sequence, match_keys
 from ..games.normal_form import Game
 from ..strategies.base import Strategy, StrategyError, as_strategy, names
-from .engine import match_keys, run_matches
+from .engine import run_matches
 from .match import check_play_parameters
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -219,8 +220,7 @@ class Tournament:
 
     def run(self) -> TournamentResult:
         """Play every match and collect the results (failed pairs are reported, not raised)."""
-        root = (self.seed if isinstance(self.seed, np.random.SeedSequence)
-                else np.random.SeedSequence(self.seed))
+        root = as_seed_sequence(self.seed)
         keys = self._schedule()
         kwargs = {"turns": self.turns, "continuation": self.continuation, "noise": self.noise,
                   "observation_noise": self.observation_noise, "magnitudes": self.magnitudes,

@@ -21,85 +21,43 @@ Two ways to decide:
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import StrategyError, UnknownNameError
+from ..games.views import PlayerView
 
 __all__ = [
     "CLASSIFIER_KEYS",
+    "DEFAULT_CLASSIFIER",
     "Batch",
     "History",
     "PlayerView",
     "Strategy",
     "StrategyError",
     "all_strategies",
-    "check_strategy",
     "filter_strategies",
     "get_strategy",
     "register",
 ]
 
-#: Keys every classifier has (defaults in :attr:`Strategy.classifier`).
-CLASSIFIER_KEYS = ("memory_depth", "stochastic", "uses_magnitudes", "reads_payoffs",
-                   "diplomatic", "finite_automaton")
+#: Every classifier key and its default (see :class:`Strategy`).
+DEFAULT_CLASSIFIER: dict[str, Any] = {
+    "memory_depth": float("inf"),
+    "stochastic": False,
+    "uses_magnitudes": False,
+    "reads_payoffs": False,
+    "diplomatic": False,
+    "finite_automaton": False,
+    "min_actions": 2,
+    "max_actions": None,
+}
+#: Keys every classifier has (defaults in :data:`DEFAULT_CLASSIFIER`).
+CLASSIFIER_KEYS = tuple(DEFAULT_CLASSIFIER)
 
 
-
-
-@dataclass(frozen=True)
-class PlayerView:
-    """The game from one player's side.
-
-    Attributes
-    ----------
-    payoffs : ndarray, shape (n_own, n_other)
-        This player's payoffs, own action first.
-    other_payoffs : ndarray, shape (n_own, n_other)
-        The opponent's payoffs, same orientation.
-    magnitudes, other_magnitudes : ndarray
-        Size of each action (0 = most cooperative).
-    player : int
-        0 for the row player, 1 for the column player.
-    actions, other_actions : tuple of str
-    """
-
-    payoffs: np.ndarray
-    other_payoffs: np.ndarray
-    magnitudes: np.ndarray
-    other_magnitudes: np.ndarray
-    player: int
-    actions: tuple[str, ...]
-    other_actions: tuple[str, ...]
-
-    @property
-    def n_actions(self) -> int:
-        return self.payoffs.shape[0]
-
-    @property
-    def cooperate(self) -> int:
-        """The most cooperative action (index 0)."""
-        return 0
-
-    @property
-    def defect(self) -> int:
-        """The most hostile action (last index)."""
-        return self.n_actions - 1
-
-    def rstp(self) -> tuple[float, float, float, float]:
-        """Reward, sucker, temptation, punishment of a 2x2 game, from this player's side."""
-        if self.payoffs.shape != (2, 2):
-            raise StrategyError(f"R, S, T, P need a 2x2 game; this game is "
-                                f"{self.payoffs.shape[0]}x{self.payoffs.shape[1]}")
-        u = self.payoffs
-        return float(u[0, 0]), float(u[0, 1]), float(u[1, 0]), float(u[1, 1])
-
-    def closest_action(self, magnitude: float) -> int:
-        """Own action whose magnitude is closest to ``magnitude`` (ties: the milder)."""
-        return int(np.argmin(np.abs(self.magnitudes - magnitude)))
 
 
 class History:
@@ -195,11 +153,29 @@ class Batch:
 
 
 class Strategy:
-    """Base class of all strategies.
+    """Base class of all strategies: subclass it to write your own.
 
-    Subclasses set ``name`` and update ``classifier``; they implement
-    ``decide`` (and optionally ``start_batch``/``decide_batch``). Constructors
-    only store parameters (scikit-learn style), so ``clone()`` and pickling work.
+    A subclass sets ``name``, may set a ``classifier`` with the keys it wants to
+    declare, and implements ``decide`` (optionally ``setup``, and
+    ``start_batch``/``decide_batch`` for vectorised play). Constructors only store
+    parameters (scikit-learn style) under the names listed in ``params``, so
+    ``clone()`` and pickling work.
+
+    Classifier keys (any key a subclass leaves out takes its default; an unknown
+    key is an error naming the valid ones):
+
+    ==================  ========  ===============================================
+    key                 default   meaning
+    ==================  ========  ===============================================
+    memory_depth        inf       turns of history the decision reads (inf: all)
+    stochastic          False     draws random numbers (``history.random()``)
+    uses_magnitudes     False     reads action magnitudes (graded games)
+    reads_payoffs       False     reads the game's payoffs (``self.view``)
+    diplomatic          False     written for the embassy-dispute games
+    finite_automaton    False     has an exact automaton (``as_automaton``)
+    min_actions         2         fewest actions of its own it can handle
+    max_actions         None      most actions (None: any number)
+    ==================  ========  ===============================================
 
     Examples
     --------
@@ -207,7 +183,7 @@ class Strategy:
 
     >>> class Hesitant(Strategy):
     ...     name = "Hesitant"
-    ...     classifier = {**Strategy.classifier, "memory_depth": 1}
+    ...     classifier = {"memory_depth": 1}
     ...     def decide(self, history):
     ...         if not history.opponent:
     ...             return self.view.cooperate
@@ -221,18 +197,33 @@ class Strategy:
     """
 
     name: ClassVar[str] = "Strategy"
-    classifier: ClassVar[dict[str, Any]] = {
-        "memory_depth": float("inf"),
-        "stochastic": False,
-        "uses_magnitudes": False,
-        "reads_payoffs": False,
-        "diplomatic": False,
-        "finite_automaton": False,
-        "min_actions": 2,
-        "max_actions": None,
-    }
+    classifier: ClassVar[dict[str, Any]] = dict(DEFAULT_CLASSIFIER)
     #: Parameter names, in constructor order (used by ``clone`` and ``__repr__``).
     params: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Complete the subclass's classifier with the defaults (one rule for a missing,
+        partial or full classifier); refuse unknown keys, naming the valid ones."""
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("classifier")
+        if own is None:
+            return  # inherits the parent's (already complete) classifier
+        if not isinstance(own, dict):
+            raise StrategyError(f"{cls.__name__}.classifier must be a dict, got "
+                                f"{type(own).__name__}")
+        unknown = [k for k in own if k not in DEFAULT_CLASSIFIER]
+        if unknown:
+            import difflib
+
+            hints = [f"{k!r}" + (f" (did you mean {close[0]!r}?)" if (close := difflib
+                                 .get_close_matches(k, DEFAULT_CLASSIFIER, n=1)) else "")
+                     for k in unknown]
+            raise StrategyError(f"{cls.__name__}.classifier has unknown key(s) "
+                                f"{', '.join(hints)}; valid keys: "
+                                f"{', '.join(DEFAULT_CLASSIFIER)}")
+        parent = next((b.classifier for b in cls.__mro__[1:] if "classifier" in b.__dict__),
+                      DEFAULT_CLASSIFIER)
+        cls.classifier = {**DEFAULT_CLASSIFIER, **parent, **own}
 
     view: PlayerView
 
@@ -261,6 +252,24 @@ class Strategy:
         """Hook: initialise per-match state arrays in ``batch.state``."""
 
     decide_batch: Callable[[Batch], np.ndarray] | None = None
+
+    # declared capabilities (read by the engine and the solvers, never probed) ---------
+    def batch_family(self) -> tuple[str, dict[str, Any]] | None:
+        """A vectorised family (name, parameters) the engine can play this strategy with,
+        or None (the default): the engine then calls ``decide``."""
+        return None
+
+    def as_automaton(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(outputs, transitions)`` when the strategy is a deterministic finite automaton
+        reacting to the opponent's action: state 0 first, play ``outputs[state]``, move to
+        ``transitions[state, opponent's action]``. Call after ``reset``. Default None."""
+        return None
+
+    def as_memory_one(self) -> tuple[float, tuple[float, float, float, float]] | None:
+        """``(initial, (p_CC, p_CD, p_DC, p_DD))`` when the strategy is memory-one in a
+        2 x 2 game (probability of cooperating first, and after each outcome, own move
+        first). Call after ``reset``. Default None."""
+        return None
 
     # ---------------------------------------------------------------- values
     def get_params(self) -> dict[str, Any]:
@@ -369,7 +378,8 @@ def get_strategy(name: str, **params: Any) -> Strategy:
     for cls in _REGISTRY.values():
         if key in (_normalise(cls.__name__), _normalise(cls.name)):
             return cls(**params)
-    raise UnknownNameError("strategy", name, list(_REGISTRY))
+    # suggestions in the form a spec or a call expects: the display names
+    raise UnknownNameError("strategy", name, [cls.name for cls in _REGISTRY.values()])
 
 
 def as_strategy(obj: Strategy | type[Strategy] | str) -> Strategy:
@@ -382,79 +392,6 @@ def as_strategy(obj: Strategy | type[Strategy] | str) -> Strategy:
         return get_strategy(obj)
     raise StrategyError(f"not a strategy: {obj!r} (give an instance, a Strategy subclass or a "
                         "registered name)")
-
-
-# ------------------------------------------------------------------------ conformance
-def check_strategy(cls: type[Strategy], *, params: dict[str, Any] | None = None,
-                   games: Iterable[Any] | None = None, turns: int = 30) -> list[str]:
-    """Check that a strategy class behaves: returns the list of problems (empty if none).
-
-    Checks: the classifier has the standard keys; the constructor stores
-    parameters (clone equals the original); instances pickle; ``reset``
-    clears match state (two identical matches give identical play); a fixed
-    seed reproduces stochastic play; every action is legal; ``decide_batch``,
-    when present, agrees with ``decide``.
-    """
-    import pickle
-
-    from ..games import embassy_dispute, prisoners_dilemma
-    from ..iterated.match import play
-
-    problems: list[str] = []
-    try:
-        strat = cls(**(params or {}))
-    except Exception as exc:
-        return [f"cannot construct {cls.__name__}: {exc!r}"]
-    for key in CLASSIFIER_KEYS:
-        if key not in cls.classifier:
-            problems.append(f"classifier lacks {key!r}")
-    if not isinstance(getattr(cls, "name", None), str) or not cls.name:
-        problems.append("name must be a non-empty string")
-    try:
-        if strat.clone() != strat:
-            problems.append("clone() differs from the original (constructor must store "
-                            "its parameters under the names in `params`)")
-    except Exception as exc:
-        problems.append(f"clone() failed: {exc!r}")
-    try:
-        pickle.loads(pickle.dumps(strat))
-    except Exception as exc:
-        problems.append(f"cannot be pickled: {exc!r}")
-    candidates = list(games) if games is not None else [prisoners_dilemma(), embassy_dispute()]
-    from ..iterated.engine import make_views
-    from .library import Random  # a stochastic opponent exercises every branch
-
-    fitted = 0
-    for game in candidates:
-        try:
-            strat.clone().reset(make_views(game)[0])
-        except StrategyError:
-            continue  # the strategy declares that it does not fit this game
-        fitted += 1
-        try:
-            first = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05)
-        except StrategyError as exc:
-            problems.append(f"{game.title}: {exc}")
-            continue
-        except Exception as exc:
-            problems.append(f"{game.title}: match failed: {exc!r}")
-            continue
-        again = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05)
-        if not np.array_equal(first.actions, again.actions):
-            problems.append(f"{game.title}: same seed, different play (state not reset in "
-                            "reset()/setup(), or randomness not from history.random())")
-        if strat.decide_batch is not None:
-            batched = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05,
-                           engine="batch")
-            if not np.array_equal(first.actions, batched.actions):
-                problems.append(f"{game.title}: decide_batch disagrees with decide")
-        python = play(strat, Random(), game=game, turns=turns, seed=11, noise=0.05,
-                      engine="python")
-        if not np.array_equal(first.actions, python.actions):
-            problems.append(f"{game.title}: the vectorised engine disagrees with decide()")
-    if not fitted:
-        problems.append("fits none of the test games (raised StrategyError in reset)")
-    return problems
 
 
 def names(strategies: Sequence[Strategy]) -> list[str]:
