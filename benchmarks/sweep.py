@@ -38,9 +38,9 @@ def spec(games: int) -> dict:
 
 def bare(sp) -> float:
     """The computation alone: the same games, the same batches, no rows and no files."""
-    from gametheory.batch import load_spec
-    from gametheory.batch.tasks import build_games
-    from gametheory.solvers.batch import solve_many
+    from gametheory.solvers.many import solve_many
+    from gametheory.sweep import load_spec
+    from gametheory.sweep.tasks import build_games
 
     s = load_spec(sp)
     pts = s.points()
@@ -58,8 +58,8 @@ def bare(sp) -> float:
 def rows_only(sp) -> float:
     """The runner's per-batch work without files: ``_work`` (spec, batch -> rows) for
     every batch in turn, i.e. the bare computation plus batching and row building."""
-    from gametheory.batch import load_spec
-    from gametheory.batch.runner import _work
+    from gametheory.sweep import load_spec
+    from gametheory.sweep.runner import _work
 
     s = load_spec(sp)
     spec_json = s.model_dump_json()
@@ -71,7 +71,7 @@ def rows_only(sp) -> float:
 
 
 def timed_run(sp, out: Path, **kw):
-    from gametheory.batch import run
+    from gametheory.sweep import run
 
     t0 = time.perf_counter()
     res = run(sp, output=out, progress=False, **kw)
@@ -83,8 +83,8 @@ def nashpy_rate(sample: int = 2000) -> float:
 
     import nashpy
 
-    from gametheory.batch import load_spec
-    from gametheory.batch.tasks import build_games
+    from gametheory.sweep import load_spec
+    from gametheory.sweep.tasks import build_games
 
     s = load_spec(spec(sample))
     groups, _ = build_games(s, s.points(), np.arange(sample) // s.repetitions,
@@ -101,7 +101,7 @@ def nashpy_rate(sample: int = 2000) -> float:
 
 
 def main() -> None:
-    from gametheory.batch import load_spec
+    from gametheory.sweep import load_spec
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--games", type=int, default=1_000_000)
@@ -142,7 +142,7 @@ def main() -> None:
         if not args.skip_dask:
             from distributed import Client, LocalCluster
 
-            from gametheory.batch.runner import dask_worker_environ
+            from gametheory.sweep.runner import dask_worker_environ
 
             for n in (1, 2):
                 c0 = time.perf_counter()

@@ -198,7 +198,7 @@ def sweep(
       gametheory sweep spec.yaml --resume
       gametheory sweep spec.yaml --dask-local 2
     """
-    from .batch import run
+    from .sweep import run
 
     try:
         res = run(spec, resume=resume, overwrite=overwrite, workers=workers,
@@ -225,7 +225,7 @@ def sweep_schema_command() -> None:
     Example:
       gametheory sweep-schema > sweep.schema.json
     """
-    from .batch import sweep_schema
+    from .sweep import sweep_schema
 
     typer.echo(json.dumps(sweep_schema(), indent=2))
 

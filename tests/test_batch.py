@@ -63,7 +63,7 @@ def test_prisoners_dilemma_sweep_from_readme():
     assert frame.loc[frame.game == 4, "payoff_1"].tolist() == [1.0]
 
 
-@pytest.mark.parametrize("method", ["enumerate", "lemke_howson"])
+@pytest.mark.parametrize("method", ["vertex_enumeration", "enumerate", "lemke_howson"])
 @pytest.mark.parametrize("shape", [(1, 1), (1, 4), (2, 2), (3, 3), (2, 5), (4, 3), (5, 5),
                                    (7, 6)])
 def test_agrees_with_single_game_solvers(shape, method):
@@ -74,7 +74,7 @@ def test_agrees_with_single_game_solvers(shape, method):
     res = solve_many(A, B, method=method)
     assert not res.errors and not res.rejected.any()
     for i, entry in enumerate(res):
-        if method == "enumerate":
+        if method in ("vertex_enumeration", "enumerate"):
             assert _profiles(entry) == _single(A[i], B[i]), i
         else:
             single = solve(Game.from_bimatrix(A[i], B[i]), method="lemke_howson")
@@ -126,7 +126,7 @@ def test_thin_games_on_the_pivoting_path(shape):
 def test_games_with_too_many_vertices_are_reported_not_crashed(monkeypatch):
     """A polytope with more bases than the memory budget allows: that game goes to
     errors with the reason, the others of the batch are solved."""
-    from gametheory.solvers import batch
+    from gametheory.solvers import many as batch
 
     monkeypatch.setattr(batch, "PIVOT_MEMORY", 1)          # at least 64 bases still fit
     assert batch.max_bases(8, 8) == 64
@@ -154,7 +154,7 @@ def test_games_too_large_to_enumerate_are_reported():
 def test_pivoting_agrees_with_basis_enumeration(shape, high):
     """The compiled vertex-to-vertex path and the NumPy sweep over all bases are two
     algorithms for the same set: equal equilibria and degeneracy flags, game by game."""
-    from gametheory.solvers.batch import _enumerate_pivoting, _enumerate_small
+    from gametheory.solvers.many import _enumerate_pivoting, _enumerate_small
 
     rng = np.random.default_rng(high + shape[0])
     A = rng.integers(0, high, (150, *shape)).astype(float)
@@ -317,7 +317,7 @@ def test_minors_match_numpy_determinants():
 
 @pytest.mark.parametrize("high,jitter", [(3, 0.0), (9, 0.0), (99, 0.0), (3, 1e-10), (3, 1e-3)])
 def test_closed_form_2x2_agrees_with_basis_enumeration(high, jitter):
-    from gametheory.solvers.batch import _enumerate_2x2, _enumerate_small
+    from gametheory.solvers.many import _enumerate_2x2, _enumerate_small
 
     rng = np.random.default_rng(high)
     A = rng.integers(0, high + 1, (4000, 2, 2)).astype(float)

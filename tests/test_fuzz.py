@@ -21,9 +21,9 @@ from hypothesis.extra.numpy import arrays
 
 import gametheory as gt
 from gametheory.analysis.parameters import load_parameters
-from gametheory.batch.spec import load_spec
 from gametheory.errors import GameError
 from gametheory.games.efg import read_efg
+from gametheory.sweep import load_spec
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 READERS = {

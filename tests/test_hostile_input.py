@@ -126,8 +126,8 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 def _loaders(tmp_path):
     """(suffix, loader, error type) for every entry point that reads a config file."""
     from gametheory.analysis.parameters import load_parameters
-    from gametheory.batch.spec import load_spec
     from gametheory.errors import EventFileError, ParameterError, SpecError
+    from gametheory.sweep import load_spec
 
     return [("yaml", gt.load_events, EventFileError),
             ("yaml", load_parameters, ParameterError),
@@ -153,8 +153,8 @@ def test_yaml_alias_bombs_are_refused_quickly(tmp_path):
     ("json", '{\n "name": "a",\n "seed": 1,\n "seed": 2\n}\n', ("lines 3, 4",)),
 ])
 def test_duplicate_keys_are_refused_naming_both_lines(tmp_path, suffix, text, lines):
-    from gametheory.batch.spec import load_spec
     from gametheory.errors import SpecError
+    from gametheory.sweep import load_spec
 
     path = tmp_path / f"spec.{suffix}"
     path.write_text(text)
@@ -179,8 +179,8 @@ def test_duplicate_keys_in_event_records_and_parameters(tmp_path):
 
 
 def test_deep_nesting_is_a_typed_error(tmp_path):
-    from gametheory.batch.spec import load_spec
     from gametheory.errors import EventFileError, SpecError
+    from gametheory.sweep import load_spec
 
     for suffix, text in (("yaml", "a: " + "[" * 5000 + "]" * 5000 + "\n"),
                          ("json", '{"a": ' + "[" * 50000 + "]" * 50000 + "}")):
@@ -196,8 +196,8 @@ def test_non_regular_files_and_folders_are_refused(tmp_path):
     import os
 
     from gametheory.analysis.parameters import load_parameters
-    from gametheory.batch.spec import load_spec
     from gametheory.errors import EventFileError, ParameterError, SpecError
+    from gametheory.sweep import load_spec
 
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
@@ -213,8 +213,8 @@ def test_non_regular_files_and_folders_are_refused(tmp_path):
 
 
 def test_non_utf8_config_is_a_typed_error(tmp_path):
-    from gametheory.batch.spec import load_spec
     from gametheory.errors import SpecError
+    from gametheory.sweep import load_spec
 
     path = tmp_path / "spec.yaml"
     path.write_bytes("name: caf\u00e9\n".encode("latin-1"))
@@ -239,8 +239,8 @@ def test_non_utf8_config_is_a_typed_error(tmp_path):
      "finite"),
 ])
 def test_bad_specs_refused_before_any_work(spec, key, fragment):
-    from gametheory.batch.spec import load_spec
     from gametheory.errors import SpecError
+    from gametheory.sweep import load_spec
 
     with pytest.raises(SpecError, match=fragment) as info:
         load_spec(spec)
@@ -248,7 +248,7 @@ def test_bad_specs_refused_before_any_work(spec, key, fragment):
 
 
 def test_expression_arity_is_checked_and_values_kept():
-    from gametheory.batch.spec import evaluate
+    from gametheory.sweep.spec import evaluate
 
     T = np.array([5.0, 6.0])
     assert evaluate("maximum(T, 5.5) - exp(0)", {"T": T}).tolist() == [4.5, 5.0]

@@ -14,7 +14,7 @@ from gametheory.strategies.base import Strategy
 
 PUBLIC = ["gametheory", "gametheory.games", "gametheory.solvers", "gametheory.events",
           "gametheory.iterated", "gametheory.strategies", "gametheory.analysis",
-          "gametheory.batch", "gametheory.models", "gametheory.games.repeated",
+          "gametheory.sweep", "gametheory.models", "gametheory.games.repeated",
           "gametheory.games.extensive"]
 
 #: Public classes that are not results a researcher looks at, and why.
@@ -58,7 +58,6 @@ def _instances():
         simulate_play,
         strategy_likelihoods,
     )
-    from gametheory.batch import load_spec
     from gametheory.games.extensive import backward_induction, negotiation_tree
     from gametheory.games.repeated import AutomatonProfile
     from gametheory.iterated import moran_process, replicator_dynamics
@@ -71,6 +70,7 @@ def _instances():
     )
     from gametheory.solvers.repeated import RepeatedGame, public_grim_trigger
     from gametheory.solvers.result import Rejected
+    from gametheory.sweep import load_spec
 
     pd_game = gt.games.prisoners_dilemma()
     res = gt.solve(pd_game)
@@ -138,7 +138,7 @@ def test_each_result_renders_a_table():
 
 
 def test_sweep_result_renders_summary_and_rows(tmp_path):
-    from gametheory.batch import run
+    from gametheory.sweep import run
 
     res = run({"task": "solve", "game": "stag_hunt", "grid": {"stag": [4, 5]}},
               output=tmp_path, progress=False)

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 import gametheory as gt
-from gametheory.batch import load_spec, run
-from gametheory.batch.tasks import task_seed
 from gametheory.errors import SweepError
+from gametheory.sweep import load_spec, run
+from gametheory.sweep.tasks import task_seed
 
 RANDOM = {"task": "solve", "game": {"random": {"rows": "k", "cols": "k", "low": 0, "high": 9}},
           "grid": {"k": [2, 3]}, "repetitions": 3000, "seed": 11, "batch_size": 700}
@@ -287,7 +287,7 @@ def test_a_different_spec_is_refused_before_any_part_exists(tmp_path):
 
 
 def test_output_folder_is_locked_while_a_sweep_runs(tmp_path):
-    from gametheory.batch.runner import _FolderLock
+    from gametheory.sweep.runner import _FolderLock
 
     with _FolderLock(tmp_path):
         with pytest.raises(SweepError, match="in use by a running sweep"):

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gametheory.batch import load_spec, sweep_schema
-from gametheory.batch.spec import evaluate, expression_names
-from gametheory.batch.tasks import build_games
 from gametheory.errors import GameError, SpecError
+from gametheory.sweep import load_spec, sweep_schema
+from gametheory.sweep.spec import evaluate, expression_names
+from gametheory.sweep.tasks import build_games
 
 
 def test_grid_and_samples_make_the_product_in_task_order():
@@ -162,3 +162,18 @@ def test_shipped_sweeps_are_valid(path):
     spec = load_spec(path)
     assert spec.n_tasks() >= 16
     assert spec.output.startswith("sweep-results/")
+
+
+def test_old_package_name_is_a_deprecated_alias():
+    import importlib
+    import sys
+
+    for name in [m for m in sys.modules if m == "gametheory.batch"
+                 or m.startswith("gametheory.batch.")]:
+        del sys.modules[name]
+    with pytest.warns(DeprecationWarning, match="gametheory.sweep"):
+        old = importlib.import_module("gametheory.batch")
+    import gametheory.sweep as new
+    from gametheory.batch.runner import run as old_run  # the submodules too
+
+    assert old.load_spec is new.load_spec and old_run is new.run

@@ -1,26 +1,24 @@
-"""Batch runs at scale: sweep specs, a resumable runner, local processes or Dask.
-
-A sweep spec (YAML, TOML or JSON; :func:`load_spec`, JSON Schema from
-:func:`sweep_schema`) says what to run (``solve`` games built from parameters,
-``play`` matches, run ``tournament`` s or ``scenario`` s of the calibrated
-model), over which parameter grid and random or Sobol samples, with how many
-repetitions, which root seed and which output folder. :func:`run` executes it
-in batches and writes Parquet part files; ``gametheory sweep SPEC`` does the
-same from the command line.
-
-Examples
---------
->>> from gametheory.batch import load_spec
->>> spec = load_spec({"task": "play", "game": "prisoners_dilemma",
-...                   "grid": {"row": ["Tit for tat", "GRIT"], "noise": [0.0, 0.05]},
-...                   "options": {"turns": 50, "column": "Defector"},
-...                   "repetitions": 10})
->>> spec.n_points(), spec.n_tasks()
-(4, 40)
+"""Deprecated name of :mod:`gametheory.sweep` (batch runs were renamed "sweeps", as the
+command line always called them; "batch" now means only :func:`gametheory.solve_many`'s
+stacks of games). Importing it warns once and gives the same objects; its submodules
+(``gametheory.batch.spec``, ``.runner``, ``.tasks``, ``.load``) are the sweep modules.
+It will be removed in the next release.
 """
 
-from .runner import SweepResult, run
-from .spec import GameSpec, Samples, SweepSpec, load_spec, sweep_schema
+import sys
+import warnings
 
-__all__ = ["GameSpec", "Samples", "SweepResult", "SweepSpec", "load_spec", "run",
-           "sweep_schema"]
+from ..sweep import *  # noqa: F403
+from ..sweep import (
+    __all__,  # noqa: F401
+    load,
+    runner,
+    spec,
+    tasks,
+)
+
+warnings.warn("gametheory.batch is now gametheory.sweep; the old name will be removed in the "
+              "next release", DeprecationWarning, stacklevel=2)
+
+for _name, _module in (("spec", spec), ("runner", runner), ("tasks", tasks), ("load", load)):
+    sys.modules[f"{__name__}.{_name}"] = _module

@@ -13,8 +13,8 @@ import os
 from typing import TYPE_CHECKING
 
 from ..errors import EventFileError, EventIssue
-from .io import parse_records, validate_sequence
 from .sequence import EventSequence
+from .validation import parse_records, validate_sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -13,116 +13,21 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import json
 import os
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from .._config import parse_text
-from .._files import write_atomic
 from ..errors import EventFileError, EventIssue
-from .schema import FIELDS, Event
+from .schema import FIELDS
+from .sequence import EventSequence
+from .validation import REQUIRED, parse_records, validate_sequence
+from .writers import save_events
 
-__all__ = ["load_events", "parse_records", "save_events", "validate_sequence"]
+__all__ = ["load_events", "parse_records", "save_events", "validate_sequence"]  # the last
+# three are re-exported from .validation and .writers, where they live
 
 #: Files larger than this are refused (pass ``max_bytes`` to raise the limit).
 MAX_BYTES = 200_000_000
-LIST_FIELDS = ("responds_to", "sources")
-REQUIRED = ("event_id", "date_announced", "actor", "action_type", "sources")
-
-
-def _split(value: Any) -> Any:
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
-    return value
-
-
-def _clean(raw: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in raw.items():
-        if isinstance(value, str):
-            value = value.strip()
-            if value == "":
-                continue
-        if value is None:
-            continue
-        out[key] = _split(value) if key in LIST_FIELDS else value
-    return out
-
-
-def _issues_from_validation(exc, path, line, record, field_lines, raw) -> list[EventIssue]:
-    issues = []
-    for err in exc.errors():
-        field = str(err["loc"][0]) if err["loc"] else None
-        value = raw.get(field) if field else None
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            message = "required field is missing"
-        elif err["type"] == "extra_forbidden":
-            message = f"unknown field (valid fields: {', '.join(FIELDS)})"
-        elif err["type"] == "enum":
-            message = message.replace("Input should be", "must be one of")
-        issues.append(EventIssue(path, field_lines.get(field, line), record, field, value,
-                                 message))
-    return issues
-
-
-def parse_records(records: Iterable[tuple[dict[str, Any], int | None, dict[str, int]]],
-                  path: str | None) -> tuple[list[Event], list[EventIssue], list[int | None]]:
-    """Validate raw records; return events, issues and each event's line."""
-    from pydantic import ValidationError
-
-    events, issues, lines = [], [], []
-    for k, (raw, line, field_lines) in enumerate(records, start=1):
-        cleaned = _clean(raw)
-        try:
-            events.append(Event.model_validate(cleaned))
-            lines.append(line)
-        except ValidationError as exc:
-            issues.extend(_issues_from_validation(exc, path, line, k, field_lines, cleaned))
-    return events, issues, lines
-
-
-def validate_sequence(events: list[Event], lines: list[int | None], path: str | None
-                      ) -> list[EventIssue]:
-    """Checks across records: unique ids, known and earlier triggers, no cycles."""
-    import networkx as nx
-
-    issues = []
-    index: dict[str, int] = {}
-    for k, ev in enumerate(events):
-        if ev.event_id in index:
-            first = lines[index[ev.event_id]]
-            issues.append(EventIssue(path, lines[k], k + 1, "event_id", ev.event_id,
-                                     "duplicate event_id" + (f" (first on line {first})"
-                                                             if first else "")))
-        else:
-            index[ev.event_id] = k
-    graph = nx.DiGraph()
-    for k, ev in enumerate(events):
-        for trigger in ev.responds_to:
-            if trigger not in index:
-                issues.append(EventIssue(path, lines[k], k + 1, "responds_to", trigger,
-                                         f"event {ev.event_id!r} responds to an unknown event"))
-                continue
-            earlier = events[index[trigger]]
-            if earlier.date_announced > ev.date_announced:
-                issues.append(EventIssue(
-                    path, lines[k], k + 1, "responds_to", trigger,
-                    f"event {ev.event_id!r} ({ev.date_announced}) responds to a later event "
-                    f"({earlier.date_announced})"))
-            graph.add_edge(trigger, ev.event_id)
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
-        cycle = None
-    if cycle:
-        ids = [u for u, _ in cycle]
-        k = index[ids[0]]
-        issues.append(EventIssue(path, lines[k], k + 1, "responds_to", ids[0],
-                                 "responds_to forms a cycle: " + " -> ".join([*ids, ids[0]])))
-    return issues
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -265,8 +170,6 @@ def load_events(path: str | os.PathLike, *, format: str | None = None,
     >>> len(events) >= 40, events["E08a"].magnitude
     (True, 60.0)
     """
-    from .sequence import EventSequence
-
     p = Path(path)
     name = str(p)
     try:
@@ -317,38 +220,3 @@ def load_events(path: str | os.PathLike, *, format: str | None = None,
     return EventSequence(events, source=name, _validated=True)
 
 
-def _csv_value(key: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if key in LIST_FIELDS:
-        return "; ".join(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def save_events(events, path: str | os.PathLike, *, format: str | None = None) -> Path:
-    """Write events to CSV, YAML or JSON (the inverse of :func:`load_events`)."""
-    p = Path(path)
-    kind = (format or p.suffix.lstrip(".")).lower()
-    records = [ev.to_record() for ev in events]
-    if kind == "csv":
-        buf = io.StringIO(newline="")
-        writer = csv.DictWriter(buf, fieldnames=list(FIELDS), lineterminator="\n")
-        writer.writeheader()
-        for rec in records:
-            writer.writerow({k: _csv_value(k, rec[k]) for k in FIELDS})
-        write_atomic(p, buf.getvalue())
-    elif kind in ("yaml", "yml"):
-        import yaml
-
-        slim = [{k: v for k, v in rec.items() if v not in (None, [])} for rec in records]
-        write_atomic(p, yaml.safe_dump(slim, sort_keys=False, allow_unicode=True, width=100),
-                     encoding="utf-8")
-    elif kind == "json":
-        write_atomic(p, json.dumps(records, indent=1, ensure_ascii=False) + "\n",
-                     encoding="utf-8")
-    else:
-        raise EventFileError([EventIssue(str(p), None, None, None, p.suffix,
-                                         "unknown format; use .csv, .yaml, .yml or .json")])
-    return p

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EventFileError, UnknownNameError
 from .schema import FIELDS, ActionType, Event
+from .validation import parse_records, validate_sequence
+from .writers import save_events
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -172,8 +174,6 @@ class EventSequence:
         """Build (and validate) a sequence from a table with the file's columns."""
         import pandas as pd
 
-        from .io import parse_records, validate_sequence
-
         records = []
         for row in frame.to_dict(orient="records"):
             rec = {}
@@ -198,8 +198,6 @@ class EventSequence:
 
     def save(self, path, *, format: str | None = None):
         """Write the sequence as CSV, YAML or JSON (see :func:`save_events`)."""
-        from .io import save_events
-
         return save_events(self._events, path, format=format)
 
     def __repr__(self) -> str:

@@ -4,12 +4,12 @@ Every solver verifies each equilibrium (mutual best responses, and exactly
 in rational arithmetic when payoffs are exact) before returning it.
 """
 
-from .batch import BATCH_METHODS, BatchEntry, BatchResult, solve_many
 from .correlated import correlated_equilibrium, correlated_equilibrium_polytope
 from .degeneracy import DegeneracyCertificate, equilibrium_components, is_degenerate
 from .dispatch import METHODS, solve
 from .dominance import DominanceResult, dominance, iterated_dominance
 from .lemke_howson import lemke_howson
+from .many import BATCH_METHODS, BatchEntry, BatchResult, solve_many
 from .pure import pure_nash
 from .qre import QREFit, QREPath, fit_qre, logit_qre, logit_qre_path, qre
 from .result import (

@@ -36,6 +36,8 @@ from itertools import combinations
 
 import numpy as np
 
+from .._numbers import short_reduce
+
 __all__ = [
     "all_minors",
     "normalise",
@@ -171,19 +173,6 @@ def polytope_bases(M: np.ndarray, *, tol: float, kmax: int | None = None):
             ok &= smin >= -tol
             tight |= smin <= tol
         out[k] = (z, slack, ok, tight & ok)
-    return out
-
-
-def short_reduce(ufunc: np.ufunc, a: np.ndarray, axis: int) -> np.ndarray:
-    """``ufunc.reduce(a, axis)`` for a short axis (a few entries per game), as
-    elementwise operations on its slices: NumPy's reduction over a short last axis
-    costs about 17x more (0.37 ms against 0.02 ms for 10,000 x 4 here)."""
-    a = np.moveaxis(np.asarray(a), axis, 0)
-    if a.shape[0] > 32:
-        return ufunc.reduce(a, axis=0)
-    out = a[0].copy()
-    for sl in a[1:]:
-        ufunc(out, sl, out=out)
     return out
 
 

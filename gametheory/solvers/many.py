@@ -19,9 +19,11 @@ __all__ = ["BATCH_METHODS", "BatchEntry", "BatchResult", "solve_many"]
 
 #: Methods of :func:`solve_many` and what they guarantee.
 BATCH_METHODS = {
-    "enumerate": "every extreme equilibrium (all equilibria of non-degenerate games)",
+    "vertex_enumeration": "every extreme equilibrium (all equilibria of non-degenerate games)",
     "lemke_howson": "one equilibrium per game",
 }
+#: Earlier names of the methods, still accepted.
+METHOD_ALIASES = {"enumerate": "vertex_enumeration"}
 
 #: Largest ``C(m + n, m)`` (bases per polytope) solved by batched minors (3 x 3 games
 #: have 20); larger games by compiled pivoting from vertex to vertex, measured
@@ -571,7 +573,8 @@ def _chunk_size(m: int, n: int, method: str) -> int:
     return max(1, CHUNK_BYTES // per_game)
 
 
-def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: float = 1e-9,
+def solve_many(games: Any, B: Any = None, *, method: str = "vertex_enumeration",
+               tol: float = 1e-9,
                chunk_size: int | None = None, progress: bool = False,
                **options: Any) -> BatchResult:
     """Solve a batch of two-player games, vectorised over the batch.
@@ -582,8 +585,9 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
         The games. With a second argument ``B``, ``games`` is the stack of
         player 1's payoff matrices and ``B`` player 2's.
     B : array of shape (N, m, n), optional
-    method : {"enumerate", "lemke_howson"}
-        ``"enumerate"``: every extreme equilibrium of every game (all
+    method : {"vertex_enumeration", "lemke_howson"}
+        ``"vertex_enumeration"`` (also ``"enumerate"``, its earlier name, as
+        :func:`solve` names it): every extreme equilibrium of every game (all
         equilibria of non-degenerate games), as :func:`vertex_enumeration`
         finds them one at a time. 2 x 2 games in closed form; games with
         ``C(m + n, m) <= 20`` (up to 3 x 3) together by basis enumeration over
@@ -639,6 +643,7 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
     [False, True, True, True, True]
     """
     started = time.perf_counter()
+    method = METHOD_ALIASES.get(method, method)
     if method not in BATCH_METHODS:
         raise UnknownNameError("batch method", method, BATCH_METHODS)
     allowed = ["initial_dropped_label", "max_iter"] if method == "lemke_howson" else []
@@ -662,7 +667,7 @@ def solve_many(games: Any, B: Any = None, *, method: str = "enumerate", tol: flo
             for i in idx:
                 errors[int(i)] = f"ShapeError: a {m}x{n} game has no actions"
             continue
-        if method == "enumerate" and m + n > MAX_LABELS:
+        if method == "vertex_enumeration" and m + n > MAX_LABELS:
             for i in idx:
                 errors[int(i)] = (f"ShapeError: a {m}x{n} game is too large to enumerate "
                                   f"(m + n > {MAX_LABELS}); use method='lemke_howson'")

@@ -153,8 +153,8 @@ def build_games(spec: SweepSpec, points, task_point: np.ndarray,
 
 # ------------------------------------------------------------------------ task kinds
 def _solve(spec, points, task_point, task_ids, opts):
-    from ..solvers._batch_kernels import short_reduce
-    from ..solvers.batch import solve_many
+    from .._numbers import short_reduce
+    from ..solvers.many import solve_many
 
     groups, errors = build_games(spec, points, task_point, task_ids)
     cols: dict[str, list] = {k: [] for k in ("local", "equilibrium", "rows", "cols", "x", "y",

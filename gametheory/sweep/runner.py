@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SweepError, SweepWarning
-from .spec import SweepSpec, load_spec
+from .load import load_spec
+from .spec import SweepSpec
 
 __all__ = ["SweepResult", "dask_worker_environ", "run"]
 
@@ -340,7 +341,7 @@ def run(spec: SweepSpec | str | os.PathLike | dict, *, resume: bool = False,
     Examples
     --------
     >>> import tempfile
-    >>> from gametheory.batch import run
+    >>> from gametheory.sweep import run
 
     A prisoner's dilemma swept over the temptation payoff ``T``:
 
@@ -486,7 +487,7 @@ def _run_local(spec, spec_json, pending, writer, workers: int, retries: int) -> 
     # forkserver: workers fork from a clean server that has imported the task code once
     # (fast start, and no threads inherited from the caller, e.g. Jupyter's)
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["gametheory.batch.runner", "gametheory.batch.tasks"])
+    ctx.set_forkserver_preload(["gametheory.sweep.runner", "gametheory.sweep.tasks"])
     queue = deque(pending)
     attempts: dict[int, int] = {}
     slots = [_Slot(ctx) for _ in range(min(workers, len(queue)))]
