@@ -151,10 +151,10 @@ def analyze(
     Example:
       gametheory analyze us-russia --out gametheory-report --repetitions 50
     """
-    from .analysis_job import run_analysis
+    from .display.analyze import run_analysis
 
     if progress:
-        from .solvers._compiled import compile_notice
+        from .solvers import compile_notice
 
         notice = compile_notice()
         if notice:

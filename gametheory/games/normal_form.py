@@ -23,7 +23,7 @@ from ..errors import LabelError, PayoffError, ProfileError, ShapeError, UnknownN
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Game", "MixedStrategy"]
+__all__ = ["Game", "MixedStrategy", "action_values", "profile_regrets"]
 
 #: Default tolerance for "is this a best response" checks, relative to the payoff range.
 DEFAULT_TOL = 1e-9
@@ -531,7 +531,7 @@ class Game:
         """Expected payoff of each of ``player``'s actions against the others' strategies."""
         i = self.player_index(player)
         sigma = self.mixed_profile(profile)
-        return _action_values(self._payoffs[..., i], sigma, i)
+        return action_values(self._payoffs[..., i], sigma, i)
 
     def best_responses(self, profile: Any, player: int | str | None = None, *,
                        tol: float = DEFAULT_TOL) -> tuple[int, ...] | tuple[tuple[int, ...], ...]:
@@ -551,14 +551,14 @@ class Game:
         players = range(self.n_players) if player is None else [self.player_index(player)]
         out = []
         for i in players:
-            v = _action_values(self._payoffs[..., i], sigma, i)
+            v = action_values(self._payoffs[..., i], sigma, i)
             out.append(tuple(int(k) for k in np.flatnonzero(v >= v.max() - atol)))
         return out[0] if player is not None else tuple(out)
 
     def regret(self, profile: Any) -> np.ndarray:
         """Each player's gain from the best deviation (0 for a best response)."""
         sigma = self.mixed_profile(profile)
-        return _regrets(self._payoffs, sigma)
+        return profile_regrets(self._payoffs, sigma)
 
     def is_nash(self, profile: Any, tol: float = DEFAULT_TOL) -> bool:
         """True when no player gains more than ``tol`` × payoff range by deviating.
@@ -713,8 +713,9 @@ def _expected(payoffs: np.ndarray, sigma: Sequence[np.ndarray]) -> np.ndarray:
     return np.asarray(out, dtype=float)
 
 
-def _action_values(u: np.ndarray, sigma: Sequence[np.ndarray], i: int) -> np.ndarray:
-    """Payoff of each action of player i: contract u over every other player's strategy."""
+def action_values(u: np.ndarray, sigma: Sequence[np.ndarray], i: int) -> np.ndarray:
+    """Payoff of each action of player i: contract ``u`` (i's payoff array, one axis per
+    player) over every other player's mixed strategy in ``sigma``."""
     out = np.moveaxis(u, i, 0)
     for j, s in enumerate(sigma):
         if j == i:
@@ -723,10 +724,12 @@ def _action_values(u: np.ndarray, sigma: Sequence[np.ndarray], i: int) -> np.nda
     return np.asarray(out, dtype=float)
 
 
-def _regrets(payoffs: np.ndarray, sigma: Sequence[np.ndarray]) -> np.ndarray:
+def profile_regrets(payoffs: np.ndarray, sigma: Sequence[np.ndarray]) -> np.ndarray:
+    """Each player's regret (best action value minus the profile's value) at ``sigma``,
+    for a payoff-profile array."""
     n = payoffs.ndim - 1
     r = np.empty(n)
     for i in range(n):
-        v = _action_values(payoffs[..., i], sigma, i)
+        v = action_values(payoffs[..., i], sigma, i)
         r[i] = max(0.0, float(v.max() - v @ sigma[i]))
     return r

@@ -13,18 +13,30 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..events import EventSequence
 
-__all__ = ["MODELS", "Model", "load_model", "model_path"]
+__all__ = ["MODELS", "Model", "load_model", "model_key", "model_path"]
 
-#: Model name -> folder under ``models/`` (aliases allowed).
-MODELS = {"us-russia": "us_russia_embassy", "us_russia_embassy": "us_russia_embassy"}
+#: The one registry of shipped models: name -> folder under ``models/`` (names are
+#: compared with ``_`` read as ``-``, so the folder name works too).
+MODELS = {"us-russia": "us_russia_embassy", "us-russia-embassy": "us_russia_embassy"}
+
+
+def model_key(name: str) -> str:
+    """The registry key of a model name (``US_Russia_Embassy`` -> ``us-russia-embassy``).
+
+    Raises
+    ------
+    UnknownNameError
+        Listing the shipped models.
+    """
+    key = str(name).strip().lower().replace("_", "-")
+    if key not in MODELS:
+        raise UnknownNameError("model", name, MODELS)
+    return key
 
 
 def model_path(name: str) -> Path:
     """Folder of a shipped model: inside the installed package, or ``models/`` in a clone."""
-    key = name.strip().lower()
-    if key not in MODELS:
-        raise UnknownNameError("model", name, MODELS)
-    folder = MODELS[key]
+    folder = MODELS[model_key(name)]
     here = Path(__file__).resolve().parent
     for base in (here / "data", here.parents[1] / "models"):
         if (base / folder / "events.csv").is_file():

@@ -4,6 +4,7 @@ Every solver verifies each equilibrium (mutual best responses, and exactly
 in rational arithmetic when payoffs are exact) before returning it.
 """
 
+from ._compiled import compile_notice
 from .correlated import correlated_equilibrium, correlated_equilibrium_polytope
 from .degeneracy import DegeneracyCertificate, equilibrium_components, is_degenerate
 from .dispatch import METHODS, solve
@@ -39,6 +40,7 @@ __all__ = [
     "QREPath",
     "Rejected",
     "check_profile",
+    "compile_notice",
     "correlated_equilibrium",
     "correlated_equilibrium_polytope",
     "dominance",

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import IterationLimitError, ProfileError, ShapeError, SolverError
-from ..games.normal_form import Game, MixedStrategy, _action_values
+from ..games.normal_form import Game, MixedStrategy, action_values
 from .result import EquilibriumResult
 from .verify import finalize
 
@@ -54,7 +54,7 @@ class _System:
             return [np.exp(zi) for zi in self.split(z)]
 
     def values(self, sigma: Sequence[np.ndarray]) -> list[np.ndarray]:
-        return [_action_values(self.U[..., i], sigma, i) for i in range(self.N)]
+        return [action_values(self.U[..., i], sigma, i) for i in range(self.N)]
 
     def cross(self, sigma: Sequence[np.ndarray], i: int, k: int) -> np.ndarray:
         """Payoff to i of (own action, k's action), others mixed: shape (n_i, n_k)."""
@@ -361,7 +361,7 @@ def _polish(game: Game, sigma: list[np.ndarray], threshold: float) -> list[np.nd
         prof = build(v)
         res = []
         for i, S in enumerate(supports):
-            vals = _action_values(game.payoffs[..., i], prof, i)
+            vals = action_values(game.payoffs[..., i], prof, i)
             res.extend((vals[S[1:]] - vals[S[0]]).tolist())
             res.append(prof[i].sum() - 1.0)
         return np.array(res)

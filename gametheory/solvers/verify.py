@@ -20,7 +20,7 @@ import numpy as np
 
 from .._validate import check_tolerance
 from ..errors import SolverError, VerificationWarning
-from ..games.normal_form import Game, MixedStrategy, _regrets
+from ..games.normal_form import Game, MixedStrategy, profile_regrets
 from ._exact import exact_regrets, rationalize_bimatrix_profile
 from .result import Equilibrium, EquilibriumResult, Rejected
 
@@ -66,7 +66,7 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
     cleaned = _clean(profile, tol)
     if isinstance(cleaned, str):
         return None, cleaned
-    regrets = _regrets(game.payoffs, cleaned)
+    regrets = profile_regrets(game.payoffs, cleaned)
     scale = game.payoff_scale
     if np.any(regrets > tol * scale):
         k = int(np.argmax(regrets))
@@ -104,7 +104,7 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
     eq = Equilibrium(
         strategies=strategies,
         payoffs=payoffs,
-        regret=float(_regrets(game.payoffs, cleaned).max()),
+        regret=float(profile_regrets(game.payoffs, cleaned).max()),
         verified="exact" if exact_profile is not None else "float",
         exact_strategies=(tuple(tuple(s) for s in exact_profile)
                           if exact_profile is not None else None),

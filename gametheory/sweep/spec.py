@@ -224,7 +224,10 @@ class GameSpec(_Strict):
     @classmethod
     def _shorthand(cls, data):
         if isinstance(data, str):
-            return {"model": data} if data in ("us-russia",) else {"catalogue": data}
+            from ..models import MODELS
+
+            is_model = str(data).strip().lower().replace("_", "-") in MODELS
+            return {"model": data} if is_model else {"catalogue": data}
         return data
 
     @model_validator(mode="after")

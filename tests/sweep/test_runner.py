@@ -242,7 +242,7 @@ def test_cli_sweep_and_schema(tmp_path):
 
 
 def test_shipped_stage_game_sweep_matches_single_solves(tmp_path):
-    path = (Path(__file__).parent.parent / "models" / "us_russia_embassy" / "sweeps"
+    path = (Path(__file__).parents[2] / "models" / "us_russia_embassy" / "sweeps"
             / "stage-game-sensitivity.yaml")
     res = run(path, output=tmp_path, progress=False)
     df = res.to_frame()

@@ -15,7 +15,7 @@ from gametheory import Game, GameError, MixedStrategy
 from gametheory.errors import LabelError, PayoffError, ProfileError, ShapeError, UnknownNameError
 from gametheory.games import embassy_dispute, matching_pennies, prisoners_dilemma
 
-from .conftest import bimatrix_games
+from ..conftest import bimatrix_games
 
 
 def test_payoff_profile_convention():

@@ -14,14 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DegenerateGameWarning, UnknownNameError
-from .games import Game
-from .solvers import correlated_equilibrium, iterated_dominance, logit_qre_path, qre, solve
-from .solvers.repeated import nash_reversion_thresholds
+from ..errors import DegenerateGameWarning
+from ..games import Game
+from ..solvers import correlated_equilibrium, iterated_dominance, logit_qre_path, qre, solve
+from ..solvers.repeated import nash_reversion_thresholds
 
 __all__ = ["nash_reversion_thresholds", "run_analysis"]
-
-MODELS = {"us-russia": "us-russia", "us-russia-embassy": "us-russia"}
 
 #: Defaults of the main job (the notebooks use smaller ones).
 SCENARIO_REPETITIONS = 200
@@ -29,44 +27,35 @@ SCENARIO_TURNS = 40
 
 
 def _fig(draw, alt: str, size=(8, 4)) -> str:
-    import matplotlib
+    # a Figure without pyplot: no global backend switch, nothing left open
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from .report import figure_html
 
-    from .display.report import figure_html
-
-    fig, ax = plt.subplots(figsize=size)
-    draw(ax)
-    html_ = figure_html(fig, alt)
-    plt.close(fig)
-    return html_
+    fig = Figure(figsize=size)
+    draw(fig.subplots())
+    return figure_html(fig, alt)
 
 
 def _sequence_sections(analysis, key: str) -> list[str]:
     """Report sections on the shipped event sequence; returns summary lines."""
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ._format import table_html
-    from .display.report import figure_html
-    from .events import draw_timeline, escalation_balance, move_graph, reciprocity
-    from .models import load_model
+    from .._format import table_html
+    from ..events import draw_timeline, escalation_balance, move_graph, reciprocity
+    from ..models import load_model
+    from .report import figure_html
 
     model = load_model(key)
     events = model.events
     graph = move_graph(events)
     recent = events.filter(since="2016")
-    fig, ax = plt.subplots(figsize=(12, 3.6))
-    draw_timeline(recent, ax=ax)
+    fig = Figure(figsize=(12, 3.6))
+    draw_timeline(recent, ax=fig.subplots())
     timeline = figure_html(fig, "Move graph, 2016-2022: arrows run from a move to its answer")
-    plt.close(fig)
-    fig, ax = plt.subplots(figsize=(8, 4))
-    model.plot_staffing(ax=ax)
+    fig = Figure(figsize=(8, 4))
+    model.plot_staffing(ax=fig.subplots())
     staffing = figure_html(fig, "Reported mission sizes and the 2017 cap of 455")
-    plt.close(fig)
     recip = reciprocity(graph)
     same = recip[recip.magnitude_ratio.notna()]
     rows = [[r.trigger, r.response, r.trigger_actor, r.response_actor,
@@ -94,7 +83,7 @@ def _sequence_sections(analysis, key: str) -> list[str]:
 def _calibration_sections(analysis, cal) -> list[str]:
     import pandas as pd
 
-    from ._format import table_html
+    from .._format import table_html
 
     p = cal.params
     rows = [[name, *[getattr(p.utility[s], name) for s in cal.players]]
@@ -140,7 +129,7 @@ def _calibration_sections(analysis, cal) -> list[str]:
 def _equilibrium_sections(analysis, game: Game) -> tuple[list[str], object]:
     import pandas as pd
 
-    from ._format import fmt_number, table_html
+    from .._format import fmt_number, table_html
 
     analysis.add("The stage game at the end of 2021",
                  "Payoffs in staff-rounds (the value of one staff member of a functioning "
@@ -199,8 +188,8 @@ def _equilibrium_sections(analysis, game: Game) -> tuple[list[str], object]:
 def _sensitivity_section(analysis, cal) -> list[str]:
     import pandas as pd
 
-    from ._format import table_html
-    from .analysis import sensitivity
+    from .._format import table_html
+    from ..analysis import sensitivity
 
     frames = []
     for name in ("mission_value", "loss_cost", "parity_weight", "concession_cost",
@@ -238,8 +227,8 @@ def _sensitivity_section(analysis, cal) -> list[str]:
 
 
 def _tournament_section(analysis, cal, game: Game) -> list[str]:
-    from .analysis import dispute_candidates
-    from .iterated import Tournament
+    from ..analysis import dispute_candidates
+    from ..iterated import Tournament
 
     players = [s for s in dispute_candidates(cal) if s.name != "Random"]
     res = Tournament(players, game=game, magnitudes=cal.magnitudes(), turns=40,
@@ -260,7 +249,7 @@ def _tournament_section(analysis, cal, game: Game) -> list[str]:
 def _inference_section(analysis, cal) -> list[str]:
     import pandas as pd
 
-    from .analysis import dispute_candidates, estimate_mixture, fit_sides, simulate_play
+    from ..analysis import dispute_candidates, estimate_mixture, fit_sides, simulate_play
 
     fits = fit_sides(cal)
     table = pd.concat([f.to_frame() for f in fits.values()], ignore_index=True)
@@ -298,8 +287,8 @@ def _inference_section(analysis, cal) -> list[str]:
 
 def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: bool
                       ) -> list[str]:
-    from ._format import table_html
-    from .analysis import compare_strategies
+    from .._format import table_html
+    from ..analysis import compare_strategies
 
     res = compare_strategies(cal, repetitions=repetitions, turns=turns, progress=progress)
     analysis.tables["scenario_outcomes"] = res.outcomes
@@ -368,13 +357,11 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     """
     from tqdm.auto import tqdm
 
-    from .analysis import calibrate
-    from .display.report import Analysis, analysis_report
-    from .models import load_model
+    from ..analysis import calibrate
+    from ..models import load_model, model_key
+    from .report import Analysis, analysis_report
 
-    key = model.strip().lower().replace("_", "-")
-    if key not in MODELS:
-        raise UnknownNameError("model", model, MODELS)
+    key = model_key(model)
     steps = ["sequence", "calibration", "equilibria", "sensitivity", "tournament",
              "inference", "scenarios", "report"]
     bar = tqdm(total=len(steps), desc="analyze", disable=not progress, leave=False)
@@ -385,10 +372,10 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     analysis = Analysis("US–Russia embassy dispute: the sequence, its game and the "
                         "'zero all restrictions' question")
     step("sequence")
-    lines = _sequence_sections(analysis, MODELS[key])
+    lines = _sequence_sections(analysis, key)
     bar.update()
     step("calibration")
-    m = load_model(MODELS[key])
+    m = load_model(key)
     cal = calibrate(m.events, m.path / "parameters.yaml")
     lines += _calibration_sections(analysis, cal)
     bar.update()

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from gametheory import DegenerateGameWarning, Game, read_nfg
 from gametheory.solvers import vertex_enumeration
 
-from .conftest import bimatrix_games, exact_set, gambit_enummixed
+from ..conftest import bimatrix_games, exact_set, gambit_enummixed
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def _solve(game, **kw):

@@ -14,9 +14,9 @@ from gametheory import Game, read_nfg, write_nfg
 from gametheory.errors import NFGFormatError
 from gametheory.games import embassy_dispute
 
-from .conftest import bimatrix_games
+from ..conftest import bimatrix_games
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def test_read_e02_payoff_version():

@@ -16,7 +16,7 @@ from gametheory.errors import GameError, ShapeError, UnknownNameError
 from gametheory.games import battle_of_the_sexes, matching_pennies, prisoners_dilemma
 from gametheory.solvers import _batch_kernels as K
 
-from .conftest import gambit_enummixed
+from ..conftest import gambit_enummixed
 
 
 def _profiles(entry, decimals=7):

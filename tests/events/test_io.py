@@ -12,7 +12,7 @@ import gametheory as gt
 from gametheory.errors import EventFileError, GameError
 from gametheory.events import Event, EventSequence, event_json_schema, load_events
 
-BAD = Path(__file__).parent / "data" / "bad_events"
+BAD = Path(__file__).parents[1] / "data" / "bad_events"
 MODEL = gt.load_model("us-russia")
 
 # file -> (line of the first issue or None, field or None, number of issues, text in message)

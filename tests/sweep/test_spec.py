@@ -153,7 +153,7 @@ def test_random_games_are_fixed_by_task_id_not_by_batch():
     assert len({a.tobytes() for a in A}) == 10
 
 
-SHIPPED = sorted((Path(__file__).parent.parent / "models" / "us_russia_embassy" / "sweeps")
+SHIPPED = sorted((Path(__file__).parents[2] / "models" / "us_russia_embassy" / "sweeps")
                  .glob("*.yaml"))
 
 
@@ -173,7 +173,8 @@ def test_old_package_name_is_a_deprecated_alias():
         del sys.modules[name]
     with pytest.warns(DeprecationWarning, match="gametheory.sweep"):
         old = importlib.import_module("gametheory.batch")
-    import gametheory.sweep as new
     from gametheory.batch.runner import run as old_run  # the submodules too
+
+    import gametheory.sweep as new
 
     assert old.load_spec is new.load_spec and old_run is new.run

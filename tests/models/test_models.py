@@ -12,7 +12,7 @@ import pytest
 import gametheory as gt
 from gametheory.errors import UnknownNameError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = gt.load_model("us-russia")
 
 

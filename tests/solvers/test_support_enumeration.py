@@ -18,7 +18,7 @@ from gametheory.games import (
 )
 from gametheory.solvers import support_enumeration, vertex_enumeration
 
-from .conftest import bimatrix_games, exact_set, gambit_enummixed, random_games
+from ..conftest import bimatrix_games, exact_set, gambit_enummixed, random_games
 
 half, third = F(1, 2), F(1, 3)
 

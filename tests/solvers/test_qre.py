@@ -11,7 +11,7 @@ from gametheory.errors import ProfileError, ShapeError
 from gametheory.games import matching_pennies, prisoners_dilemma, stag_hunt
 from gametheory.solvers import fit_qre, logit_qre, logit_qre_path, qre
 
-from .conftest import bimatrix_games, random_games
+from ..conftest import bimatrix_games, random_games
 
 
 def test_lambda_zero_is_uniform():

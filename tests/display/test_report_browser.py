@@ -81,7 +81,7 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    from gametheory.analysis_job import run_analysis
+    from gametheory.display.analyze import run_analysis
 
     out = tmp_path_factory.mktemp("report")
     run_analysis("us-russia", out, repetitions=20, turns=15, progress=False)

@@ -18,7 +18,7 @@ from gametheory.solvers import (
     vertex_enumeration,
 )
 
-from .conftest import bimatrix_games
+from ..conftest import bimatrix_games
 
 
 def test_aumann_chicken():

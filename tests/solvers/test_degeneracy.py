@@ -10,7 +10,7 @@ from gametheory import Game, is_degenerate
 from gametheory.errors import ShapeError
 from gametheory.games import battle_of_the_sexes, matching_pennies
 
-from .conftest import bimatrix_games
+from ..conftest import bimatrix_games
 
 
 def test_known_games():

@@ -11,7 +11,7 @@ from gametheory import DegenerateGameWarning, Game
 from gametheory.games import embassy_dispute, prisoners_dilemma
 from gametheory.solvers import dominance, iterated_dominance, vertex_enumeration
 
-from .conftest import bimatrix_games, exact_set
+from ..conftest import bimatrix_games, exact_set
 
 
 def test_prisoners_dilemma_and_embassy_game_are_dominance_solvable():

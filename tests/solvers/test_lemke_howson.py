@@ -13,7 +13,7 @@ from gametheory.errors import IterationLimitError, ShapeError
 from gametheory.games import battle_of_the_sexes
 from gametheory.solvers import lemke_howson, vertex_enumeration
 
-from .conftest import bimatrix_games, exact_set, random_games
+from ..conftest import bimatrix_games, exact_set, random_games
 
 
 def test_known_paths_in_battle_of_the_sexes():

@@ -22,7 +22,7 @@ import gametheory as gt
 from gametheory.errors import GameTooLargeError
 from gametheory.solvers._exact_vertices import exact_polytope_vertices
 
-from .conftest import bimatrix_games, exact_set, gambit_enummixed
+from ..conftest import bimatrix_games, exact_set, gambit_enummixed
 
 SCALES = [1e-6, 1e-3, 0.1, 1.0, 7.0, 1e3, 1e6, np.pi]
 
@@ -123,7 +123,7 @@ def test_large_payoffs_give_both_ends_of_the_equilibrium_segment():
 
     from gametheory.games.efg import read_efg
 
-    tree = read_efg(Path(__file__).parent / "data" / "large_payoff_game.efg")
+    tree = read_efg(Path(__file__).parents[1] / "data" / "large_payoff_game.efg")
     game = tree.to_normal_form(reduced=True)
     with pytest.warns(gt.DegenerateGameWarning):
         res = gt.solve(game, exact=True)
