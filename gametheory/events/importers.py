@@ -92,7 +92,9 @@ def _convert(df, columns: dict[str, str], *, name: str, id_prefix: str, date_for
             "source_tier": "news", "confidence": "medium",
             "notes": f"imported from {id_prefix.upper()}",
         }, k, {}))
-    events, more, lines = parse_records(records, name)
+    # codes the caller mapped names to are declared actors, whatever they are
+    declared = {code: country for country, code in (countries or {}).items()}
+    events, more, lines = parse_records(records, name, actors=declared)
     issues += more
     if not issues:
         issues = validate_sequence(events, lines, name)

@@ -14,9 +14,10 @@ import csv
 import difflib
 import io
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from .._config import parse_text
+from .._config import parse_text, read_text
 from ..errors import EventFileError, EventIssue
 from .schema import FIELDS
 from .sequence import EventSequence
@@ -145,8 +146,28 @@ def _structured_records(root, data, path):
     return records, issues
 
 
+def _sidecar_actors(path: Path) -> dict[str, str]:
+    """Extra actor codes declared in ``actors.yaml`` beside an event file (code -> name)."""
+    side = path.with_name("actors.yaml")
+    if not side.is_file():
+        return {}
+    name = str(side)
+
+    def fail(message: str, line: int | None = None):
+        raise EventFileError([EventIssue(name, line, None, None, None, message)])
+
+    data, _ = parse_text(read_text(side, fail), "yaml", fail)
+    if not isinstance(data, dict) or not all(
+            isinstance(k, str) and k.isupper() and k.isalpha() and len(k) >= 3
+            for k in data):
+        fail("actors.yaml must map upper-case codes of three or more letters to names "
+             "(e.g. 'WAG: Wagner group')")
+    return {k: str(v) for k, v in data.items()}
+
+
 def load_events(path: str | os.PathLike, *, format: str | None = None,
-                max_bytes: int = MAX_BYTES):
+                max_bytes: int = MAX_BYTES, actors: Mapping[str, str] | None = None,
+                delimiter: str | None = None):
     """Load and validate an event file into an :class:`EventSequence`.
 
     Parameters
@@ -157,6 +178,12 @@ def load_events(path: str | os.PathLike, *, format: str | None = None,
         Overrides the suffix.
     max_bytes : int
         Larger files are refused with a clear error instead of exhausting memory.
+    actors : mapping, optional
+        Actor codes beyond ISO 3166 alpha-3 and the organisation codes (code ->
+        name); an ``actors.yaml`` file beside the event file (a mapping of code to
+        name) is read too. Unknown codes are errors with a did-you-mean.
+    delimiter : str, optional
+        The CSV delimiter; by default ``,``, or ``;`` / tab when the header uses it.
 
     Raises
     ------
@@ -195,7 +222,7 @@ def load_events(path: str | os.PathLike, *, format: str | None = None,
         raise EventFileError([EventIssue(name, 1, None, None, None, "the file is empty")])
     kind = (format or p.suffix.lstrip(".")).lower()
     if kind == "csv":
-        records, issues = _csv_records(text, name)
+        records, issues = _csv_records(text, name, delimiter)
     elif kind in ("yaml", "yml"):
         records, issues = _yaml_records(text, name)
     elif kind == "json":
@@ -203,7 +230,8 @@ def load_events(path: str | os.PathLike, *, format: str | None = None,
     else:
         raise EventFileError([EventIssue(name, None, None, None, p.suffix,
                                          "unknown format; use .csv, .yaml, .yml or .json")])
-    events, more, lines = parse_records(records, name)
+    events, more, lines = parse_records(records, name,
+                                        actors={**_sidecar_actors(p), **(actors or {})})
     issues += more
     if not issues and not events:
         issues.append(EventIssue(name, 1, None, None, None, "the file holds no events"))

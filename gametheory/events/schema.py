@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from .actors import check_actor
 from .cameo import DEFAULT_CAMEO, default_goldstein
 
 __all__ = [
@@ -213,6 +214,14 @@ class Event(BaseModel):
         if value is not None and announced is not None and value < announced:
             raise ValueError(f"date_effective {value} is before date_announced {announced}")
         return value
+
+    @field_validator("actor", "target")
+    @classmethod
+    def _known_actor(cls, value: str | None, info: ValidationInfo):
+        if value is None:
+            return value
+        extra = (info.context or {}).get("actors")
+        return check_actor(value, extra)
 
     @field_validator("target")
     @classmethod

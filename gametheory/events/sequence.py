@@ -203,7 +203,8 @@ class EventSequence:
     def __repr__(self) -> str:
         if not self._events:
             return "EventSequence(0 events)"
-        first, last = self._events[0].date_announced, self._events[-1].date_announced
+        dates = [e.date_announced for e in self._events]
+        first, last = min(dates), max(dates)   # rows need not be in date order
         return (f"EventSequence({len(self)} events, {first} to {last}, actors "
                 f"{', '.join(self.actors)})")
 

@@ -5,11 +5,12 @@ collected with its file, line, record and field, so a file's errors are reported
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import EventIssue
-from .schema import FIELDS, Event
+from .schema import FIELDS, ActionType, Event
 
 __all__ = ["LIST_FIELDS", "REQUIRED", "parse_records", "validate_sequence"]
 
@@ -48,21 +49,27 @@ def _issues_from_validation(exc, path, line, record, field_lines, raw) -> list[E
             message = f"unknown field (valid fields: {', '.join(FIELDS)})"
         elif err["type"] == "enum":
             message = message.replace("Input should be", "must be one of")
+            expected = [v.value for v in ActionType] if field == "action_type" else []
+            close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5)
+            if close:
+                message = f"unknown value; did you mean {close[0]!r}? ({message})"
         issues.append(EventIssue(path, field_lines.get(field, line), record, field, value,
                                  message))
     return issues
 
 
 def parse_records(records: Iterable[tuple[dict[str, Any], int | None, dict[str, int]]],
-                  path: str | None) -> tuple[list[Event], list[EventIssue], list[int | None]]:
-    """Validate raw records; return events, issues and each event's line."""
+                  path: str | None, *, actors: Mapping[str, str] | None = None
+                  ) -> tuple[list[Event], list[EventIssue], list[int | None]]:
+    """Validate raw records; return events, issues and each event's line. ``actors``
+    declares actor codes beyond the ISO and organisation codes (code -> name)."""
     from pydantic import ValidationError
 
     events, issues, lines = [], [], []
     for k, (raw, line, field_lines) in enumerate(records, start=1):
         cleaned = _clean(raw)
         try:
-            events.append(Event.model_validate(cleaned))
+            events.append(Event.model_validate(cleaned, context={"actors": actors}))
             lines.append(line)
         except ValidationError as exc:
             issues.extend(_issues_from_validation(exc, path, line, k, field_lines, cleaned))
