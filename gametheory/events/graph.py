@@ -298,7 +298,12 @@ def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = 
                             xytext=(0, 8), ha="center", fontsize=6, rotation=60)
     ax.set_yticks(range(len(actors)), actors)
     ax.set_ylim(-0.7, len(actors) - 0.3)
-    ax.xaxis_date()
+    # dates that never overlap: as many ticks as fit, labelled concisely (2018, Mar, ...)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    for label in ax.get_xticklabels():
+        label.set_rotation(0)
     ax.set_xlabel("date announced")
     ax.set_title("Move graph (marker size: magnitude; arrows: answers)")
     return ax
