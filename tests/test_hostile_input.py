@@ -326,3 +326,43 @@ def test_play_turns_are_bounded(turns, error):
 def test_play_noise_is_a_probability(noise):
     with pytest.raises(ProfileError, match="noise"):
         gt.play("Tit for tat", "Defector", turns=5, noise=noise)
+
+
+def test_solve_many_ragged_string_and_non_game_input():
+    with pytest.raises(ShapeError, match="ragged"):
+        gt.solve_many([[[1, 2], [3]]], [[[1, 2], [3, 4]]])
+    with pytest.raises(PayoffError, match="not real numbers"):
+        gt.solve_many(np.array([[["a", "b"], ["c", "d"]]]), np.zeros((1, 2, 2)))
+    res = gt.solve_many([None, 3, "x", PD])
+    assert sorted(res.errors) == [0, 1, 2] and res.n_equilibria[3] == 1
+    assert all("is not a Game or an (A, B) pair" in m for m in res.errors.values())
+
+
+def test_unreachable_or_malformed_scheduler_is_a_sweep_error(tmp_path):
+    pytest.importorskip("distributed")
+    from gametheory.errors import SweepError
+    from gametheory.sweep import run
+
+    with pytest.raises(SweepError, match="cannot reach the Dask scheduler"):
+        run({"task": "solve", "game": "prisoners_dilemma"}, output=tmp_path,
+            scheduler="not a scheduler address", progress=False)
+
+
+def test_repeated_directions_are_validated():
+    from typer.testing import CliRunner
+
+    from gametheory.cli import app
+
+    out = CliRunner().invoke(app, ["repeated", "--game", "prisoners_dilemma",
+                                   "--directions", "0"])
+    assert out.exit_code == 2 and "directions must be at least 3" in out.output
+
+
+def test_sibling_seed_sequences_give_different_tournaments():
+    import gametheory.strategies as gs
+
+    a, b = np.random.SeedSequence(7).spawn(2)
+    players = [gs.Random(), gs.TitForTat()]
+    ra = gt.Tournament(players, turns=30, repetitions=2, seed=a).run()
+    rb = gt.Tournament(players, turns=30, repetitions=2, seed=b).run()
+    assert not np.array_equal(ra.scores, rb.scores)

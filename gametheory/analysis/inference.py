@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._random import as_generator
 from ..errors import ProfileError, SequenceTooShortError, ShapeError
 from ..games.normal_form import Game
 from ..strategies.base import History, PlayerView, Strategy, as_strategy
@@ -417,7 +418,7 @@ def estimate_mixture(sequences: Sequence[tuple[Sequence[int], Sequence[int]]],
     res = MixtureResult(strategies=names, frequencies=phi, beta=beta, loglik=ll,
                         posterior=post, n_iter=it, converged=conv, n_sequences=len(sequences))
     if bootstrap:
-        rng = np.random.default_rng(seed)
+        rng = as_generator(seed)
         draws_phi, draws_beta = [], []
         for _ in range(int(bootstrap)):
             idx = rng.integers(0, len(sequences), len(sequences))
@@ -464,7 +465,7 @@ def simulate_play(mixture: dict[str, float] | Sequence[tuple[Strategy | str, flo
     if np.any(w < 0) or not np.isclose(w.sum(), 1.0):
         raise ProfileError(f"mixture weights must be >= 0 and sum to 1, got {w.tolist()}")
     root = as_seed_sequence(seed)
-    rng = np.random.default_rng(root.spawn(1)[0])
+    rng = as_generator(root.spawn(1)[0])
     who = rng.choice(len(strats), size=n, p=w)
     partner = rng.choice(len(strats), size=n, p=w)
     pairs = [(strats[a].clone(), strats[b].clone()) for a, b in zip(who, partner, strict=True)]

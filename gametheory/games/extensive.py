@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .._numbers import as_fraction
+from .._random import as_generator
 from ..errors import GameTreeError
 from .normal_form import Game
 
@@ -153,7 +154,7 @@ class BackwardInduction:
     def sample(self, k: int = 1, *, seed=None) -> list[dict[str, str]]:
         """``k`` subgame-perfect plans drawn uniformly at random (with replacement),
         without listing the others."""
-        rng = np.random.default_rng(seed)
+        rng = as_generator(seed)
         out = []
         for _ in range(k):
             value = _weighted_choice(rng, list(self.values.items()))

@@ -105,23 +105,35 @@ def _timeout_handler(timeout: float | None):
 
 
 def _decide(player: Strategy, hist: History, t: int, timeout: float | None) -> int:
-    """One call of a plain-Python ``decide``, isolated: ``sys.exit`` inside it and a call
-    that does not return within ``timeout`` seconds become :class:`StrategyError`s
-    naming the strategy and the turn (the match fails; a tournament keeps the others)."""
+    """One call of a plain-Python ``decide``, isolated: ``sys.exit`` inside it and the
+    alarm of :func:`_turn_alarm` firing inside it become :class:`StrategyError`s naming
+    the strategy and the turn (the match fails; a tournament keeps the others)."""
     try:
-        if timeout is None:
-            return player.decide(hist)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-        try:
-            return player.decide(hist)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        return player.decide(hist)
     except _DecisionTimeout:
         raise StrategyTimeoutError(f"{player.name}: decide did not return within {timeout:g} s "
                                    f"on turn {t + 1}") from None
     except SystemExit as exc:
         raise StrategyError(f"{player.name} called sys.exit({exc.code!r}) on turn {t + 1}"
                             ) from None
+
+
+@contextmanager
+def _turn_alarm(timeout: float | None):
+    """Arm the alarm for one turn of plain-Python decisions: one timer per turn, not per
+    call (two system calls per turn, however many matches); the decisions of a turn
+    share the budget."""
+    if timeout is None:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        yield
+    except _DecisionTimeout:  # fired between two decisions: no strategy to name
+        raise StrategyTimeoutError(f"a turn of plain-Python decisions took longer than "
+                                   f"{timeout:g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np.ndarray, *,
@@ -281,17 +293,18 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
                 acts = g.impl.decide_batch(batch)
             else:
                 acts = np.zeros(b - a, dtype=np.int64)
-                for j, (player, hist) in enumerate(g.impl):
-                    if t >= alive_len[a + j]:
-                        continue
-                    hist._u = float(batch.u[j])
-                    act = _decide(player, hist, t, decide_timeout)
-                    if not isinstance(act, int | np.integer) or not 0 <= act < k_own[a + j]:
-                        raise StrategyError(
-                            f"{player.name} returned the illegal action {act!r} on turn "
-                            f"{t + 1} (legal: 0..{k_own[a + j] - 1}, "
-                            f"{', '.join(hist.view.actions)})")
-                    acts[j] = act
+                with _turn_alarm(decide_timeout):
+                    for j, (player, hist) in enumerate(g.impl):
+                        if t >= alive_len[a + j]:
+                            continue
+                        hist._u = float(batch.u[j])
+                        act = _decide(player, hist, t, decide_timeout)
+                        if not isinstance(act, int | np.integer) or not 0 <= act < k_own[a + j]:
+                            raise StrategyError(
+                                f"{player.name} returned the illegal action {act!r} on turn "
+                                f"{t + 1} (legal: 0..{k_own[a + j] - 1}, "
+                                f"{', '.join(hist.view.actions)})")
+                        acts[j] = act
             if g.check or t == 0:  # user classes every turn; ours are covered by tests
                 acts = np.asarray(acts)
                 if acts.shape != (b - a,):
@@ -361,14 +374,15 @@ def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, len
     out = np.zeros((3, length, 2), dtype=np.int64)  # executed, intended, observed
     for t in range(length):
         acts = []
-        for side, (player, hist) in enumerate(players):
-            hist._u = U[t][side][_DECIDE]
-            a = _decide(player, hist, t, decide_timeout)
-            if not isinstance(a, int | np.integer) or not 0 <= a < k[side]:
-                raise StrategyError(f"{player.name} returned the illegal action {a!r} on turn "
-                                    f"{t + 1} (legal: 0..{k[side] - 1}, "
-                                    f"{', '.join(hist.view.actions)})")
-            acts.append(int(a))
+        with _turn_alarm(decide_timeout):
+            for side, (player, hist) in enumerate(players):
+                hist._u = U[t][side][_DECIDE]
+                a = _decide(player, hist, t, decide_timeout)
+                if not isinstance(a, int | np.integer) or not 0 <= a < k[side]:
+                    raise StrategyError(f"{player.name} returned the illegal action {a!r} on turn "
+                                        f"{t + 1} (legal: 0..{k[side] - 1}, "
+                                        f"{', '.join(hist.view.actions)})")
+                acts.append(int(a))
         executed = list(acts)
         if noise > 0:
             for side in (0, 1):

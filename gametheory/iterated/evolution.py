@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._random import as_generator
 from ..errors import ProfileError
 
 __all__ = ["MoranResult", "ReplicatorResult", "fixation_probability", "moran_process",
@@ -95,7 +96,7 @@ def moran_process(payoffs, counts: Sequence[int], *, labels: Sequence[str] | Non
     if x.shape != (M.shape[0],) or np.any(x < 0) or x.sum() < 2:
         raise ProfileError(f"counts must give each of the {M.shape[0]} types a count >= 0 "
                            f"summing to at least 2, got {list(counts)}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed)
     N = int(x.sum())
     names = list(labels) if labels is not None else list(getattr(payoffs, "players",
                                                                  range(M.shape[0])))

@@ -148,8 +148,10 @@ class TournamentResult:
                                      else ""))
 
 
-def _play_chunk(game, pairs, ids, root_entropy, kwargs):
-    keys = match_keys(np.random.SeedSequence(root_entropy), np.array(ids, dtype=np.uint64))
+def _play_chunk(game, pairs, ids, root, kwargs):
+    # the root SeedSequence itself (entropy and spawn key) travels to the workers: two
+    # tournaments seeded with sibling sequences stay distinct
+    keys = match_keys(root, np.array(ids, dtype=np.uint64))
     return run_matches(game, pairs, keys, summary=True, **kwargs)
 
 
@@ -167,11 +169,11 @@ class Tournament:
     tournament runs in one process or several (``processes``).
 
     A misbehaving strategy costs only its own matches: an exception, an illegal
-    action, ``sys.exit`` inside ``decide``, or a ``decide`` call of a plain-Python
-    strategy that does not return within ``decide_timeout`` seconds (default 10;
-    None for no limit; enforced with ``SIGALRM``, so on POSIX systems in the main
-    thread) fails that pair's matches, which are listed in ``result.errors``; every
-    other result is kept.
+    action, ``sys.exit`` inside ``decide``, or plain-Python decisions that do not
+    return within ``decide_timeout`` seconds (default 10, per turn of a batch of
+    matches, so two system calls per turn; None for no limit; enforced with
+    ``SIGALRM``, so on POSIX systems in the main thread) fail that pair's matches,
+    which are listed in ``result.errors``; every other result is kept.
 
     Examples
     --------
@@ -262,7 +264,7 @@ class Tournament:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(self.processes) as pool:
-                futures = [pool.submit(_play_chunk, self.game, pairs_of(ch), ch, root.entropy,
+                futures = [pool.submit(_play_chunk, self.game, pairs_of(ch), ch, root,
                                        kwargs) for ch in chunks]
                 for ch, fut in zip(chunks, futures, strict=True):
                     try:
@@ -272,7 +274,7 @@ class Tournament:
         else:
             for ch in chunks:
                 try:
-                    results.append((ch, _play_chunk(self.game, pairs_of(ch), ch, root.entropy,
+                    results.append((ch, _play_chunk(self.game, pairs_of(ch), ch, root,
                                                     kwargs)))
                 except (Exception, SystemExit):  # replayed pair by pair below
                     results.append((ch, None))
@@ -286,7 +288,7 @@ class Tournament:
                 by_pair.setdefault(key[:2], []).append(key)
             for (i, j), sub in by_pair.items():
                 try:
-                    collect(sub, _play_chunk(self.game, pairs_of(sub), sub, root.entropy,
+                    collect(sub, _play_chunk(self.game, pairs_of(sub), sub, root,
                                              kwargs))
                 except (Exception, SystemExit) as exc:
                     errors.append((labels[i], labels[j], f"{type(exc).__name__}: {exc}"))

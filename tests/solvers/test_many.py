@@ -417,3 +417,21 @@ def test_property_polytope_vertices_equal_brute_force(r, c, data):
            for z, lab in zip(Z, labels.tolist(), strict=True)}
     assert len(got) == len(Z)
     assert got == want
+
+
+def test_first_compile_is_announced(tmp_path, monkeypatch):
+    from gametheory.solvers import _compiled
+
+    monkeypatch.setenv("GAMETHEORY_CACHE_DIR", str(tmp_path))
+    monkeypatch.delitem(__import__("sys").modules, "gametheory.solvers._pivoting",
+                        raising=False)
+    notice = _compiled.compile_notice()
+    assert notice and "compiling the solver kernels once" in notice and str(tmp_path) in notice
+    assert _compiled.cache_dir() == tmp_path / "numba"
+
+
+def test_no_notice_once_the_kernels_are_loaded():
+    from gametheory.solvers import _compiled
+
+    solve_many(np.ones((1, 4, 4)), np.ones((1, 4, 4)))
+    assert _compiled.compile_notice() is None
