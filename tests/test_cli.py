@@ -50,7 +50,7 @@ def test_analyze_writes_report(tmp_path):
     out = runner.invoke(app, ["analyze", "us-russia", "--out", str(tmp_path / "r"),
                               "--repetitions", "20", "--turns", "15", "--no-progress"])
     assert out.exit_code == 0, out.output
-    assert "Mutual 'Zero all' sustainable by grim trigger for δ >= USA 0.075, RUS 0.453" \
+    assert "Mutual 'Zero all' sustainable by grim trigger for δ >= USA 0.076, RUS 0.531" \
         in out.output
     assert "Zero all vs tit for tat" in out.output and "USA noise 0.05" in out.output
     html = (tmp_path / "r" / "index.html").read_text()
@@ -82,7 +82,7 @@ def test_events_commands(tmp_path):
 
     events = model_path("us-russia") / "events.csv"
     out = runner.invoke(app, ["events", "validate", str(events)])
-    assert out.exit_code == 0 and "56 events" in out.output
+    assert out.exit_code == 0 and "59 events" in out.output
     bad = DATA / "bad_events" / "bad_dates.csv"
     out = runner.invoke(app, ["events", "validate", str(bad)])
     assert out.exit_code == 2 and "line 3" in out.output and "line 4" in out.output

@@ -143,13 +143,16 @@ def stage_payoffs(params: ModelParameters, state: ModelState) -> tuple[np.ndarra
 
 
 def _standing_restrictions(events: EventSequence, params: ModelParameters) -> tuple[float, float]:
-    """Restrictive moves against each side between ``start_date`` and ``state_date``."""
+    """Restrictive decisions against each side between ``start_date`` and ``state_date``
+    (implementation steps are part of the decision they implement; a side's cuts of
+    its own operations are not restrictions on it)."""
     counts = []
     for i, side in enumerate(params.players):
         other = params.players[1 - i]
         counts.append(float(sum(
             1 for e in events
             if e.actor == other and e.target == side and e.action_type.restricts
+            and not e.implements          # a step of a decision already counted
             and _in_period(e.date_announced, params))))
     return counts[0], counts[1]
 
@@ -158,23 +161,56 @@ def _in_period(date: dt.date, params: ModelParameters) -> bool:
     return (params.start_date is None or date >= params.start_date) and date <= params.state_date
 
 
-def classify_moves(events: EventSequence, params: ModelParameters) -> pd.DataFrame:
+def _in_holdout(date: dt.date, params: ModelParameters) -> bool:
+    return params.holdout_from is not None and date >= params.holdout_from
+
+
+def _ordering_date(e, params: ModelParameters) -> dt.date:
+    """The date a move is ordered by: a date known to the month (year) only sits at the
+    end of its month (year) with ``partial_dates_at: end``, so it is never ordered
+    before an event it follows (Sullivan's June 2021 return after the Geneva summit)."""
+    import calendar
+
+    from ..events.schema import DatePrecision
+
+    d = e.date_announced
+    if params.classification.partial_dates_at == "start":
+        return d
+    if e.date_precision is DatePrecision.MONTH:
+        return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    if e.date_precision is DatePrecision.YEAR:
+        return d.replace(month=12, day=31)
+    return d
+
+
+def classify_moves(events: EventSequence, params: ModelParameters, *,
+                   period: str = "calibration") -> pd.DataFrame:
     """Every move of the two players in the period with its level (or ``skip``) and why.
 
-    Columns: ``event_id``, ``date``, ``actor``, ``action_type``, ``magnitude``,
-    ``unit``, ``rule`` (the classification rule applied), ``compared_with``,
-    ``ratio``, ``level`` (name, or None when skipped).
+    ``period="holdout"`` classifies the moves from ``holdout_from`` on instead, by the
+    same rules (out-of-sample material). Columns: ``event_id``, ``date`` (the ordering
+    date, see ``partial_dates_at``), ``actor``, ``action_type``, ``magnitude``,
+    ``unit``, ``rule`` (the classification rule applied: a level, ``compare``,
+    ``skip``, ``cheap talk`` or ``implements``), ``compared_with``, ``ratio``,
+    ``level`` (name, or None when not a move of the game).
     """
     import pandas as pd
 
+    from .parameters import TALK_TYPES
+
     c = params.classification
     players = set(params.players)
+    in_range = _in_holdout if period == "holdout" else _in_period
     rows = []
     for e in events:
-        if e.actor not in players or e.target not in players or not _in_period(
+        if e.actor not in players or e.target not in players or not in_range(
                 e.date_announced, params):
             continue
         rule = c.action_types[e.action_type]
+        if e.action_type in TALK_TYPES and c.talk == "cheap_talk":
+            rule = "cheap talk"
+        elif e.implements and c.implementation == "merged":
+            rule = "implements"     # part of the decision it carries out
         level, compared, ratio = None, None, np.nan
         if rule == "compare":
             triggers = [events[t] for t in e.responds_to if t in events]
@@ -185,11 +221,15 @@ def classify_moves(events: EventSequence, params: ModelParameters) -> pd.DataFra
                 compared, ratio = big.event_id, e.magnitude / big.magnitude
                 level = (c.commensurate_level if ratio <= 1 + c.commensurate_tolerance
                          else c.escalation_level)
+            elif e.stated_reciprocity is not None:
+                # no magnitude to compare: what the actor said the answer was
+                level = (c.commensurate_level if e.stated_reciprocity.value == "in_kind"
+                         else c.escalation_level)
             else:
                 level = c.compare_default
-        elif rule != "skip":
+        elif rule not in ("skip", "cheap talk", "implements"):
             level = rule
-        rows.append({"event_id": e.event_id, "date": pd.Timestamp(e.date_announced),
+        rows.append({"event_id": e.event_id, "date": pd.Timestamp(_ordering_date(e, params)),
                      "actor": e.actor, "action_type": e.action_type.value,
                      "magnitude": e.magnitude, "unit": e.magnitude_unit, "rule": rule,
                      "compared_with": compared, "ratio": ratio, "level": level})
@@ -229,9 +269,10 @@ def _turns(decisions: pd.DataFrame, params: ModelParameters) -> pd.DataFrame:
                 last["level_index"] = max(last["level_index"], row.level_index)
                 last["event_ids"] += ";" + row.event_ids
                 continue
-            other = params.players[1 - params.players.index(row.actor)]
-            turns.append({"actor": other, "start": last["end"], "end": row.date,
-                          "level_index": idle, "event_ids": "", "idle": True})
+            if c.insert_idle_turns:
+                other = params.players[1 - params.players.index(row.actor)]
+                turns.append({"actor": other, "start": last["end"], "end": row.date,
+                              "level_index": idle, "event_ids": "", "idle": True})
         turns.append({"actor": row.actor, "start": row.date, "end": row.date,
                       "level_index": int(row.level_index), "event_ids": row.event_ids,
                       "idle": False})
@@ -350,6 +391,12 @@ class Calibration:
             out[side] = SideMoves(own, observed, 0 if opener else 1)
         return out
 
+    def holdout_moves(self) -> pd.DataFrame:
+        """The moves of the holdout period (from ``holdout_from`` on), classified by the
+        same rules: out-of-sample material the calibration never saw (empty when the
+        parameters set no holdout)."""
+        return classify_moves(self.events, self.params, period="holdout")
+
     def with_parameters(self, **changes: Any) -> Calibration:
         """Recalibrate with dotted parameter keys changed (``**{"utility.USA.loss_cost": 3}``)."""
         return calibrate(self.events, self.params.replace(**changes))
@@ -372,7 +419,8 @@ class Calibration:
 
 
 def calibrate(events: EventSequence | None = None,
-              parameters: str | ModelParameters | Any = "us-russia") -> Calibration:
+              parameters: str | ModelParameters | Any = "us-russia", *,
+              coding: dict[str, Any] | None = None) -> Calibration:
     """Calibrate the model of a retaliation sequence.
 
     Parameters
@@ -381,6 +429,13 @@ def calibrate(events: EventSequence | None = None,
         The sequence (default: the shipped US–Russia sequence).
     parameters : path, mapping, ModelParameters or model name
         The model's assumptions (default: ``models/us_russia_embassy/parameters.yaml``).
+    coding : dict, optional
+        Coding choices to change, by the names of the ``classification`` section:
+        ``talk`` ("cheap_talk" or "moves"), ``implementation`` ("merged" or
+        "separate"), ``insert_idle_turns``, ``partial_dates_at``,
+        ``merge_within_days``, ``commensurate_tolerance``, ``compare_default`` (the
+        level of a move that answers nothing comparable), ... e.g.
+        ``coding={"talk": "moves"}``.
 
     Raises
     ------
@@ -395,10 +450,12 @@ def calibrate(events: EventSequence | None = None,
     >>> cal.state_.staff
     (120.0, 400.0)
     >>> cal.decisions_.groupby("actor").size().to_dict()
-    {'RUS': 14, 'USA': 13}
+    {'RUS': 8, 'USA': 9}
     """
     params = parameters if isinstance(parameters, ModelParameters) else \
         load_parameters(parameters)
+    if coding:
+        params = params.replace(**{f"classification.{k}": v for k, v in coding.items()})
     if events is None:
         from ..models import load_model
 

@@ -61,8 +61,13 @@ class Utility(BaseModel):
     restriction_cost: float = Field(ge=0)
 
 
+#: Action types that are talk: moves of the game or cheap talk, by one named option.
+TALK_TYPES = (ActionType.OFFER, ActionType.DEMAND, ActionType.THREAT)
+
+
 class Classification(BaseModel):
-    """How observed moves become levels (see the parameters file for the rules)."""
+    """How observed moves become levels: the coding choices, each a named option (see the
+    parameters file for the rules and ``calibrate(..., coding=...)`` to change them)."""
 
     model_config = _STRICT
     commensurate_tolerance: float = Field(ge=0)
@@ -71,11 +76,28 @@ class Classification(BaseModel):
     compare_default: str
     idle_level: str
     merge_within_days: int = Field(ge=0)
+    #: "cheap_talk": offers, demands and threats are not moves of the game (both
+    #: sides alike); "moves": they are, at the levels of ``action_types``.
+    talk: Literal["cheap_talk", "moves"] = "cheap_talk"
+    #: "merged": a step that implements the same side's earlier decision is part of
+    #: that decision; "separate": each step is a decision of its own.
+    implementation: Literal["merged", "separate"] = "merged"
+    #: When a side moves twice with nothing from the other side in between (and
+    #: further apart than merge_within_days), read the other side as idle.
+    insert_idle_turns: bool = True
+    #: Where a date known only to the month or year sits when moves are ordered:
+    #: "end" (never before an event it follows) or "start".
+    partial_dates_at: Literal["end", "start"] = "end"
     action_types: dict[ActionType, str]
 
     @field_validator("action_types")
     @classmethod
     def _every_type(cls, value: dict[ActionType, str]) -> dict[ActionType, str]:
+        # a side's cut of its own operations is never a move of the game
+        value = {ActionType.REDUCE_OWN_OPERATIONS: "skip", **value}
+        if value[ActionType.REDUCE_OWN_OPERATIONS] != "skip":
+            raise ValueError("reduce_own_operations is never a move of the game: its rule "
+                             "must be skip (or leave it out)")
         missing = [t.value for t in ActionType if t not in value]
         if missing:
             raise ValueError(f"no rule for action type(s) {', '.join(missing)}")
@@ -96,6 +118,9 @@ class ModelParameters(BaseModel):
     noise: float = Field(ge=0, le=1)
     observation_noise: float = Field(ge=0, le=1)
     normal_functioning: float = Field(gt=0, le=1)
+    #: Moves from this date on are the holdout period: not used to calibrate or fit,
+    #: kept to check predictions out of sample (None: no holdout).
+    holdout_from: dt.date | None = None
     classification: Classification
 
     @property
@@ -148,6 +173,9 @@ def _consistency(p: ModelParameters) -> tuple[str, str] | None:
                     f"{rule!r} is not a level ({', '.join(names)}), 'compare' or 'skip'")
     if p.start_date is not None and p.start_date > p.state_date:
         return "start_date", f"start_date {p.start_date} is after state_date {p.state_date}"
+    if p.holdout_from is not None and p.holdout_from <= p.state_date:
+        return ("holdout_from", f"holdout_from {p.holdout_from} must be after state_date "
+                f"{p.state_date} (the holdout is what the calibration does not see)")
     return None
 
 

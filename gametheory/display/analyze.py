@@ -65,7 +65,9 @@ def _sequence_sections(analysis, key: str) -> list[str]:
     analysis.add(
         "The retaliation sequence",
         f"{len(events)} sourced moves from {events[0].date_announced} to "
-        f"{events[-1].date_announced} ({graph.number_of_edges()} stated answers), shipped "
+        f"{events[-1].date_announced} "
+        f"({sum(d.get('kind') == 'answer' for _, _, d in graph.edges(data=True))} stated "
+        "answers), shipped "
         "under models/us_russia_embassy with its coding notes.",
         timeline + staffing
         + table_html(["trigger", "answer", "by", "answered by", "magnitudes", "ratio",
@@ -76,7 +78,8 @@ def _sequence_sections(analysis, key: str) -> list[str]:
     analysis.tables["events"] = events.to_frame()
     analysis.tables["reciprocity"] = recip
     exact = int((same.magnitude_ratio == 1.0).sum())
-    return [f"Sequence: {len(events)} moves, {graph.number_of_edges()} answers; "
+    n_answers = sum(d.get("kind") == "answer" for _, _, d in graph.edges(data=True))
+    return [f"Sequence: {len(events)} moves, {n_answers} answers between the sides; "
             f"{exact} of {len(same)} same-unit answers exactly commensurate (ratio 1)"]
 
 

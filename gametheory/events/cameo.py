@@ -62,6 +62,8 @@ DEFAULT_CAMEO: dict[str, str] = {
     "demand": "1051",
     "offer": "0351",
     "concession": "081",
+    # how event datasets code a side cutting its own mission (the model never scores it)
+    "reduce_own_operations": "161",
     "restraint": "013",
     "talks": "046",
     "agreement": "057",

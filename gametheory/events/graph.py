@@ -32,21 +32,29 @@ __all__ = [
 _PERSON_UNITS = {"persons"}
 
 
-def _edge_attributes(trigger: Event, response: Event, inferred: bool) -> dict:
+def _edge_attributes(trigger: Event, response: Event, inferred: bool,
+                     kind: str = "answer") -> dict:
     same_unit = (trigger.magnitude is not None and response.magnitude is not None
                  and trigger.magnitude_unit == response.magnitude_unit)
     ratio = (response.magnitude / trigger.magnitude
              if same_unit and trigger.magnitude else None)
     g_ratio = (response.resolved_goldstein / trigger.resolved_goldstein
                if trigger.resolved_goldstein else None)
-    return {"inferred": inferred,
+    return {"inferred": inferred, "kind": kind,
             "lag_days": (response.date_announced - trigger.date_announced).days,
             "magnitude_ratio": ratio, "goldstein_ratio": g_ratio}
 
 
 def move_graph(events: EventSequence, *, infer_within_days: int | None = None
                ) -> nx.DiGraph:
-    """The move graph: events as nodes, ``responds_to`` links as edges.
+    """The move graph: events as nodes, links as edges of three kinds.
+
+    ``kind="answer"``: a ``responds_to`` link between the two sides (the move
+    answers the other side's move); ``kind="consequence"``: a ``responds_to`` link
+    to a side's cut of its own operations (``reduce_own_operations``), forced by
+    the other side's move but not an answer to it; ``kind="implements"``: a step
+    carrying out the same side's earlier decision. Reciprocity and escalation
+    chains use answers only.
 
     Parameters
     ----------
@@ -60,7 +68,7 @@ def move_graph(events: EventSequence, *, infer_within_days: int | None = None
     -------
     networkx.DiGraph
         Node attributes: every event field plus ``goldstein_resolved`` and
-        ``cameo``; edge attributes: ``inferred``, ``lag_days``,
+        ``cameo``; edge attributes: ``kind``, ``inferred``, ``lag_days``,
         ``magnitude_ratio`` (same unit only) and ``goldstein_ratio``.
 
     Examples
@@ -79,13 +87,19 @@ def move_graph(events: EventSequence, *, infer_within_days: int | None = None
         attrs["cameo"] = e.resolved_cameo
         graph.add_node(e.event_id, **attrs)
     for e in events:
+        kind = ("consequence" if e.action_type is ActionType.REDUCE_OWN_OPERATIONS
+                else "answer")
         for t in e.responds_to:
-            graph.add_edge(t, e.event_id, **_edge_attributes(events[t], e, False))
+            graph.add_edge(t, e.event_id, **_edge_attributes(events[t], e, False, kind))
+        for t in e.implements:
+            graph.add_edge(t, e.event_id, **_edge_attributes(events[t], e, False,
+                                                             "implements"))
     if infer_within_days is not None:
         window = dt.timedelta(days=infer_within_days)
         ordered = list(events)
         for k, e in enumerate(ordered):
-            if e.responds_to or not e.action_type.restricts or e.target is None:
+            if (e.responds_to or e.implements or not e.action_type.restricts
+                    or e.target is None):
                 continue
             for prior in reversed(ordered[:k]):
                 if e.date_announced - prior.date_announced > window:
@@ -100,7 +114,8 @@ def move_graph(events: EventSequence, *, infer_within_days: int | None = None
 
 
 def reciprocity(graph: nx.DiGraph) -> pd.DataFrame:
-    """One row per response: who answered what, how fast, and in what proportion.
+    """One row per answer between the sides: who answered what, how fast, and in what
+    proportion (consequences and implementation steps are not answers).
 
     ``magnitude_ratio`` compares sizes in the same unit (60 for 60 is 1.0);
     ``goldstein_ratio`` compares CAMEO/Goldstein weights.
@@ -110,6 +125,8 @@ def reciprocity(graph: nx.DiGraph) -> pd.DataFrame:
     rows = []
     for u, v, data in graph.edges(data=True):
         a, b = graph.nodes[u], graph.nodes[v]
+        if data.get("kind", "answer") != "answer" or a["actor"] == b["actor"]:
+            continue
         rows.append({
             "trigger": u, "response": v, "trigger_actor": a["actor"],
             "response_actor": b["actor"], "trigger_action": a["action_type"].value,
@@ -134,6 +151,10 @@ def escalation_chains(graph: nx.DiGraph, *, min_length: int = 2, limit: int = 10
     >>> ["E08b", "E09b"] in chains
     True
     """
+    full = graph
+    # chains follow answers only (not consequences or implementation steps)
+    graph = full.edge_subgraph([(u, v) for u, v, d in full.edges(data=True)
+                                if d.get("kind", "answer") == "answer"])
     chains: list[list[str]] = []
     sources = [n for n in graph.nodes if graph.in_degree(n) == 0 and graph.out_degree(n) > 0]
 
@@ -150,7 +171,7 @@ def escalation_chains(graph: nx.DiGraph, *, min_length: int = 2, limit: int = 10
 
     for s in sources:
         walk([s])
-    date = {n: graph.nodes[n]["date_announced"] for n in graph.nodes}
+    date = {n: full.nodes[n]["date_announced"] for n in graph.nodes}
     chains.sort(key=lambda c: (-len(c), date[c[0]], c))
     return chains
 
@@ -170,8 +191,11 @@ def escalation_balance(events: EventSequence) -> pd.DataFrame:
                                       "persons_expelled": 0.0, "goldstein_sum": 0.0})
         r["moves"] += 1
         r["restrictive"] += e.action_type.restricts
-        r["initiatives"] += e.action_type.restricts and not e.responds_to
-        r["answers"] += bool(e.responds_to)
+        r["initiatives"] += (e.action_type.restricts and not e.responds_to
+                             and not e.implements)
+        r["answers"] += (any(t in events and events[t].actor != e.actor
+                             for t in e.responds_to)
+                         and e.action_type is not ActionType.REDUCE_OWN_OPERATIONS)
         r["de_escalating"] += e.resolved_goldstein > 0
         if e.action_type is ActionType.EXPEL and e.magnitude is not None:
             r["persons_expelled"] += e.magnitude
@@ -194,9 +218,9 @@ def restriction_state(events: EventSequence, side: str) -> pd.DataFrame:
              "local_hires_banned": False, "service_suspensions": 0, "sanctions": 0}
     rows = []
     for e in events:
-        affected = (e.target == side and e.actor != side) or (
-            e.actor == side and e.action_type is ActionType.SUSPEND_SERVICES)
-        if not affected:
+        # only the other side's measures: a side's cuts of its own operations
+        # (reduce_own_operations) are consequences, not restrictions on it
+        if not (e.target == side and e.actor != side):
             continue
         t = e.action_type
         if t in (ActionType.EXPEL, ActionType.ROTATION_LIMIT) and e.magnitude_unit in \

@@ -26,6 +26,7 @@ __all__ = [
     "DatePrecision",
     "Event",
     "SourceTier",
+    "StatedReciprocity",
     "event_json_schema",
     "format_date",
     "parse_date",
@@ -51,6 +52,10 @@ class ActionType(StrEnum):
     TALKS = "talks"
     AGREEMENT = "agreement"
     STATEMENT = "statement"
+    #: A side cutting its *own* mission or services (closing its own consulate,
+    #: suspending its visa services for lack of staff): no target, never a
+    #: restriction on the other side, never a turn of the game.
+    REDUCE_OWN_OPERATIONS = "reduce_own_operations"
 
     @property
     def restricts(self) -> bool:
@@ -61,6 +66,14 @@ class ActionType(StrEnum):
 _RESTRICTIVE = {ActionType.EXPEL, ActionType.CLOSE_FACILITY, ActionType.SEIZE_PROPERTY,
                 ActionType.CAP_STAFF, ActionType.BAN_LOCAL_HIRES, ActionType.SUSPEND_SERVICES,
                 ActionType.ROTATION_LIMIT, ActionType.SANCTION}
+
+
+class StatedReciprocity(StrEnum):
+    """What the actor said its answer was: ``in_kind`` ("mirror", "commensurate",
+    "parity") or ``escalation``. Used where magnitudes cannot be compared."""
+
+    IN_KIND = "in_kind"
+    ESCALATION = "escalation"
 
 
 class DatePrecision(StrEnum):
@@ -92,9 +105,9 @@ class Confidence(StrEnum):
 #: Field order of the event file format.
 FIELDS = (
     "event_id", "date_announced", "date_effective", "date_precision", "actor", "target",
-    "action_type", "magnitude", "magnitude_unit", "facility", "responds_to", "cameo_code",
-    "goldstein", "stated_justification", "quote", "sources", "source_tier", "confidence",
-    "notes",
+    "action_type", "magnitude", "magnitude_unit", "facility", "responds_to", "implements",
+    "cameo_code", "goldstein", "stated_justification", "stated_reciprocity", "quote",
+    "sources", "source_tier", "confidence", "notes",
 )
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -157,10 +170,12 @@ class Event(BaseModel):
     magnitude_unit: Annotated[str | None, Field(validate_default=True)] = None
     facility: str | None = None
     responds_to: tuple[EventId, ...] = ()
+    implements: tuple[EventId, ...] = ()
     cameo_code: Annotated[str, Field(pattern=r"^\d{2,4}$")] | None = None
     goldstein: Annotated[float | None, Field(ge=-10, le=10, allow_inf_nan=False,
                                              validate_default=True)] = None
     stated_justification: str | None = None
+    stated_reciprocity: StatedReciprocity | None = None
     quote: str | None = None
     sources: Annotated[tuple[str, ...], Field(min_length=1)]
     source_tier: SourceTier = SourceTier.NEWS
@@ -190,7 +205,7 @@ class Event(BaseModel):
                 pass
         if isinstance(data.get("action_type"), str):
             data["action_type"] = data["action_type"].strip().lower().replace(" ", "_")
-        for key in ("date_precision", "source_tier", "confidence"):
+        for key in ("date_precision", "source_tier", "confidence", "stated_reciprocity"):
             if isinstance(data.get(key), str):
                 data[key] = data[key].strip().lower()
         for key in ("actor", "target"):
@@ -228,6 +243,21 @@ class Event(BaseModel):
     def _target_not_actor(cls, value: str | None, info: ValidationInfo):
         if value is not None and value == info.data.get("actor"):
             raise ValueError(f"target equals actor {value!r}")
+        return value
+
+    @field_validator("action_type")
+    @classmethod
+    def _target_fits_the_action(cls, value: ActionType, info: ValidationInfo):
+        # target is validated before action_type, so it is known here
+        target = info.data.get("target")
+        if value.restricts and target is None and "target" in info.data:
+            raise ValueError(f"{value.value} is a restriction on another state's mission: "
+                             "give its target (a side cutting its own operations is "
+                             "reduce_own_operations, with no target)")
+        if value is ActionType.REDUCE_OWN_OPERATIONS and target is not None:
+            raise ValueError(f"reduce_own_operations acts on the actor's own mission: leave "
+                             f"target empty (got {target!r}); link what forced it with "
+                             "responds_to")
         return value
 
     @field_validator("magnitude_unit")
@@ -275,6 +305,7 @@ class Event(BaseModel):
         rec = self.model_dump(mode="json")
         rec["date_announced"] = format_date(self.date_announced, self.date_precision)
         rec["responds_to"] = list(self.responds_to)
+        rec["implements"] = list(self.implements)
         rec["sources"] = list(self.sources)
         return {k: rec[k] for k in FIELDS}
 

@@ -104,7 +104,8 @@ class EventSequence:
                action_type: str | ActionType | Iterable[str] | None = None,
                since: Any = None, until: Any = None,
                predicate: Callable[[Event], bool] | None = None) -> EventSequence:
-        """A sub-sequence; ``responds_to`` links to dropped events are removed."""
+        """A sub-sequence; ``responds_to`` and ``implements`` links to dropped events are
+        removed."""
         import datetime as dt
 
         from .schema import parse_date
@@ -120,9 +121,10 @@ class EventSequence:
                 and (types is None or e.action_type in types)
                 and lo <= e.date_announced <= hi and (predicate is None or predicate(e))]
         ids = {e.event_id for e in kept}
-        pruned = [e if set(e.responds_to) <= ids else
-                  e.model_copy(update={"responds_to": tuple(r for r in e.responds_to
-                                                            if r in ids)})
+        pruned = [e if set(e.responds_to) | set(e.implements) <= ids else
+                  e.model_copy(update={
+                      "responds_to": tuple(r for r in e.responds_to if r in ids),
+                      "implements": tuple(r for r in e.implements if r in ids)})
                   for e in kept]
         return EventSequence(pruned, source=self.source, _validated=True)
 

@@ -14,7 +14,7 @@ from .schema import FIELDS, ActionType, Event
 
 __all__ = ["LIST_FIELDS", "REQUIRED", "parse_records", "validate_sequence"]
 
-LIST_FIELDS = ("responds_to", "sources")
+LIST_FIELDS = ("responds_to", "implements", "sources")
 REQUIRED = ("event_id", "date_announced", "actor", "action_type", "sources")
 
 
@@ -93,12 +93,36 @@ def validate_sequence(events: list[Event], lines: list[int | None], path: str | 
             index[ev.event_id] = k
     graph = nx.DiGraph()
     for k, ev in enumerate(events):
+        for decision in ev.implements:
+            if decision not in index:
+                issues.append(EventIssue(path, lines[k], k + 1, "implements", decision,
+                                         f"event {ev.event_id!r} implements an unknown event"))
+                continue
+            earlier = events[index[decision]]
+            if earlier.actor != ev.actor:
+                issues.append(EventIssue(
+                    path, lines[k], k + 1, "implements", decision,
+                    f"event {ev.event_id!r} ({ev.actor}) implements a move of "
+                    f"{earlier.actor}: implements links a side's own earlier decision; "
+                    "an answer to the other side is responds_to"))
+            elif earlier.date_announced > ev.date_announced:
+                issues.append(EventIssue(
+                    path, lines[k], k + 1, "implements", decision,
+                    f"event {ev.event_id!r} ({ev.date_announced}) implements a later "
+                    f"event ({earlier.date_announced})"))
+            graph.add_edge(decision, ev.event_id)
         for trigger in ev.responds_to:
             if trigger not in index:
                 issues.append(EventIssue(path, lines[k], k + 1, "responds_to", trigger,
                                          f"event {ev.event_id!r} responds to an unknown event"))
                 continue
             earlier = events[index[trigger]]
+            if earlier.actor == ev.actor:
+                issues.append(EventIssue(
+                    path, lines[k], k + 1, "responds_to", trigger,
+                    f"event {ev.event_id!r} answers {trigger!r}, a move of the same side "
+                    f"({ev.actor}): a side does not answer itself; a step that carries out "
+                    "its own earlier decision is linked with implements"))
             if earlier.date_announced > ev.date_announced:
                 issues.append(EventIssue(
                     path, lines[k], k + 1, "responds_to", trigger,

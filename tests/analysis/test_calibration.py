@@ -92,8 +92,14 @@ def test_classification_of_known_moves():
     assert moves.loc["E01a", "level"] == "Escalate"           # unprovoked expulsion of 35
     assert moves.loc["E04a", "level"] == "Escalate"           # the cap of 455
     assert moves.loc["E02", "level"] == "Hold"                # Putin's non-retaliation
-    assert moves.loc["E10", "level"] == "Zero all"            # the offer
-    assert moves.loc["E03", "rule"] == "skip"                 # a demand is cheap talk
+    assert moves.loc["E10", "rule"] == "cheap talk"           # the offer: talk (default)
+    assert moves.loc["E03", "rule"] == "cheap talk"           # a demand: talk, alike
+    assert moves.loc["E31", "level"] == "Commensurate"        # "commensurate", no number
+    assert moves.loc["E18", "rule"] == "implements"           # the ban is one decision
+    assert moves.loc["E21", "rule"] == "implements"
+    assert "E06" not in moves.index and "E22" not in moves.index   # US self-cuts
+    # Sullivan's June return (month precision) is ordered after the 16 June summit
+    assert moves.loc["E20c", "date"] > moves.loc["E20b", "date"]
     assert "A5" not in moves.index                            # 2001 is outside the period
     turns = CAL.turns_
     assert (turns.actor.values[1:] != turns.actor.values[:-1]).all()   # alternating
@@ -102,15 +108,17 @@ def test_classification_of_known_moves():
 
 def test_state_and_stage_game():
     assert CAL.state_.staff == (120.0, 400.0)
-    assert CAL.state_.restrictions == (11.0, 18.0)   # restrictive moves against each side
+    # restrictive decisions against each side: the US self-cuts are not restrictions on
+    # the US, and the local-hire ban (E16, E18, E21) counts once
+    assert CAL.state_.restrictions == (8.0, 11.0)
     g = CAL.stage_game()
     assert g.actions[0] == ("Zero all", "Concede", "Hold", "Commensurate", "Escalate")
     # both zero all: both missions at baseline, nothing else counts
     np.testing.assert_allclose(g.payoff(("Zero all", "Zero all")), [1200, 455])
     # a hand computation of one cell: US escalates, Russia holds
     S_us, S_ru = 120.0, 400.0 - 55
-    u_us = S_us - 0 - 0.5 * 1200 * (S_ru / 455 - S_us / 1200) - 0 - 10 * 11
-    u_ru = S_ru - 2 * 55 - 0.5 * 455 * (S_us / 1200 - S_ru / 455) - 90 * 2 - 10 * 20
+    u_us = S_us - 0 - 0.5 * 1200 * (S_ru / 455 - S_us / 1200) - 0 - 10 * 8
+    u_ru = S_ru - 2 * 55 - 0.5 * 455 * (S_us / 1200 - S_ru / 455) - 90 * 2 - 10 * 13
     np.testing.assert_allclose(g.payoff(("Escalate", "Hold")), [u_us, u_ru])
     res = gt.solve(g)
     assert len(res) == 1 and res[0].is_pure and all(eq.verified for eq in res)

@@ -109,7 +109,7 @@ def test_dispute_inference_on_the_calibrated_game():
         assert len(t) == len(dispute_candidates(cal))
         assert (t.beta >= 0.2 - 1e-12).all() and (t.beta <= 1).all()
         assert (t.beta_low <= t.beta + 1e-9).all() or t.beta_low.isna().any()
-        assert t.moves.iloc[0] == 11, side
+        assert t.moves.iloc[0] == (cal.turns_.actor == side).sum(), side
     # a planted dispute strategy is recovered on the calibrated game from simulated play
     cands = [s for s in dispute_candidates(cal)
              if s.name in ("Tit for tat", "Parity seeking", "Always escalate")]

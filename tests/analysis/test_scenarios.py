@@ -20,8 +20,9 @@ def test_continuing_tit_for_tat_answers_the_last_turn():
     ru = Continuing(TitForTat(), rec["RUS"].own[:-1], rec["RUS"].observed[:-1])
     paths = simulate_paths(CAL, [(us, ru)], turns=3, noise=0.0, observation_noise=0.0,
                            seed=1, ids=np.zeros((1, 1), dtype=np.uint64))
-    # the record ends with Russian and US escalations: tit for tat keeps escalating
-    assert paths["actions"][0].tolist() == [[4, 4]] * 3
+    # the record ends with a US escalation (E29, 55 departures) answered in kind (E31):
+    # continuing tit for tat echoes the two levels, each side copying the other's last
+    assert paths["actions"][0].tolist() == [[3, 4], [4, 3], [3, 4]]
     # a fresh zero-all offer against continuing tit for tat: Russia answers the US
     # record's last turn first, then the offer
     paths = simulate_paths(CAL, [(ZeroAllRestrictions(), ru)], turns=3, noise=0.0,

@@ -62,8 +62,8 @@ def test_every_bad_file_is_covered():
 
 
 def test_all_errors_of_a_file_are_reported_at_once(tmp_path):
-    rows = ["event_id,date_announced,actor,action_type,magnitude,magnitude_unit,sources"]
-    rows += [f"X{k},2021-01-{k + 1:02d},USA,expel,-{k + 1},persons,AP" for k in range(30)]
+    rows = ["event_id,date_announced,actor,target,action_type,magnitude,magnitude_unit,sources"]
+    rows += [f"X{k},2021-01-{k + 1:02d},USA,RUS,expel,-{k + 1},persons,AP" for k in range(30)]
     path = tmp_path / "many.csv"
     path.write_text("\n".join(rows) + "\n")
     with pytest.raises(EventFileError) as info:
@@ -123,7 +123,8 @@ def test_sequence_is_immutable_and_validated_on_construction():
         seq.source = "x"
     with pytest.raises(EventFileError, match="unknown event"):
         EventSequence([Event(event_id="a", date_announced="2020-01-01", actor="USA",
-                             action_type="expel", responds_to=["zzz"], sources=["x"])])
+                             target="RUS", action_type="expel", responds_to=["zzz"],
+                             sources=["x"])])
     assert "E01a" in seq and len(seq) == len(seq.ids)
     html = seq._repr_html_()
     assert "E09b" in html and "<table" in html
