@@ -221,14 +221,22 @@ def classify_moves(events: EventSequence, params: ModelParameters, *,
                 compared, ratio = big.event_id, e.magnitude / big.magnitude
                 level = (c.commensurate_level if ratio <= 1 + c.commensurate_tolerance
                          else c.escalation_level)
-            elif e.stated_reciprocity is not None:
+            elif e.stated_reciprocity is not None and c.stated_reciprocity == "use":
                 # no magnitude to compare: what the actor said the answer was
                 level = (c.commensurate_level if e.stated_reciprocity.value == "in_kind"
                          else c.escalation_level)
+                rule = "stated"
             else:
                 level = c.compare_default
         elif rule not in ("skip", "cheap talk", "implements"):
             level = rule
+            if (e.stated_reciprocity is not None and c.stated_reciprocity == "use"
+                    and e.responds_to and e.action_type.restricts):
+                # an answer said to be in kind (a cap "at parity") rather than the
+                # fixed level of its action type
+                level = (c.commensurate_level if e.stated_reciprocity.value == "in_kind"
+                         else c.escalation_level)
+                rule = "stated"
         rows.append({"event_id": e.event_id, "date": pd.Timestamp(_ordering_date(e, params)),
                      "actor": e.actor, "action_type": e.action_type.value,
                      "magnitude": e.magnitude, "unit": e.magnitude_unit, "rule": rule,

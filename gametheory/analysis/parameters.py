@@ -88,6 +88,9 @@ class Classification(BaseModel):
     #: Where a date known only to the month or year sits when moves are ordered:
     #: "end" (never before an event it follows) or "start".
     partial_dates_at: Literal["end", "start"] = "end"
+    #: "use": an answer whose actor said it was in kind (or an escalation) is scored
+    #: so when its size cannot be compared; "ignore": the action type's rule decides.
+    stated_reciprocity: Literal["use", "ignore"] = "use"
     action_types: dict[ActionType, str]
 
     @field_validator("action_types")

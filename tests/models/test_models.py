@@ -51,12 +51,32 @@ def test_loads_from_a_built_wheel(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "gametheory/models/data/us_russia_embassy/events.csv" in names
     assert "gametheory/models/data/us_russia_embassy/parameters.yaml" in names
+    assert "gametheory/models/data/czech_russia_2021/events.csv" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
     code = ("import gametheory as gt, sys; m = gt.load_model('us-russia'); "
-            "assert 'site' in str(m.path), m.path; print(len(m.events))")
+            "c = gt.load_model('czech-russia-2021'); "
+            "assert 'site' in str(m.path) and 'site' in str(c.path), m.path; "
+            "print(len(m.events))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": "/usr/bin"},
                          check=True)
     assert int(out.stdout) == len(MODEL.events)
+
+
+def test_czech_russia_2021_loads_with_sources_and_calibrates_with_talk_as_moves():
+    from gametheory.analysis import calibrate
+    from gametheory.errors import SequenceTooShortError
+
+    m = gt.load_model("czech-russia-2021")
+    assert len(m.events) >= 12 and set(m.events.actors) == {"CZE", "RUS"}
+    assert all(e.sources for e in m.events) and "Vrbětice" in m.readme
+    assert m.events["C03"].responds_to == ("C01",) and m.events["C09"].implements == ("C08",)
+    with pytest.raises(SequenceTooShortError, match="RUS has 2 decision"):
+        calibrate(m.events, "czech-russia-2021")
+    cal = calibrate(m.events, "czech-russia-2021", coding={"talk": "moves"})
+    levels = cal.moves_.set_index("event_id").level
+    assert levels["C03"] == "Escalate"          # 20 for 18: 11 % more than the answer
+    assert levels["C08"] == "Commensurate"      # the cap at parity, stated in kind
+    assert cal.stage_game().shape == (5, 5)
