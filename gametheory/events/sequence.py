@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EventFileError, UnknownNameError
+from ..errors import EventFileError, LabelError, UnknownNameError
 from .schema import FIELDS, ActionType, Event
 from .validation import parse_records, validate_sequence
 from .writers import save_events
@@ -127,6 +127,45 @@ class EventSequence:
                       "implements": tuple(r for r in e.implements if r in ids)})
                   for e in kept]
         return EventSequence(pruned, source=self.source, _validated=True)
+
+    def coalitions(self, sides: Mapping[str, Iterable[str]]) -> EventSequence:
+        """The sequence between coalitions: a dyad from an n-actor sequence.
+
+        ``sides`` maps a side's code to its members, e.g. ``{"WEST": ["GBR", "USA",
+        "NATO", ...], "RUS": ["RUS"]}``. The rule: every actor and target that is a
+        member is replaced by its side's code; moves between members of one side and
+        moves of actors in no side are dropped, with links to them; everything else
+        (dates, magnitudes, links, sources) is kept. Several members moving on one
+        day stay separate events, which the calibration then reads as one decision
+        of the side (one decision per side and day, at the most hostile level).
+
+        Examples
+        --------
+        >>> import gametheory as gt
+        >>> uk = gt.load_model("uk-russia-2018").events
+        >>> west = [a for a in uk.actors if a != "RUS"]
+        >>> dyad = uk.coalitions({"WEST": west, "RUS": ["RUS"]})
+        >>> dyad.actors, len(dyad) == len(uk)
+        (('WEST', 'RUS'), True)
+        """
+        member: dict[str, str] = {}
+        for side, members in sides.items():
+            for m in members:
+                if m in member:
+                    raise LabelError(f"{m!r} is listed in two sides ({member[m]!r} and "
+                                     f"{side!r})")
+                member[m] = side
+        kept = []
+        for e in self._events:
+            a, t = member.get(e.actor), member.get(e.target) if e.target else None
+            if a is None or (e.target is not None and (t is None or t == a)):
+                continue
+            kept.append(e.model_copy(update={"actor": a, "target": t if e.target else None}))
+        ids = {e.event_id for e in kept}
+        kept = [e.model_copy(update={
+            "responds_to": tuple(r for r in e.responds_to if r in ids),
+            "implements": tuple(r for r in e.implements if r in ids)}) for e in kept]
+        return EventSequence(kept, source=self.source, _validated=True)
 
     # ------------------------------------------------------------ values
     def scaled_goldstein(self, scaling: str | Callable[[float], float] = "log1p"

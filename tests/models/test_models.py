@@ -52,6 +52,7 @@ def test_loads_from_a_built_wheel(tmp_path):
     assert "gametheory/models/data/us_russia_embassy/events.csv" in names
     assert "gametheory/models/data/us_russia_embassy/parameters.yaml" in names
     assert "gametheory/models/data/czech_russia_2021/events.csv" in names
+    assert "gametheory/models/data/uk_russia_2018/parameters.yaml" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
@@ -80,3 +81,25 @@ def test_czech_russia_2021_loads_with_sources_and_calibrates_with_talk_as_moves(
     assert levels["C03"] == "Escalate"          # 20 for 18: 11 % more than the answer
     assert levels["C08"] == "Commensurate"      # the cap at parity, stated in kind
     assert cal.stage_game().shape == (5, 5)
+
+
+def test_uk_russia_2018_is_an_n_actor_sequence_reduced_to_a_dyad():
+    from gametheory.analysis import calibrate
+    from gametheory.errors import LabelError
+
+    uk = gt.load_model("uk-russia-2018").events
+    assert len(uk) >= 12 and len(uk.actors) > 10 and "NATO" in uk.actors
+    assert all(e.sources for e in uk)
+    west = [a for a in uk.actors if a != "RUS"]
+    dyad = uk.coalitions({"WEST": west, "RUS": ["RUS"]})
+    assert dyad.actors == ("WEST", "RUS") and len(dyad) == len(uk)
+    assert dyad["U11"].target == "WEST" and dyad["U11"].responds_to == ("U08h",)
+    # the rule drops moves inside a side and moves of actors in no side
+    only_uk = uk.coalitions({"GBR": ["GBR"], "RUS": ["RUS"]})
+    assert set(only_uk.actors) == {"GBR", "RUS"} and "U07" not in only_uk
+    with pytest.raises(LabelError, match="two sides"):
+        uk.coalitions({"A": ["GBR"], "B": ["GBR", "RUS"]})
+    cal = calibrate(dyad, "uk-russia-2018")
+    assert cal.turns_.actor.tolist() == ["WEST", "RUS", "WEST", "RUS"]
+    levels = cal.moves_.set_index("event_id").level
+    assert levels["U03"] == "Commensurate" and levels["U04"] == "Commensurate"
