@@ -18,7 +18,8 @@ __all__ = ["MODELS", "Model", "load_model", "model_key", "model_path"]
 #: The one registry of shipped models: name -> folder under ``models/`` (names are
 #: compared with ``_`` read as ``-``, so the folder name works too).
 MODELS = {"us-russia": "us_russia_embassy", "us-russia-embassy": "us_russia_embassy",
-          "czech-russia-2021": "czech_russia_2021", "uk-russia-2018": "uk_russia_2018"}
+          "czech-russia-2021": "czech_russia_2021", "uk-russia-2018": "uk_russia_2018",
+          "us-china-2020": "us_china_2020"}
 
 
 def model_key(name: str) -> str:

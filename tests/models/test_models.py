@@ -53,6 +53,7 @@ def test_loads_from_a_built_wheel(tmp_path):
     assert "gametheory/models/data/us_russia_embassy/parameters.yaml" in names
     assert "gametheory/models/data/czech_russia_2021/events.csv" in names
     assert "gametheory/models/data/uk_russia_2018/parameters.yaml" in names
+    assert "gametheory/models/data/us_china_2020/events.csv" in names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
@@ -103,3 +104,22 @@ def test_uk_russia_2018_is_an_n_actor_sequence_reduced_to_a_dyad():
     assert cal.turns_.actor.tolist() == ["WEST", "RUS", "WEST", "RUS"]
     levels = cal.moves_.set_index("event_id").level
     assert levels["U03"] == "Commensurate" and levels["U04"] == "Commensurate"
+
+
+def test_us_china_2020_loads_with_sources_and_calibrates():
+    from gametheory.analysis import calibrate
+
+    m = gt.load_model("us-china-2020")
+    assert len(m.events) >= 12 and set(m.events.actors) == {"USA", "CHN"}
+    assert all(e.sources for e in m.events) and "Chengdu" in m.readme
+    assert m.events["H11"].responds_to == ("H09",)
+    assert m.events["H11"].stated_reciprocity == "in_kind"
+    # no answer is dated before what it answers (the date-line note in the README)
+    for e in m.events:
+        for other in e.responds_to:
+            assert m.events[other].date_announced <= e.date_announced, (e.event_id, other)
+    cal = calibrate(m.events, "us-china-2020")
+    levels = cal.moves_.set_index("event_id").level
+    assert levels["H05"] == "Commensurate"      # five outlets for five
+    assert levels["H11"] == "Commensurate"      # a consulate for a consulate
+    assert cal.stage_game().shape == (5, 5)
