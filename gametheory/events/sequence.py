@@ -167,6 +167,48 @@ class EventSequence:
             "implements": tuple(r for r in e.implements if r in ids)}) for e in kept]
         return EventSequence(kept, source=self.source, _validated=True)
 
+    def with_cameo(self, codes: Mapping[str, str]) -> EventSequence:
+        """A copy in which action types take other default CAMEO codes.
+
+        Which code an action type gets is a coding choice; the one that changes
+        published scores is the expulsion of diplomats, ``174`` ("Expel or deport
+        individuals", Goldstein -5.0, PLOVER COERCE) by default or ``161`` ("Reduce or
+        break diplomatic relations", -4.0, PLOVER SANCTION). Only events that use the
+        default code of their type change; a code or Goldstein weight written in the
+        file is a decision about that event and is kept. Goldstein-based measures
+        (:meth:`scaled_goldstein`, the ``goldstein_ratio`` of
+        :func:`~gametheory.events.reciprocity`, the ``goldstein_resolved`` column)
+        follow; the turn table of a calibration does not, since its levels come from
+        action types and magnitudes.
+
+        Parameters
+        ----------
+        codes : mapping
+            Action type -> CAMEO code with a documented Goldstein weight
+            (:data:`~gametheory.events.cameo.GOLDSTEIN`).
+
+        Examples
+        --------
+        >>> import gametheory as gt
+        >>> ev = gt.load_model("us-russia").events
+        >>> as_161 = ev.with_cameo({"expel": "161"})
+        >>> ev["E01a"].resolved_goldstein, as_161["E01a"].resolved_goldstein
+        (-5.0, -4.0)
+        """
+        from .cameo import GOLDSTEIN
+
+        types = {t.value: t for t in ActionType}
+        for name, code in codes.items():
+            if name not in types:
+                raise UnknownNameError("action type", name, types)
+            if code not in GOLDSTEIN:
+                raise LabelError(f"CAMEO code {code!r} for {name!r} has no documented "
+                                 f"Goldstein weight; known codes: {', '.join(GOLDSTEIN)}")
+        recoded = [e.model_copy(update={"cameo_code": codes[e.action_type.value]})
+                   if e.cameo_code is None and e.action_type.value in codes else e
+                   for e in self._events]
+        return EventSequence(recoded, source=self.source, _validated=True)
+
     # ------------------------------------------------------------ values
     def scaled_goldstein(self, scaling: str | Callable[[float], float] = "log1p"
                          ) -> list[float]:

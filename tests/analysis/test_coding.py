@@ -130,3 +130,28 @@ def test_validation_rules_for_links_and_targets(tmp_path):
             gt.load_events(path)
         text = str(info.value)
         assert where in text and what in text and name in text, (name, text)
+
+
+def test_the_cameo_code_of_expulsions_is_an_option_of_the_record_not_of_the_turns():
+    from gametheory.errors import LabelError, UnknownNameError
+
+    recoded = EVENTS.with_cameo({"expel": "161"})
+    assert EVENTS["E01a"].resolved_cameo == "174" and recoded["E01a"].resolved_cameo == "161"
+    assert recoded["E04a"].resolved_cameo == EVENTS["E04a"].resolved_cameo   # not an expel
+
+    def ratio(events, trigger, response):
+        t = reciprocity(move_graph(events)).set_index(["trigger", "response"])
+        return t.goldstein_ratio[(trigger, response)]
+
+    # the cap of 455 answering the expulsion of 35: -4.0 / -5.0 under 174, -4.0 / -4.0 under 161
+    assert ratio(EVENTS, "E01a", "E04a") == pytest.approx(0.8)
+    assert ratio(recoded, "E01a", "E04a") == pytest.approx(1.0)
+    expels = [i for i, e in enumerate(EVENTS) if e.action_type.value == "expel"]
+    before, after = EVENTS.scaled_goldstein("none"), recoded.scaled_goldstein("none")
+    assert expels and all(before[i] == -5.0 and after[i] == -4.0 for i in expels)
+    # levels come from action types and magnitudes: the turn table does not move
+    assert calibrate(recoded).turns_.equals(CAL.turns_)
+    with pytest.raises(LabelError, match="no documented Goldstein"):
+        EVENTS.with_cameo({"expel": "999"})
+    with pytest.raises(UnknownNameError):
+        EVENTS.with_cameo({"expell": "161"})
