@@ -82,7 +82,7 @@ def test_events_commands(tmp_path):
 
     events = model_path("us-russia") / "events.csv"
     out = runner.invoke(app, ["events", "validate", str(events)])
-    assert out.exit_code == 0 and "59 events" in out.output
+    assert out.exit_code == 0 and "64 events" in out.output
     bad = DATA / "bad_events" / "bad_dates.csv"
     out = runner.invoke(app, ["events", "validate", str(bad)])
     assert out.exit_code == 2 and "line 3" in out.output and "line 4" in out.output

@@ -52,7 +52,9 @@ def _sequence_sections(analysis, key: str) -> list[str]:
     recent = events.filter(since="2016")
     fig = Figure(figsize=(12, 3.6))
     draw_timeline(recent, ax=fig.subplots())
-    timeline = figure_html(fig, "Move graph, 2016-2022: arrows run from a move to its answer")
+    years = sorted({e.date_announced.year for e in recent})
+    span = f"{years[0]}-{years[-1]}" if years else "no moves since 2016"
+    timeline = figure_html(fig, f"Move graph, {span}: arrows run from a move to its answer")
     fig = Figure(figsize=(8, 4))
     model.plot_staffing(ax=fig.subplots())
     staffing = figure_html(fig, "Reported mission sizes and the 2017 cap of 455")

@@ -107,6 +107,11 @@ def test_holdout_period_is_kept_apart():
     assert (CAL.moves_.date < "2022-01-01").all()
     held = CAL.holdout_moves().set_index("event_id")
     assert {"E35", "E36"} <= set(held.index) and held.loc["E36", "level"] == "Escalate"
+    # the later, sourced rounds: an answer of undisclosed size said to be adequate,
+    # and the 2023 expulsions, 2 unprovoked and 2 for 2
+    assert held.loc["E38", "level"] == "Commensurate" and held.loc["E38", "rule"] == "stated"
+    assert held.loc["E39", "level"] == "Escalate" and held.loc["E41", "level"] == "Commensurate"
+    assert held.loc["E41", "ratio"] == 1.0
 
 
 def test_validation_rules_for_links_and_targets(tmp_path):

@@ -72,7 +72,7 @@ def test_escalation_balance():
     table = escalation_balance(EVENTS).set_index("actor")
     assert table.loc["USA", "initiatives"] > table.loc["RUS", "initiatives"]
     assert table.loc["RUS", "de_escalating"] >= 4  # restraint and the zero-option offers
-    assert table.loc["RUS", "persons_expelled"] == 50 + 60 + 10 + 1
+    assert table.loc["RUS", "persons_expelled"] == 50 + 60 + 10 + 1 + 2  # E38 has no size
 
 
 def test_restriction_state_of_the_us_mission():

@@ -21,7 +21,7 @@ def test_content():
     assert len(ev) >= 40
     assert all(e.sources for e in ev)
     assert ev[0].date_announced.year == 1986 and ev["A5"].date_announced.year == 2001
-    assert ev[-1].date_announced.year == 2022
+    assert ev[-1].date_announced.year == 2023
     expulsions = {e.event_id: e.magnitude for e in ev.filter(action_type="expel")}
     for eid, n in {"E01a": 35, "E08a": 60, "E14a": 10}.items():
         assert expulsions[eid] == n
