@@ -58,8 +58,10 @@ def test_loads_from_a_built_wheel(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
     code = ("import gametheory as gt, sys; m = gt.load_model('us-russia'); "
-            "c = gt.load_model('czech-russia-2021'); "
-            "assert 'site' in str(m.path) and 'site' in str(c.path), m.path; "
+            "others = [gt.load_model(n) for n in "
+            "('czech-russia-2021', 'uk-russia-2018', 'us-china-2020')]; "
+            "assert all('site' in str(o.path) and len(o.events) >= 12 for o in others); "
+            "assert 'site' in str(m.path), m.path; "
             "print(len(m.events))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": "/usr/bin"},
