@@ -89,6 +89,7 @@ def test_czech_russia_2021_loads_with_sources_and_calibrates_with_talk_as_moves(
 def test_uk_russia_2018_is_an_n_actor_sequence_reduced_to_a_dyad():
     from gametheory.analysis import calibrate
     from gametheory.errors import LabelError
+    from gametheory.events import reciprocity
 
     uk = gt.load_model("uk-russia-2018").events
     assert len(uk) >= 12 and len(uk.actors) > 10 and "NATO" in uk.actors
@@ -102,6 +103,13 @@ def test_uk_russia_2018_is_an_n_actor_sequence_reduced_to_a_dyad():
     assert set(only_uk.actors) == {"GBR", "RUS"} and "U07" not in only_uk
     with pytest.raises(LabelError, match="two sides"):
         uk.coalitions({"A": ["GBR"], "B": ["GBR", "RUS"]})
+    # Russia's answers of 30 March mirror each state's expulsion where sizes are known
+    table = reciprocity(gt.move_graph(uk))
+    mirrored = table.dropna(subset=["magnitude_ratio"])
+    assert len(mirrored) >= 13 and (mirrored.magnitude_ratio == 1.0).all()
+    ukr = table.set_index("response").loc[[e.event_id for e in uk
+                                           if e.actor == "RUS" and e.target == "UKR"]]
+    assert ukr.trigger.tolist() == ["U08q"] and ukr.magnitude_ratio.tolist() == [1.0]
     cal = calibrate(dyad, "uk-russia-2018")
     assert cal.turns_.actor.tolist() == ["WEST", "RUS", "WEST", "RUS"]
     levels = cal.moves_.set_index("event_id").level
