@@ -9,7 +9,7 @@ dependencies (pydantic, networkx, pandas) load on first use.
 from importlib import import_module
 
 from .errors import DegenerateGameWarning, GameError
-from .games import Game, MixedStrategy, read_nfg, write_nfg
+from .games import Game, MixedStrategy, StochasticGame, read_nfg, write_nfg
 from .solvers import (
     BatchResult,
     Equilibrium,
@@ -46,6 +46,7 @@ __all__ = [
     "GameError",
     "MixedStrategy",
     "RepeatedGame",
+    "StochasticGame",
     "Tournament",
     "__version__",
     "check_strategy",

@@ -42,6 +42,7 @@ __all__ = [
     "StrategyTimeoutError",
     "SweepError",
     "SweepWarning",
+    "TransitionError",
     "UnknownNameError",
     "VerificationWarning",
 ]
@@ -278,6 +279,11 @@ class RepeatedGameError(GameError, ValueError):
 class DiscountFactorError(ProfileError, RepeatedGameError):
     """A discount factor outside (0, 1) (or (0, 1] for a finite match): one error type for
     every place that takes one (a ``ProfileError`` and a ``RepeatedGameError``)."""
+
+
+class TransitionError(GameError, ValueError):
+    """Transition probabilities of a stochastic game are invalid (negative, not finite, a
+    row not summing to one); the message names the state and the action profile."""
 
 
 class DegenerateGameWarning(UserWarning):

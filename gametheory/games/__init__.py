@@ -15,12 +15,14 @@ from .efg import read_efg, write_efg
 from .extensive import GameTree, GameTreeError, backward_induction, negotiation_tree
 from .nfg import read_nfg, write_nfg
 from .normal_form import Game, MixedStrategy
+from .stochastic import StochasticGame
 
 __all__ = [
     "Game",
     "GameTree",
     "GameTreeError",
     "MixedStrategy",
+    "StochasticGame",
     "backward_induction",
     "battle_of_the_sexes",
     "catalogue",

@@ -20,6 +20,15 @@ from .result import (
     EquilibriumResult,
     Rejected,
 )
+from .stochastic import (
+    STOCHASTIC_METHODS,
+    MarkovEquilibrium,
+    MarkovResult,
+    best_response_gain,
+    markov_values,
+    pure_markov_perfect,
+    shapley,
+)
 from .support_enumeration import support_enumeration
 from .verify import check_profile, verify_equilibrium
 from .vertex_enumeration import vertex_enumeration
@@ -28,6 +37,7 @@ from .zero_sum import zero_sum
 __all__ = [
     "BATCH_METHODS",
     "METHODS",
+    "STOCHASTIC_METHODS",
     "BatchEntry",
     "BatchResult",
     "CorrelatedEquilibrium",
@@ -36,9 +46,12 @@ __all__ = [
     "Equilibrium",
     "EquilibriumComponent",
     "EquilibriumResult",
+    "MarkovEquilibrium",
+    "MarkovResult",
     "QREFit",
     "QREPath",
     "Rejected",
+    "best_response_gain",
     "check_profile",
     "compile_notice",
     "correlated_equilibrium",
@@ -51,8 +64,11 @@ __all__ = [
     "lemke_howson",
     "logit_qre",
     "logit_qre_path",
+    "markov_values",
+    "pure_markov_perfect",
     "pure_nash",
     "qre",
+    "shapley",
     "solve",
     "solve_many",
     "support_enumeration",

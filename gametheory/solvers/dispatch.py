@@ -8,6 +8,7 @@ from collections.abc import Callable
 from .._validate import check_tolerance
 from ..errors import SolverError, UnknownNameError
 from ..games.normal_form import Game
+from ..games.stochastic import StochasticGame
 from .correlated import correlated_equilibrium
 from .dominance import dominance
 from .lemke_howson import lemke_howson
@@ -33,7 +34,7 @@ METHODS: dict[str, Callable[..., EquilibriumResult]] = {
 }
 
 
-def solve(game: Game, method: str | None = None, **options) -> EquilibriumResult:
+def solve(game: Game | StochasticGame, method: str | None = None, **options) -> EquilibriumResult:
     """Solve a game with the named method.
 
     Parameters
@@ -42,7 +43,11 @@ def solve(game: Game, method: str | None = None, **options) -> EquilibriumResult
     method : str, optional
         One of :data:`METHODS`. By default: ``"vertex_enumeration"`` for two
         players (every extreme equilibrium, degenerate games included) and
-        ``"pure"`` for more players.
+        ``"pure"`` for more players. A
+        :class:`~gametheory.games.stochastic.StochasticGame` takes one of
+        :data:`~gametheory.solvers.stochastic.STOCHASTIC_METHODS` (``"shapley"``,
+        ``"pure_markov"``, the default) and returns a
+        :class:`~gametheory.solvers.stochastic.MarkovResult`.
     **options
         Passed to the method (``tol``, ``exact``, ``initial_dropped_label``, ...).
 
@@ -63,6 +68,8 @@ def solve(game: Game, method: str | None = None, **options) -> EquilibriumResult
     ...
     gametheory.errors.UnknownNameError: unknown method 'suport'. Did you mean ...
     """
+    if isinstance(game, StochasticGame):
+        return _solve_stochastic(game, method, options)
     if not isinstance(game, Game):
         from ..errors import GameError
 
@@ -84,4 +91,22 @@ def solve(game: Game, method: str | None = None, **options) -> EquilibriumResult
         options["tol"] = check_tolerance(options["tol"])
     if "exact" in options and not isinstance(options["exact"], bool):
         raise SolverError(f"exact must be True or False, got {options['exact']!r}")
+    return func(game, **options)
+
+
+def _solve_stochastic(game, method, options):
+    from .stochastic import STOCHASTIC_METHODS
+
+    if method is None:
+        method = "pure_markov"
+    if not isinstance(method, str):
+        raise UnknownNameError("method for a stochastic game", repr(method), STOCHASTIC_METHODS)
+    key = method.strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in STOCHASTIC_METHODS:
+        raise UnknownNameError("method for a stochastic game", method, STOCHASTIC_METHODS)
+    func = STOCHASTIC_METHODS[key]
+    allowed = [p for p in inspect.signature(func).parameters if p != "game"]
+    for name in options:
+        if name not in allowed:
+            raise UnknownNameError(f"option of method {key!r}", name, allowed)
     return func(game, **options)

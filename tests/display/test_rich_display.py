@@ -83,7 +83,10 @@ def _instances():
     rg = RepeatedGame(pd_game, discount=0.4)
     grim = public_grim_trigger()
     sim = simulate_play({"Tit for tat": 0.5, "Defector": 0.5}, pd_game, n=6, turns=8, seed=1)
+    sg = gt.StochasticGame.from_repeated(rg)
+    markov = gt.solve(sg, method="pure_markov")
     yield from {
+        "StochasticGame": sg, "MarkovResult": markov, "MarkovEquilibrium": markov[0],
         "Game": pd_game, "EquilibriumResult": res, "Equilibrium": res[0],
         "MixedStrategy": res[0].strategies[0],
         "EquilibriumComponent": degenerate.components[0],

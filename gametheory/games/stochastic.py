@@ -1,0 +1,340 @@
+"""Finite stochastic games as values: a stage game per state and transition probabilities.
+
+A :class:`StochasticGame` has N players, finitely many labelled states, in each state a
+normal-form stage game (its own action sets: a state in which only one player has more
+than one action is a move of that player alone, so alternating moves are a special
+case), transition probabilities ``P(s' | s, a)`` and a discount factor per player.
+Payoffs are normalised like those of :class:`~gametheory.games.repeated.RepeatedGame`,
+``(1 - δ) Σ δ^t u_t``, so a one-state stochastic game is the repeated game of its stage
+game. The algorithms (Shapley's value iteration, pure stationary Markov-perfect
+equilibria, the best-response check) are in :mod:`gametheory.solvers.stochastic`.
+
+References
+----------
+Shapley, L. S. (1953). Stochastic games. *PNAS* 39(10):1095-1100. Filar, J. & Vrieze, K.
+(1997). *Competitive Markov Decision Processes*. Springer.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._validate import check_count, check_discount
+from ..errors import InputLimitError, LabelError, ShapeError, TransitionError
+from .normal_form import Game
+
+__all__ = ["StochasticGame", "TransitionError"]
+
+#: Largest number of transition entries (sum over states of profiles x states) accepted.
+MAX_TRANSITION_ENTRIES = 50_000_000
+#: Tolerance on a row of transition probabilities summing to one.
+SUM_TOL = 1e-9
+
+
+class StochasticGame:
+    """A finite stochastic game: a stage game per state, ``P(s' | s, a)`` and δ per player.
+
+    Parameters
+    ----------
+    stage_games : sequence of Game
+        The stage game of each state; all have the same players (labels and number).
+    transitions : sequence of array_like
+        For state ``s``, an array of shape ``stage_games[s].shape + (n_states,)`` whose
+        last axis is the distribution of the next state after each action profile.
+    discount : float or sequence of float
+        One discount factor in (0, 1) for every player, or one per player (a
+        continuation probability plays the same role).
+    states : sequence of str, optional
+        State labels (default ``"0"``, ``"1"``, ...).
+    title : str, optional
+
+    Raises
+    ------
+    ShapeError
+        If a transition array has the wrong shape (the message names the state).
+    TransitionError
+        If a probability is negative, not finite, or a row does not sum to one (the
+        message names the state and the action profile).
+    LabelError
+        If stage games have different players or state labels are duplicated.
+    DiscountFactorError
+        If a discount factor is not in (0, 1).
+
+    Examples
+    --------
+    The Big Match (Blackwell and Ferguson 1968): in state ``play`` player 1 either stops
+    (``T``: the outcome of this round is absorbing) or continues (``B``).
+
+    >>> import gametheory as gt
+    >>> play = gt.Game.zero_sum([[1, 0], [0, 1]], actions=(("T", "B"), ("L", "R")))
+    >>> one, zero = gt.Game.zero_sum([[1]]), gt.Game.zero_sum([[0]])
+    >>> P = [[[0, 1, 0], [0, 0, 1]], [[1, 0, 0], [1, 0, 0]]]     # from play
+    >>> g = StochasticGame([play, one, zero], [P, [[[0, 1, 0]]], [[[0, 0, 1]]]],
+    ...                    discount=0.9, states=("play", "won", "lost"))
+    >>> g
+    StochasticGame(3 states: play, won, lost; players Player 1, Player 2; discount 0.9)
+    """
+
+    __slots__ = ("_hash", "_transitions", "discount", "players", "stage_games", "states",
+                 "title")
+
+    def __init__(self, stage_games: Sequence[Game], transitions: Sequence[Any],
+                 discount: float | Sequence[float], *, states: Sequence[str] | None = None,
+                 title: str = ""):
+        stages = tuple(stage_games)
+        if not stages:
+            raise ShapeError("a stochastic game needs at least one state")
+        for s, g in enumerate(stages):
+            if not isinstance(g, Game):
+                raise ShapeError(f"state {s}: the stage game must be a gametheory.Game, got "
+                                 f"{type(g).__name__}")
+        n = len(stages)
+        players = stages[0].players
+        for s, g in enumerate(stages):
+            if g.players != players:
+                raise LabelError(f"state {s}: players {g.players} differ from state 0's "
+                                 f"{players}")
+        if states is None:
+            labels = tuple(str(s) for s in range(n))
+        else:
+            labels = tuple(str(x) for x in states)
+            if len(labels) != n:
+                raise LabelError(f"states: {len(labels)} labels for {n} states")
+            dup = sorted({x for x in labels if labels.count(x) > 1})
+            if dup:
+                raise LabelError(f"states: duplicated label(s) {', '.join(dup)}")
+        trans = list(transitions)
+        if len(trans) != n:
+            raise ShapeError(f"transitions: {len(trans)} arrays for {n} states")
+        entries = sum(int(np.prod(g.shape)) * n for g in stages)
+        if entries > MAX_TRANSITION_ENTRIES:
+            raise InputLimitError(f"{entries:,} transition probabilities (profiles x states) "
+                                  f"is above the limit of {MAX_TRANSITION_ENTRIES:,}")
+        checked = []
+        for s, (g, t) in enumerate(zip(stages, trans, strict=True)):
+            checked.append(_check_transition(t, g, s, labels))
+        if isinstance(discount, (int, float, np.floating)) and not isinstance(discount, bool):
+            deltas = (check_discount(discount),) * len(players)
+        else:
+            deltas = tuple(check_discount(d, f"discount factor of {p!r}")
+                           for d, p in zip(discount, players, strict=False))
+            if len(deltas) != len(players):
+                raise ShapeError(f"discount: {len(deltas)} values for {len(players)} players")
+        init = object.__setattr__
+        init(self, "stage_games", stages)
+        init(self, "_transitions", tuple(checked))
+        init(self, "discount", deltas)
+        init(self, "players", players)
+        init(self, "states", labels)
+        init(self, "title", str(title))
+        init(self, "_hash", None)
+
+    # ----------------------------------------------------------------- constructors
+    @classmethod
+    def from_repeated(cls, repeated) -> StochasticGame:
+        """The repeated game of a stage game as a one-state stochastic game.
+
+        >>> import gametheory as gt
+        >>> from gametheory.games import prisoners_dilemma
+        >>> StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.6)).n_states
+        1
+        """
+        g = repeated.stage_game
+        return cls([g], [np.ones((*g.shape, 1))], repeated.discount, states=("stage",),
+                   title=g.title)
+
+    @classmethod
+    def from_step(cls, initial: Hashable, *,
+                  actions: Callable[[Any], Sequence[Sequence[str]]],
+                  payoff: Callable[[Any, tuple[str, ...]], Sequence[float]],
+                  step: Callable[[Any, tuple[str, ...]], Sequence[tuple[float, Any]]],
+                  discount: float | Sequence[float], players: Sequence[str] | None = None,
+                  label: Callable[[Any], str] = str, max_states: int = 100_000,
+                  title: str = "") -> StochasticGame:
+        """Build the game over the states reachable from ``initial``.
+
+        Parameters
+        ----------
+        initial : hashable
+            The first state (any hashable value: a tuple of counts, a named tuple).
+        actions : callable
+            ``actions(state)`` -> one sequence of action labels per player.
+        payoff : callable
+            ``payoff(state, profile)`` -> one payoff per player (``profile`` is a tuple
+            of action labels).
+        step : callable
+            ``step(state, profile)`` -> ``[(probability, next_state), ...]``; repeated
+            next states are added up.
+        discount, players, title
+            As for the constructor.
+        label : callable
+            State -> label (default ``str``).
+        max_states : int
+            The search stops with :class:`~gametheory.errors.InputLimitError` beyond this.
+
+        Examples
+        --------
+        A count that either player can raise by one, up to 2, and that costs both:
+
+        >>> def acts(k): return (("hold", "raise"), ("hold", "raise"))
+        >>> def pay(k, a): return (-k, -k)
+        >>> def step(k, a): return [(1.0, min(2, k + a.count("raise")))]
+        >>> g = StochasticGame.from_step(0, actions=acts, payoff=pay, step=step, discount=0.9)
+        >>> g.states
+        ('0', '1', '2')
+        """
+        max_states = check_count("max_states", max_states, maximum=10_000_000)
+        index: dict[Any, int] = {initial: 0}
+        order = [initial]
+        queue = deque([initial])
+        rows: list[tuple[Game, list]] = []
+        while queue:
+            state = queue.popleft()
+            acts = [tuple(str(a) for a in labels) for labels in actions(state)]
+            shape = tuple(len(a) for a in acts)
+            pays = np.empty((*shape, len(acts)), dtype=object)
+            nexts = {}
+            for prof in np.ndindex(*shape):
+                labels = tuple(acts[i][k] for i, k in enumerate(prof))
+                pays[prof] = tuple(payoff(state, labels))
+                dist: dict[int, float] = {}
+                for prob, nxt in step(state, labels):
+                    if nxt not in index:
+                        if len(order) >= max_states:
+                            raise InputLimitError(f"more than {max_states:,} reachable "
+                                                  "states; raise max_states or coarsen the "
+                                                  "state")
+                        index[nxt] = len(order)
+                        order.append(nxt)
+                        queue.append(nxt)
+                    dist[index[nxt]] = dist.get(index[nxt], 0.0) + float(prob)
+                nexts[prof] = dist
+            game = Game(np.array(pays.tolist(), dtype=object) if pays.size else pays,
+                        players=players, actions=acts, title=label(state))
+            rows.append((game, nexts))
+        n = len(order)
+        trans = []
+        for game, nexts in rows:
+            t = np.zeros((*game.shape, n))
+            for prof, dist in nexts.items():
+                for j, p in dist.items():
+                    t[(*prof, j)] = p
+            trans.append(t)
+        return cls([g for g, _ in rows], trans, discount,
+                   states=[label(s) for s in order], title=title)
+
+    # ----------------------------------------------------------------- access
+    @property
+    def n_states(self) -> int:
+        return len(self.stage_games)
+
+    @property
+    def n_players(self) -> int:
+        return len(self.players)
+
+    def state_index(self, state: int | str) -> int:
+        """Index of a state given by index or label."""
+        if isinstance(state, (int, np.integer)) and not isinstance(state, bool):
+            if 0 <= state < self.n_states:
+                return int(state)
+            raise LabelError(f"state index {state} out of range 0..{self.n_states - 1}")
+        if state in self.states:
+            return self.states.index(state)
+        from ..errors import UnknownNameError
+
+        raise UnknownNameError("state", state, self.states)
+
+    def stage(self, state: int | str) -> Game:
+        """The stage game of a state."""
+        return self.stage_games[self.state_index(state)]
+
+    def transition(self, state: int | str) -> np.ndarray:
+        """``P(· | state, a)``: read-only array of shape ``stage.shape + (n_states,)``."""
+        return self._transitions[self.state_index(state)]
+
+    # ----------------------------------------------------------------- values
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _key(self) -> tuple:
+        return (self.stage_games, tuple(t.tobytes() for t in self._transitions),
+                self.discount, self.states)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StochasticGame) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            object.__setattr__(self, "_hash", hash(self._key()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        shown = ", ".join(self.states[:6]) + (", ..." if self.n_states > 6 else "")
+        d = self.discount
+        disc = f"{d[0]:g}" if len(set(d)) == 1 else ", ".join(f"{x:g}" for x in d)
+        return (f"{type(self).__name__}({self.n_states} state{'s' * (self.n_states != 1)}: "
+                f"{shown}; players {', '.join(self.players)}; discount {disc})")
+
+    def to_frame(self):
+        """One row per state and action profile: the payoffs and the next-state
+        distribution (only states with positive probability)."""
+        import pandas as pd
+
+        rows = []
+        for s, (g, t) in enumerate(zip(self.stage_games, self._transitions, strict=True)):
+            for prof in np.ndindex(*g.shape):
+                rec = {"state": self.states[s]}
+                for i, p in enumerate(self.players):
+                    rec[f"action {p}"] = g.actions[i][prof[i]]
+                for i, p in enumerate(self.players):
+                    rec[f"payoff {p}"] = float(g.payoffs[(*prof, i)])
+                rec["next"] = "; ".join(f"{self.states[j]}: {t[(*prof, j)]:.4g}"
+                                        for j in np.flatnonzero(t[prof]))
+                rows.append(rec)
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        head = frame.head(60).to_html(index=False)
+        more = f"<p>... {len(frame) - 60} more rows</p>" if len(frame) > 60 else ""
+        return f"<div><b>{self!r}</b>{head}{more}</div>"
+
+
+def _check_transition(t: Any, game: Game, s: int, labels: tuple[str, ...]) -> np.ndarray:
+    n = len(labels)
+    where = f"state {labels[s]!r}"
+    try:
+        arr = np.array(t, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TransitionError(f"{where}: transition probabilities are not numbers "
+                              f"({exc})") from None
+    want = (*game.shape, n)
+    if arr.shape != want:
+        raise ShapeError(f"{where}: transition array of shape {arr.shape}, expected {want} "
+                         "(the stage game's shape, then one probability per state)")
+    if not np.isfinite(arr).all():
+        prof = tuple(int(k) for k in np.argwhere(~np.isfinite(arr))[0][:-1])
+        raise TransitionError(f"{where}, profile {_profile(game, prof)}: a transition "
+                              "probability is NaN or infinite")
+    if (arr < 0).any():
+        bad = np.argwhere(arr < 0)[0]
+        prof = tuple(int(k) for k in bad[:-1])
+        raise TransitionError(f"{where}, profile {_profile(game, prof)}: negative probability "
+                              f"{arr[tuple(bad)]:g} of moving to {labels[bad[-1]]!r}")
+    sums = arr.sum(axis=-1)
+    off = np.abs(sums - 1.0) > SUM_TOL
+    if off.any():
+        prof = tuple(int(k) for k in np.argwhere(off)[0])
+        raise TransitionError(f"{where}, profile {_profile(game, prof)}: next-state "
+                              f"probabilities sum to {sums[prof]:.12g}, not 1")
+    arr = np.ascontiguousarray(arr / sums[..., None])
+    arr.setflags(write=False)
+    return arr
+
+
+def _profile(game: Game, prof: tuple[int, ...]) -> str:
+    return "(" + ", ".join(game.actions[i][k] for i, k in enumerate(prof)) + ")"

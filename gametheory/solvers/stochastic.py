@@ -1,0 +1,508 @@
+"""Stationary (Markov) equilibria of finite stochastic games.
+
+- :func:`markov_values`: each player's normalised value from every state under a
+  stationary profile (one linear system per player).
+- :func:`best_response_gain`: each player's best response to the others' stationary
+  strategies, solved as a Markov decision process by policy iteration, and how much it
+  gains over the profile in the worst state: the verification every solver here runs
+  before it returns an equilibrium.
+- :func:`shapley`: two-player zero-sum games, Shapley's value iteration with one linear
+  program (HiGHS) per state and round; the value and stationary optimal strategies.
+- :func:`pure_markov_perfect`: every pure stationary Markov-perfect equilibrium, by
+  enumeration after removing actions that no continuation value can make a best
+  response; a size budget is checked before anything is enumerated.
+
+A stationary profile is a list over states of a list over players of probability
+vectors (``profile[s][i]``). Payoffs are normalised, ``(1 - δ) Σ δ^t u_t``.
+
+References
+----------
+Shapley, L. S. (1953). Stochastic games. *PNAS* 39(10):1095-1100. Howard, R. A. (1960).
+*Dynamic Programming and Markov Processes* (policy iteration). Filar, J. & Vrieze, K.
+(1997). *Competitive Markov Decision Processes*, ch. 3-4.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._validate import check_count, check_tolerance
+from ..errors import GameTooLargeError, ProfileError, SolverError
+from ..games.stochastic import StochasticGame
+
+__all__ = [
+    "STOCHASTIC_METHODS",
+    "MarkovEquilibrium",
+    "MarkovResult",
+    "best_response_gain",
+    "markov_values",
+    "pure_markov_perfect",
+    "shapley",
+]
+
+Profile = list  # profile[s][i] -> probability vector over player i's actions in state s
+
+
+@dataclass(frozen=True)
+class MarkovEquilibrium:
+    """A verified stationary equilibrium: strategies per state, values, and the check.
+
+    Attributes
+    ----------
+    strategies : tuple of tuple of ndarray
+        ``strategies[s][i]``: player ``i``'s mixed action in state ``s``.
+    values : ndarray, shape (n_players, n_states)
+        Normalised values from each state.
+    max_gain : float
+        The largest gain any player's best response (an MDP solved exactly by policy
+        iteration) achieves over the profile in any state; at most ``tol`` times the
+        payoff scale.
+    """
+
+    game: StochasticGame = field(repr=False)
+    strategies: tuple
+    values: np.ndarray
+    max_gain: float
+
+    @property
+    def is_pure(self) -> bool:
+        return all(np.isclose(p.max(), 1.0) for st in self.strategies for p in st)
+
+    def actions(self) -> dict[str, tuple[str, ...]]:
+        """State label -> the action each player takes (pure equilibria only)."""
+        if not self.is_pure:
+            raise ProfileError("actions() is for pure equilibria; read .strategies")
+        return {self.game.states[s]: tuple(self.game.stage_games[s].actions[i][int(p.argmax())]
+                                           for i, p in enumerate(st))
+                for s, st in enumerate(self.strategies)}
+
+    def to_frame(self):
+        """One row per state and player: the strategy (label: probability) and value."""
+        import pandas as pd
+
+        rows = []
+        for s, st in enumerate(self.strategies):
+            g = self.game.stage_games[s]
+            for i, p in enumerate(st):
+                mix = ", ".join(f"{g.actions[i][k]}: {p[k]:.4g}" for k in np.flatnonzero(
+                    p > 1e-12))
+                rows.append({"state": self.game.states[s], "player": self.game.players[i],
+                             "strategy": mix, "value": float(self.values[i, s])})
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        return (f"<div><b>Markov equilibrium</b> (largest best-response gain "
+                f"{self.max_gain:.2g}){self.to_frame().to_html(index=False)}</div>")
+
+
+@dataclass
+class MarkovResult:
+    """What a stochastic-game solver found and what it guarantees (``"all"`` pure
+    stationary equilibria, ``"one"``, ...); iterate it for the equilibria."""
+
+    equilibria: list[MarkovEquilibrium]
+    method: str
+    guarantee: str
+    game: StochasticGame = field(repr=False)
+    tol: float = 1e-9
+    converged: bool = True
+    n_iter: int = 0
+    elapsed_s: float = 0.0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __iter__(self):
+        return iter(self.equilibria)
+
+    def __getitem__(self, k: int) -> MarkovEquilibrium:
+        return self.equilibria[k]
+
+    @property
+    def value(self) -> np.ndarray:
+        """Player 1's value in each state (method ``"shapley"`` only)."""
+        if "value" not in self.details:
+            raise AttributeError("value is only defined for method='shapley'")
+        return self.details["value"]
+
+    def to_frame(self):
+        import pandas as pd
+
+        frames = [eq.to_frame().assign(equilibrium=k) for k, eq in enumerate(self.equilibria)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>{len(self)} Markov equilibri{'um' if len(self) == 1 else 'a'}</b> "
+                f"({self.method}, guarantee: {self.guarantee})</p>")
+        return head + "".join(eq._repr_html_() for eq in self.equilibria[:10])
+
+
+# ----------------------------------------------------------------- building blocks
+def _check_profile(game: StochasticGame, profile: Any) -> list[list[np.ndarray]]:
+    if len(profile) != game.n_states:
+        raise ProfileError(f"a stationary profile needs one entry per state "
+                           f"({game.n_states}), got {len(profile)}")
+    out = []
+    for s, (g, st) in enumerate(zip(game.stage_games, profile, strict=True)):
+        if len(st) != game.n_players:
+            raise ProfileError(f"state {game.states[s]!r}: {len(st)} strategies for "
+                               f"{game.n_players} players")
+        row = []
+        for i, p in enumerate(st):
+            p = np.asarray(p, dtype=float)
+            if p.shape != (g.shape[i],) or not np.isfinite(p).all() or (p < -1e-12).any() \
+                    or abs(p.sum() - 1) > 1e-9:
+                raise ProfileError(f"state {game.states[s]!r}, player {game.players[i]!r}: "
+                                   f"need {g.shape[i]} probabilities summing to 1, got {p}")
+            row.append(p)
+        out.append(row)
+    return out
+
+
+def _expect(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = None
+            ) -> np.ndarray:
+    """Contract the leading player axes of ``arr`` with the strategies (all but ``skip``,
+    whose axis is kept first)."""
+    out = arr
+    n = len(strategies)
+    for i in reversed(range(n)):       # contract from the last player axis
+        if i == skip:
+            continue
+        out = np.tensordot(out, strategies[i], axes=([i], [0]))
+    return out
+
+
+def _reduced(game: StochasticGame, prof: list[list[np.ndarray]], player: int):
+    """Player ``player``'s MDP against the others: rewards[s] (own actions) and
+    transitions[s] (own actions x states), both as lists over states."""
+    rewards, trans = [], []
+    for s, g in enumerate(game.stage_games):
+        u = g.payoffs[..., player]
+        rewards.append(_expect(u, prof[s], skip=player))
+        trans.append(_expect(game.transition(s), prof[s], skip=player))
+    return rewards, trans
+
+
+def markov_values(game: StochasticGame, profile: Any) -> np.ndarray:
+    """Each player's normalised value from each state under a stationary profile.
+
+    Returns
+    -------
+    ndarray, shape (n_players, n_states)
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> from gametheory.games import prisoners_dilemma
+    >>> g = StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.6))
+    >>> markov_values(g, [[[1, 0], [1, 0]]])                 # both cooperate forever
+    array([[3.],
+           [3.]])
+    """
+    prof = _check_profile(game, profile)
+    S = game.n_states
+    values = np.empty((game.n_players, S))
+    for i, delta in enumerate(game.discount):
+        r = np.array([_expect(g.payoffs[..., i], prof[s]) for s, g in
+                      enumerate(game.stage_games)], dtype=float)
+        P = np.array([_expect(game.transition(s), prof[s]) for s in range(S)])
+        values[i] = np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * r)
+    return values
+
+
+def _policy_iteration(rewards, trans, delta: float, max_iter: int = 10_000):
+    """Optimal values and policy of a finite discounted MDP (normalised payoffs)."""
+    S = len(rewards)
+    policy = np.array([int(np.argmax(r)) for r in rewards])
+    for _ in range(max_iter):
+        r = np.array([rewards[s][policy[s]] for s in range(S)])
+        P = np.array([trans[s][policy[s]] for s in range(S)])
+        V = np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * r)
+        new = policy.copy()
+        for s in range(S):
+            q = (1 - delta) * rewards[s] + delta * trans[s] @ V
+            best = q.max()
+            # keep the current action on ties (policy iteration then terminates)
+            if q[policy[s]] < best - 1e-12 * max(1.0, abs(best)):
+                new[s] = int(np.argmax(q))
+        if (new == policy).all():
+            return V, policy
+        policy = new
+    raise SolverError("policy iteration did not converge")      # pragma: no cover
+
+
+def best_response_gain(game: StochasticGame, profile: Any) -> np.ndarray:
+    """For each player, how much a best response to the others' stationary strategies
+    gains over the profile in the worst state (0 at a Markov-perfect equilibrium).
+
+    The best response is the optimal policy of the player's Markov decision process
+    against the others' strategies, found by policy iteration (exact up to the
+    linear solves). A stationary profile is Markov perfect exactly when no player gains.
+
+    Returns
+    -------
+    ndarray, shape (n_players,)
+    """
+    prof = _check_profile(game, profile)
+    own = markov_values(game, prof)
+    gains = np.empty(game.n_players)
+    for i, delta in enumerate(game.discount):
+        rewards, trans = _reduced(game, prof, i)
+        best, _ = _policy_iteration(rewards, trans, delta)
+        gains[i] = float(np.max(best - own[i]))
+    return gains
+
+
+def _scale(game: StochasticGame) -> float:
+    lo = min(float(g.payoffs.min()) for g in game.stage_games)
+    hi = max(float(g.payoffs.max()) for g in game.stage_games)
+    return max(hi - lo, 1e-300)
+
+
+def _verified(game: StochasticGame, prof, tol: float) -> MarkovEquilibrium | None:
+    gains = best_response_gain(game, prof)
+    if gains.max() > tol * _scale(game):
+        return None
+    strategies = tuple(tuple(np.asarray(p, dtype=float) for p in st) for st in prof)
+    return MarkovEquilibrium(game, strategies, markov_values(game, prof),
+                             float(max(gains.max(), 0.0)))
+
+
+# ----------------------------------------------------------------- Shapley
+def _matrix_game(M: np.ndarray, *, strategies: bool = True
+                 ) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+    """Value and (with ``strategies``) optimal strategies of the zero-sum matrix game M
+    (the row player maximises). A state where one side has a single action needs no
+    linear program."""
+    from scipy.optimize import linprog
+
+    m, n = M.shape
+    if m == 1 or n == 1:
+        k = int(np.argmin(M[0])) if m == 1 else int(np.argmax(M[:, 0]))
+        x, y = np.ones(1), np.ones(1)
+        if m == 1:
+            y = np.eye(n)[k]
+        else:
+            x = np.eye(m)[k]
+        return float(M[0, k] if m == 1 else M[k, 0]), x, y
+    shift = M.min() - 1.0
+    A = M - shift                                    # all positive: value > 0
+    # row player: min sum x s.t. A^T x >= 1, x >= 0; value = 1 / sum x
+    res = linprog(np.ones(m), A_ub=-A.T, b_ub=-np.ones(n), bounds=(0, None), method="highs")
+    if res.status != 0:                                            # pragma: no cover
+        raise SolverError(f"the linear program of a stage failed: {res.message}")
+    value = 1.0 / res.x.sum() + shift
+    if not strategies:
+        return value, None, None
+    col = linprog(-np.ones(n), A_ub=A, b_ub=np.ones(m), bounds=(0, None), method="highs")
+    if col.status != 0:                                            # pragma: no cover
+        raise SolverError(f"the linear program of a stage failed: {col.message}")
+    return value, res.x / res.x.sum(), col.x / col.x.sum()
+
+
+def shapley(game: StochasticGame, *, tol: float = 1e-10, max_iter: int = 100_000
+            ) -> MarkovResult:
+    """Value and stationary optimal strategies of a two-player zero-sum stochastic game.
+
+    Shapley's operator ``V(s) = val[(1 - δ) A_s + δ Σ P(s'|s, ·) V(s')]`` is a
+    contraction of modulus δ; it is iterated until the bound ``δ/(1 - δ) ||ΔV||`` on
+    the distance to the fixed point is below ``tol`` times the payoff scale, each
+    matrix game solved as a linear program (HiGHS). The stationary strategies optimal
+    in the final matrix games are verified by solving each player's best-response MDP.
+
+    Parameters
+    ----------
+    game : StochasticGame
+        Two players, zero-sum in every state, one discount factor.
+    tol : float
+    max_iter : int
+
+    Returns
+    -------
+    MarkovResult
+        One equilibrium (guarantee ``"one"``; the value is unique, strategies may not be)
+        and ``result.value``, player 1's value in each state.
+
+    Raises
+    ------
+    SolverError
+        If the game is not two-player zero-sum with a common discount factor.
+    IterationLimitError
+        If ``max_iter`` rounds do not reach the tolerance.
+
+    Examples
+    --------
+    The Big Match: its discounted value is 1/2 for every δ (Blackwell and Ferguson 1968).
+
+    >>> import gametheory as gt
+    >>> play = gt.Game.zero_sum([[1, 0], [0, 1]], actions=(("T", "B"), ("L", "R")))
+    >>> won, lost = gt.Game.zero_sum([[1]]), gt.Game.zero_sum([[0]])
+    >>> P = [[[0, 1, 0], [0, 0, 1]], [[1, 0, 0], [1, 0, 0]]]
+    >>> g = gt.StochasticGame([play, won, lost], [P, [[[0, 1, 0]]], [[[0, 0, 1]]]],
+    ...                       discount=0.8, states=("play", "won", "lost"))
+    >>> res = gt.solve(g, method="shapley")
+    >>> [round(float(v), 6) for v in res.value]
+    [0.5, 1.0, 0.0]
+    """
+    from ..errors import IterationLimitError
+
+    tol = check_tolerance(tol)
+    max_iter = check_count("max_iter", max_iter, maximum=10_000_000)
+    if game.n_players != 2 or not all(g.is_zero_sum for g in game.stage_games):
+        raise SolverError("shapley needs a two-player game that is zero-sum in every state")
+    if len(set(game.discount)) != 1:
+        raise SolverError("shapley needs one discount factor for both players, got "
+                          f"{game.discount}")
+    start = time.perf_counter()
+    delta = game.discount[0]
+    S = game.n_states
+    A = [g.payoffs[..., 0].astype(float) for g in game.stage_games]
+    T = [game.transition(s) for s in range(S)]
+    V = np.zeros(S)
+    scale = _scale(game)
+    strategies = [None] * S
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):   # noqa: B007
+        new = np.empty(S)
+        for s in range(S):
+            M = (1 - delta) * A[s] + delta * T[s] @ V
+            new[s] = _matrix_game(M, strategies=False)[0]
+        step = np.abs(new - V).max()
+        V = new
+        if delta / (1 - delta) * step <= tol * scale:
+            break
+    else:
+        raise IterationLimitError(f"shapley: {max_iter} rounds without reaching tol={tol:g}")
+    for s in range(S):
+        _, x, y = _matrix_game((1 - delta) * A[s] + delta * T[s] @ V)
+        strategies[s] = [x, y]
+    eq = _verified(game, strategies, tol=max(1e3 * tol, 1e-9))
+    if eq is None:                                                   # pragma: no cover
+        raise SolverError("shapley: the strategies failed the best-response check")
+    return MarkovResult([eq], "shapley", "one", game, tol=tol, n_iter=n_iter,
+                        elapsed_s=time.perf_counter() - start, details={"value": V})
+
+
+# ----------------------------------------------------------------- pure MPE
+def _never_best(game: StochasticGame) -> list[list[np.ndarray]]:
+    """Per state and player, a mask of actions kept: an action ``a`` is dropped when
+    some ``b`` beats it by more than any continuation can make up,
+    ``(1 - δ)(u(b, ·) - u(a, ·)) > δ (max u - min u)`` against every profile of the
+    others, so it is a best response under no stationary profile."""
+    keep = []
+    for g in game.stage_games:
+        row = []
+        for i, delta in enumerate(game.discount):
+            u = np.moveaxis(g.payoffs[..., i], i, 0).reshape(g.shape[i], -1)
+            spread = float(max(h.payoffs[..., i].max() for h in game.stage_games)
+                           - min(h.payoffs[..., i].min() for h in game.stage_games))
+            margin = delta * spread
+            diff = (1 - delta) * (u[None, :, :] - u[:, None, :])    # [a, b, others]
+            beaten = ((diff > margin + 1e-12 * max(1.0, spread)).all(axis=2)).any(axis=1)
+            row.append(~beaten)
+        keep.append(row)
+    return keep
+
+
+def pure_markov_perfect(game: StochasticGame, *, tol: float = 1e-9,
+                        max_profiles: int = 2_000_000) -> MarkovResult:
+    """Every pure stationary Markov-perfect equilibrium.
+
+    Actions that no continuation value can make a best response are removed first
+    (see the notes); the remaining pure stationary profiles are enumerated and each is
+    checked for one-shot deviations in every state, then verified by solving every
+    player's best-response MDP.
+
+    Parameters
+    ----------
+    game : StochasticGame
+    tol : float
+        Relative to the payoff range.
+    max_profiles : int
+        Budget on the number of profiles left after pruning, checked before any is
+        enumerated (:class:`~gametheory.errors.GameTooLargeError` beyond it).
+
+    Returns
+    -------
+    MarkovResult
+        Guarantee ``"all"``: every pure stationary equilibrium (there may be none).
+
+    Notes
+    -----
+    Pruning: with normalised payoffs, the continuation value of any player lies between
+    its smallest and largest stage payoff, so an action whose stage payoff is below that
+    of another action by more than ``δ/(1 - δ)`` times that range against every profile
+    of the others is never a best response.
+
+    Examples
+    --------
+    A one-state game is its repeated game: the pure stationary equilibria are the
+    stage game's pure equilibria played forever.
+
+    >>> import gametheory as gt
+    >>> from gametheory.games import prisoners_dilemma
+    >>> g = gt.StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.9))
+    >>> [eq.actions() for eq in gt.solve(g, method="pure_markov")]
+    [{'stage': ('Defect', 'Defect')}]
+    """
+    tol = check_tolerance(tol)
+    max_profiles = check_count("max_profiles", max_profiles, maximum=10**9)
+    start = time.perf_counter()
+    keep = _never_best(game)
+    choices = [[np.flatnonzero(m) for m in row] for row in keep]
+    count = 1
+    for row in choices:
+        for c in row:
+            count *= len(c)
+            if count > max_profiles:
+                raise GameTooLargeError(
+                    f"more than {max_profiles:,} pure stationary profiles remain after "
+                    "pruning; raise max_profiles or reduce the game")
+    S, N = game.n_states, game.n_players
+    scale = _scale(game)
+    found = []
+    slots = [(s, i) for s in range(S) for i in range(N)]
+    pay = [[np.asarray(g.payoffs[..., i], dtype=float) for i in range(N)]
+           for g in game.stage_games]
+    trans = [game.transition(s) for s in range(S)]
+    eye = np.eye(S)
+    n_checked = 0
+    for combo in itertools.product(*[choices[s][i] for s, i in slots]):
+        n_checked += 1
+        act = np.array(combo).reshape(S, N)
+        ok = True
+        for i, delta in enumerate(game.discount):
+            r = np.array([pay[s][i][tuple(act[s])] for s in range(S)])
+            P = np.array([trans[s][tuple(act[s])] for s in range(S)])
+            V = np.linalg.solve(eye - delta * P, (1 - delta) * r)
+            for s in range(S):
+                idx = list(act[s])
+                idx[i] = slice(None)
+                q = (1 - delta) * pay[s][i][tuple(idx)] + delta * trans[s][tuple(idx)] @ V
+                if q.max() > V[s] + tol * scale:
+                    ok = False
+                    break
+            if not ok:
+                break
+        if not ok:
+            continue
+        prof = [[np.eye(game.stage_games[s].shape[i])[act[s, i]] for i in range(N)]
+                for s in range(S)]
+        eq = _verified(game, prof, tol)
+        if eq is not None:
+            found.append(eq)
+    return MarkovResult(found, "pure_markov", "all", game, tol=tol, n_iter=n_checked,
+                        elapsed_s=time.perf_counter() - start,
+                        details={"profiles_checked": n_checked,
+                                 "actions_pruned": sum(int((~m).sum()) for row in keep
+                                                       for m in row)})
+
+
+#: Method name -> solver for stochastic games (reached through :func:`gametheory.solve`).
+STOCHASTIC_METHODS = {"shapley": shapley, "pure_markov": pure_markov_perfect}

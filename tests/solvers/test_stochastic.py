@@ -1,0 +1,163 @@
+"""Stochastic-game solvers: known answers (the Big Match, an entry game, one-state
+games), the MDP oracle, and property tests (every equilibrium passes the best-response
+check; pruning loses nothing)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gametheory as gt
+from gametheory.errors import GameTooLargeError, ProfileError, SolverError, UnknownNameError
+from gametheory.games import StochasticGame, matching_pennies, prisoners_dilemma
+from gametheory.solvers import best_response_gain, markov_values, pure_markov_perfect, shapley
+from tests.games.test_stochastic import big_match
+
+
+@pytest.mark.parametrize("delta", [0.3, 0.8, 0.95])
+def test_big_match_value_and_optimal_strategy(delta):
+    """Blackwell and Ferguson (1968): the discounted value is 1/2 for every δ; player 1
+    stops (T) with probability (1 - δ)/(2 - δ), player 2 mixes 1/2, 1/2."""
+    res = gt.solve(big_match(delta), method="shapley")
+    assert res.value == pytest.approx([0.5, 1.0, 0.0], abs=1e-8)
+    x, y = res[0].strategies[0]
+    assert x[0] == pytest.approx((1 - delta) / (2 - delta), abs=1e-6)
+    assert y == pytest.approx([0.5, 0.5], abs=1e-6)
+    assert res[0].max_gain < 1e-7 and res.guarantee == "one"
+
+
+def test_one_state_zero_sum_is_the_matrix_game():
+    g = StochasticGame.from_repeated(gt.RepeatedGame(matching_pennies(), 0.7))
+    res = shapley(g)
+    assert res.value == pytest.approx([0.0], abs=1e-9)
+    assert res[0].strategies[0][0] == pytest.approx([0.5, 0.5], abs=1e-7)
+    with pytest.raises(SolverError, match="zero-sum"):
+        shapley(StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.7)))
+
+
+def _entry_game():
+    """Entrant (player 1) stays out or enters; then the incumbent fights or accommodates;
+    outcomes are absorbing."""
+    def acts(state):
+        return {"entry": (("Out", "In"), ("wait",)), "response": (("wait",),
+                ("Fight", "Accommodate"))}.get(state, (("-",), ("-",)))
+
+    outcome = {"out": (0, 2), "fought": (-1, -1), "shared": (1, 1)}
+
+    def pay(state, a):
+        return outcome.get(state, (0, 0))
+
+    def step(state, a):
+        if state == "entry":
+            return [(1, "out" if a[0] == "Out" else "response")]
+        if state == "response":
+            return [(1, "fought" if a[1] == "Fight" else "shared")]
+        return [(1, state)]
+
+    return StochasticGame.from_step("entry", actions=acts, payoff=pay, step=step,
+                                    discount=0.9, players=("Entrant", "Incumbent"))
+
+
+def test_alternating_moves_give_the_backward_induction_solution():
+    res = gt.solve(_entry_game())                       # default: pure_markov
+    assert res.guarantee == "all" and len(res) == 1
+    acts = res[0].actions()
+    assert acts["entry"] == ("In", "wait") and acts["response"] == ("wait", "Accommodate")
+    # (Out, Fight) is a Nash equilibrium of the whole game but not Markov perfect
+    values = res[0].values[:, _entry_game().state_index("entry")]
+    assert values == pytest.approx([0.81, 0.81])    # two rounds of 0, then 1 forever: δ²
+
+
+def test_one_state_pure_equilibria_are_the_stage_games():
+    g = StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.95))
+    res = pure_markov_perfect(g)
+    assert [eq.actions()["stage"] for eq in res] == [("Defect", "Defect")]
+    assert res.details["actions_pruned"] == 0      # at δ = 0.95 nothing can be ruled out
+    low = pure_markov_perfect(StochasticGame.from_repeated(
+        gt.RepeatedGame(prisoners_dilemma(), 0.1)))
+    assert low.details["actions_pruned"] == 2 and len(low) == 1
+
+
+def test_markov_values_and_gains_of_a_non_equilibrium():
+    g = StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.6))
+    coop = [[[1, 0], [1, 0]]]
+    assert markov_values(g, coop).ravel() == pytest.approx([3, 3])
+    assert best_response_gain(g, coop) == pytest.approx([2, 2])     # 5 - 3 each
+    with pytest.raises(ProfileError, match="summing to 1"):
+        markov_values(g, [[[0.5, 0.4], [1, 0]]])
+    with pytest.raises(ProfileError, match="one entry per state"):
+        markov_values(g, [])
+
+
+def test_dispatch_and_budget():
+    g = big_match()
+    with pytest.raises(UnknownNameError, match="shapley"):
+        gt.solve(g, method="shaply")
+    with pytest.raises(UnknownNameError, match="max_iter"):
+        gt.solve(g, method="pure_markov", max_iter=3)
+    with pytest.raises(GameTooLargeError, match="max_profiles"):
+        gt.solve(g, method="pure_markov", max_profiles=3)
+
+
+def _random_game(seed: int, n_states: int, n_actions: int, delta: float) -> StochasticGame:
+    rng = np.random.default_rng(seed)
+    games, trans = [], []
+    for _ in range(n_states):
+        a, b = rng.integers(1, n_actions + 1, size=2)
+        games.append(gt.Game.from_bimatrix(rng.integers(-5, 6, (a, b)),
+                                           rng.integers(-5, 6, (a, b))))
+        t = rng.dirichlet(np.ones(n_states), size=(a, b))
+        trans.append(t)
+    return StochasticGame(games, trans, discount=delta)
+
+
+def _brute_force_pure(game: StochasticGame, tol=1e-9) -> set:
+    """Every pure stationary profile checked by the MDP oracle, no pruning."""
+    slots = [range(game.stage_games[s].shape[i]) for s in range(game.n_states)
+             for i in range(game.n_players)]
+    found = set()
+    for combo in itertools.product(*slots):
+        act = np.array(combo).reshape(game.n_states, game.n_players)
+        prof = [[np.eye(game.stage_games[s].shape[i])[act[s, i]]
+                 for i in range(game.n_players)] for s in range(game.n_states)]
+        scale = max(float(np.ptp(np.concatenate([g.payoffs.ravel() for g in
+                                                 game.stage_games]))), 1.0)
+        if best_response_gain(game, prof).max() <= tol * scale:
+            found.add(combo)
+    return found
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**31), n_states=st.integers(1, 3), n_actions=st.integers(1, 3),
+       delta=st.sampled_from([0.1, 0.5, 0.9]))
+def test_pure_markov_perfect_returns_exactly_the_verified_profiles(seed, n_states, n_actions,
+                                                                  delta):
+    game = _random_game(seed, n_states, n_actions, delta)
+    res = pure_markov_perfect(game)
+    got = set()
+    for eq in res:
+        assert best_response_gain(game, [list(st) for st in eq.strategies]).max() < 1e-8
+        got.add(tuple(int(p.argmax()) for st in eq.strategies for p in st))
+    assert got == _brute_force_pure(game)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31), n_states=st.integers(1, 3), delta=st.sampled_from([0.3, 0.8]))
+def test_shapley_is_a_fixed_point_with_verified_strategies(seed, n_states, delta):
+    rng = np.random.default_rng(seed)
+    games = [gt.Game.zero_sum(rng.integers(-4, 5, tuple(rng.integers(1, 4, size=2))))
+             for _ in range(n_states)]
+    trans = [rng.dirichlet(np.ones(n_states), size=g.shape) for g in games]
+    game = StochasticGame(games, trans, discount=delta)
+    res = shapley(game)
+    V = res.value
+    for s, g in enumerate(games):
+        M = (1 - delta) * g.payoffs[..., 0] + delta * game.transition(s) @ V
+        value = gt.solve(gt.Game.zero_sum(M), method="zero_sum").value
+        assert value == pytest.approx(V[s], abs=1e-7)
+    assert res[0].values[0] == pytest.approx(V, abs=1e-7)
+    assert res[0].max_gain < 1e-6
