@@ -46,7 +46,7 @@ def solve(game: Game | StochasticGame, method: str | None = None, **options) -> 
         ``"pure"`` for more players. A
         :class:`~gametheory.games.stochastic.StochasticGame` takes one of
         :data:`~gametheory.solvers.stochastic.STOCHASTIC_METHODS` (``"shapley"``,
-        ``"pure_markov"``, the default) and returns a
+        ``"pure_markov"``, the default, ``"markov_qre"``) and returns a
         :class:`~gametheory.solvers.stochastic.MarkovResult`.
     **options
         Passed to the method (``tol``, ``exact``, ``initial_dropped_label``, ...).

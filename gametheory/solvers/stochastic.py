@@ -40,6 +40,8 @@ __all__ = [
     "MarkovEquilibrium",
     "MarkovResult",
     "best_response_gain",
+    "markov_logit_qre",
+    "markov_qre",
     "markov_values",
     "pure_markov_perfect",
     "shapley",
@@ -504,5 +506,225 @@ def pure_markov_perfect(game: StochasticGame, *, tol: float = 1e-9,
                                                        for m in row)})
 
 
+# ----------------------------------------------------------------- Markov logit QRE
+class _MarkovSystem:
+    """The stationary logit equations of a stochastic game, payoffs scaled to unit range:
+    for each state ``s`` and player ``i``, ``z_a - z_0 = λ (Q_a - Q_0)`` and
+    ``Σ exp(z) = 1``, where ``z`` are log-probabilities and ``Q`` the player's
+    normalised action values given everyone's stationary strategies. The interface is
+    the one the normal-form path follower uses (``H``, ``J``, ``start``, ``scale``,
+    ``sigma``), so the same predictor-corrector traces the branch; the Jacobian is
+    taken by complex-step differentiation, exact to rounding because every operation
+    (exp, contractions, linear solves) is analytic."""
+
+    def __init__(self, game: StochasticGame):
+        self.game = game
+        self.scale = _scale(game)
+        self.N, self.S = game.n_players, game.n_states
+        self.U = [np.moveaxis(np.asarray(g.payoffs, dtype=float), -1, 0) / self.scale
+                  for g in game.stage_games]                 # [s][i] -> payoff array
+        self.T = [game.transition(s) for s in range(self.S)]
+        self.blocks = [(s, i, g.shape[i]) for s, g in enumerate(game.stage_games)
+                       for i in range(self.N)]
+        sizes = [n for _, _, n in self.blocks]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        self.M = int(self.offsets[-1])
+        self.bifurcations: list[float] = []
+
+    def _profile(self, z: np.ndarray) -> list[list[np.ndarray]]:
+        prof: list[list[np.ndarray]] = [[None] * self.N for _ in range(self.S)]
+        for k, (s, i, _) in enumerate(self.blocks):
+            prof[s][i] = np.exp(z[self.offsets[k]:self.offsets[k + 1]])
+        return prof
+
+    def sigma(self, z: np.ndarray) -> list[np.ndarray]:
+        with np.errstate(over="ignore"):
+            return [np.exp(z[self.offsets[k]:self.offsets[k + 1]])
+                    for k in range(len(self.blocks))]
+
+    def q_values(self, prof) -> list[list[np.ndarray]]:
+        """Q[s][i]: player i's normalised action values in state s."""
+        dtype = np.result_type(*[p for row in prof for p in row])
+        Q: list[list[np.ndarray]] = [[None] * self.N for _ in range(self.S)]
+        eye = np.eye(self.S)
+        for i, delta in enumerate(self.game.discount):
+            r = np.array([_expect(self.U[s][i], prof[s]) for s in range(self.S)], dtype=dtype)
+            P = np.array([_expect(self.T[s], prof[s]) for s in range(self.S)], dtype=dtype)
+            V = np.linalg.solve(eye - delta * P, (1 - delta) * r)
+            for s in range(self.S):
+                cont = self.T[s] @ V
+                Q[s][i] = _expect((1 - delta) * self.U[s][i] + delta * cont, prof[s], skip=i)
+        return Q
+
+    def H(self, w: np.ndarray) -> np.ndarray:
+        z, lam = w[:-1], w[-1]
+        prof = self._profile(z)
+        Q = self.q_values(prof)
+        out = np.empty(self.M, dtype=w.dtype)
+        for k, (s, i, n) in enumerate(self.blocks):
+            o = self.offsets[k]
+            zi, q = z[o:o + n], Q[s][i]
+            out[o:o + n - 1] = zi[1:] - zi[0] - lam * (q[1:] - q[0])
+            out[o + n - 1] = prof[s][i].sum() - 1.0
+        return out
+
+    def J(self, w: np.ndarray) -> np.ndarray:
+        h = 1e-30
+        Jm = np.empty((self.M, self.M + 1))
+        base = w.astype(complex)
+        for k in range(self.M + 1):
+            wc = base.copy()
+            wc[k] += 1j * h
+            Jm[:, k] = self.H(wc).imag / h
+        return Jm
+
+    def start(self) -> np.ndarray:
+        z = np.concatenate([np.full(n, -np.log(n)) for _, _, n in self.blocks])
+        return np.concatenate([z, [0.0]])
+
+    def profile(self, z: np.ndarray) -> list[list[np.ndarray]]:
+        prof = self._profile(z)
+        return [[p / p.sum() for p in row] for row in prof]
+
+
+def markov_logit_qre(game: StochasticGame, lam: float, *, max_steps: int = 10_000) -> list:
+    """The stationary logit QRE at precision ``lam`` (in the game's payoff units) on the
+    principal branch that starts from uniform play at λ = 0.
+
+    Returns
+    -------
+    list
+        ``profile[s][i]``: player ``i``'s logit response in state ``s``.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> from gametheory.games import matching_pennies
+    >>> g = gt.StochasticGame.from_repeated(gt.RepeatedGame(matching_pennies(), 0.5))
+    >>> markov_logit_qre(g, 0.0)[0][0].tolist()
+    [0.5, 0.5]
+    """
+    from .qre import _trace
+
+    if not np.isfinite(lam) or lam < 0:
+        raise ProfileError(f"λ must be a finite number >= 0, got {lam!r}")
+    system = _MarkovSystem(game)
+    if lam == 0:
+        return [[np.full(g.shape[i], 1.0 / g.shape[i]) for i in range(game.n_players)]
+                for g in game.stage_games]
+    _, final = _trace(system, lam * system.scale, max_steps=max_steps, record=False)
+    return system.profile(final[:-1])
+
+
+def _polish_markov(system: _MarkovSystem, prof, threshold: float):
+    """A stationary equilibrium with the supports ``prof`` suggests: in each state every
+    supported action of a player has the same action value."""
+    from scipy.optimize import root
+
+    supports = [[np.flatnonzero(p > threshold * p.max()) for p in row] for row in prof]
+    order = [(s, i) for s in range(system.S) for i in range(system.N)]
+
+    def build(v):
+        out = [[None] * system.N for _ in range(system.S)]
+        o = 0
+        for s, i in order:
+            x = np.zeros(len(prof[s][i]))
+            sup = supports[s][i]
+            x[sup] = v[o:o + len(sup)]
+            out[s][i] = x
+            o += len(sup)
+        return out
+
+    def F(v):
+        p = build(v)
+        Q = system.q_values(p)
+        res = []
+        for s, i in order:
+            sup = supports[s][i]
+            res.extend((Q[s][i][sup[1:]] - Q[s][i][sup[0]]).tolist())
+            res.append(p[s][i].sum() - 1.0)
+        return np.array(res)
+
+    v0 = np.concatenate([prof[s][i][supports[s][i]] / prof[s][i][supports[s][i]].sum()
+                         for s, i in order])
+    sol = root(F, v0, method="hybr")
+    if not np.all(np.isfinite(sol.x)) or np.max(np.abs(F(sol.x))) > 1e-11 \
+            or (sol.x < -1e-12).any():
+        return None
+    out = build(np.clip(sol.x, 0, None))
+    return [[p / p.sum() for p in row] for row in out]
+
+
+def markov_qre(game: StochasticGame, *, lam_max: float | None = None, tol: float = 1e-9,
+               max_steps: int = 20_000) -> MarkovResult:
+    """One stationary Markov-perfect equilibrium: the limit of the logit Markov QRE.
+
+    The stationary logit QRE (the Markov QRE of Eibelshäuser and Poensgen) is followed
+    from uniform play at λ = 0 by the predictor-corrector path follower of the
+    normal-form QRE, up to ``lam_max`` (default ``1e4`` over the payoff range); the
+    supports are read off its end point, the equilibrium with those supports is solved
+    from the indifference equations, and it is verified by each player's best-response
+    MDP before it is returned.
+
+    Returns
+    -------
+    MarkovResult
+        One equilibrium (guarantee ``"one"``: the logit-selected one), with the raw end
+        of the branch in ``details["branch_end"]``.
+
+    Raises
+    ------
+    SolverError
+        If the end of the branch does not polish into a verified equilibrium (the
+        message says so; no unverified profile is returned).
+
+    References
+    ----------
+    Eibelshäuser, S. & Poensgen, D. (2019). Markov quantal response equilibrium and a
+    homotopy method for computing and selecting Markov perfect equilibria of dynamic
+    stochastic games. SSRN 3314404.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> play = gt.Game.zero_sum([[1, 0], [0, 1]], actions=(("T", "B"), ("L", "R")))
+    >>> g = gt.StochasticGame([play, gt.Game.zero_sum([[1]]), gt.Game.zero_sum([[0]])],
+    ...     [[[[0, 1, 0], [0, 0, 1]], [[1, 0, 0], [1, 0, 0]]], [[[0, 1, 0]]], [[[0, 0, 1]]]],
+    ...     discount=0.9)
+    >>> res = gt.solve(g, method="markov_qre")
+    >>> [p.round(4).tolist() for p in res[0].strategies[0]]
+    [[0.0909, 0.9091], [0.5, 0.5]]
+    """
+    from .qre import _trace
+
+    tol = check_tolerance(tol)
+    start = time.perf_counter()
+    system = _MarkovSystem(game)
+    stops = [1e4, 1e3, 1e2] if lam_max is None else [float(lam_max) * system.scale]
+    final = None
+    for k, stop in enumerate(stops):
+        try:
+            _, final = _trace(system, stop, max_steps=max_steps, record=False)
+            break
+        except SolverError:
+            if k == len(stops) - 1:
+                raise
+    end = system.profile(final[:-1])
+    for threshold in (1e-3, 1e-5, 1e-8, 1e-2):
+        polished = _polish_markov(system, end, threshold)
+        if polished is None:
+            continue
+        eq = _verified(game, polished, tol)
+        if eq is not None:
+            return MarkovResult([eq], "markov_qre", "one", game, tol=tol,
+                                elapsed_s=time.perf_counter() - start,
+                                details={"lam_max": stop / system.scale, "branch_end": end,
+                                         "bifurcations": system.bifurcations})
+    raise SolverError(f"the Markov QRE branch reached λ={stop / system.scale:.3g} but its end "
+                      "did not polish into a verified stationary equilibrium; no result is "
+                      "returned (try a larger lam_max)")
+
+
 #: Method name -> solver for stochastic games (reached through :func:`gametheory.solve`).
-STOCHASTIC_METHODS = {"shapley": shapley, "pure_markov": pure_markov_perfect}
+STOCHASTIC_METHODS = {"shapley": shapley, "pure_markov": pure_markov_perfect,
+                      "markov_qre": markov_qre}

@@ -161,3 +161,54 @@ def test_shapley_is_a_fixed_point_with_verified_strategies(seed, n_states, delta
         assert value == pytest.approx(V[s], abs=1e-7)
     assert res[0].values[0] == pytest.approx(V, abs=1e-7)
     assert res[0].max_gain < 1e-6
+
+
+# ----------------------------------------------------------------- Markov logit QRE
+def test_markov_qre_reaches_the_big_match_equilibrium():
+    from gametheory.solvers import markov_qre
+
+    for delta in (0.5, 0.9):
+        res = markov_qre(big_match(delta))
+        x, y = res[0].strategies[0]
+        assert x[0] == pytest.approx((1 - delta) / (2 - delta), abs=1e-9)
+        assert y == pytest.approx([0.5, 0.5], abs=1e-9)
+        assert res[0].values[0] == pytest.approx(shapley(big_match(delta)).value, abs=1e-8)
+
+
+def test_markov_qre_selects_the_subgame_perfect_outcome_of_the_entry_game():
+    res = gt.solve(_entry_game(), method="markov_qre")
+    assert res[0].actions()["response"] == ("wait", "Accommodate")
+    assert res[0].actions()["entry"] == ("In", "wait")
+
+
+def test_markov_logit_qre_is_uniform_at_zero_and_the_stage_qre_in_one_state():
+    from gametheory.solvers import logit_qre, markov_logit_qre
+
+    game = gt.Game.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 2]])
+    delta = 0.6
+    g = StochasticGame.from_repeated(gt.RepeatedGame(game, delta))
+    assert [p.tolist() for p in markov_logit_qre(g, 0.0)[0]] == [[0.5, 0.5], [0.5, 0.5]]
+    # with one state the continuation is the same after every action, so precision λ in
+    # the stochastic game is precision (1 - δ) λ in the stage game
+    for lam in (0.5, 3.0):
+        ours = markov_logit_qre(g, lam)[0]
+        stage = logit_qre(game, (1 - delta) * lam)
+        for a, b in zip(ours, stage, strict=True):
+            assert a == pytest.approx(b, abs=1e-9)
+    with pytest.raises(ProfileError, match="λ"):
+        markov_logit_qre(g, -1.0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**31), n_states=st.integers(1, 3), delta=st.sampled_from([0.5, 0.9]))
+def test_markov_qre_returns_only_verified_equilibria(seed, n_states, delta):
+    from gametheory.solvers import markov_qre
+
+    game = _random_game(seed, n_states, 2, delta)
+    try:
+        res = markov_qre(game)
+    except SolverError as exc:           # allowed, and it must say why
+        assert "did not polish" in str(exc) or "path" in str(exc)
+        return
+    eq = res[0]
+    assert best_response_gain(game, [list(s) for s in eq.strategies]).max() < 1e-8
