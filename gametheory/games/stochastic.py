@@ -227,6 +227,25 @@ class StochasticGame:
         return cls([g for g, _ in rows], trans, discount,
                    states=[label(s) for s in order], title=title)
 
+    def with_discount(self, discount: float | Sequence[float]) -> StochasticGame:
+        """The same game at other discount factors."""
+        return type(self)(self.stage_games, self._transitions, discount, states=self.states,
+                          title=self.title)
+
+    def reachable(self, state: int | str) -> tuple[int, ...]:
+        """Indices of the states reachable from ``state`` under some sequence of action
+        profiles (``state`` included): the subgames that start there."""
+        start = self.state_index(state)
+        seen, stack = {start}, [start]
+        while stack:
+            s = stack.pop()
+            nxt = np.flatnonzero(self._transitions[s].reshape(-1, self.n_states).max(axis=0) > 0)
+            for j in nxt.tolist():
+                if j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+        return tuple(sorted(seen))
+
     # ----------------------------------------------------------------- access
     @property
     def n_states(self) -> int:

@@ -361,7 +361,6 @@ def critical_discount_factor(rg: RepeatedGameValue, profile, *, concept: str = "
     >>> rg.critical_discount_factor((WinStayLoseShift(), WinStayLoseShift()))
     []
     """
-    from scipy.optimize import brentq
 
     prof = _profile(rg, profile)
     # gains in unnormalised units (divided by 1 - δ), which do not vanish as δ -> 1
@@ -376,6 +375,15 @@ def critical_discount_factor(rg: RepeatedGameValue, profile, *, concept: str = "
                        for i in range(2)) / (1 - d)
     else:
         raise RepeatedGameError(f"concept must be 'spe' or 'nash', got {concept!r}")
+    return _discount_intervals(gain, grid=grid, tol=tol)
+
+
+def _discount_intervals(gain, *, grid: int, tol: float) -> list[tuple[float, float]]:
+    """The closed intervals of δ in (0, 1) where ``gain(δ) <= tol``: signs on a grid,
+    edges by Brent's method, knife-edge points ``(d, d)`` by a golden-section search
+    between grid points. Shared by the repeated- and stochastic-game thresholds."""
+    from scipy.optimize import brentq
+
     ds = np.linspace(1e-6, 1 - 1e-6, grid)
     g = np.array([gain(d) for d in ds])
     ok = g <= tol

@@ -239,6 +239,17 @@ def _policy_iteration(rewards, trans, delta: float, max_iter: int = 10_000):
     raise SolverError("policy iteration did not converge")      # pragma: no cover
 
 
+def _gains_by_state(game: StochasticGame, prof) -> np.ndarray:
+    """Best-response value minus profile value, shape (n_players, n_states)."""
+    own = markov_values(game, prof)
+    out = np.empty_like(own)
+    for i, delta in enumerate(game.discount):
+        rewards, trans = _reduced(game, prof, i)
+        best, _ = _policy_iteration(rewards, trans, delta)
+        out[i] = best - own[i]
+    return out
+
+
 def best_response_gain(game: StochasticGame, profile: Any) -> np.ndarray:
     """For each player, how much a best response to the others' stationary strategies
     gains over the profile in the worst state (0 at a Markov-perfect equilibrium).
@@ -252,13 +263,84 @@ def best_response_gain(game: StochasticGame, profile: Any) -> np.ndarray:
     ndarray, shape (n_players,)
     """
     prof = _check_profile(game, profile)
-    own = markov_values(game, prof)
-    gains = np.empty(game.n_players)
-    for i, delta in enumerate(game.discount):
-        rewards, trans = _reduced(game, prof, i)
-        best, _ = _policy_iteration(rewards, trans, delta)
-        gains[i] = float(np.max(best - own[i]))
-    return gains
+    return _gains_by_state(game, prof).max(axis=1)
+
+
+def markov_perfect_discounts(game: StochasticGame, profile: Any, *,
+                             state: int | str | None = None, grid: int = 400,
+                             tol: float = 1e-9) -> list[tuple[float, float]]:
+    """The discount factors (one for all players) at which a stationary profile is
+    Markov perfect, as closed intervals; ``[]`` if none.
+
+    With ``state``, only the subgames that start in states reachable from it count
+    (subgame perfection from that state); otherwise every state does. Gains are taken
+    per unit of discounted time (divided by 1 - δ) so they do not vanish as δ -> 1;
+    signs are read on a grid of ``grid`` points and the edges refined by Brent's method,
+    as in the repeated-game :func:`~gametheory.solvers.repeated.critical_discount_factor`
+    (intervals narrower than the grid spacing can be missed).
+
+    Examples
+    --------
+    Grim trigger in the prisoner's dilemma as a two-state game (cooperating, punishing):
+    the textbook threshold (T - R)/(T - P) = 1/2.
+
+    >>> import gametheory as gt
+    >>> from gametheory.games.repeated import public_grim_trigger
+    >>> rg = gt.RepeatedGame(gt.games.prisoners_dilemma(), 0.9)
+    >>> game, prof = automaton_game(rg, (public_grim_trigger(),) * 2)
+    >>> [(round(lo, 6), hi) for lo, hi in markov_perfect_discounts(game, prof)]
+    [(0.5, 1.0)]
+    """
+    from .repeated import _discount_intervals
+
+    prof = _check_profile(game, profile)
+    states = list(range(game.n_states)) if state is None else list(game.reachable(state))
+
+    def gain(d: float) -> float:
+        g = _gains_by_state(game.with_discount(d), prof)[:, states]
+        return float(g.max()) / (1 - d)
+
+    return _discount_intervals(gain, grid=check_count("grid", grid, minimum=3,
+                                                      maximum=1_000_000),
+                               tol=check_tolerance(tol))
+
+
+def automaton_game(repeated, profile) -> tuple[StochasticGame, list]:
+    """A repeated game played by two automata as a stochastic game and a stationary
+    profile: the states are the automata's joint states reachable under any actions
+    (every subgame), each with the full stage game; the profile plays the automata's
+    outputs. Subgame perfection of the automata is Markov perfection of this profile.
+
+    Parameters
+    ----------
+    repeated : RepeatedGame
+    profile : AutomatonProfile or pair of strategies with automata
+
+    Returns
+    -------
+    (StochasticGame, list)
+        The game (states labelled ``"q1,q2"``, starting from ``"0,0"``) and the
+        stationary profile.
+    """
+    from .repeated import _profile
+
+    prof = _profile(repeated, profile)
+    stage = repeated.stage_game
+    t1, t2 = (np.asarray(t) for t in prof.transitions)
+    pol = [prof.policy(0, stage.shape[0]), prof.policy(1, stage.shape[1])]
+
+    def step(q, labels):
+        a = stage.actions[0].index(labels[0])
+        b = stage.actions[1].index(labels[1])
+        return [(1.0, (int(t1[q[0], a, b]), int(t2[q[1], b, a])))]
+
+    game = StochasticGame.from_step(
+        (0, 0), actions=lambda q: stage.actions,
+        payoff=lambda q, labels: stage.payoff(labels).tolist(), step=step,
+        discount=repeated.discount, players=stage.players, label=lambda q: f"{q[0]},{q[1]}",
+        title=stage.title)
+    states = [tuple(int(x) for x in lab.split(",")) for lab in game.states]
+    return game, [[pol[0][q1], pol[1][q2]] for q1, q2 in states]
 
 
 def _scale(game: StochasticGame) -> float:

@@ -183,7 +183,13 @@ class GenerousTitForTat(MemoryOne):
 
     @staticmethod
     def molander(R: float, S: float, T: float, P: float) -> float:
-        """Molander's generosity for payoffs R, S, T, P."""
+        """Molander's generosity for payoffs R, S, T, P (a prisoner's dilemma,
+        T > R > P > S; for another game pass ``generosity=`` explicitly)."""
+        if not T > R > P > S:
+            raise StrategyError(
+                f"Generous tit for tat's default generosity (Molander's) needs a prisoner's "
+                f"dilemma, T > R > P > S; this game has R={R:g}, S={S:g}, T={T:g}, P={P:g}: "
+                "pass GenerousTitForTat(generosity=...)")
         return min(1 - (T - R) / (R - S), (R - P) / (T - P))
 
     def memory_one_vector(self) -> tuple[float, ...]:

@@ -212,3 +212,51 @@ def test_markov_qre_returns_only_verified_equilibria(seed, n_states, delta):
         return
     eq = res[0]
     assert best_response_gain(game, [list(s) for s in eq.strategies]).max() < 1e-8
+
+
+# ----------------------------------------------------------------- automata and thresholds
+@pytest.mark.parametrize("pair", [
+    ("GrimTrigger", "GrimTrigger"), ("TitForTat", "TitForTat"),
+    ("WinStayLoseShift", "WinStayLoseShift"), ("TitForTat", "GrimTrigger"),
+    ("GenerousTitForTat", "TitForTat"), ("Cooperator", "Defector"), ("Defector", "Defector"),
+])
+@pytest.mark.parametrize("stage", ["prisoners_dilemma", "stag_hunt"])
+def test_automata_as_a_stochastic_game_reproduce_the_repeated_game_thresholds(pair, stage):
+    from gametheory import strategies as gs
+    from gametheory.solvers import automaton_game, markov_perfect_discounts
+
+    rg = gt.RepeatedGame(getattr(gt.games, stage)(), 0.9)
+    profile = tuple(getattr(gs, name)(**({"generosity": 0.2} if name == "GenerousTitForTat"
+                                         else {})) for name in pair)
+    game, prof = automaton_game(rg, profile)
+    ours = markov_perfect_discounts(game, prof)
+    theirs = rg.critical_discount_factor(profile)
+    assert len(ours) == len(theirs), (ours, theirs)
+    for (a, b), (c, d) in zip(ours, theirs, strict=True):
+        assert a == pytest.approx(c, abs=1e-6) and b == pytest.approx(d, abs=1e-6)
+
+
+def test_thresholds_from_a_state_count_only_the_subgames_that_start_there():
+    from gametheory.solvers import markov_perfect_discounts
+
+    # state "hot" is absorbing and its stage game is a prisoner's dilemma where defecting
+    # forever is the only equilibrium; from "calm", cooperation is never reachable
+    pd = gt.games.prisoners_dilemma()
+    calm = gt.Game.from_bimatrix([[1]], [[1]])
+    game = StochasticGame([calm, pd], [[[[0, 1]]], np.tile([0, 1.0], (2, 2, 1))],
+                          discount=0.9, states=("calm", "hot"))
+    assert game.reachable("hot") == (1,) and game.reachable("calm") == (0, 1)
+    cooperate_when_hot = [[[1.0], [1.0]], [[1.0, 0], [1.0, 0]]]
+    assert markov_perfect_discounts(game, cooperate_when_hot) == []
+    assert markov_perfect_discounts(game, cooperate_when_hot, state="hot") == []
+    defect_when_hot = [[[1.0], [1.0]], [[0, 1.0], [0, 1.0]]]
+    assert markov_perfect_discounts(game, defect_when_hot, state="calm") == [(0.0, 1.0)]
+
+
+def test_generous_tit_for_tat_needs_a_prisoners_dilemma_for_its_default_generosity():
+    from gametheory import strategies as gs
+    from gametheory.errors import StrategyError
+
+    rg = gt.RepeatedGame(gt.games.stag_hunt(), 0.9)
+    with pytest.raises(StrategyError, match="T > R > P > S"):
+        rg.critical_discount_factor((gs.GenerousTitForTat(), gs.TitForTat()))
