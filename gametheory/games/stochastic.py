@@ -200,7 +200,11 @@ class StochasticGame:
             nexts = {}
             for prof in np.ndindex(*shape):
                 labels = tuple(acts[i][k] for i, k in enumerate(prof))
-                pays[prof] = tuple(payoff(state, labels))
+                pay = tuple(payoff(state, labels))
+                if len(pay) != len(acts):
+                    raise ShapeError(f"state {label(state)!r}, profile {labels}: payoff() gave "
+                                     f"{len(pay)} payoffs for {len(acts)} players")
+                pays[prof] = pay
                 dist: dict[int, float] = {}
                 for prob, nxt in step(state, labels):
                     if nxt not in index:

@@ -58,6 +58,9 @@ def test_from_step_finds_the_reachable_states():
     assert g.states == ("0", "1", "2") and g.players == ("USA", "RUS")
     assert g.transition("0")[1, 1].tolist() == [0.5, 0, 0.5]
     assert g.stage("2").shape == (1, 1)
+    with pytest.raises(ShapeError, match=r"state '0', profile \('hold', 'hold'\): payoff"):
+        StochasticGame.from_step(0, actions=acts, payoff=lambda k, a: (0,), step=step,
+                                 discount=0.9)
     with pytest.raises(InputLimitError, match="more than 2 reachable"):
         StochasticGame.from_step(0, actions=acts, payoff=lambda k, a: (0, 0), step=step,
                                  discount=0.9, max_states=2)
