@@ -125,8 +125,10 @@ def main() -> None:
             t = theirs["games"][g["name"]]
             total_t += t["seconds"]
             gt_ = gain(g, t["strategies"])
-            diff = (max(abs(a - b) for so, st in zip(o["strategies"], t["strategies"])
-                        for po, pt in zip(so, st) for a, b in zip(po, pt))
+            # every game here has the same number of actions in every state, so
+            # sgamesolver's padded (states, players, actions) array lines up with ours
+            diff = (float(np.max(np.abs(np.array(o["strategies"], float)
+                                        - np.array(t["strategies"], float))))
                     if ok else float("nan"))
             print(f"{g['name']:32} {o['seconds']:8.3f} {t['seconds']:8.3f} "
                   f"{t['seconds'] / o['seconds']:7.2f} {go:9.1e} {gt_:10.1e} {diff:10.1e}")

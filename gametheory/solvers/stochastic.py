@@ -626,39 +626,72 @@ class _MarkovSystem:
 
     def q_values(self, prof) -> list[list[np.ndarray]]:
         """Q[s][i]: player i's normalised action values in state s."""
-        dtype = np.result_type(*[p for row in prof for p in row])
+        batch = [[np.asarray(p)[None] for p in row] for row in prof]
+        return [[q[0] for q in row] for row in self._q_batch(batch)]
+
+    @staticmethod
+    def _contract(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = None
+                  ) -> np.ndarray:
+        """Batched expectation: ``arr`` has the players' action axes first (no batch axis),
+        ``strategies[j]`` has shape (B, n_j); the result has shape (B, [n_skip,] rest)."""
+        n = len(strategies)
+        out = arr[None]
+        for j in reversed(range(n)):          # last player axis first keeps indices valid
+            if j == skip:
+                continue
+            shape = [strategies[j].shape[0]] + [1] * (out.ndim - 1)
+            shape[1 + j] = strategies[j].shape[1]
+            out = (out * strategies[j].reshape(shape)).sum(axis=1 + j)
+        return out
+
+    def _q_batch(self, prof) -> list[list[np.ndarray]]:
+        """Q for a batch of profiles: ``prof[s][i]`` has shape (B, n_i); Q[s][i] (B, n_i)."""
+        B = prof[0][0].shape[0]
         Q: list[list[np.ndarray]] = [[None] * self.N for _ in range(self.S)]
         eye = np.eye(self.S)
         for i, delta in enumerate(self.game.discount):
-            r = np.array([_expect(self.U[s][i], prof[s]) for s in range(self.S)], dtype=dtype)
-            P = np.array([_expect(self.T[s], prof[s]) for s in range(self.S)], dtype=dtype)
-            V = np.linalg.solve(eye - delta * P, (1 - delta) * r)
+            r = np.stack([self._contract(self.U[s][i], prof[s]) for s in range(self.S)],
+                         axis=1)                                          # (B, S)
+            P = np.stack([self._contract(self.T[s], prof[s]) for s in range(self.S)],
+                         axis=1)                                          # (B, S, S)
+            V = np.linalg.solve(eye[None] - delta * P, ((1 - delta) * r)[..., None])[..., 0]
             for s in range(self.S):
-                cont = self.T[s] @ V
-                Q[s][i] = _expect((1 - delta) * self.U[s][i] + delta * cont, prof[s], skip=i)
+                cont = np.tensordot(V, self.T[s], axes=([1], [self.T[s].ndim - 1]))
+                # cont: (B, *actions); contract the others' actions from the last axis
+                total = (1 - delta) * self.U[s][i][None] + delta * cont
+                out = total
+                for j in reversed(range(self.N)):
+                    if j == i:
+                        continue
+                    shape = [B] + [1] * (out.ndim - 1)
+                    shape[1 + j] = prof[s][j].shape[1]
+                    out = (out * prof[s][j].reshape(shape)).sum(axis=1 + j)
+                Q[s][i] = out                                             # (B, n_i)
         return Q
 
-    def H(self, w: np.ndarray) -> np.ndarray:
-        z, lam = w[:-1], w[-1]
-        prof = self._profile(z)
-        Q = self.q_values(prof)
-        out = np.empty(self.M, dtype=w.dtype)
+    def _H_batch(self, W: np.ndarray) -> np.ndarray:
+        Z, lam = W[:, :-1], W[:, -1]
+        prof: list[list[np.ndarray]] = [[None] * self.N for _ in range(self.S)]
+        for k, (s, i, _) in enumerate(self.blocks):
+            prof[s][i] = np.exp(Z[:, self.offsets[k]:self.offsets[k + 1]])
+        Q = self._q_batch(prof)
+        out = np.empty((W.shape[0], self.M), dtype=W.dtype)
         for k, (s, i, n) in enumerate(self.blocks):
             o = self.offsets[k]
-            zi, q = z[o:o + n], Q[s][i]
-            out[o:o + n - 1] = zi[1:] - zi[0] - lam * (q[1:] - q[0])
-            out[o + n - 1] = prof[s][i].sum() - 1.0
+            zi, q = Z[:, o:o + n], Q[s][i]
+            out[:, o:o + n - 1] = zi[:, 1:] - zi[:, :1] - lam[:, None] * (q[:, 1:] - q[:, :1])
+            out[:, o + n - 1] = prof[s][i].sum(axis=1) - 1.0
         return out
 
+    def H(self, w: np.ndarray) -> np.ndarray:
+        return self._H_batch(np.asarray(w)[None])[0]
+
     def J(self, w: np.ndarray) -> np.ndarray:
+        # all M + 1 complex steps in one batched evaluation
         h = 1e-30
-        Jm = np.empty((self.M, self.M + 1))
-        base = w.astype(complex)
-        for k in range(self.M + 1):
-            wc = base.copy()
-            wc[k] += 1j * h
-            Jm[:, k] = self.H(wc).imag / h
-        return Jm
+        W = np.repeat(w.astype(complex)[None], self.M + 1, axis=0)
+        W[np.arange(self.M + 1), np.arange(self.M + 1)] += 1j * h
+        return (self._H_batch(W).imag / h).T
 
     def start(self) -> np.ndarray:
         z = np.concatenate([np.full(n, -np.log(n)) for _, _, n in self.blocks])
