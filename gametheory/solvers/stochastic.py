@@ -47,8 +47,6 @@ __all__ = [
     "shapley",
 ]
 
-Profile = list  # profile[s][i] -> probability vector over player i's actions in state s
-
 
 @dataclass(frozen=True)
 class MarkovEquilibrium:
