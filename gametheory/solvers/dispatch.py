@@ -77,16 +77,7 @@ def solve(game: Game | StochasticGame, method: str | None = None, **options) -> 
                         "one with Game.from_bimatrix(A, B) or Game(payoff_profile_array)")
     if method is None:
         method = "vertex_enumeration" if game.n_players == 2 else "pure"
-    if not isinstance(method, str):
-        raise UnknownNameError("method", repr(method), METHODS)
-    key = method.strip().lower().replace("-", "_").replace(" ", "_")
-    if key not in METHODS:
-        raise UnknownNameError("method", method, METHODS)
-    func = METHODS[key]
-    allowed = [p for p in inspect.signature(func).parameters if p != "game"]
-    for name in options:
-        if name not in allowed:
-            raise UnknownNameError(f"option of method {key!r}", name, allowed)
+    func = _pick(method, METHODS, "method", options)
     if "tol" in options:
         options["tol"] = check_tolerance(options["tol"])
     if "exact" in options and not isinstance(options["exact"], bool):
@@ -94,19 +85,25 @@ def solve(game: Game | StochasticGame, method: str | None = None, **options) -> 
     return func(game, **options)
 
 
-def _solve_stochastic(game, method, options):
-    from .stochastic import STOCHASTIC_METHODS
-
-    if method is None:
-        method = "pure_markov"
+def _pick(method, registry: dict, what: str, options: dict) -> Callable:
+    """The solver a method name stands for (case, ``-`` and spaces forgiven), after
+    checking that every option is a parameter of it."""
     if not isinstance(method, str):
-        raise UnknownNameError("method for a stochastic game", repr(method), STOCHASTIC_METHODS)
+        raise UnknownNameError(what, repr(method), registry)
     key = method.strip().lower().replace("-", "_").replace(" ", "_")
-    if key not in STOCHASTIC_METHODS:
-        raise UnknownNameError("method for a stochastic game", method, STOCHASTIC_METHODS)
-    func = STOCHASTIC_METHODS[key]
+    if key not in registry:
+        raise UnknownNameError(what, method, registry)
+    func = registry[key]
     allowed = [p for p in inspect.signature(func).parameters if p != "game"]
     for name in options:
         if name not in allowed:
             raise UnknownNameError(f"option of method {key!r}", name, allowed)
+    return func
+
+
+def _solve_stochastic(game, method, options):
+    from .stochastic import STOCHASTIC_METHODS
+
+    func = _pick("pure_markov" if method is None else method, STOCHASTIC_METHODS,
+                 "method for a stochastic game", options)
     return func(game, **options)

@@ -165,17 +165,25 @@ def _check_profile(game: StochasticGame, profile: Any) -> list[list[np.ndarray]]
     return out
 
 
+def _contract(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = None, *,
+              batched: bool = False) -> np.ndarray:
+    """Expectation over the players' action axes (the leading axes of ``arr``, after a
+    batch axis when ``batched``) under ``strategies[j]`` of shape (B, n_j); player
+    ``skip``'s axis is kept. The result has shape (B, [n_skip,] trailing axes)."""
+    out = arr if batched else arr[None]
+    for j in reversed(range(len(strategies))):    # last player axis first: indices stay valid
+        if j == skip:
+            continue
+        shape = [strategies[j].shape[0]] + [1] * (out.ndim - 1)
+        shape[1 + j] = strategies[j].shape[1]
+        out = (out * strategies[j].reshape(shape)).sum(axis=1 + j)
+    return out
+
+
 def _expect(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = None
             ) -> np.ndarray:
-    """Contract the leading player axes of ``arr`` with the strategies (all but ``skip``,
-    whose axis is kept first)."""
-    out = arr
-    n = len(strategies)
-    for i in reversed(range(n)):       # contract from the last player axis
-        if i == skip:
-            continue
-        out = np.tensordot(out, strategies[i], axes=([i], [0]))
-    return out
+    """``_contract`` for one profile (no batch axis)."""
+    return _contract(arr, [np.asarray(p)[None] for p in strategies], skip)[0]
 
 
 def _reduced(game: StochasticGame, prof: list[list[np.ndarray]], player: int):
@@ -627,44 +635,20 @@ class _MarkovSystem:
         batch = [[np.asarray(p)[None] for p in row] for row in prof]
         return [[q[0] for q in row] for row in self._q_batch(batch)]
 
-    @staticmethod
-    def _contract(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = None
-                  ) -> np.ndarray:
-        """Batched expectation: ``arr`` has the players' action axes first (no batch axis),
-        ``strategies[j]`` has shape (B, n_j); the result has shape (B, [n_skip,] rest)."""
-        n = len(strategies)
-        out = arr[None]
-        for j in reversed(range(n)):          # last player axis first keeps indices valid
-            if j == skip:
-                continue
-            shape = [strategies[j].shape[0]] + [1] * (out.ndim - 1)
-            shape[1 + j] = strategies[j].shape[1]
-            out = (out * strategies[j].reshape(shape)).sum(axis=1 + j)
-        return out
-
     def _q_batch(self, prof) -> list[list[np.ndarray]]:
         """Q for a batch of profiles: ``prof[s][i]`` has shape (B, n_i); Q[s][i] (B, n_i)."""
-        B = prof[0][0].shape[0]
         Q: list[list[np.ndarray]] = [[None] * self.N for _ in range(self.S)]
         eye = np.eye(self.S)
         for i, delta in enumerate(self.game.discount):
-            r = np.stack([self._contract(self.U[s][i], prof[s]) for s in range(self.S)],
+            r = np.stack([_contract(self.U[s][i], prof[s]) for s in range(self.S)],
                          axis=1)                                          # (B, S)
-            P = np.stack([self._contract(self.T[s], prof[s]) for s in range(self.S)],
+            P = np.stack([_contract(self.T[s], prof[s]) for s in range(self.S)],
                          axis=1)                                          # (B, S, S)
             V = np.linalg.solve(eye[None] - delta * P, ((1 - delta) * r)[..., None])[..., 0]
             for s in range(self.S):
                 cont = np.tensordot(V, self.T[s], axes=([1], [self.T[s].ndim - 1]))
-                # cont: (B, *actions); contract the others' actions from the last axis
-                total = (1 - delta) * self.U[s][i][None] + delta * cont
-                out = total
-                for j in reversed(range(self.N)):
-                    if j == i:
-                        continue
-                    shape = [B] + [1] * (out.ndim - 1)
-                    shape[1 + j] = prof[s][j].shape[1]
-                    out = (out * prof[s][j].reshape(shape)).sum(axis=1 + j)
-                Q[s][i] = out                                             # (B, n_i)
+                total = (1 - delta) * self.U[s][i][None] + delta * cont  # (B, *actions)
+                Q[s][i] = _contract(total, prof[s], skip=i, batched=True)  # (B, n_i)
         return Q
 
     def _H_batch(self, W: np.ndarray) -> np.ndarray:
