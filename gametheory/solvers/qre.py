@@ -343,7 +343,7 @@ def logit_qre(game: Game, lam: float, *, method: str = "path") -> list[np.ndarra
 
 def _polish(game: Game, sigma: list[np.ndarray], threshold: float) -> list[np.ndarray] | None:
     """Nash equilibrium with the supports that ``sigma`` suggests (indifference equations)."""
-    from scipy.optimize import root
+    from scipy.optimize import least_squares, root
 
     supports = [np.flatnonzero(s > threshold * s.max()) for s in sigma]
     sizes = [len(S) for S in supports]
@@ -369,10 +369,18 @@ def _polish(game: Game, sigma: list[np.ndarray], threshold: float) -> list[np.nd
     v0 = np.concatenate([s[S] / s[S].sum() for s, S in zip(sigma, supports, strict=True)])
     if sum(sizes) == game.n_players:
         return build(v0 * 0 + 1.0)
+    limit = 1e-10 * max(1.0, float(np.abs(game.payoffs).max()))
     sol = root(F, v0, method="hybr")
-    if np.max(np.abs(F(sol.x))) > 1e-10 * max(1.0, float(np.abs(game.payoffs).max())):
-        return None
-    return build(sol.x)
+    x = sol.x
+    if np.max(np.abs(F(x))) > limit or x.min() < -1e-12:
+        # Degenerate supports (e.g. duplicate actions) make the square system singular and
+        # hybr may wander to negative "probabilities": solve it again as a bounded least
+        # squares problem started from the branch end point.
+        x = least_squares(F, np.clip(v0, 0.0, 1.0), bounds=(0.0, 1.0), xtol=1e-15,
+                          ftol=1e-15, gtol=1e-15).x
+        if np.max(np.abs(F(x))) > limit:
+            return None
+    return build(np.clip(x, 0.0, None))
 
 
 def qre(game: Game, *, lam: float | None = None, lam_max: float | None = None,
@@ -425,10 +433,11 @@ def qre(game: Game, *, lam: float | None = None, lam_max: float | None = None,
     candidates = []
     for threshold in (1e-3, 1e-5, 1e-8, 1e-2):
         polished = _polish(game, sigma, threshold)
-        if polished is not None and game.is_nash([np.clip(s, 0, None) / np.clip(s, 0, None)
-                                                  .sum() for s in polished], tol=1e-6):
-            candidates = [polished]
-            break
+        if polished is not None:
+            polished = [s / s.sum() for s in polished]
+            if game.is_nash(polished, tol=1e-6):
+                candidates = [polished]
+                break
     if not candidates:
         warnings.warn("the end of the QRE branch did not polish into a Nash equilibrium; "
                       "returning the raw end point for verification", stacklevel=2)

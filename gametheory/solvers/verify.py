@@ -4,7 +4,10 @@ Every candidate is checked as mutual best responses in floating point (regret
 at most ``tol`` times the payoff range). When the game has exact payoffs and
 the equilibrium must be rational (two players, or a pure profile), the
 candidate is then re-derived and re-checked in ``Fraction`` arithmetic and
-kept only if every player's regret is exactly zero. Candidates that fail are
+kept only if every player's regret is exactly zero. The one exception is a
+candidate inside a face of a degenerate game's equilibrium set (a player has
+more best responses than the opponent's support size): such points need not
+be rational, and they stay float-verified. Candidates that fail are
 dropped, listed in ``EquilibriumResult.rejected`` and announced by a
 :class:`~gametheory.errors.VerificationWarning`.
 """
@@ -41,6 +44,21 @@ def _clean(profile: Sequence[Sequence[float]], tol: float) -> list[np.ndarray] |
             return f"player {k + 1}: probabilities sum to {total:.12g}"
         out.append(x / total)
     return out
+
+
+def _locally_degenerate(game: Game, profile: list[np.ndarray], tol: float) -> bool:
+    """True when a player has more pure best responses than the opponent's support size.
+
+    That certifies a degenerate two-player game (von Stengel 2007, def. 3.2) at
+    this very profile, without enumerating the best-response polytopes.
+    """
+    x, y = profile
+    scale = max(1.0, game.payoff_scale)
+    u1 = game.payoffs[..., 0] @ y
+    u2 = x @ game.payoffs[..., 1]
+    br1 = np.count_nonzero(u1 >= u1.max() - 1e3 * tol * scale)
+    br2 = np.count_nonzero(u2 >= u2.max() - 1e3 * tol * scale)
+    return br1 > np.count_nonzero(y) or br2 > np.count_nonzero(x)
 
 
 def _exact_candidate(profile) -> list[list[Fraction]] | None:
@@ -88,9 +106,12 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
                 return None, "pure profile is not exactly an equilibrium"
         else:
             exact_profile = rationalize_bimatrix_profile(exact_payoffs, cleaned, tol=tol)
-            if exact_profile is None:
+            if exact_profile is None and not _locally_degenerate(game, cleaned, tol):
                 return None, "no exact rational equilibrium matches this float candidate"
-        cleaned = [np.array([float(v) for v in s]) for s in exact_profile]
+            # In a degenerate game an equilibrium can lie inside a face of the equilibrium
+            # set, where nothing forces it to be rational: it stays float-verified.
+        if exact_profile is not None:
+            cleaned = [np.array([float(v) for v in s]) for s in exact_profile]
     elif exact:
         raise SolverError("exact=True needs exact payoffs (integers, fractions, decimal "
                           "strings) and, for mixed equilibria, a two-player game")

@@ -104,3 +104,18 @@ def test_branch_limit_is_a_verified_equilibrium(game):
         return
     assert len(res) == 1
     assert game.is_nash(res[0].profile)
+
+
+@pytest.mark.parametrize("A, B", [
+    # two identical rows: the polished support system is singular (hybr went negative)
+    ([[4, -8], [-3, 4], [4, -8]], [[-8, -8], [5, 3], [-5, 9]]),
+    # the logit limit lies inside a face of the equilibrium set
+    ([[2, -7, -8], [-2, -1, 6], [0, -4, 9]], [[-9, -7, 8], [6, 0, -7], [-9, -4, -3]]),
+])
+def test_degenerate_branch_end_is_returned_verified(A, B):
+    """Regression: these degenerate games used to come back with no equilibrium at all."""
+    game = Game.from_bimatrix(A, B)
+    res = qre(game)
+    assert len(res) == 1 and not res.rejected
+    assert game.is_nash(res[0].profile)
+    assert min(float(p.min()) for p in res[0].profile) >= 0

@@ -60,3 +60,19 @@ def test_exact_output_needs_exact_payoffs():
     g = Game.from_bimatrix([[0.1, 0.3], [0.2, 0.0]], [[0.3, 0.1], [0.0, 0.2]])
     with pytest.raises(SolverError, match="exact=True needs exact payoffs"):
         solve(g, exact=True)
+
+
+def test_irrational_point_inside_a_degenerate_face_is_float_verified():
+    """Against y = (0.6, 0.4, 0) all three rows are best responses, and every x with
+    6 x2 = 2 x1 + 5 x3 is an equilibrium strategy: a segment of equilibria whose inner
+    points need not be rational. Such a point is kept (float-verified), not dropped."""
+    game = Game.from_bimatrix([[2, -7, -8], [-2, -1, 6], [0, -4, 9]],
+                              [[-9, -7, 8], [6, 0, -7], [-9, -4, -3]])
+    t = 0.45 - np.sqrt(2) / 100  # the segment runs from t = 0.4270 to t = 6/11
+    x0 = (6 - 11 * t) / 8
+    x = [x0, 1 - x0 - t, t]
+    eq, reason = check_profile(game, [x, [0.6, 0.4, 0]])
+    assert reason == "" and eq.verified == "float"
+    # a vertex of the same segment is still verified exactly
+    eq, _ = check_profile(game, [[0, 5 / 11, 6 / 11], [0.6, 0.4, 0]])
+    assert eq.verified == "exact"
