@@ -9,6 +9,7 @@ from .calibration import (
     stage_payoffs,
     transition,
 )
+from .dynamic import DisputeGame, DynamicResult, dispute_game, dynamic_analysis, turn_discount
 from .inference import (
     MixtureResult,
     StrategyFit,
@@ -24,6 +25,8 @@ from .scenarios import ScenarioResult, compare_strategies
 
 __all__ = [
     "Calibration",
+    "DisputeGame",
+    "DynamicResult",
     "MixtureResult",
     "ModelParameters",
     "ModelState",
@@ -33,6 +36,8 @@ __all__ = [
     "classify_moves",
     "compare_strategies",
     "dispute_candidates",
+    "dispute_game",
+    "dynamic_analysis",
     "estimate_mixture",
     "fit_sides",
     "load_parameters",
@@ -42,4 +47,5 @@ __all__ = [
     "stage_payoffs",
     "strategy_likelihoods",
     "transition",
+    "turn_discount",
 ]

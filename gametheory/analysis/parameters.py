@@ -21,7 +21,7 @@ from .._config import line_of, parse_text, read_text
 from ..errors import ParameterError
 from ..events.schema import ActionType
 
-__all__ = ["Classification", "Level", "Mission", "ModelParameters", "Utility",
+__all__ = ["Classification", "Dynamic", "Level", "Mission", "ModelParameters", "Utility",
            "load_parameters"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -107,6 +107,78 @@ class Classification(BaseModel):
         return value
 
 
+PerSide = float | dict[str, float]
+
+
+class Dynamic(BaseModel):
+    """Assumptions of the dynamic (stochastic-game) view of the dispute; every field has a
+    documented default, so a parameters file without a ``dynamic`` section still works.
+
+    Per-side weights are one number for both sides or a mapping by player.
+    """
+
+    model_config = _STRICT
+    #: Discount factor per *year*; the per-turn factor is derived from the record's
+    #: gaps between turns (``E[δ_year ** gap]``).
+    discount_per_year: float = Field(0.8, gt=0, lt=1)
+    #: Mission sizes the state can take, as shares of the baseline (the state's own
+    #: share and 1 are always added); moves between grid points are split between the
+    #: two neighbours so that the expected mission size is exact.
+    staff_grid: list[float] = Field(default_factory=lambda: [0.0, 1.0], min_length=1,
+                                    max_length=12)
+    #: Standing-restriction counts the state can take (0 and the state's counts are
+    #: always added; counts above the largest are held at it).
+    restriction_grid: list[float] = Field(default_factory=lambda: [12.0], min_length=1,
+                                          max_length=12)
+    #: The expeller's own cost per member of the other mission it removes, in
+    #: staff-rounds (consular service, trade and information channels, reputation).
+    own_cost_per_staff: PerSide = 0.5
+    #: The own cost of each restriction a side imposes on the other.
+    own_cost_per_restriction: PerSide = 5.0
+    #: Loss per round while the side's property (compounds, dachas) is held by the other.
+    property_value: PerSide = 0.0
+    #: The level whose move seizes the other side's property when it still has it
+    #: (property comes back only with a mutual "zero all"); null: never.
+    seize_level: str | None = "Escalate"
+    #: "mutual": the offer level (staff/restrictions ``all``) is an offer that resets
+    #: everything only if the other side answers with the same offer (Lavrov's package);
+    #: "unilateral": it lifts at once everything the mover imposed on the other side.
+    offer: Literal["mutual", "unilateral"] = "unilateral"
+    #: Probability that a move lands on a neighbouring level (split between the two
+    #: neighbours; an offer to zero all is deliberate and never trembles); null: the
+    #: model's ``noise``.
+    noise: float | None = Field(None, ge=0, le=1)
+
+    @field_validator("staff_grid")
+    @classmethod
+    def _shares(cls, value: list[float]) -> list[float]:
+        if any(not 0 <= v <= 1 for v in value):
+            raise ValueError("staff grid values are shares of the baseline, in [0, 1]")
+        return value
+
+    @field_validator("restriction_grid")
+    @classmethod
+    def _counts(cls, value: list[float]) -> list[float]:
+        if any(v < 0 or v > 1000 for v in value):
+            raise ValueError("restriction counts must be in [0, 1000]")
+        return value
+
+    @field_validator("own_cost_per_staff", "own_cost_per_restriction", "property_value")
+    @classmethod
+    def _non_negative(cls, value: PerSide) -> PerSide:
+        values = value.values() if isinstance(value, dict) else [value]
+        if any(v < 0 for v in values):
+            raise ValueError("must be >= 0")
+        return value
+
+    def per_side(self, name: str, players: tuple[str, str]) -> tuple[float, float]:
+        """A per-side weight in ``players`` order."""
+        value = getattr(self, name)
+        if isinstance(value, dict):
+            return float(value[players[0]]), float(value[players[1]])
+        return float(value), float(value)
+
+
 class ModelParameters(BaseModel):
     """Everything a calibration assumes; see ``models/us_russia_embassy/parameters.yaml``."""
 
@@ -125,6 +197,8 @@ class ModelParameters(BaseModel):
     #: kept to check predictions out of sample (None: no holdout).
     holdout_from: dt.date | None = None
     classification: Classification
+    #: The dynamic view (stochastic game); defaults when the file has no section.
+    dynamic: Dynamic = Field(default_factory=Dynamic)
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -174,6 +248,18 @@ def _consistency(p: ModelParameters) -> tuple[str, str] | None:
         if rule not in {*names, "compare", "skip"}:
             return (f"classification.action_types.{t.value}",
                     f"{rule!r} is not a level ({', '.join(names)}), 'compare' or 'skip'")
+    d = p.dynamic
+    for name in ("own_cost_per_staff", "own_cost_per_restriction", "property_value"):
+        value = getattr(d, name)
+        if isinstance(value, dict):
+            for player in p.players:
+                if player not in value:
+                    return f"dynamic.{name}.{player}", "missing value"
+            for extra in sorted(set(value) - set(p.players)):
+                return (f"dynamic.{name}.{extra}",
+                        f"unknown key (players are {', '.join(p.players)})")
+    if d.seize_level is not None and d.seize_level not in names:
+        return "dynamic.seize_level", f"{d.seize_level!r} is not a level ({', '.join(names)})"
     if p.start_date is not None and p.start_date > p.state_date:
         return "start_date", f"start_date {p.start_date} is after state_date {p.state_date}"
     if p.holdout_from is not None and p.holdout_from <= p.state_date:

@@ -26,12 +26,14 @@ from .stochastic import (
     MarkovResult,
     automaton_game,
     best_response_gain,
+    iterated_best_response,
     markov_logit_qre,
     markov_perfect_discounts,
     markov_qre,
     markov_values,
     pure_markov_perfect,
     shapley,
+    turn_qre,
 )
 from .support_enumeration import support_enumeration
 from .verify import check_profile, verify_equilibrium
@@ -65,6 +67,7 @@ __all__ = [
     "equilibrium_components",
     "fit_qre",
     "is_degenerate",
+    "iterated_best_response",
     "iterated_dominance",
     "lemke_howson",
     "logit_qre",
@@ -80,6 +83,7 @@ __all__ = [
     "solve",
     "solve_many",
     "support_enumeration",
+    "turn_qre",
     "verify_equilibrium",
     "vertex_enumeration",
     "zero_sum",

@@ -11,6 +11,10 @@
 - :func:`pure_markov_perfect`: every pure stationary Markov-perfect equilibrium, by
   enumeration after removing actions that no continuation value can make a best
   response; a size budget is checked before anything is enumerated.
+- :func:`iterated_best_response`: pure stationary equilibria of games too large to
+  enumerate (thousands of states), by letting the players take turns to play their
+  exact best response (an MDP, sparse policy iteration) from several starting
+  profiles; finds some, not all.
 
 A stationary profile is a list over states of a list over players of probability
 vectors (``profile[s][i]``). Payoffs are normalised, ``(1 - δ) Σ δ^t u_t``.
@@ -40,11 +44,13 @@ __all__ = [
     "MarkovEquilibrium",
     "MarkovResult",
     "best_response_gain",
+    "iterated_best_response",
     "markov_logit_qre",
     "markov_qre",
     "markov_values",
     "pure_markov_perfect",
     "shapley",
+    "turn_qre",
 ]
 
 
@@ -80,6 +86,33 @@ class MarkovEquilibrium:
         return {self.game.states[s]: tuple(self.game.stage_games[s].actions[i][int(p.argmax())]
                                            for i, p in enumerate(st))
                 for s, st in enumerate(self.strategies)}
+
+    def transition_matrix(self):
+        """The state chain the equilibrium induces: a sparse (states, states) matrix whose
+        row ``s`` is the distribution of the next state from ``s``.
+
+        Examples
+        --------
+        Player 1 picks the next state (stay or switch), player 2 is a dummy:
+
+        >>> from gametheory import Game
+        >>> from gametheory.games.stochastic import StochasticGame
+        >>> stay = Game.from_bimatrix([[1], [0]], [[0], [0]])
+        >>> P = [[[1.0, 0.0]], [[0.0, 1.0]]]                      # stay / switch
+        >>> g = StochasticGame([stay, stay], [P, [[[0.0, 1.0]], [[1.0, 0.0]]]],
+        ...                    discount=0.9)
+        >>> eq = iterated_best_response(g)[0]
+        >>> eq.transition_matrix().toarray()
+        array([[1., 0.],
+               [0., 1.]])
+        """
+        flat = _Flat(self.game)
+        sig = np.zeros((flat.S, flat.N, flat.K))
+        for s, st in enumerate(self.strategies):
+            for i, p in enumerate(st):
+                sig[s, i, :len(p)] = p
+        P, _, _, _ = flat.evaluate(sig)
+        return P.tocsr()
 
     def to_frame(self):
         """One row per state and player: the strategy (label: probability) and value."""
@@ -594,6 +627,719 @@ def pure_markov_perfect(game: StochasticGame, *, tol: float = 1e-9,
                                                        for m in row)})
 
 
+# ----------------------------------------------------------------- iterated best responses
+class _Flat:
+    """The game as one row per (state, pure profile): payoffs ``U`` (rows, players) and a
+    sparse transition matrix ``T`` (rows, states); a pure stationary profile ``act``
+    (states, players) picks row ``offset[s] + sum_i act[s, i] * stride[s, i]``."""
+
+    def __init__(self, game: StochasticGame):
+        from scipy import sparse
+
+        S, N = game.n_states, game.n_players
+        shapes = [g.shape for g in game.stage_games]
+        self.n_actions = np.array(shapes, dtype=np.int64)
+        self.stride = np.ones((S, N), dtype=np.int64)
+        for i in range(N - 2, -1, -1):
+            self.stride[:, i] = self.stride[:, i + 1] * self.n_actions[:, i + 1]
+        sizes = self.n_actions.prod(axis=1)
+        self.offset = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        self.U = np.concatenate([np.asarray(g.payoffs, dtype=float).reshape(-1, N)
+                                 for g in game.stage_games])
+        dense = [game.transition(s).reshape(-1, S) for s in range(S)]
+        self.T = sparse.csr_matrix(np.concatenate(dense)) if S <= 2000 else sparse.vstack(
+            [sparse.csr_matrix(d) for d in dense], format="csr")
+        self.S, self.N = S, N
+        self.K = int(self.n_actions.max())
+        self.delta = np.array(game.discount)
+        self.row_state = np.repeat(np.arange(S), sizes)
+        local = np.arange(len(self.row_state)) - self.offset[self.row_state]
+        self.row_action = (local[:, None] // self.stride[self.row_state]
+                           ) % self.n_actions[self.row_state]
+
+    def evaluate(self, sig: np.ndarray):
+        """A mixed stationary profile ``sig`` (states, players, K): the state chain ``P``
+        (sparse), values ``V`` (players, states), the value of every row to every player
+        ``(1 - δ) U + δ T V`` (rows, players) and action values ``Q`` (players, states, K)."""
+        from scipy import sparse
+        from scipy.sparse.linalg import splu
+
+        rs, ra = self.row_state, self.row_action
+        each = np.stack([sig[rs, i, ra[:, i]] for i in range(self.N)], axis=1)
+        w = each.prod(axis=1)
+        W = sparse.csr_matrix((w, (rs, np.arange(len(rs)))), shape=(self.S, len(rs)))
+        P = (W @ self.T).tocsc()
+        r = W @ self.U
+        V = np.empty((self.N, self.S))
+        vals = np.empty_like(self.U)
+        Q = np.full((self.N, self.S, self.K), -np.inf)
+        eye = sparse.identity(self.S, format="csc")
+        for i in range(self.N):
+            d = self.delta[i]
+            V[i] = splu(eye - d * P).solve((1 - d) * r[:, i])
+            vals[:, i] = (1 - d) * self.U[:, i] + d * (self.T @ V[i])
+            others = np.prod(np.delete(each, i, axis=1), axis=1) if self.N > 1 else 1.0
+            q = np.zeros((self.S, self.K))
+            np.add.at(q, (rs, ra[:, i]), others * vals[:, i])
+            valid = np.arange(self.K)[None, :] < self.n_actions[:, i, None]
+            Q[i] = np.where(valid, q, -np.inf)
+        return P, V, vals, Q
+
+    def mixed_q(self, sig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values (players, states) and action values (players, states, K) of ``sig``."""
+        _, V, _, Q = self.evaluate(sig)
+        return V, Q
+
+    def rows(self, act: np.ndarray) -> np.ndarray:
+        return self.offset + (act * self.stride).sum(axis=1)
+
+    def candidates(self, act: np.ndarray, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of player ``i``'s deviations in every state, (S, K), and their mask."""
+        k = np.arange(self.K)
+        base = self.rows(act) - act[:, i] * self.stride[:, i]
+        valid = k[None, :] < self.n_actions[:, i, None]
+        rows = base[:, None] + np.where(valid, k[None, :], 0) * self.stride[:, i, None]
+        return rows, valid
+
+    def values(self, act: np.ndarray, i: int) -> np.ndarray:
+        from scipy import sparse
+        from scipy.sparse.linalg import spsolve
+
+        rows = self.rows(act)
+        d = self.delta[i]
+        A = sparse.identity(self.S, format="csc") - d * self.T[rows].tocsc()
+        return np.atleast_1d(spsolve(A, (1 - d) * self.U[rows, i]))
+
+    def best_response(self, act: np.ndarray, i: int, eps: float, max_iter: int = 1000
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Policy iteration for player ``i`` against the others' pure actions in ``act``,
+        starting from (and on ties keeping) ``act[:, i]``; returns (policy, values)."""
+        act = act.copy()
+        rows, valid = self.candidates(act, i)
+        d = self.delta[i]
+        for _ in range(max_iter):
+            V = self.values(act, i)
+            Q = (1 - d) * self.U[rows, i] + d * (self.T @ V)[rows]
+            Q = np.where(valid, Q, -np.inf)
+            cur = Q[np.arange(self.S), act[:, i]]
+            better = Q.max(axis=1) > cur + eps
+            if not better.any():
+                return act[:, i], V
+            act[better, i] = Q[better].argmax(axis=1)
+            rows, valid = self.candidates(act, i)
+        raise SolverError("policy iteration did not converge")  # pragma: no cover
+
+
+def _start_profiles(flat: _Flat, starts) -> list[np.ndarray]:
+    out = []
+    for st in starts:
+        if isinstance(st, str):
+            if st == "first":
+                out.append(np.zeros((flat.S, flat.N), dtype=np.int64))
+            elif st == "last":
+                out.append(flat.n_actions - 1)
+            elif st == "backward":
+                out.append(_backward_limit(flat))
+            elif st == "myopic":
+                # each player's stage best response to the others' first actions
+                act = np.zeros((flat.S, flat.N), dtype=np.int64)
+                for i in range(flat.N):
+                    rows, valid = flat.candidates(act, i)
+                    act[:, i] = np.where(valid, flat.U[rows, i], -np.inf).argmax(axis=1)
+                out.append(act)
+            else:
+                raise ProfileError(f"starts: unknown start {st!r} (use 'first', 'last', "
+                                   "'myopic', 'backward' or an array of action indices "
+                                   "(states, players))")
+        else:
+            act = np.asarray(st)
+            if act.shape != (flat.S, flat.N) or not np.issubdtype(act.dtype, np.integer):
+                raise ProfileError(f"starts: a start profile must be integers of shape "
+                                   f"({flat.S}, {flat.N}), got {act.dtype} {act.shape}")
+            if (act < 0).any() or (act >= flat.n_actions).any():
+                s, i = np.argwhere((act < 0) | (act >= flat.n_actions))[0]
+                raise ProfileError(f"starts: action {act[s, i]} of player {i} in state {s} "
+                                   f"is not one of its {flat.n_actions[s, i]} actions")
+            out.append(act.astype(np.int64))
+    return out
+
+
+def _backward_limit(flat: _Flat, max_iter: int = 3000) -> np.ndarray:
+    """The stationary policy that backward induction over ever longer horizons settles
+    on (perfect-information games: one player with a choice per state), from zero
+    continuation values; ties go to the lowest action index."""
+    movers = flat.n_actions.argmax(axis=1)
+    if ((flat.n_actions > 1).sum(axis=1) > 1).any():
+        s = int(np.flatnonzero((flat.n_actions > 1).sum(axis=1) > 1)[0])
+        raise ProfileError(f"starts: 'backward' needs one player with a choice per state; "
+                           f"state {s} has several")
+    act = np.zeros((flat.S, flat.N), dtype=np.int64)
+    V = np.zeros((flat.N, flat.S))
+    d = flat.delta[:, None]
+    scale = max(float(np.ptp(flat.U)), 1e-300)
+    stable = 0
+    for _ in range(max_iter):
+        cont = np.asarray(flat.T @ V.T)                  # rows x players
+        Qall = (1 - d.T) * flat.U + d.T * cont
+        # the mover's options in every state
+        k = np.arange(flat.K)
+        base = flat.offset
+        stride = flat.stride[np.arange(flat.S), movers]
+        valid = k[None, :] < flat.n_actions[np.arange(flat.S), movers][:, None]
+        rows = base[:, None] + np.where(valid, k[None, :], 0) * stride[:, None]
+        Qm = np.where(valid, Qall[rows, movers[:, None]], -np.inf)
+        best = Qm.max(axis=1, keepdims=True)
+        pol = (Qm >= best - 1e-12 * scale).argmax(axis=1)
+        chosen = base + pol * stride
+        newV = Qall[chosen].T
+        change = float(np.abs(newV - V).max())
+        V = newV
+        same = (pol == act[np.arange(flat.S), movers]).all()
+        act[np.arange(flat.S), movers] = pol
+        stable = stable + 1 if same else 0
+        if change <= 1e-13 * scale and stable > 1:
+            break
+    return act
+
+
+def _iterate(flat: _Flat, act: np.ndarray, eps: float, max_rounds: int
+             ) -> tuple[np.ndarray | None, int, list[np.ndarray]]:
+    """Players take turns to best-respond until nobody changes; on a cycle, None and
+    the profiles of the cycle."""
+    seen = {act.tobytes(): 0}
+    trail = [act]
+    for rounds in range(1, max_rounds + 1):
+        changed = False
+        for i in range(flat.N):
+            pol, _ = flat.best_response(act, i, eps)
+            if (pol != act[:, i]).any():
+                act = act.copy()
+                act[:, i] = pol
+                changed = True
+        if not changed:
+            return act, rounds, []
+        key = act.tobytes()
+        if key in seen:
+            return None, rounds, trail[seen[key]:]
+        seen[key] = len(trail)
+        trail.append(act)
+    return None, max_rounds, trail[-2:]
+
+
+def _mix_cycle(flat: _Flat, cycle: list[np.ndarray], eps: float) -> np.ndarray | None:
+    """A mixed stationary profile from a best-response cycle: where the cycle's profiles
+    differ, the player mixes over the actions the cycle visits (see
+    :func:`_polish_support`)."""
+    support: dict[tuple[int, int], np.ndarray] = {}
+    stack = np.stack(cycle)
+    for s, i in zip(*np.nonzero((stack != stack[0]).any(axis=0)), strict=True):
+        support[(int(s), int(i))] = np.unique(stack[:, s, i])
+    if not support:
+        return None
+    return _polish_support(flat, cycle[-1].copy(), support, eps)
+
+
+def _polish_support(flat: _Flat, act: np.ndarray, support: dict, eps: float, *,
+                    start: np.ndarray | None = None, rounds: int = 20) -> np.ndarray | None:
+    """Solve for a stationary equilibrium with given supports: in the states of
+    ``support`` ((state, player) -> actions) the player mixes so that those actions are
+    indifferent (least squares on logits, from ``start``'s probabilities if given; an
+    action whose probability goes to zero leaves the support); elsewhere it plays
+    ``act``, replaced by a best response wherever that is not one. Returns the profile
+    (states, players, K), or None when no such profile was found in ``rounds``."""
+    from scipy.optimize import least_squares
+
+    support = dict(support)
+    act = act.copy()
+    for _ in range(rounds):
+        keys = list(support)
+        sizes = [len(support[k]) for k in keys]
+        cuts = np.cumsum([0] + [m - 1 for m in sizes])
+
+        def profile(z, act=act, keys=keys, sizes=sizes, cuts=cuts):
+            sig = np.zeros((flat.S, flat.N, flat.K))
+            sig[np.arange(flat.S)[:, None], np.arange(flat.N)[None, :], act] = 1.0
+            for k, (s, i) in enumerate(keys):
+                logits = np.concatenate([[0.0], z[cuts[k]:cuts[k + 1]]])
+                p = np.exp(logits - logits.max())
+                sig[s, i] = 0.0
+                sig[s, i, support[(s, i)]] = p / p.sum()
+            return sig
+
+        def residual(z, profile=profile, keys=keys):
+            _, Q = flat.mixed_q(profile(z))
+            out = []
+            for s, i in keys:
+                q = Q[i, s, support[(s, i)]]
+                out.extend(q[1:] - q[0])
+            return np.array(out)
+
+        def jacobian(z, profile=profile, keys=keys, cuts=cuts):
+            # one mover per mixing state: a change of its mixture moves one row of the
+            # chain, so every value moves along (I - δP)^-1 e_s (one solve per state)
+            from scipy import sparse
+            from scipy.sparse.linalg import splu
+
+            sig = profile(z)
+            P, _, vals, _ = flat.evaluate(sig)
+            states = sorted({s for s, _ in keys})
+            col = {s: c for c, s in enumerate(states)}
+            E = np.zeros((flat.S, len(states)))
+            E[states, np.arange(len(states))] = 1.0
+            eye = sparse.identity(flat.S, format="csc")
+            TX = [flat.T @ splu(eye - flat.delta[j] * P).solve(E) for j in range(flat.N)]
+            J = np.zeros((cuts[-1], cuts[-1]))
+            for k, (s, i) in enumerate(keys):
+                sup = support[(s, i)]
+                rows_k = flat.offset[s] + sup * flat.stride[s, i]
+                p = sig[s, i, sup]
+                for b in range(1, len(sup)):
+                    dp = p * ((np.arange(len(sup)) == b) - p[b])
+                    c = dp @ vals[rows_k]                       # per player
+                    out = 0
+                    for s2, i2 in keys:
+                        sup2 = support[(s2, i2)]
+                        rows2 = flat.offset[s2] + sup2 * flat.stride[s2, i2]
+                        d2 = flat.delta[i2] * c[i2] * TX[i2][rows2, col[s]]
+                        J[out:out + len(sup2) - 1, cuts[k] + b - 1] = d2[1:] - d2[0]
+                        out += len(sup2) - 1
+            return J
+
+        solo = all(int((flat.n_actions[s] > 1).sum()) == 1 for s, _ in keys)
+        z0 = np.zeros(cuts[-1])
+        if start is not None:
+            for k, key in enumerate(keys):
+                p = np.maximum(start[key[0], key[1], support[key]], 1e-12)
+                z0[cuts[k]:cuts[k + 1]] = np.log(p[1:] / p[0])
+        if keys:
+            fit = least_squares(residual, z0, jac=jacobian if solo else "2-point",
+                                xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=200)
+            sig = profile(fit.x)
+        else:
+            sig = profile(z0)
+        _, Q = flat.mixed_q(sig)
+        # an action the fit drives to zero leaves the support (its state may turn pure)
+        changed = False
+        for (s, i) in keys:
+            sup = support[(s, i)]
+            p = sig[s, i, sup]
+            if p.min() < 1e-6:
+                keep = sup[p >= 1e-6]
+                changed = True
+                if len(keep) == 1:
+                    act[s, i] = keep[0]
+                    del support[(s, i)]
+                else:
+                    support[(s, i)] = keep
+        if changed:
+            continue
+        # outside the mixing states: best responses to the mixed profile
+        for i in range(flat.N):
+            best = Q[i].max(axis=1)
+            cur = Q[i][np.arange(flat.S), act[:, i]]
+            bad = (best > cur + eps) & ~np.isin(np.arange(flat.S),
+                                                 [s for s, j in support if j == i])
+            if bad.any():
+                act = act.copy()
+                act[bad, i] = Q[i][bad].argmax(axis=1)
+                changed = True
+        if not changed:
+            return sig
+    return None
+
+
+def _pure_profile(game: StochasticGame, act: np.ndarray) -> list[list[np.ndarray]]:
+    """A pure stationary profile from action indices ``act`` (states, players)."""
+    return [[np.eye(game.stage_games[s].shape[i])[int(act[s, i])] for i in range(game.n_players)]
+            for s in range(game.n_states)]
+
+
+def iterated_best_response(game: StochasticGame, *,
+                           starts=("backward", "first", "last", "myopic"),
+                           tol: float = 1e-9, max_rounds: int = 100,
+                           mix_cycles: bool = True) -> MarkovResult:
+    """Stationary Markov-perfect equilibria by iterated exact best responses.
+
+    From each starting profile, the players take turns to replace their strategy by an
+    optimal policy of their Markov decision process against the others (policy
+    iteration on sparse transitions, keeping the current action wherever it is still
+    optimal); when a full round changes nothing, no player has a profitable deviation
+    in any state and the profile is a Markov-perfect equilibrium, which is verified
+    once more by :func:`best_response_gain`. When the best responses cycle (as in
+    matching pennies, there may be no pure stationary equilibrium), the players mix
+    over the actions the cycle visits in the states where it differs, with the
+    probabilities that make those actions indifferent (solved by least squares), and
+    best-respond elsewhere; the mixed profile is returned only if it passes the same
+    verification. Distinct equilibria from the different starts are returned. It
+    scales to thousands of states (alternating-move games, where one player moves in
+    each state, are the typical case), but it finds *some* equilibria, not all, and a
+    start can fail; the details say which starts reached an equilibrium.
+
+    Parameters
+    ----------
+    game : StochasticGame
+    starts : sequence
+        ``"first"`` (every player's first action everywhere), ``"last"``, ``"myopic"``
+        (stage best responses), ``"backward"`` (the policy backward induction settles
+        on as the horizon grows, for games with one player choosing per state; skipped
+        in other games), or integer arrays of action indices (states, players).
+    tol : float
+        Relative to the payoff range: smaller improvements are ties.
+    max_rounds : int
+        Rounds of best responses per start before it counts as not converged.
+    mix_cycles : bool
+        Look for a mixed equilibrium on the states of a best-response cycle.
+
+    Returns
+    -------
+    MarkovResult
+        Guarantee ``"some"``; ``details["starts"]`` lists, per start, whether it
+        reached an equilibrium, in how many rounds, whether by mixing a cycle, and
+        which equilibrium.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> from gametheory.games import prisoners_dilemma
+    >>> g = gt.StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.9))
+    >>> res = gt.solve(g, method="best_response")
+    >>> [eq.actions() for eq in res], res.guarantee
+    ([{'stage': ('Defect', 'Defect')}], 'some')
+    """
+    tol = check_tolerance(tol)
+    max_rounds = check_count("max_rounds", max_rounds, maximum=100_000)
+    start = time.perf_counter()
+    flat = _Flat(game)
+    scale = _scale(game)
+    found: list[MarkovEquilibrium] = []
+    keys: list[bytes] = []
+    log = []
+    perfect = not ((flat.n_actions > 1).sum(axis=1) > 1).any()
+    starts = [st for st in starts if perfect or not (isinstance(st, str) and st == "backward")]
+    for k, act in enumerate(_start_profiles(flat, starts)):
+        eps = tol * scale * 1e-3
+        final, rounds, cycle = _iterate(flat, act, eps, max_rounds)
+        entry = {"start": starts[k] if isinstance(starts[k], str) else f"array {k}",
+                 "converged": final is not None, "rounds": rounds, "mixed": False,
+                 "equilibrium": None}
+        prof = None
+        if final is not None:
+            prof = _pure_profile(game, final)
+            key = final.tobytes()
+        elif cycle and mix_cycles:
+            sig = _mix_cycle(flat, cycle, eps)
+            if sig is not None:
+                prof = [[sig[s, i, :game.stage_games[s].shape[i]]
+                         for i in range(game.n_players)] for s in range(game.n_states)]
+                key = np.round(sig, 9).tobytes()
+                entry["mixed"] = True
+        if prof is not None:
+            if key in keys:
+                entry["equilibrium"] = keys.index(key)
+                entry["converged"] = True
+            else:
+                eq = _verified(game, prof, tol)
+                if eq is None and final is not None:             # pragma: no cover
+                    raise SolverError("iterated best responses stopped at a profile the "
+                                      "independent check rejects")
+                if eq is not None:
+                    entry["converged"] = True
+                    keys.append(key)
+                    found.append(eq)
+                    entry["equilibrium"] = len(found) - 1
+        log.append(entry)
+    return MarkovResult(found, "best_response", "some", game, tol=tol,
+                        converged=all(e["converged"] for e in log),
+                        n_iter=sum(e["rounds"] for e in log),
+                        elapsed_s=time.perf_counter() - start, details={"starts": log})
+
+
+# ----------------------------------------------------------------- turn-based QRE (sparse)
+class _TurnSystem:
+    """The logit Markov QRE of a game with at most one chooser per state, in values:
+    ``F_i(s) = V_i(s) - sum_a σ_a(s) Q_i(s, a)`` with ``σ(s) = softmax(λ Q_m(s, ·))``
+    for the state's mover ``m``, payoffs scaled to unit range. The Jacobian in ``V`` is
+    as sparse as the transitions, so thousands of states cost milliseconds per step."""
+
+    def __init__(self, flat: _Flat):
+        self.flat = flat
+        S, K = flat.S, flat.K
+        lo, hi = float(flat.U.min()), float(flat.U.max())
+        self.scale = max(hi - lo, 1e-300)
+        self.U = (flat.U - lo) / self.scale
+        self.mover = flat.n_actions.argmax(axis=1)
+        k = np.arange(K)
+        self.valid = k[None, :] < flat.n_actions[np.arange(S), self.mover][:, None]
+        stride = flat.stride[np.arange(S), self.mover]
+        self.rows = flat.offset[:, None] + np.where(self.valid, k[None, :], 0) * stride[:, None]
+
+    def parts(self, V: np.ndarray, lam: float):
+        """σ (S, K) and Q (N, S, K) at values V (N, S)."""
+        f = self.flat
+        d = f.delta[:, None, None]
+        TV = np.asarray(f.T @ V.T)                                   # rows x N
+        Q = (1 - d) * self.U[self.rows].transpose(2, 0, 1) + d * TV[self.rows].transpose(2, 0, 1)
+        Qm = Q[self.mover, np.arange(f.S)]
+        x = np.where(self.valid, lam * Qm, -np.inf)
+        x = x - x.max(axis=1, keepdims=True)
+        e = np.exp(x)
+        sig = e / e.sum(axis=1, keepdims=True)
+        return sig, np.where(self.valid[None], Q, 0.0)
+
+    def F(self, V: np.ndarray, lam: float) -> np.ndarray:
+        sig, Q = self.parts(V, lam)
+        return (V - (sig[None] * Q).sum(axis=2)).ravel()
+
+    def jacobian(self, V: np.ndarray, lam: float):
+        """``dF/dV`` (sparse, (N S) x (N S)) and ``dF/dλ`` (N S)."""
+        from scipy import sparse
+
+        f = self.flat
+        S, N = f.S, f.N
+        sig, Q = self.parts(V, lam)
+        Qm = Q[self.mover, np.arange(S)]                             # S x K
+        Qbar = (sig[None] * Q).sum(axis=2)                           # N x S
+        Qm_bar = Qbar[self.mover, np.arange(S)]
+        r_idx = np.repeat(np.arange(S), f.K)
+        c_idx = self.rows.ravel()
+        blocks = [[None] * N for _ in range(N)]
+        dlam = np.empty((N, S))
+        for i in range(N):
+            w_direct = (sig * self.valid).ravel()
+            direct = sparse.csr_matrix((w_direct, (r_idx, c_idx)), shape=(S, len(f.U))) @ f.T
+            w_sig = (sig * (Q[i] - Qbar[i][:, None]) * self.valid).ravel()
+            through = sparse.csr_matrix((w_sig, (r_idx, c_idx)), shape=(S, len(f.U))) @ f.T
+            dlam[i] = -(sig * (Qm - Qm_bar[:, None]) * (Q[i] - Qbar[i][:, None])).sum(axis=1)
+            for j in range(N):
+                m_rows = sparse.diags((self.mover == j).astype(float)) * (lam * f.delta[j])
+                block = m_rows @ through
+                if i == j:
+                    block = block + f.delta[i] * direct
+                blocks[i][j] = sparse.identity(S, format="csr") - block if i == j else -block
+        return sparse.bmat(blocks, format="csc"), dlam.ravel()
+
+    def start(self) -> np.ndarray:
+        """Values under uniform play (λ = 0)."""
+        from scipy import sparse
+        from scipy.sparse.linalg import spsolve
+
+        f = self.flat
+        sig = self.valid / self.valid.sum(axis=1, keepdims=True)
+        W = sparse.csr_matrix(((sig * self.valid).ravel(),
+                               (np.repeat(np.arange(f.S), f.K), self.rows.ravel())),
+                              shape=(f.S, len(f.U)))
+        P = (W @ f.T).tocsc()
+        r = W @ self.U
+        V = np.empty((f.N, f.S))
+        for i in range(f.N):
+            d = f.delta[i]
+            V[i] = spsolve(sparse.identity(f.S, format="csc") - d * P, (1 - d) * r[:, i])
+        return V
+
+
+def _det_sign(lu) -> int:
+    """Sign of the determinant of a matrix from its sparse LU factors."""
+    def perm_sign(p):
+        seen = np.zeros(len(p), dtype=bool)
+        sign = 1
+        for k in range(len(p)):
+            if not seen[k]:
+                j, length = k, 0
+                while not seen[j]:
+                    seen[j] = True
+                    j = p[j]
+                    length += 1
+                if length % 2 == 0:
+                    sign = -sign
+        return sign
+
+    d = lu.U.diagonal()
+    return int(np.prod(np.sign(d)) * perm_sign(lu.perm_r) * perm_sign(lu.perm_c))
+
+
+def _bordered(J, col: np.ndarray, row: np.ndarray):
+    from scipy import sparse
+
+    return sparse.bmat([[J, sparse.csc_matrix(col[:, None])],
+                        [sparse.csr_matrix(row[None, :-1]),
+                         sparse.csr_matrix([[row[-1]]])]], format="csc")
+
+
+def _turn_trace(system: _TurnSystem, stops, max_steps: int):
+    """Arc-length continuation of (V, λ) from λ = 0 to ``lam_stop``: Euler predictor,
+    chord-Newton corrector with the bordered Jacobian factored once per step (its
+    factors also give the next tangent and the orientation, det [J; t], which is kept
+    through folds); yields ``(stop, values at stop, steps so far)`` as the branch passes
+    each of the increasing ``stops``."""
+    from scipy.sparse.linalg import splu, spsolve
+
+    N = system.flat.N
+    n = N * system.flat.S
+    e_last = np.zeros(n + 1)
+    e_last[-1] = 1.0
+
+    def factor(w, row):
+        J, dl = system.jacobian(w[:-1].reshape(N, -1), w[-1])
+        return splu(_bordered(J, dl, row))
+
+    def G(w, t, wp):
+        return np.concatenate([system.F(w[:-1].reshape(N, -1), w[-1]), [t @ (w - wp)]])
+
+    w = np.concatenate([system.start().ravel(), [0.0]])
+    lu = factor(w, e_last)
+    t = lu.solve(e_last)
+    t /= np.linalg.norm(t)
+    if t[-1] < 0:
+        t = -t
+    lu = factor(w, t)
+    orientation = _det_sign(lu)
+    stops = sorted(float(x) for x in stops)
+    h = 0.1
+    for steps in range(1, max_steps + 1):
+        wp = w + h * t
+        w_new = wp.copy()
+        ok = False
+        for full in (False, True):
+            # chord iterations with the step's factors, then full Newton if needed
+            w_new = wp.copy()
+            prev_norm = np.inf
+            for _ in range(8 if not full else 12):
+                g = G(w_new, t, wp)
+                norm = np.abs(g).max()
+                if norm < 1e-11:
+                    ok = True
+                    break
+                if not np.isfinite(norm) or (not full and norm > 0.5 * prev_norm):
+                    break
+                prev_norm = norm
+                try:
+                    step = (lu if not full else factor(w_new, t)).solve(g)
+                except RuntimeError:
+                    break
+                w_new = w_new - step
+            if ok:
+                break
+        if not ok or w_new[-1] < 0:
+            h *= 0.5
+            if h < 1e-9:
+                raise SolverError(f"QRE path following failed: step size underflow at "
+                                  f"λ={w[-1] / system.scale:.6g}")
+            continue
+        try:
+            lu_new = factor(w_new, t)
+        except RuntimeError:
+            h *= 0.5
+            continue
+        t_new = lu_new.solve(e_last)
+        t_new /= np.linalg.norm(t_new)
+        # the tangent with the branch's orientation: det [J; t_new] has its sign
+        lu_t = factor(w_new, t_new)
+        if _det_sign(lu_t) != orientation:
+            t_new = -t_new
+            lu_t = factor(w_new, t_new)
+        if t_new @ t < 0.8 and h > 1e-6:
+            h *= 0.5
+            continue
+        w, t, lu = w_new, t_new, lu_t
+        while stops and w[-1] >= stops[0]:
+            # the values at exactly the stop: Newton at fixed λ from the last point
+            stop = stops.pop(0)
+            V = w[:-1].reshape(N, -1)
+            for _ in range(30):
+                Fv = system.F(V, stop)
+                if np.abs(Fv).max() < 1e-12:
+                    break
+                J, _ = system.jacobian(V, stop)
+                V = V - spsolve(J, Fv).reshape(V.shape)
+            yield stop, V, steps
+        if not stops:
+            return
+        h = min(h * 2.0, max(0.1, 0.25 * w[-1]))
+    raise SolverError(f"QRE path following stopped after {max_steps} steps at "
+                      f"λ={w[-1] / system.scale:.6g}")
+
+
+def turn_qre(game: StochasticGame, *, lam_max: float = 1e4, tol: float = 1e-9,
+             max_steps: int = 5_000) -> MarkovResult:
+    """One Markov-perfect equilibrium of a turn-based game by the logit Markov QRE.
+
+    For games where at most one player has a choice in each state (alternating moves),
+    the stationary logit QRE is followed from uniform play at λ = 0 to ``lam_max``
+    (over the payoff range) in the players' *values*, whose Jacobian is as sparse as
+    the transitions: the same branch as :func:`markov_qre` at a cost that grows with
+    the number of transitions, not with its cube. At λ = 100, 1000 and ``lam_max`` the
+    supports are read off the branch, the equilibrium with those supports is solved
+    from the indifference equations (best responses elsewhere), and the first that
+    passes every player's best-response MDP check is returned (``details["lam"]`` says
+    which point of the branch it was polished from).
+
+    Returns
+    -------
+    MarkovResult
+        One equilibrium (guarantee ``"one"``: the logit-selected one), with the steps
+        and the end of the branch in ``details``.
+
+    Raises
+    ------
+    ProfileError
+        If a state has two or more players with a choice.
+    SolverError
+        If the branch cannot be followed or its end does not polish into a verified
+        equilibrium (no unverified profile is returned).
+
+    Examples
+    --------
+    A one-shot entry game as two states: the entrant moves, then the incumbent.
+
+    >>> import gametheory as gt
+    >>> enter = gt.Game([[[0, 0]], [[0, 0]]], actions=(("Out", "In"), ("wait",)))
+    >>> fight = gt.Game([[[-1, -1], [1, 1]]], actions=(("wait",), ("Fight", "Accommodate")))
+    >>> end = gt.Game([[[0, 0]]], actions=(("wait",), ("wait",)))
+    >>> g = gt.StochasticGame([enter, fight, end], [[[[0, 0, 1]], [[0, 1, 0]]],
+    ...     [[[0, 0, 1], [0, 0, 1]]], [[[0, 0, 1]]]], discount=0.5)
+    >>> eq = turn_qre(g)[0]
+    >>> eq.actions()["0"], eq.actions()["1"]
+    (('In', 'wait'), ('wait', 'Accommodate'))
+    """
+    tol = check_tolerance(tol)
+    start = time.perf_counter()
+    flat = _Flat(game)
+    if ((flat.n_actions > 1).sum(axis=1) > 1).any():
+        s = int(np.flatnonzero((flat.n_actions > 1).sum(axis=1) > 1)[0])
+        raise ProfileError(f"turn_qre needs at most one player with a choice per state; "
+                           f"state {game.states[s]!r} has several (use markov_qre)")
+    system = _TurnSystem(flat)
+    eps = tol * _scale(game) * 1e-3
+    stops = [x for x in (1e2, 1e3) if x < lam_max] + [float(lam_max)]
+    for stop, V, steps in _turn_trace(system, stops, max_steps):
+        sig_m, _ = system.parts(V, stop)
+        sig = np.zeros((flat.S, flat.N, flat.K))
+        sig[np.arange(flat.S)[:, None], np.arange(flat.N)[None, :], 0] = 1.0
+        sig[np.arange(flat.S), system.mover] = sig_m
+        for threshold in (1e-3, 1e-5, 1e-8, 1e-2):
+            act = sig.argmax(axis=2)
+            support = {}
+            for s_ in range(flat.S):
+                m = int(system.mover[s_])
+                sup = np.flatnonzero(sig[s_, m] > threshold)
+                if len(sup) > 1:
+                    support[(s_, m)] = sup
+            polished = _polish_support(flat, act, support, eps, start=sig)
+            if polished is None:
+                continue
+            prof = [[polished[s_, i, :game.stage_games[s_].shape[i]] for i in range(flat.N)]
+                    for s_ in range(flat.S)]
+            eq = _verified(game, prof, tol)
+            if eq is not None:
+                return MarkovResult([eq], "turn_qre", "one", game, tol=tol, n_iter=steps,
+                                    elapsed_s=time.perf_counter() - start,
+                                    details={"lam": stop, "steps": steps,
+                                             "branch_end": sig, "threshold": threshold})
+    raise SolverError(f"the turn-based QRE branch reached λ={lam_max:.3g} but no point of it "
+                      "(λ = 100, 1000, lam_max) polished into a verified stationary "
+                      "equilibrium; no result is returned (try a larger lam_max)")
+
+
 # ----------------------------------------------------------------- Markov logit QRE
 class _MarkovSystem:
     """The stationary logit equations of a stochastic game, payoffs scaled to unit range:
@@ -824,4 +1570,5 @@ def markov_qre(game: StochasticGame, *, lam_max: float | None = None, tol: float
 
 #: Method name -> solver for stochastic games (reached through :func:`gametheory.solve`).
 STOCHASTIC_METHODS = {"shapley": shapley, "pure_markov": pure_markov_perfect,
+                      "best_response": iterated_best_response, "turn_qre": turn_qre,
                       "markov_qre": markov_qre}

@@ -54,6 +54,8 @@ def _instances():
     from gametheory.analysis import (
         calibrate,
         compare_strategies,
+        dispute_game,
+        dynamic_analysis,
         estimate_mixture,
         simulate_play,
         strategy_likelihoods,
@@ -123,6 +125,9 @@ def _instances():
         "ScenarioResult": compare_strategies(cal, opponents=["Tit for tat"], sides=["RUS"],
                                              noise_levels=[0.0], discounts=[0.9], turns=3,
                                              repetitions=3),
+        "DisputeGame": dispute_game(cal),
+        "DynamicResult": dynamic_analysis(cal, discounts=(0.8,), parity_weights=(0.0,),
+                                          cost_scales=(1.0,)),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()

@@ -260,3 +260,96 @@ def test_generous_tit_for_tat_needs_a_prisoners_dilemma_for_its_default_generosi
     rg = gt.RepeatedGame(gt.games.stag_hunt(), 0.9)
     with pytest.raises(StrategyError, match="T > R > P > S"):
         rg.critical_discount_factor((gs.GenerousTitForTat(), gs.TitForTat()))
+
+
+# ----------------------------------------------------------------- large turn-based games
+def _random_turn_game(seed: int, n_states: int, n_actions: int, delta: float) -> StochasticGame:
+    """Alternating moves: player 1 chooses in even states, player 2 in odd ones; random
+    payoffs and transitions."""
+    rng = np.random.default_rng(seed)
+    stages, trans = [], []
+    for s in range(n_states):
+        shape = (n_actions, 1) if s % 2 == 0 else (1, n_actions)
+        acts = ((tuple(f"a{k}" for k in range(n_actions)), ("wait",)) if s % 2 == 0
+                else (("wait",), tuple(f"b{k}" for k in range(n_actions))))
+        stages.append(gt.Game(rng.integers(-5, 6, size=(*shape, 2)).astype(float),
+                              actions=acts))
+        t = rng.random((*shape, n_states)) ** 3
+        trans.append(t / t.sum(axis=-1, keepdims=True))
+    return StochasticGame(stages, trans, delta)
+
+
+def test_iterated_best_responses_find_the_entry_games_equilibrium_and_report_starts():
+    from gametheory.solvers import iterated_best_response
+
+    res = iterated_best_response(_entry_game())
+    assert res.guarantee == "some" and len(res) == 1
+    assert res[0].actions()["response"] == ("wait", "Accommodate")
+    assert [e["start"] for e in res.details["starts"]] == ["backward", "first", "last",
+                                                           "myopic"]
+    with pytest.raises(ProfileError, match="unknown start"):
+        iterated_best_response(_entry_game(), starts=("sideways",))
+    with pytest.raises(ProfileError, match="shape"):
+        iterated_best_response(_entry_game(), starts=(np.zeros((2, 2), dtype=int),))
+
+
+def test_iterated_best_responses_mix_where_they_cycle():
+    """Matching pennies played in turns has no pure stationary equilibrium: the best
+    responses cycle, and mixing on the cycle's states gives the equilibrium (1/2, 1/2)
+    in the one-state repeated version."""
+    from gametheory.solvers import iterated_best_response
+
+    g = StochasticGame.from_repeated(gt.RepeatedGame(matching_pennies(), 0.8))
+    res = iterated_best_response(g, starts=("first",))
+    assert len(res) == 1 and res.details["starts"][0]["mixed"]
+    for p in res[0].strategies[0]:
+        assert p == pytest.approx([0.5, 0.5], abs=1e-8)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31), n_states=st.integers(1, 4), n_actions=st.integers(2, 3),
+       delta=st.sampled_from([0.3, 0.8, 0.95]))
+def test_iterated_best_responses_return_only_verified_equilibria(seed, n_states, n_actions,
+                                                                 delta):
+    """Every equilibrium passes the independent MDP check; a pure one is among the
+    enumerated pure equilibria."""
+    from gametheory.solvers import iterated_best_response
+
+    game = _random_turn_game(seed, n_states, n_actions, delta)
+    res = iterated_best_response(game)
+    pure = {tuple(int(p.argmax()) for st_ in eq.strategies for p in st_)
+            for eq in pure_markov_perfect(game)}
+    for eq in res:
+        assert best_response_gain(game, [list(s) for s in eq.strategies]).max() < 1e-8
+        if eq.is_pure:
+            assert tuple(int(p.argmax()) for st_ in eq.strategies for p in st_) in pure
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**31), n_states=st.integers(2, 4), delta=st.sampled_from([0.5, 0.9]))
+def test_turn_qre_follows_the_same_branch_as_the_dense_markov_qre(seed, n_states, delta):
+    """The sparse value formulation and the dense Markov QRE trace the same logit branch
+    from λ = 0, so where both polish into an equilibrium it is the same one."""
+    from gametheory.solvers import markov_qre, turn_qre
+
+    game = _random_turn_game(seed, n_states, 2, delta)
+    try:
+        dense = markov_qre(game)[0]
+        sparse_ = turn_qre(game)[0]
+    except SolverError:
+        return
+    assert best_response_gain(game, [list(s) for s in sparse_.strategies]).max() < 1e-8
+    assert sparse_.values == pytest.approx(dense.values, abs=1e-6)
+
+
+def test_turn_qre_logit_values_at_zero_are_uniform_play():
+    from gametheory.solvers.stochastic import _Flat, _TurnSystem
+
+    game = _random_turn_game(3, 4, 3, 0.9)
+    system = _TurnSystem(_Flat(game))
+    V = system.start()
+    sig, _ = system.parts(V, 0.0)
+    assert np.allclose(sig[system.valid], 1 / 3)
+    assert np.abs(system.F(V, 0.0)).max() < 1e-12
+    with pytest.raises(ProfileError, match="one player with a choice"):
+        gt.solve(big_match(0.5), method="turn_qre")
