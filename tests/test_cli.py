@@ -57,10 +57,13 @@ def test_analyze_writes_report(tmp_path):
     for heading in ("Nash equilibria", "Calibration: from moves to a game",
                     "Which strategies did each side play?",
                     "Does &#x27;zero all restrictions&#x27; do better than tit for tat?",
-                    "Sensitivity of the stage equilibria"):
+                    "Sensitivity of the stage equilibria", "The dispute as a stochastic game",
+                    "&#x27;Zero all&#x27; against tit for tat in the dynamic game"):
         assert heading in html, heading
+    assert "Dynamic game (648 states)" in out.output
     assert html.count("<img") >= 5 and "<table" in html
-    for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity"):
+    for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity",
+                  "dynamic_equilibria", "dynamic_region", "dynamic_comparison"):
         for ext in ("csv", "json", "parquet"):
             assert (tmp_path / "r" / f"{table}.{ext}").exists(), (table, ext)
     import pandas as pd

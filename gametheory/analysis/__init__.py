@@ -9,7 +9,14 @@ from .calibration import (
     stage_payoffs,
     transition,
 )
-from .dynamic import DisputeGame, DynamicResult, dispute_game, dynamic_analysis, turn_discount
+from .dynamic import (
+    DisputeGame,
+    DynamicResult,
+    dispute_game,
+    dynamic_analysis,
+    dynamic_compare,
+    turn_discount,
+)
 from .inference import (
     MixtureResult,
     StrategyFit,
@@ -38,6 +45,7 @@ __all__ = [
     "dispute_candidates",
     "dispute_game",
     "dynamic_analysis",
+    "dynamic_compare",
     "estimate_mixture",
     "fit_sides",
     "load_parameters",

@@ -48,8 +48,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..solvers.stochastic import MarkovEquilibrium
 
-__all__ = ["DisputeGame", "DynamicResult", "dispute_game", "dynamic_analysis", "equilibrium_paths",
-           "turn_discount"]
+__all__ = ["MARKOV_PERFECT", "DisputeGame", "DynamicResult", "dispute_game", "dynamic_analysis",
+           "dynamic_compare", "equilibrium_paths", "turn_discount"]
 
 _DAYS_PER_YEAR = 365.25
 
@@ -692,3 +692,221 @@ def dynamic_analysis(cal: Calibration, *, turns: int = 40,
         rows.append(row)
     return DynamicResult(model=dg, equilibria=res, summary=summary, paths=paths,
                          region=pd.DataFrame(rows), turns=turns)
+
+
+#: Name of the opponent that plays a Markov-perfect equilibrium of the dispute game.
+MARKOV_PERFECT = "Markov perfect"
+
+
+def _draw(cum: np.ndarray, u: float) -> int:
+    return int(min(np.searchsorted(cum, u * cum[-1], side="right"), len(cum) - 1))
+
+
+def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
+                    second: Any = "Tit for tat", opponents: Any = None, *,
+                    sides=None, noise_levels=(0.0, 0.05), discounts=(0.5, 0.8, 0.95),
+                    turns: int = 40, repetitions: int = 100, seed=2021,
+                    fresh=("Zero all restrictions", "GRIT"), **changes: Any):
+    """``compare_strategies`` re-run in the dispute's stochastic game.
+
+    Each side in ``sides`` plays ``first`` and ``second`` against every opponent,
+    from the state at ``state_date``, with the sides alternating as in the record
+    (the side that did not make the record's last move opens). A move is a level of
+    the stage game; it lands on a neighbouring level with probability ``noise``
+    (the kernel of :func:`dispute_game`, an offer to zero all never trembles), the
+    other side perceives it through the same kernel, and the state (mission sizes
+    on their grid, restrictions, compounds) moves by the dispute game's own
+    transitions, so own costs, seizures and the offer semantics (``offer``) all
+    apply. Payoffs are each round's utilities of the dispute game, discounted per
+    turn by the factor each δ per year gives (:func:`turn_discount`) and normalised.
+    Strategies not in ``fresh`` continue the record (they have seen its turns, as
+    in :func:`~gametheory.analysis.compare_strategies`). The opponent
+    ``"Markov perfect"`` plays the first Markov-perfect equilibrium that
+    :func:`~gametheory.solvers.iterated_best_response` finds at the model's
+    parameters (``changes`` applied) in whatever state play is in. The two own
+    strategies face the same random numbers (a paired comparison).
+
+    Returns
+    -------
+    ScenarioResult
+        As :func:`~gametheory.analysis.compare_strategies`; ``discount`` is per year,
+        and ``outcomes`` also has ``discount_per_turn``.
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> res = dynamic_compare(calibrate(), opponents=["Tit for tat"], sides=["RUS"],
+    ...                       noise_levels=[0.0], discounts=[0.8], turns=10,
+    ...                       repetitions=5)
+    >>> res.comparison[["side", "opponent", "verdict"]].values.tolist()
+    [['RUS', 'Tit for tat', 'worse']]
+    """
+    import pandas as pd
+
+    from .._random import as_seed_sequence, match_keys
+    from .._validate import check_discount
+    from ..errors import ProfileError, UnknownNameError
+    from ..games.views import make_views
+    from ..strategies.base import History, as_strategy
+    from .inference import dispute_candidates
+    from .scenarios import _Z, Continuing, ScenarioResult
+
+    if turns < 1 or repetitions < 2:
+        raise ProfileError(f"need turns >= 1 and repetitions >= 2, got {turns}, {repetitions}")
+    for nz in noise_levels:
+        if not 0 <= nz <= 1:
+            raise ProfileError(f"noise level {nz} is not a probability in [0, 1]")
+    for d in discounts:
+        check_discount(d, "a discount factor per year")
+    players = cal.players
+    sides = list(sides) if sides is not None else list(players)
+    for s in sides:
+        if s not in players:
+            raise UnknownNameError("side", s, players)
+    own = [as_strategy(first), as_strategy(second)]
+    if opponents is None:
+        keep = {"Tit for tat", "Commensurate", "Parity seeking", "GRIT",
+                "Zero all restrictions", "Always escalate"}
+        opponents = [s for s in dispute_candidates(cal) if s.name in keep] + [MARKOV_PERFECT]
+    opps = [o if o == MARKOV_PERFECT else as_strategy(o) for o in opponents]
+    names = [MARKOV_PERFECT if o == MARKOV_PERFECT else o.name for o in opps]
+
+    dg = dispute_game(cal, **{**changes, "noise": 0.0})     # noise is drawn here
+    game, tab = dg.game, dg.table
+    n, K = len(game.states), len(cal.levels)
+    movers = tab.mover.map({p: k for k, p in enumerate(players)}).to_numpy()
+    cum = np.zeros((n, K, n))
+    pay = np.zeros((n, K, 2))
+    for s in range(n):
+        T = game.transition(s).reshape(K, n)
+        cum[s] = np.cumsum(T, axis=1)
+        pay[s] = game.stage_games[s].payoffs.reshape(K, 2)
+    mpe = None
+    if MARKOV_PERFECT in names:
+        from ..solvers.stochastic import iterated_best_response
+
+        res = iterated_best_response(dispute_game(cal, **changes).game)
+        if not len(res):
+            from ..errors import SolverError
+
+            raise SolverError("no Markov-perfect equilibrium found for the opponent "
+                              f"{MARKOV_PERFECT!r}: {res.details['starts']}")
+        mpe = np.array([st[movers[s]] for s, st in enumerate(res[0].strategies)])
+    staff = np.stack([tab[f"staff_{p}"].to_numpy() for p in players], axis=1)
+    B = np.array([cal.params.missions[p].baseline for p in players])
+    normal = cal.params.normal_functioning * B
+    views = make_views(cal.stage_game(), cal.magnitudes())
+    record = cal.sequences()
+    opener = int(movers[dg.start])
+    deltas = {d: turn_discount(cal, d) for d in discounts}
+    root = as_seed_sequence(seed)
+
+    def placed(strat, who: int):
+        """(strategy ready to decide, own record, observed record) for side ``who``."""
+        if strat == MARKOV_PERFECT:
+            return None, [], []
+        if strat.name in fresh:
+            s = strat.clone()
+            s.reset(views[who])
+            return s, [], []
+        rec = record[players[who]]
+        own_rec, obs_rec = list(rec.own), list(rec.observed)
+        if who != opener:          # its last turn is still unanswered
+            obs_rec = obs_rec[:-1]
+        s = Continuing(strat, own_rec, obs_rec)
+        s.reset(views[who])
+        return s, [], []
+
+    out_rows, cmp_rows, traj_rows = [], [], []
+    for si, side in enumerate(sides):
+        i = players.index(side)
+        for oi, opp in enumerate(opps):
+            for ni, nz in enumerate(noise_levels):
+                kern = _kernel(cal.params, nz)
+                kcum = np.cumsum(kern, axis=1)
+                ids = np.array([(si, oi, ni, r) for r in range(repetitions)], dtype=np.uint64)
+                keys = match_keys(root, ids)
+                util = np.zeros((2, repetitions, turns))
+                path = np.zeros((2, repetitions, turns + 1, 2))
+                for k, mine in enumerate(own):
+                    for r in range(repetitions):
+                        rng = np.random.default_rng(int(keys[r]))
+                        U = rng.random((turns, 4))
+                        strategies = [None, None]
+                        hist = [None, None]
+                        fresh_side = [False, False]
+                        for who, strat in ((i, mine), (1 - i, opp)):
+                            st, pre_own, _ = placed(strat, who)
+                            strategies[who] = st
+                            fresh_side[who] = st is not None and not isinstance(st, Continuing)
+                            h = History(views[who])
+                            h.own, h.intended, h.opponent = list(pre_own), list(pre_own), []
+                            hist[who] = h
+                        s = dg.start
+                        path[k, r, 0] = staff[s]
+                        for t in range(turns):
+                            m = int(movers[s])
+                            if strategies[m] is None:
+                                intended = _draw(np.cumsum(mpe[s]), U[t, 0])
+                            else:
+                                h = hist[m]
+                                h._u = U[t, 0]
+                                if fresh_side[m] and not h.own and h.opponent:
+                                    # a fresh initiative opens unconditionally: the move it
+                                    # follows is paired with its opening, as in play
+                                    seen_before, h.opponent = h.opponent, []
+                                    intended = int(strategies[m].decide(h))
+                                    h.opponent = seen_before
+                                else:
+                                    intended = int(strategies[m].decide(h))
+                            done = _draw(kcum[intended], U[t, 1])
+                            seen = _draw(kcum[done], U[t, 2])
+                            hist[m].own.append(done)
+                            hist[m].intended.append(intended)
+                            hist[1 - m].opponent.append(seen)
+                            util[k, r, t] = pay[s, done, i]
+                            s = _draw(cum[s, done], U[t, 3])
+                            path[k, r, t + 1] = staff[s]
+                ok = (path[:, :, -1] >= normal - 1e-9).all(axis=-1)
+                for d, dt in deltas.items():
+                    w = dt ** np.arange(turns)
+                    val = util @ (w / w.sum())                          # (2, reps)
+                    for k, s_ in enumerate(own):
+                        mu, se = val[k].mean(), val[k].std(ddof=1) / np.sqrt(repetitions)
+                        p = ok[k].mean()
+                        pse = np.sqrt(max(p * (1 - p), 1e-12) / repetitions)
+                        out_rows.append({
+                            "side": side, "strategy": s_.name, "opponent": names[oi],
+                            "noise": nz, "discount": d, "discount_per_turn": dt,
+                            "payoff": mu, "low": mu - _Z * se, "high": mu + _Z * se,
+                            "p_normal": p, "p_normal_low": max(0.0, p - _Z * pse),
+                            "p_normal_high": min(1.0, p + _Z * pse),
+                            **{f"final_staff_{q}": path[k, :, -1, j].mean()
+                               for j, q in enumerate(players)}})
+                    diff = val[0] - val[1]
+                    mu, se = diff.mean(), diff.std(ddof=1) / np.sqrt(repetitions)
+                    lo, hi = mu - _Z * se, mu + _Z * se
+                    verdict = "better" if lo > 0 else "worse" if hi < 0 else "no difference"
+                    cmp_rows.append({"side": side, "opponent": names[oi], "noise": nz,
+                                     "discount": d, "first": own[0].name,
+                                     "second": own[1].name, "difference": mu, "low": lo,
+                                     "high": hi, "verdict": verdict,
+                                     "p_normal_first": ok[0].mean(),
+                                     "p_normal_second": ok[1].mean()})
+                for k, s_ in enumerate(own):
+                    pair = (s_.name, names[oi]) if i == 0 else (names[oi], s_.name)
+                    for j, mission in enumerate(players):
+                        x = path[k, :, :, j]
+                        mean = x.mean(axis=0)
+                        se = x.std(axis=0, ddof=1) / np.sqrt(repetitions)
+                        for t in range(turns + 1):
+                            traj_rows.append({"side": side, "first": pair[0],
+                                              "second": pair[1], "noise": nz,
+                                              "mission_of": mission, "turn": t,
+                                              "mean_staff": mean[t],
+                                              "low": mean[t] - _Z * se[t],
+                                              "high": mean[t] + _Z * se[t]})
+    return ScenarioResult(outcomes=pd.DataFrame(out_rows), comparison=pd.DataFrame(cmp_rows),
+                          trajectories=pd.DataFrame(traj_rows),
+                          strategies=(own[0].name, own[1].name), turns=turns,
+                          repetitions=repetitions)

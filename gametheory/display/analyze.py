@@ -5,7 +5,8 @@ dominance, correlated and quantal-response equilibria → discount thresholds an
 parameter sensitivity → the dispute as a stochastic game (Markov-perfect
 equilibria, where restraint is self-enforcing) → tournament → which strategies each side played →
 scenarios from December 2021: does "zero all restrictions" do better than tit
-for tat, and under which noise and discount factor?
+for tat, and under which noise and discount factor? - asked again in the
+stochastic game.
 """
 
 from __future__ import annotations
@@ -432,6 +433,52 @@ def _dynamic_section(analysis, cal) -> list[str]:
             + "; ".join(f"{k:g}: {v}" for k, v in by_parity.items())]
 
 
+def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> list[str]:
+    from .._format import table_html
+    from ..analysis import dynamic_compare
+
+    noise = cal.params.dynamic.noise
+    noise = cal.params.noise if noise is None else noise
+    res = dynamic_compare(cal, repetitions=repetitions, turns=turns,
+                          noise_levels=sorted({0.0, noise}))
+    analysis.tables["dynamic_comparison"] = res.comparison
+    analysis.tables["dynamic_outcomes"] = res.outcomes
+    c = res.comparison
+    grid = c.groupby(["side", "noise", "discount"]).verdict.apply(
+        lambda v: f"{(v == 'better').sum()} better, {(v == 'worse').sum()} worse").unstack(
+        "discount")
+    static = analysis.tables.get("scenario_comparison")
+    agree = ""
+    if static is not None:
+        a = static[np.isclose(static.discount, cal.params.discount)].set_index(
+            ["side", "opponent", "noise"]).verdict
+        b = c[np.isclose(c.discount, cal.params.dynamic.discount_per_year)].set_index(
+            ["side", "opponent", "noise"]).verdict
+        both = a.index.intersection(b.index)
+        same = int((a.loc[both] == b.loc[both]).sum())
+        agree = (f" The verdicts agree with the fixed-stage-game scenarios (at their δ = "
+                 f"{cal.params.discount:g} per turn) in {same} of {len(both)} side × opponent "
+                 "× noise cases.")
+    analysis.add(
+        "'Zero all' against tit for tat in the dynamic game",
+        "The strategy comparison above re-run in the stochastic game: sides alternate from "
+        "the 2021 state, moves tremble to neighbouring levels and are perceived through "
+        "the same kernel, the state moves by the dispute game's transitions (own costs, "
+        "compounds, the grid), and payoffs are discounted per turn by the factor each δ "
+        f"per year gives; {repetitions} matches of {turns} turns per case, paired. The "
+        "extra opponent 'Markov perfect' plays the equilibrium of the section above. "
+        + res.answer() + agree,
+        "".join(_fig(lambda ax, s=s: res.plot_comparison(ax=ax, side=s),
+                     f"{s}: zero all minus tit for tat in the dynamic game")
+                for s in cal.players)
+        + table_html(["side", "noise", *[f"δ = {x:g} / year" for x in grid.columns]],
+                     [[s, f"{n:g}", *row] for (s, n), row in
+                      zip(grid.index, grid.values.tolist(), strict=True)],
+                     caption="Zero all against tit for tat: in how many of the seven "
+                             "opponent match-ups it is significantly better or worse"))
+    return ["Dynamic game, zero all vs tit for tat: " + res.answer()]
+
+
 def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
                  repetitions: int = SCENARIO_REPETITIONS, turns: int = SCENARIO_TURNS,
                  overwrite: bool = False) -> tuple[str, Path]:
@@ -458,7 +505,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
 
     key = model_key(model)
     steps = ["sequence", "calibration", "equilibria", "sensitivity", "dynamic",
-             "tournament", "inference", "scenarios", "report"]
+             "tournament", "inference", "scenarios", "dynamic scenarios", "report"]
     bar = tqdm(total=len(steps), desc="analyze", disable=not progress, leave=False)
 
     def step(name):
@@ -494,6 +541,10 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     step("scenarios")
     lines += _scenario_section(analysis, cal, repetitions=repetitions, turns=turns,
                                progress=progress)
+    bar.update()
+    step("dynamic scenarios")
+    lines += _dynamic_compare_section(analysis, cal, repetitions=min(repetitions, 100),
+                                      turns=turns)
     bar.update()
     step("report")
     report = analysis_report(analysis, out_dir, overwrite=overwrite)

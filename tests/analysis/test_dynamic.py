@@ -153,3 +153,60 @@ def test_restraint_is_self_enforcing_without_relative_gains_and_not_with_them(ca
     assert paths.turn.tolist() == list(range(r.turns + 1))
     assert paths.staff_USA.iloc[0] == 120 and paths.p_baseline.between(0, 1).all()
     assert "<table" in r._repr_html_()
+
+
+def test_simulated_play_matches_the_exact_expectation_of_the_chain(cal):
+    """Always escalate against the Markov-perfect opponent, no noise: the simulated mean
+    discounted payoff agrees with the expectation computed from the state chain."""
+    from gametheory.analysis import dynamic_compare
+    from gametheory.analysis.dynamic import MARKOV_PERFECT
+    from gametheory.solvers import iterated_best_response
+
+    turns, reps = 12, 400
+    res = dynamic_compare(cal, "Always escalate", "Tit for tat", [MARKOV_PERFECT],
+                          sides=["USA"], noise_levels=[0.0], discounts=[0.8], turns=turns,
+                          repetitions=reps, seed=5)
+    row = res.outcomes[res.outcomes.strategy == "Always escalate"].iloc[0]
+    dg = dispute_game(cal, noise=0.0)
+    eq = iterated_best_response(dispute_game(cal).game)[0]
+    g, n = dg.game, len(dg.game.states)
+    esc = cal.levels.index("Escalate")
+    P, u = np.zeros((n, n)), np.zeros(n)
+    for s in range(n):
+        stage = g.stage_games[s]
+        mover = int(np.argmax(stage.shape))
+        p = np.zeros(stage.shape[mover])
+        if mover == 0:
+            p[esc] = 1.0
+        else:
+            p = eq.strategies[s][1]
+        T = g.transition(s).reshape(len(p), n)
+        pay = stage.payoffs.reshape(len(p), 2)[:, 0]
+        P[s], u[s] = p @ T, p @ pay
+    x = np.zeros(n)
+    x[dg.start] = 1.0
+    w = turn_discount(cal, 0.8) ** np.arange(turns)
+    exact = 0.0
+    for t in range(turns):
+        exact += w[t] * (x @ u)
+        x = x @ P
+    exact /= w.sum()
+    assert row.low <= exact <= row.high
+    assert abs(row.payoff - exact) < 0.05 * abs(exact)
+
+
+def test_dynamic_compare_is_reproducible_and_fresh_initiatives_open(cal):
+    from gametheory.analysis import dynamic_compare
+
+    kw = dict(opponents=["Always escalate"], sides=["RUS"], noise_levels=[0.0, 0.1],
+              discounts=[0.8], turns=4, repetitions=6, seed=11)
+    a, b = dynamic_compare(cal, **kw), dynamic_compare(cal, **kw)
+    assert a.outcomes.equals(b.outcomes)
+    # Russia does not move first from the 2021 state; its fresh offer to zero all comes
+    # at its first turn and restores the US mission at once
+    tr = a.trajectories
+    us = tr[(tr["second"] == "Zero all restrictions") & (tr.mission_of == "USA")
+            & (tr.noise == 0.0)].set_index("turn").mean_staff
+    assert us[0] == us[1] == 120 and us[2] == 1200
+    with pytest.raises(ProfileError, match="noise"):
+        dynamic_compare(cal, noise_levels=[1.5])
