@@ -141,33 +141,74 @@ class StrategyFit:
     strategy prescribes exactly, for deterministic ones), ``moves``, ``beta``
     (ML probability of following the strategy), ``beta_low``/``beta_high``
     (profile-likelihood interval), ``loglik`` at ``beta``, ``aic``
-    (2 - 2 loglik; Random has no parameter) and ``weight`` (Akaike weight:
-    the relative likelihood of the candidates given the data).
+    (2 - 2 loglik; Random has no parameter), ``delta_aic`` (to the best),
+    ``weight`` (Akaike weight: the relative likelihood of the candidates given
+    the data) and ``standing``: ``"best"`` (the lowest AIC, shared by every
+    exact tie), ``"not distinguishable"`` (within ``margin`` of the best: ΔAIC ≤ 2
+    has substantial support, Burnham & Anderson 2002, sec. 2.6) or ``"worse"``.
+    Rows are in AIC order; tied rows keep the order of the candidates, and a
+    tie is reported as a tie, never broken.
     """
 
     side: str
     table: Any
     level: float = 0.95
+    margin: float = 2.0
+    min_moves: int = 20
+
+    @property
+    def tied(self) -> tuple[str, ...]:
+        """Every candidate with the lowest AIC (more than one: an exact tie)."""
+        return tuple(self.table.strategy[self.table.standing == "best"])
+
+    @property
+    def plausible(self) -> tuple[str, ...]:
+        """The best candidates and those not distinguishable from them (ΔAIC ≤ margin)."""
+        return tuple(self.table.strategy[self.table.standing != "worse"])
 
     @property
     def best(self) -> str:
-        return str(self.table.iloc[0]["strategy"])
+        """The best-fitting strategy's name, or ``"tie: A, B"`` when several share it."""
+        tied = self.tied
+        return tied[0] if len(tied) == 1 else "tie: " + ", ".join(tied)
+
+    @property
+    def small_sample(self) -> bool:
+        """Fewer scored moves than ``min_moves``: read the ranking as weak evidence."""
+        return int(self.table.moves.iloc[0]) < self.min_moves
+
+    def verdict(self) -> str:
+        """One sentence: the best fit, what cannot be told from it, and the sample size."""
+        tied, plausible = self.tied, self.plausible
+        head = (f"{self.side}: best explained by {tied[0]}" if len(tied) == 1 else
+                f"{self.side}: a tie between {', '.join(tied)}")
+        rest = [p for p in plausible if p not in tied]
+        if rest:
+            head += (f"; not distinguishable (ΔAIC ≤ {self.margin:g}) from "
+                     f"{', '.join(rest)}")
+        n = int(self.table.moves.iloc[0])
+        if self.small_sample:
+            head += (f" (only {n} scored moves, fewer than {self.min_moves}: weak evidence)")
+        return head + "."
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.assign(side=self.side)
 
     def __repr__(self) -> str:
-        return f"StrategyFit({self.side}: best {self.best!r})\n{self.table.to_string(index=False)}"
+        return f"StrategyFit({self.verdict()})\n{self.table.to_string(index=False)}"
 
     def _repr_html_(self) -> str:
-        return (f"<b>{self.side}</b>: moves best explained by <b>{self.best}</b>"
+        import html
+
+        return (f"<p>{html.escape(self.verdict())}</p>"
                 + self.table.to_html(index=False, float_format=lambda v: f"{v:.3g}"))
 
 
 def strategy_likelihoods(own: Sequence[int], observed: Sequence[int],
                          candidates: Sequence[Strategy | str], game: Game, *, player: int = 0,
                          magnitudes=None, side: str | None = None, level: float = 0.95,
-                         start: int = 0) -> StrategyFit:
+                         start: int = 0, margin: float = 2.0, min_moves: int = 20
+                         ) -> StrategyFit:
     """Fit β for each candidate strategy to one side's moves by maximum likelihood.
 
     Parameters
@@ -186,6 +227,11 @@ def strategy_likelihoods(own: Sequence[int], observed: Sequence[int],
         Coverage of the profile-likelihood interval for β.
     start : int
         First turn to score (earlier turns only build the history).
+    margin : float
+        Candidates within this ΔAIC of the best are "not distinguishable" from it.
+    min_moves : int
+        Below this many scored moves the fit says it is weak evidence
+        (:attr:`StrategyFit.small_sample`).
 
     Raises
     ------
@@ -222,11 +268,19 @@ def strategy_likelihoods(own: Sequence[int], observed: Sequence[int],
         rows.append({"strategy": strat.name, "matches": int(p.sum()) if deterministic else
                      np.nan, "moves": len(p), "beta": beta, "beta_low": lo, "beta_high": hi,
                      "loglik": ll, "aic": 2 * (0 if uniform else 1) - 2 * ll})
+    if margin < 0 or min_moves < 1:
+        raise ProfileError(f"need margin >= 0 and min_moves >= 1, got {margin}, {min_moves}")
     table = pd.DataFrame(rows)
-    rel = np.exp(-(table.aic - table.aic.min()) / 2)
+    # exact ties must stay ties: AICs equal up to rounding are set equal
+    table["aic"] = np.round(table.aic.to_numpy(), 9)
+    table["delta_aic"] = table.aic - table.aic.min()
+    rel = np.exp(-table.delta_aic / 2)
     table["weight"] = rel / rel.sum()
-    table = table.sort_values(["aic", "strategy"], kind="stable").reset_index(drop=True)
-    return StrategyFit(side=side or f"player {player}", table=table, level=level)
+    table["standing"] = np.where(table.delta_aic == 0, "best", np.where(
+        table.delta_aic <= margin, "not distinguishable", "worse"))
+    table = table.sort_values("aic", kind="stable").reset_index(drop=True)
+    return StrategyFit(side=side or f"player {player}", table=table, level=level,
+                       margin=margin, min_moves=min_moves)
 
 
 def dispute_candidates(calibration) -> list[Strategy]:
@@ -258,12 +312,14 @@ def dispute_candidates(calibration) -> list[Strategy]:
 
 
 def fit_sides(calibration, candidates: Sequence[Strategy | str] | None = None, *,
-              level: float = 0.95) -> dict[str, StrategyFit]:
+              level: float = 0.95, margin: float = 2.0, min_moves: int = 20
+              ) -> dict[str, StrategyFit]:
     """Likelihood of each side's observed decisions under each candidate strategy.
 
     Uses the decisions and observations of :meth:`Calibration.sequences` on
     the calibrated stage game and level magnitudes; ``candidates`` defaults
-    to :func:`dispute_candidates`.
+    to :func:`dispute_candidates`. ``margin`` and ``min_moves`` as in
+    :func:`strategy_likelihoods`.
 
     Examples
     --------
@@ -279,7 +335,8 @@ def fit_sides(calibration, candidates: Sequence[Strategy | str] | None = None, *
     for i, (side, moves) in enumerate(calibration.sequences().items()):
         out[side] = strategy_likelihoods(moves.own, moves.observed, cands, game, player=i,
                                          magnitudes=mags, side=side, level=level,
-                                         start=moves.start)
+                                         start=moves.start, margin=margin,
+                                         min_moves=min_moves)
     return out
 
 

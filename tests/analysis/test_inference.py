@@ -118,3 +118,36 @@ def test_dispute_inference_on_the_calibrated_game():
     mix = estimate_mixture(sim.sequences, cands, cal.stage_game(), magnitudes=cal.magnitudes())
     share = np.bincount(sim.truth, minlength=3) / 300
     np.testing.assert_allclose(mix.frequencies, share, atol=0.05)
+
+
+def test_ties_stay_ties_in_any_candidate_order():
+    """Tit for tat and Cooperator agree on every move of all-out cooperation: an exact
+    tie, reported as a tie whatever order the candidates come in."""
+    from gametheory.strategies import Alternator, Cooperator
+
+    own, seen = [0, 0, 0, 0], [0, 0, 0, 0]          # all cooperation
+    for order in ([TitForTat(), Cooperator(), Defector()],
+                  [Cooperator(), Defector(), TitForTat()]):
+        fit = strategy_likelihoods(own, seen, order, PD)
+        assert set(fit.tied) == {"Tit for tat", "Cooperator"}
+        assert fit.best.startswith("tie: ") and "a tie between" in fit.verdict()
+        assert fit.table.standing.tolist().count("best") == 2
+        assert "Defector" not in fit.plausible
+    # a clear winner is not a tie, and a near rival within ΔAIC 2 is named
+    own, seen = [0, 1, 1, 0, 1, 1], [1, 1, 0, 0, 1, 1]
+    fit = strategy_likelihoods(own, seen, [TitForTat(), Alternator(), Random()], PD,
+                               min_moves=3)
+    assert fit.best == "Tit for tat" and not fit.small_sample
+    delta = dict(zip(fit.table.strategy, fit.table.delta_aic, strict=True))
+    for name, d in delta.items():
+        assert (name in fit.plausible) == (d <= 2.0)
+    with pytest.raises(ProfileError, match="margin"):
+        strategy_likelihoods(own, seen, [TitForTat()], PD, margin=-1)
+
+
+def test_small_samples_are_flagged_not_refused():
+    fit = strategy_likelihoods([0, 1, 1], [1, 1, 0], [TitForTat(), Defector()], PD)
+    assert fit.small_sample and "weak evidence" in fit.verdict()
+    fits = fit_sides(calibrate())
+    assert all(f.small_sample for f in fits.values())      # about ten turns per side
+    assert "weak evidence" in fits["USA"].verdict()
