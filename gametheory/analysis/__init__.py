@@ -6,6 +6,7 @@ from .calibration import (
     calibrate,
     classify_moves,
     sensitivity,
+    slip_matrix,
     stage_payoffs,
     transition,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "move_probabilities",
     "sensitivity",
     "simulate_play",
+    "slip_matrix",
     "stage_payoffs",
     "strategy_likelihoods",
     "transition",

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..solvers.repeated import RepeatedGame
 
 __all__ = ["Calibration", "ModelState", "SideMoves", "calibrate", "classify_moves",
-           "sensitivity", "stage_payoffs", "transition"]
+           "sensitivity", "slip_matrix", "stage_payoffs", "transition"]
 
 #: Fewer decisions than this for a side and a calibration says the sequence is too short.
 MIN_DECISIONS = 3
@@ -77,6 +77,41 @@ def _level_tables(params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
     restr = np.array([np.nan if lv.restrictions == "all" else float(lv.restrictions)
                       for lv in params.levels])
     return staff, restr
+
+
+def slip_matrix(params: ModelParameters) -> np.ndarray:
+    """Where a slip (a botched or misread move) lands, by the parameters' ``noise_kernel``.
+
+    Row: the level meant (or played); columns: the level it becomes when the slip
+    happens. ``"neighbour"``: one step up or down among the graded levels, half each
+    (at an end, the one neighbour); a level with ``all`` effects (the offer to zero
+    all) neither slips nor is slipped into. ``"uniform"``: any other level alike.
+
+    Examples
+    --------
+    >>> from gametheory.analysis import load_parameters
+    >>> from gametheory.models import model_path
+    >>> params = load_parameters(model_path("us-russia") / "parameters.yaml")
+    >>> slip_matrix(params)
+    array([[1. , 0. , 0. , 0. , 0. ],
+           [0. , 0. , 1. , 0. , 0. ],
+           [0. , 0.5, 0. , 0.5, 0. ],
+           [0. , 0. , 0.5, 0. , 0.5],
+           [0. , 0. , 0. , 1. , 0. ]])
+    """
+    eff_s, eff_r = _level_tables(params)
+    K = len(eff_s)
+    if params.noise_kernel == "uniform":
+        return (np.ones((K, K)) - np.eye(K)) / max(K - 1, 1) if K > 1 else np.eye(1)
+    offers = np.isnan(eff_s) | np.isnan(eff_r)
+    graded = [k for k in range(K) if not offers[k]]
+    M = np.eye(K)
+    for pos, k in enumerate(graded):
+        nb = [graded[q] for q in (pos - 1, pos + 1) if 0 <= q < len(graded)]
+        if nb:
+            M[k, k] = 0.0
+            M[k, nb] = 1.0 / len(nb)
+    return M
 
 
 def _utility_table(params: ModelParameters) -> dict[str, np.ndarray]:
@@ -341,6 +376,12 @@ class Calibration:
         """
         A, B = stage_payoffs(self.params, state or self.state_)
         return Game.from_bimatrix(A, B, players=self.players, actions=[self.levels] * 2)
+
+    def noise_kernels(self) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`slip_matrix` for each side, as ``noise_kernel`` of the iterated-play
+        engine (:func:`gametheory.play`, :class:`~gametheory.Tournament`)."""
+        M = slip_matrix(self.params)
+        return M, M.copy()
 
     def magnitudes(self) -> tuple[np.ndarray, np.ndarray]:
         """Level magnitudes for graded play: each level's position relative to the idle level.

@@ -41,7 +41,7 @@ import numpy as np
 from ..errors import ParameterError, SequenceTooShortError
 from ..games.normal_form import Game
 from ..games.stochastic import StochasticGame
-from .calibration import Calibration, _level_tables, _utility_table
+from .calibration import Calibration, _level_tables, _utility_table, slip_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -95,19 +95,11 @@ def _split(x: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def _kernel(params, noise: float) -> np.ndarray:
-    """Intended level (rows) -> realised level: neighbours among the non-offer levels."""
-    eff_s, eff_r = _level_tables(params)
-    offers = np.isnan(eff_s) | np.isnan(eff_r)
-    K = len(eff_s)
-    finite = [k for k in range(K) if not offers[k]]
-    M = np.eye(K)
-    for pos, k in enumerate(finite):
-        nb = [finite[q] for q in (pos - 1, pos + 1) if 0 <= q < len(finite)]
-        if nb and noise > 0:
-            M[k, k] = 1 - noise
-            for q in nb:
-                M[k, q] = noise / len(nb)
-    return M
+    """Intended level (rows) -> realised level: a slip with probability ``noise``, landing
+    by :func:`~gametheory.analysis.calibration.slip_matrix`."""
+    L = slip_matrix(params)
+    K = len(L)
+    return np.where(np.diag(L)[:, None] == 1.0, np.eye(K), (1 - noise) * np.eye(K) + noise * L)
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,6 +173,9 @@ class DisputeGame:
                 pos.append(int(hit[0]))
         if mover not in self.players:
             raise ProfileError(f"mover: {mover!r} is not a player ({', '.join(self.players)})")
+        if offer and self.dims[7] == 1:
+            raise ProfileError("offer: no offer is ever pending in this game (offer: "
+                               "unilateral); build it with offer='mutual'")
         order = (pos[0], pos[1], pos[2], pos[3], int(bool(seized[0])), int(bool(seized[1])),
                  self.players.index(mover), int(bool(offer)))
         return int(np.ravel_multi_index(order, self.dims))

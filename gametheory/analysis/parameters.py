@@ -192,6 +192,10 @@ class ModelParameters(BaseModel):
     discount: float = Field(gt=0, lt=1)
     noise: float = Field(ge=0, le=1)
     observation_noise: float = Field(ge=0, le=1)
+    #: Where a botched or misread move lands: "neighbour" (one level up or down among
+    #: the graded levels; an offer to zero all is deliberate, never the result of a
+    #: slip and never slips) or "uniform" (any other level alike, offers included).
+    noise_kernel: Literal["neighbour", "uniform"] = "neighbour"
     normal_functioning: float = Field(gt=0, le=1)
     #: Moves from this date on are the holdout period: not used to calibrate or fit,
     #: kept to check predictions out of sample (None: no holdout).

@@ -84,7 +84,8 @@ def simulate_paths(cal: Calibration, pairs: Sequence[tuple[Strategy, Strategy]],
     game = cal.stage_game()
     keys = match_keys(as_seed_sequence(seed), ids)
     arr = run_matches(game, list(pairs), keys, turns=turns, noise=noise,
-                      observation_noise=observation_noise, magnitudes=cal.magnitudes())
+                      observation_noise=observation_noise, magnitudes=cal.magnitudes(),
+                      noise_kernel=cal.noise_kernels())
     acts = arr.executed
     M, T = acts.shape[:2]
     S0, R0 = cal.state_.as_arrays()
@@ -221,7 +222,10 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
     are simultaneous, so the side that moved last in the record re-decides
     that turn at turn 0, together with the other side's answer. Each plays
     ``repetitions`` matches of ``turns`` turns per noise level (move noise
-    and misperception both equal to the level). Payoffs are the model's
+    and misperception both equal to the level; a slip lands where the
+    parameters' ``noise_kernel`` says, by default on a neighbouring graded
+    level, never on the offer to zero all:
+    :func:`~gametheory.analysis.slip_matrix`). Payoffs are the model's
     state-dependent utilities, averaged with each discount factor.
 
     Parameters

@@ -240,7 +240,8 @@ def _tournament_section(analysis, cal, game: Game) -> list[str]:
     players = [s for s in dispute_candidates(cal) if s.name != "Random"]
     res = Tournament(players, game=game, magnitudes=cal.magnitudes(), turns=40,
                      repetitions=10, noise=cal.params.noise,
-                     observation_noise=cal.params.observation_noise, seed=2021).run()
+                     observation_noise=cal.params.observation_noise,
+                     noise_kernel=cal.noise_kernels(), seed=2021).run()
     summary = res.summary()
     analysis.tables["tournament"] = summary
     analysis.add(
@@ -280,16 +281,18 @@ def _inference_section(analysis, cal) -> list[str]:
         "probability of making the move the strategy prescribes (otherwise another level at "
         "random; Dal Bó & Fréchette 2011), fitted by maximum likelihood with 95 % "
         "profile-likelihood intervals; Akaike weights compare the candidates. With about a "
-        "dozen turns per side the intervals are wide: read the ranking, not the decimals.\n\n"
+        "dozen turns per side the intervals are wide: read the ranking, not the decimals. "
+        "Exact ties are reported as ties; candidates within ΔAIC 2 of the best are not "
+        "distinguishable from it (Burnham & Anderson 2002). "
+        + " ".join(f.verdict() for f in fits.values()) + "\n\n"
         "Check of the estimator: 300 simulated sequences of 12 turns from a planted mixture "
         "(noise 0.1), frequencies recovered by the strategy frequency estimation method "
         f"(EM, bootstrap standard errors); estimated β = {mix.beta:.3f} (planted 0.9).",
         body + check.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
-    err = float(np.abs(check.frequency - check.share_in_sample).max())
-    return ["Best-fitting strategy: " + "; ".join(
-        f"{side} {f.best} (β = {f.table.beta.iloc[0]:.2f}, Akaike weight "
-        f"{f.table.weight.iloc[0]:.2f})" for side, f in fits.items()),
-        f"Mixture estimator check: largest frequency error {err:.3f} (300 simulated sequences)"]
+    err = float(np.abs(check.frequency - check.planted).max())
+    return ["Best-fitting strategy: " + " ".join(f.verdict() for f in fits.values()),
+            f"Mixture estimator check: largest error against the planted frequencies "
+            f"{err:.3f} (300 simulated sequences)"]
 
 
 def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: bool

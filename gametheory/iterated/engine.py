@@ -34,8 +34,8 @@ from ..games.normal_form import Game
 from ..games.views import make_views
 from ..strategies.base import Batch, History, Strategy, StrategyError
 
-__all__ = ["MatchArrays", "MatchSummary", "make_views", "match_keys", "run_matches",
-           "uniforms"]
+__all__ = ["MatchArrays", "MatchSummary", "make_views", "match_keys", "noise_kernels",
+           "run_matches", "uniforms"]
 
 _DECIDE, _BOTCH, _BOTCHED, _MISREAD, _PERCEIVED = range(5)
 _LENGTH = 7
@@ -64,6 +64,80 @@ def _perturb(actions: np.ndarray, flip: np.ndarray, choice: np.ndarray, k: np.nd
     """Replace flagged actions by a uniformly chosen *other* action (k actions per slot)."""
     offset = 1 + np.minimum((choice * (k - 1)).astype(np.int64), np.maximum(k - 2, 0))
     return np.where(flip & (k > 1), (actions + offset) % k, actions)
+
+
+def noise_kernels(kind, shape: Sequence[int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where a botched or misread action lands, per player: ``(k, k)`` row-stochastic
+    matrices (row: the action meant or played; the diagonal is the chance that the
+    slip changes nothing), or None for the uniform rule (any *other* action alike).
+
+    ``kind`` is ``"uniform"`` (or None), ``"neighbour"`` (one step up or down the
+    ordered actions, half each; at an end, the one neighbour), or a pair of matrices.
+
+    Examples
+    --------
+    >>> noise_kernels("neighbour", (3, 2))[0]
+    array([[0. , 1. , 0. ],
+           [0.5, 0. , 0.5],
+           [0. , 1. , 0. ]])
+    """
+    from ..errors import ProfileError
+
+    if kind is None or (isinstance(kind, str) and kind == "uniform"):
+        return None
+    if isinstance(kind, str):
+        if kind != "neighbour":
+            raise ProfileError(f"noise_kernel: {kind!r} is not 'uniform', 'neighbour' or a "
+                               "pair of matrices")
+        out = []
+        for k in shape:
+            M = np.zeros((k, k))
+            for a in range(k):
+                nb = [b for b in (a - 1, a + 1) if 0 <= b < k]
+                M[a, nb] = 1.0 / len(nb) if nb else 0.0
+                if not nb:
+                    M[a, a] = 1.0
+            out.append(M)
+        return out[0], out[1]
+    mats = [np.asarray(m, dtype=float) for m in kind]
+    if len(mats) != 2:
+        raise ProfileError(f"noise_kernel: need one matrix per player, got {len(mats)}")
+    for i, (m, k) in enumerate(zip(mats, shape, strict=True)):
+        if m.shape != (k, k):
+            raise ProfileError(f"noise_kernel of player {i + 1}: shape {m.shape}, the game "
+                               f"needs ({k}, {k})")
+        if not np.all(np.isfinite(m)) or m.min() < 0 or not np.allclose(m.sum(axis=1), 1.0):
+            raise ProfileError(f"noise_kernel of player {i + 1}: rows must be probabilities "
+                               "summing to one")
+    return mats[0], mats[1]
+
+
+def _kernel_table(kernels, n_act: np.ndarray) -> np.ndarray | None:
+    """Cumulative kernels padded to (2, K, K) for vectorised lookups."""
+    if kernels is None:
+        return None
+    K = int(n_act.max())
+    C = np.ones((2, K, K))
+    for side, m in enumerate(kernels):
+        k = m.shape[0]
+        C[side, :k, :k] = np.cumsum(m, axis=1)
+        C[side, :k, k - 1] = 1.0
+    return C
+
+
+def _perturb_kernel(actions: np.ndarray, flip: np.ndarray, choice: np.ndarray,
+                    table: np.ndarray, sides: np.ndarray) -> np.ndarray:
+    """Replace flagged actions by a draw from the kernel row of each (side, action)."""
+    rows = table[sides, actions]                                    # (slots, K)
+    landed = (choice[:, None] >= rows).sum(axis=1)
+    return np.where(flip, np.minimum(landed, table.shape[-1] - 1), actions)
+
+
+def _land(row: np.ndarray, u: float) -> int:
+    """The kernel row's action at uniform draw ``u`` (as :func:`_perturb_kernel`)."""
+    cum = np.cumsum(row)
+    cum[-1] = 1.0
+    return int(min(int((u >= cum).sum()), len(row) - 1))
 
 
 class _Group:
@@ -141,8 +215,8 @@ def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np
                 observation_noise: float = 0.0,
                 magnitudes: Sequence[Sequence[float]] | None = None,
                 engine: str = "auto", max_turns: int | None = None,
-                summary: bool = False, decide_timeout: float | None = None
-                ) -> MatchArrays | MatchSummary:
+                summary: bool = False, decide_timeout: float | None = None,
+                noise_kernel=None) -> MatchArrays | MatchSummary:
     """Play ``pairs[m][0]`` (row) against ``pairs[m][1]`` (column) for every m.
 
     ``keys[m]`` is the match's random key (:func:`match_keys`). ``engine``:
@@ -150,17 +224,21 @@ def run_matches(game: Game, pairs: Sequence[tuple[Strategy, Strategy]], keys: np
     plain ``decide``; both give identical results. With ``summary`` only the
     per-match totals are returned (:class:`MatchSummary`). ``decide_timeout``
     (seconds) bounds every call of a plain-Python ``decide`` (see :func:`_decide`).
+    ``noise_kernel`` says where a botched or misread action lands
+    (:func:`noise_kernels`: ``"uniform"`` by default, ``"neighbour"``, or matrices).
     """
     from ..strategies.families import FAMILIES
 
+    kernels = noise_kernels(noise_kernel, game.shape)
     with _timeout_handler(decide_timeout) as decide_timeout:
         return _run_matches(game, pairs, keys, turns, continuation, noise,
                             observation_noise, magnitudes, engine, max_turns, summary,
-                            decide_timeout, FAMILIES)
+                            decide_timeout, FAMILIES, kernels)
 
 
 def _run_matches(game, pairs, keys, turns, continuation, noise, observation_noise,
-                 magnitudes, engine, max_turns, summary, decide_timeout, FAMILIES):
+                 magnitudes, engine, max_turns, summary, decide_timeout, FAMILIES,
+                 kernels=None):
     views = make_views(game, magnitudes)
     n_act = np.array(game.shape, dtype=np.int64)
     M = len(pairs)
@@ -178,7 +256,7 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
     T = int(lengths.max()) if M else 0
     if M == 1 and not summary and engine != "batch":
         return _run_single(game, pairs[0], keys[0], T, views, noise, observation_noise,
-                           decide_timeout)
+                           decide_timeout, kernels)
 
     # ---- lay out slots (2 per match) grouped by how they are decided; strategies are
     # prepared once per distinct (strategy object, side), not once per match
@@ -272,7 +350,8 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
         g.check = g.kind == "object" and not type(g.impl).__module__.startswith(
             "gametheory.strategies")
     # with two actions a botched or misread move has only one alternative: no draw needed
-    two_actions = bool(n_act.max() <= 2)
+    table = _kernel_table(kernels, n_act)
+    two_actions = bool(n_act.max() <= 2) and table is None
     if noise > 0:
         botch = draws(0, S, _BOTCH) < noise
         botched = np.zeros((S, T)) if two_actions else draws(0, S, _BOTCHED)
@@ -317,10 +396,16 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
                                         f"(legal: 0..{k_own[a + bad] - 1})")
             intended[a:b] = acts
         if noise > 0:
-            own_hist[t] = _perturb(intended, botch[:, t], botched[:, t], k_own)
+            own_hist[t] = (_perturb(intended, botch[:, t], botched[:, t], k_own)
+                           if table is None else
+                           _perturb_kernel(intended, botch[:, t], botched[:, t], table,
+                                           side_of))
         executed = own_hist[t]
         if observation_noise > 0:
-            opp_hist[t] = _perturb(executed[opp_of], misread[:, t], perceived[:, t], k_opp)
+            opp_hist[t] = (_perturb(executed[opp_of], misread[:, t], perceived[:, t], k_opp)
+                           if table is None else
+                           _perturb_kernel(executed[opp_of], misread[:, t], perceived[:, t],
+                                           table, 1 - side_of))
         else:
             np.take(executed, opp_of, out=opp_hist[t])
         observed = opp_hist[t]
@@ -359,7 +444,7 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
 
 def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, length: int,
                 views, noise: float, observation_noise: float,
-                decide_timeout: float | None = None) -> MatchArrays:
+                decide_timeout: float | None = None, kernels=None) -> MatchArrays:
     """One match in plain Python: the same draws and rules as the vectorised engine."""
     k = game.shape
     turns = np.arange(length, dtype=np.uint64)[:, None, None]
@@ -387,7 +472,10 @@ def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, len
         if noise > 0:
             for side in (0, 1):
                 u = U[t][side]
-                if u[_BOTCH] < noise and k[side] > 1:
+                if kernels is not None:
+                    if u[_BOTCH] < noise:
+                        executed[side] = _land(kernels[side][acts[side]], u[_BOTCHED])
+                elif u[_BOTCH] < noise and k[side] > 1:
                     executed[side] = (acts[side] + 1 + min(int(u[_BOTCHED] * (k[side] - 1)),
                                                            k[side] - 2)) % k[side]
         observed = [executed[1], executed[0]]
@@ -395,7 +483,11 @@ def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, len
             for side in (0, 1):
                 u = U[t][side]
                 ko = k[1 - side]
-                if u[_MISREAD] < observation_noise and ko > 1:
+                if kernels is not None:
+                    if u[_MISREAD] < observation_noise:
+                        observed[side] = _land(kernels[1 - side][observed[side]],
+                                               u[_PERCEIVED])
+                elif u[_MISREAD] < observation_noise and ko > 1:
                     observed[side] = (observed[side] + 1 + min(int(u[_PERCEIVED] * (ko - 1)),
                                                                ko - 2)) % ko
         for side, (_, hist) in enumerate(players):

@@ -126,7 +126,8 @@ class MatchResult:
 def play(player1: Strategy | type[Strategy] | str, player2: Strategy | type[Strategy] | str,
          game: Game | None = None, turns: int = 200, continuation: float | None = None,
          noise: float = 0.0, observation_noise: float = 0.0, seed=None, *,
-         discount: float | None = None, magnitudes=None, engine: str = "auto") -> MatchResult:
+         discount: float | None = None, magnitudes=None, engine: str = "auto",
+         noise_kernel=None) -> MatchResult:
     """Play one match.
 
     Parameters
@@ -150,6 +151,10 @@ def play(player1: Strategy | type[Strategy] | str, player2: Strategy | type[Stra
         Magnitude of each action of each player (default 0, 1, 2, ...).
     engine : {"auto", "batch", "python"}
         "python" forces every strategy through its plain ``decide``.
+    noise_kernel : {"uniform", "neighbour"} or pair of matrices, optional
+        Where a botched or misread action lands
+        (:func:`~gametheory.iterated.engine.noise_kernels`); default any other action
+        alike. With ordered levels, ``"neighbour"`` keeps a slip small.
 
     Examples
     --------
@@ -167,7 +172,8 @@ def play(player1: Strategy | type[Strategy] | str, player2: Strategy | type[Stra
     arrays: MatchArrays = run_matches(game, [(p1, p2)], keys, turns=turns,
                                       continuation=continuation, noise=noise,
                                       observation_noise=observation_noise,
-                                      magnitudes=magnitudes, engine=engine)
+                                      magnitudes=magnitudes, engine=engine,
+                                      noise_kernel=noise_kernel)
     L = int(arrays.lengths[0])
     pay = arrays.payoffs[0, :L]
     weights = discount ** np.arange(L) if discount is not None else np.ones(L)

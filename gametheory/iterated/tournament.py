@@ -175,6 +175,10 @@ class Tournament:
     ``SIGALRM``, so on POSIX systems in the main thread) fail that pair's matches,
     which are listed in ``result.errors``; every other result is kept.
 
+    ``noise_kernel`` says where a botched or misread move lands (as in
+    :func:`~gametheory.play`): any other action alike by default, ``"neighbour"``
+    for one level up or down, or one matrix per player.
+
     Examples
     --------
     >>> import gametheory as gt
@@ -190,7 +194,8 @@ class Tournament:
                  noise: float = 0.0, seed=None, *, observation_noise: float = 0.0,
                  continuation: float | None = None, self_play: bool = True,
                  magnitudes=None, processes: int = 1, chunk_size: int = 20_000,
-                 engine: str = "auto", decide_timeout: float | None = 10.0):
+                 engine: str = "auto", decide_timeout: float | None = 10.0,
+                 noise_kernel=None):
         from ..games import prisoners_dilemma
 
         check_play_parameters(turns, continuation, noise, observation_noise, None)
@@ -205,6 +210,10 @@ class Tournament:
         self.self_play, self.magnitudes = self_play, magnitudes
         self.processes, self.chunk_size, self.engine = processes, chunk_size, engine
         self.decide_timeout = decide_timeout
+        from .engine import noise_kernels
+
+        noise_kernels(noise_kernel, self.game.shape)     # refuse a bad kernel now
+        self.noise_kernel = noise_kernel
         self.seed = seed
 
     def _schedule(self) -> list[tuple[int, int, int]]:
@@ -226,7 +235,8 @@ class Tournament:
         keys = self._schedule()
         kwargs = {"turns": self.turns, "continuation": self.continuation, "noise": self.noise,
                   "observation_noise": self.observation_noise, "magnitudes": self.magnitudes,
-                  "engine": self.engine, "decide_timeout": self.decide_timeout}
+                  "engine": self.engine, "decide_timeout": self.decide_timeout,
+                  "noise_kernel": self.noise_kernel}
         size = self.chunk_size
         if self.processes > 1:
             size = max(1, min(size, -(-len(keys) // self.processes)))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gametheory.analysis import calibrate, dispute_game, dynamic_analysis, turn_discount
-from gametheory.errors import ParameterError, ProfileError
+from gametheory.errors import ParameterError, ProfileError, UnknownNameError
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,12 @@ def test_states_start_and_baseline(cal):
     assert len(dg.table) == dg.game.n_states
     with pytest.raises(ProfileError, match="not on the grid"):
         dg.state(staff=(1000, 455), restrictions=(0, 0), mover="USA")
+    with pytest.raises(ProfileError, match="mover"):
+        dg.state(staff=(1200, 455), restrictions=(0, 0), mover="UK")
+    with pytest.raises(ProfileError, match="offer"):
+        dg.state(staff=(1200, 455), restrictions=(0, 0), mover="USA", offer=True)
+    with pytest.raises(UnknownNameError):
+        dg.game.state_index("USA 1 RUS 1 | restr 0/0 | seized none | USA to move")
 
 
 def test_a_move_between_grid_points_is_split_to_keep_the_expected_size(cal):

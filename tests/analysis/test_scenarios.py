@@ -76,3 +76,41 @@ def test_bad_scenario_input():
         compare_strategies(CAL, sides=["FRA"])
     with pytest.raises(UnknownNameError):
         compare_strategies(CAL, first="Zero everything")
+
+
+def _mutual_answer_in_kind(cal, kernel, noise, n=300):
+    """Two sides that open by holding and then answer in kind (tit for tat on levels),
+    on the calibrated stage game: mean payoffs per turn and mean level."""
+    from gametheory._random import as_seed_sequence
+    from gametheory.iterated.engine import match_keys, run_matches
+    from gametheory.strategies import Commensurate
+
+    s = Commensurate(opening=cal.levels.index("Hold"))
+    keys = match_keys(as_seed_sequence(1), np.arange(n)[:, None])
+    arr = run_matches(cal.stage_game(), [(s, s)] * n, keys, turns=200, noise=noise,
+                      magnitudes=cal.magnitudes(), noise_kernel=kernel)
+    return arr.payoffs.mean(axis=(0, 1)), arr.executed.mean()
+
+
+def test_echo_effect_in_the_calibrated_model():
+    """As in the prisoner's dilemma (Axelrod 1984; Downs & Rocke 1990), noise hurts two
+    sides that answer in kind: a slip is answered, echoed and slips again. With the
+    model's neighbour kernel both sides lose and play grows more hostile; with the
+    uniform kernel of old, accidental offers to zero all made noise *help* the US."""
+    from gametheory.analysis import slip_matrix
+
+    cal = calibrate()
+    assert cal.params.noise_kernel == "neighbour"
+    assert slip_matrix(cal.params)[:, 0].tolist() == [1, 0, 0, 0, 0]   # never slipped into
+    quiet, level0 = _mutual_answer_in_kind(cal, cal.noise_kernels(), 0.0)
+    noisy, level1 = _mutual_answer_in_kind(cal, cal.noise_kernels(), 0.05)
+    assert (noisy < quiet - 1.0).all() and level1 > level0 + 0.1
+    old, _ = _mutual_answer_in_kind(cal, "uniform", 0.05)
+    assert old[0] > quiet[0]
+    # the continuing scenario: tit for tat against tit for tat no longer reaches normal
+    # functioning by accident when the noise rises
+    res = compare_strategies(cal, "Tit for tat", "Always escalate", ["Tit for tat"],
+                             noise_levels=[0.0, 0.1], discounts=[0.9], turns=40,
+                             repetitions=50)
+    o = res.outcomes[res.outcomes.strategy == "Tit for tat"]
+    assert (o.p_normal == 0).all()

@@ -76,3 +76,38 @@ def test_bad_parameters(kw, match):
 
 def test_names_are_resolved():
     assert gt.play("tit for tat", "defector", turns=3).players == ("Tit for tat", "Defector")
+
+
+def test_neighbour_noise_kernel_lands_one_level_away():
+    from gametheory.iterated.engine import match_keys, noise_kernels, run_matches
+    from gametheory._random import as_seed_sequence
+
+    K = noise_kernels("neighbour", (5, 5))[0]
+    np.testing.assert_allclose(K.sum(axis=1), 1.0)
+    game = gt.Game.from_bimatrix(np.zeros((5, 5)), np.zeros((5, 5)))
+    mags = (np.arange(5) - 2.0,) * 2
+    hold = gs.Commensurate(opening=2, scale=0.0)            # always the middle level
+    keys = match_keys(as_seed_sequence(3), np.arange(400)[:, None])
+    arr = run_matches(game, [(hold, hold)] * 400, keys, turns=5, noise=1.0,
+                      observation_noise=1.0, noise_kernel="neighbour", magnitudes=mags)
+    assert (arr.intended == 2).all()
+    executed = arr.executed.ravel()
+    assert set(np.unique(executed)) == {1, 3}                # always slips, one step
+    assert abs((executed == 1).mean() - 0.5) < 0.05
+    seen = arr.observed.ravel()                              # a misread slips once more
+    assert set(np.unique(seen)) <= {0, 2, 4}
+    # the one-match Python path and the batched engine agree under a kernel
+    a = gt.play(hold, "Random", game=game, turns=30, noise=0.3, observation_noise=0.2,
+                seed=9, noise_kernel="neighbour", magnitudes=mags)
+    b = gt.play(hold, "Random", game=game, turns=30, noise=0.3, observation_noise=0.2,
+                seed=9, noise_kernel="neighbour", magnitudes=mags, engine="batch")
+    np.testing.assert_array_equal(a.actions, b.actions)
+
+
+@pytest.mark.parametrize("kernel, match", [
+    ("sideways", "not 'uniform'"), ([np.eye(3)], "one matrix per player"),
+    ([np.eye(4), np.eye(3)], "shape"), ([np.eye(3) * 2, np.eye(3)], "summing to one")])
+def test_bad_noise_kernels(kernel, match):
+    with pytest.raises(ProfileError, match=match):
+        gt.play("Tit for tat", "Tit for tat", game=embassy_dispute(), turns=3,
+                noise_kernel=kernel)
