@@ -61,9 +61,12 @@ def test_analyze_writes_report(tmp_path):
                     "&#x27;Zero all&#x27; against tit for tat in the dynamic game"):
         assert heading in html, heading
     assert "Dynamic game (648 states)" in out.output
+    assert "Out of sample: On 7 holdout turns" in out.output
+    assert "Out of sample: the moves after the calibration" in html
     assert html.count("<img") >= 5 and "<table" in html
     for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity",
-                  "dynamic_equilibria", "dynamic_region", "dynamic_comparison"):
+                  "dynamic_equilibria", "dynamic_region", "dynamic_comparison",
+                  "holdout_scores"):
         for ext in ("csv", "json", "parquet"):
             assert (tmp_path / "r" / f"{table}.{ext}").exists(), (table, ext)
     import pandas as pd

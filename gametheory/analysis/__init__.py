@@ -30,11 +30,13 @@ from .inference import (
 )
 from .parameters import ModelParameters, load_parameters
 from .scenarios import ScenarioResult, compare_strategies
+from .validation import HoldoutScore, holdout_turns, out_of_sample
 
 __all__ = [
     "Calibration",
     "DisputeGame",
     "DynamicResult",
+    "HoldoutScore",
     "MixtureResult",
     "ModelParameters",
     "ModelState",
@@ -49,8 +51,10 @@ __all__ = [
     "dynamic_compare",
     "estimate_mixture",
     "fit_sides",
+    "holdout_turns",
     "load_parameters",
     "move_probabilities",
+    "out_of_sample",
     "sensitivity",
     "simulate_play",
     "slip_matrix",

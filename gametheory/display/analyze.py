@@ -295,6 +295,37 @@ def _inference_section(analysis, cal) -> list[str]:
             f"{err:.3f} (300 simulated sequences)"]
 
 
+def _holdout_section(analysis, cal) -> list[str]:
+    from .._format import table_html
+    from ..analysis import out_of_sample
+
+    if cal.params.holdout_from is None:
+        return []
+    res = out_of_sample(cal)
+    analysis.tables["holdout_scores"] = res.scores
+    analysis.tables["holdout_predictions"] = res.predictions
+    p = res.predictions
+    model = p[p.forecaster == "fitted strategies"]
+    rows = [[r.turn, str(r.start)[:10], r.side, r.happened + (" (idle)" if r.idle else ""),
+             r.most_likely, f"{r.probability:.2f}"] for r in model.itertuples()]
+    analysis.add(
+        "Out of sample: the moves after the calibration",
+        f"Every move from {cal.params.holdout_from} on was kept out of the calibration and "
+        "the fits. Each of those turns is predicted from the turns before it by the "
+        "strategies fitted above (mixed by their Akaike weights, each with its β; and the "
+        "best one alone) and by four naive baselines fitted on the same period: uniform, "
+        "repeat own last level, mirror the other side's last level, and the side's level "
+        "frequencies. Log score: mean log probability of the level that happened (higher "
+        "is better); accuracy: share of turns whose level was the forecast's most likely "
+        "one (a tie for most likely counts as a fraction). " + res.summary(),
+        table_html(["forecaster", "kind", "log score", "accuracy", "turns"],
+                   [[r.forecaster, r.kind, f"{r.log_score:.3f}", f"{r.accuracy:.3f}", r.n]
+                    for r in res.scores.itertuples()], caption="Scores on the holdout turns")
+        + table_html(["turn", "date", "side", "happened", "fitted strategies: most likely",
+                      "P(happened)"], rows, caption="The fitted strategies, turn by turn"))
+    return ["Out of sample: " + res.summary()]
+
+
 def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: bool
                       ) -> list[str]:
     from .._format import table_html
@@ -540,6 +571,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     bar.update()
     step("inference")
     lines += _inference_section(analysis, cal)
+    lines += _holdout_section(analysis, cal)
     bar.update()
     step("scenarios")
     lines += _scenario_section(analysis, cal, repetitions=repetitions, turns=turns,

@@ -1,0 +1,86 @@
+"""Out-of-sample checks: holdout turns continue the record, histories match the fit's,
+baselines give their known scores, and a calibration without a holdout is refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gametheory.analysis import calibrate, holdout_turns, out_of_sample
+from gametheory.analysis.validation import _histories
+from gametheory.errors import SequenceTooShortError
+
+
+@pytest.fixture(scope="module")
+def cal():
+    return calibrate()
+
+
+@pytest.fixture(scope="module")
+def res(cal):
+    return out_of_sample(cal)
+
+
+def test_holdout_turns_continue_the_calibration_turns(cal):
+    turns = holdout_turns(cal)
+    n = len(cal.turns_)
+    assert turns.level.iloc[:n].tolist() == cal.turns_.level.tolist()
+    assert not turns.holdout.iloc[:n].any() and turns.holdout.iloc[n:].all()
+    # E35 (Feb 2022) is Russia's next move after its own E31: a US idle turn comes first
+    assert turns.actor.iloc[n] == "USA" and turns.idle.iloc[n]
+    assert "E35" in turns.event_ids.iloc[n + 1]
+
+
+def test_histories_are_those_the_strategy_fit_uses(cal):
+    turns = holdout_turns(cal)
+    seqs = cal.sequences()
+    hist = _histories(turns.iloc[:len(cal.turns_)], cal.players, 2)
+    count = {0: 0, 1: 0}
+    for side, own, seen in hist:
+        s = seqs[cal.players[side]]
+        pos = count[side] + s.start
+        assert own == s.own[:pos] and seen == s.observed[:pos]
+        count[side] += 1
+
+
+def test_baselines_known_scores(cal, res):
+    s = res.scores.set_index("forecaster")
+    n = int(s.n.iloc[0])
+    assert n == len(holdout_turns(cal)) - len(cal.turns_) == 7
+    assert s.loc["uniform", "log_score"] == pytest.approx(np.log(1 / 5))
+    assert s.loc["uniform", "accuracy"] == pytest.approx(1 / 5)      # a five-way tie
+    p = res.predictions
+    for name in ("fitted strategies", "empirical frequencies", "repeat own last"):
+        part = p[p.forecaster == name]
+        assert ((part.probability > 0) & (part.probability <= 1)).all()
+        assert s.loc[name, "log_score"] == pytest.approx(np.log(part.probability).mean())
+    # repeat own last: the training repeat rate on the side's own last level
+    rep = p[p.forecaster == "repeat own last"]
+    assert set(np.round(rep.probability, 12)) <= set(np.round(
+        [x for h in _rates(cal) for x in (h, (1 - h) / 4)], 12))
+
+
+def _rates(cal):
+    out = []
+    for side in cal.players:
+        s = cal.sequences()[side]
+        own = s.own
+        pairs = [(own[j - 1], own[j]) for j in range(max(1, s.start), len(own))
+                 if j >= 1]
+        h = np.mean([a == b for a, b in pairs])
+        out.append(float(np.clip(h, 0.2, 1 - 1e-6)))
+    return out
+
+
+def test_the_report_says_where_the_model_is_worse(res):
+    worse = res.worse_than_baselines()
+    text = res.summary()
+    for b in worse:
+        assert b in text
+    assert "weak evidence" in text
+
+
+def test_no_holdout_is_refused(cal):
+    no = cal.with_parameters(holdout_from=None)
+    with pytest.raises(SequenceTooShortError, match="holdout_from"):
+        out_of_sample(no)
