@@ -79,8 +79,8 @@ def test_names_are_resolved():
 
 
 def test_neighbour_noise_kernel_lands_one_level_away():
-    from gametheory.iterated.engine import match_keys, noise_kernels, run_matches
     from gametheory._random import as_seed_sequence
+    from gametheory.iterated.engine import match_keys, noise_kernels, run_matches
 
     K = noise_kernels("neighbour", (5, 5))[0]
     np.testing.assert_allclose(K.sum(axis=1), 1.0)
