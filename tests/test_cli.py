@@ -63,6 +63,18 @@ def test_analyze_writes_report(tmp_path):
     assert "Dynamic game (648 states)" in out.output
     assert "Out of sample: On 7 holdout turns" in out.output
     assert "Out of sample: the moves after the calibration" in html
+    import json
+
+    prov = json.loads((tmp_path / "r" / "provenance.json").read_text())
+    assert prov["model"] == "us-russia" and prov["settings"] == {"repetitions": 20,
+                                                                 "turns": 15}
+    assert prov["seeds"]["scenarios"] == 2021 and prov["coding"]["merge_within_days"] == 45
+    assert len(prov["inputs_sha256"]["events.csv"]) == 64
+    assert "Provenance" in html and prov["version"] in html
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(tmp_path / "r" / "scenario_comparison.parquet").metadata
+    assert json.loads(meta[b"gametheory.provenance"])["created"] == prov["created"]
     assert html.count("<img") >= 5 and "<table" in html
     for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity",
                   "dynamic_equilibria", "dynamic_region", "dynamic_comparison",

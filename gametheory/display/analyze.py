@@ -23,6 +23,9 @@ from ..solvers.repeated import nash_reversion_thresholds
 
 __all__ = ["nash_reversion_thresholds", "run_analysis"]
 
+#: Seeds of every random part of the main job (recorded in the report's provenance).
+SEEDS = {"tournament": 2021, "mixture_check": 6, "scenarios": 2021, "dynamic_scenarios": 2021}
+
 #: Defaults of the main job (the notebooks use smaller ones).
 SCENARIO_REPETITIONS = 200
 SCENARIO_TURNS = 40
@@ -241,7 +244,7 @@ def _tournament_section(analysis, cal, game: Game) -> list[str]:
     res = Tournament(players, game=game, magnitudes=cal.magnitudes(), turns=40,
                      repetitions=10, noise=cal.params.noise,
                      observation_noise=cal.params.observation_noise,
-                     noise_kernel=cal.noise_kernels(), seed=2021).run()
+                     noise_kernel=cal.noise_kernels(), seed=SEEDS["tournament"]).run()
     summary = res.summary()
     analysis.tables["tournament"] = summary
     analysis.add(
@@ -269,9 +272,9 @@ def _inference_section(analysis, cal) -> list[str]:
     planted = {s: w for s, w in zip(cands, (0.4, 0.3, 0.2, 0.1), strict=True)}
     game = cal.stage_game()
     sim = simulate_play(planted, game, n=300, turns=12, noise=0.1,
-                        magnitudes=cal.magnitudes(), seed=6)
+                        magnitudes=cal.magnitudes(), seed=SEEDS["mixture_check"])
     mix = estimate_mixture(sim.sequences, cands, game, magnitudes=cal.magnitudes(),
-                           bootstrap=20, seed=6)
+                           bootstrap=20, seed=SEEDS["mixture_check"])
     check = mix.to_frame().assign(planted=[planted[s] for s in cands],
                                   share_in_sample=np.bincount(sim.truth, minlength=4) / 300)
     analysis.tables["mixture_recovery"] = check
@@ -331,7 +334,8 @@ def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: 
     from .._format import table_html
     from ..analysis import compare_strategies
 
-    res = compare_strategies(cal, repetitions=repetitions, turns=turns, progress=progress)
+    res = compare_strategies(cal, repetitions=repetitions, turns=turns, progress=progress,
+                             seed=SEEDS["scenarios"])
     analysis.tables["scenario_outcomes"] = res.outcomes
     analysis.tables["scenario_comparison"] = res.comparison
     analysis.tables["scenario_trajectories"] = res.trajectories
@@ -474,7 +478,7 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
     noise = cal.params.dynamic.noise
     noise = cal.params.noise if noise is None else noise
     res = dynamic_compare(cal, repetitions=repetitions, turns=turns,
-                          noise_levels=sorted({0.0, noise}))
+                          noise_levels=sorted({0.0, noise}), seed=SEEDS["dynamic_scenarios"])
     analysis.tables["dynamic_comparison"] = res.comparison
     analysis.tables["dynamic_outcomes"] = res.outcomes
     c = res.comparison
@@ -547,12 +551,19 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
 
     analysis = Analysis("US–Russia embassy dispute: the sequence, its game and the "
                         "'zero all restrictions' question")
+
     step("sequence")
     lines = _sequence_sections(analysis, key)
     bar.update()
     step("calibration")
     m = load_model(key)
     cal = calibrate(m.events, m.path / "parameters.yaml")
+    from .provenance import collect_provenance
+
+    analysis.provenance = collect_provenance(
+        model=key, model_dir=m.path, seeds=dict(SEEDS),
+        settings={"repetitions": repetitions, "turns": turns},
+        coding=cal.params.classification.model_dump(mode="json"))
     lines += _calibration_sections(analysis, cal)
     bar.update()
     step("equilibria")

@@ -23,6 +23,8 @@ class Analysis:
     title: str
     sections: list[tuple[str, str, str]] = field(default_factory=list)
     tables: dict[str, object] = field(default_factory=dict)  # name -> pandas.DataFrame
+    #: What produced the report (:func:`~gametheory.display.provenance.collect_provenance`).
+    provenance: dict | None = None
 
     def add(self, title: str, text: str, body_html: str = "") -> None:
         self.sections.append((title, text, body_html))
@@ -84,11 +86,16 @@ def analysis_report(analysis: Analysis, out_dir: str | Path, *, overwrite: bool 
 
 
 def _write_report(analysis: Analysis, out: Path) -> None:
+    from .provenance import dumps, provenance_html
+
+    prov = analysis.provenance
+    if prov is not None:
+        (out / "provenance.json").write_text(dumps(prov), encoding="utf-8")
     links = []
     for name, frame in analysis.tables.items():
         frame.to_csv(out / f"{name}.csv", index=False)
         frame.to_json(out / f"{name}.json", orient="records", indent=1, date_format="iso")
-        _to_parquet(frame, out / f"{name}.parquet")
+        _to_parquet(frame, out / f"{name}.parquet", prov)
         links.append(f"<li><a href='{html.escape(name)}.csv'>{html.escape(name)}.csv</a> · "
                      f"<a href='{html.escape(name)}.json'>json</a> · "
                      f"<a href='{html.escape(name)}.parquet'>parquet</a></li>")
@@ -100,6 +107,8 @@ def _write_report(analysis: Analysis, out: Path) -> None:
         "pre{background:#f6f6f6;padding:0.5em}</style></head><body>",
         f"<h1>{html.escape(analysis.title)}</h1>",
     ]
+    if prov is not None:
+        parts.append(provenance_html(prov))
     for k, (title, text, body) in enumerate(analysis.sections):
         parts.append(f"<section id='s{k}'><h2>{html.escape(title)}</h2>")
         parts.extend(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
@@ -114,16 +123,27 @@ def _write_report(analysis: Analysis, out: Path) -> None:
                                           "written": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
 
 
-def _to_parquet(frame, path: Path) -> None:
+def _to_parquet(frame, path: Path, provenance: dict | None = None) -> None:
     """Parquet needs one type per column: columns of mixed Python objects (exact
-    fractions, lists of probabilities) are written as their text form."""
+    fractions, lists of probabilities) are written as their text form. The
+    provenance goes into the file's key-value metadata (``gametheory.provenance``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .provenance import dumps
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object:
             kinds = {type(v) for v in out[col].dropna()}
             if kinds and kinds != {str}:
                 out[col] = out[col].map(lambda v: None if v is None else str(v))
-    out.to_parquet(path, index=False)
+    table = pa.Table.from_pandas(out, preserve_index=False)
+    if provenance is not None:
+        meta = dict(table.schema.metadata or {})
+        meta[b"gametheory.provenance"] = dumps(provenance).encode("utf-8")
+        table = table.replace_schema_metadata(meta)
+    pq.write_table(table, path)
 
 
 def figure_html(fig, alt: str) -> str:
