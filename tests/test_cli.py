@@ -63,6 +63,8 @@ def test_analyze_writes_report(tmp_path):
     assert "Dynamic game (648 states)" in out.output
     assert "Out of sample: On 7 holdout turns" in out.output
     assert "Out of sample: the moves after the calibration" in html
+    assert "Robustness over coding choices" in html and "Robustness: Of 6 conclusions" in \
+        out.output
     import json
 
     prov = json.loads((tmp_path / "r" / "provenance.json").read_text())
@@ -78,7 +80,7 @@ def test_analyze_writes_report(tmp_path):
     assert html.count("<img") >= 5 and "<table" in html
     for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity",
                   "dynamic_equilibria", "dynamic_region", "dynamic_comparison",
-                  "holdout_scores"):
+                  "holdout_scores", "coding_robustness"):
         for ext in ("csv", "json", "parquet"):
             assert (tmp_path / "r" / f"{table}.{ext}").exists(), (table, ext)
     import pandas as pd

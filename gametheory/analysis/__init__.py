@@ -29,6 +29,7 @@ from .inference import (
     strategy_likelihoods,
 )
 from .parameters import ModelParameters, load_parameters
+from .robustness import RobustnessResult, coding_robustness
 from .scenarios import ScenarioResult, compare_strategies
 from .validation import HoldoutScore, holdout_turns, out_of_sample
 
@@ -40,10 +41,12 @@ __all__ = [
     "MixtureResult",
     "ModelParameters",
     "ModelState",
+    "RobustnessResult",
     "ScenarioResult",
     "StrategyFit",
     "calibrate",
     "classify_moves",
+    "coding_robustness",
     "compare_strategies",
     "dispute_candidates",
     "dispute_game",
