@@ -53,10 +53,12 @@ def test_every_public_result_class_has_rich_display():
 def _instances():
     from gametheory.analysis import (
         calibrate,
+        coding_robustness,
         compare_strategies,
         dispute_game,
         dynamic_analysis,
         estimate_mixture,
+        out_of_sample,
         simulate_play,
         strategy_likelihoods,
     )
@@ -128,6 +130,9 @@ def _instances():
         "DisputeGame": dispute_game(cal),
         "DynamicResult": dynamic_analysis(cal, discounts=(0.8,), parity_weights=(0.0,),
                                           cost_scales=(1.0,)),
+        "HoldoutScore": out_of_sample(cal),
+        "RobustnessResult": coding_robustness(cal, [("talk", "moves")], repetitions=3,
+                                              turns=3, dynamic=False),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()
