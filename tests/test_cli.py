@@ -63,6 +63,7 @@ def test_analyze_writes_report(tmp_path):
     assert "Dynamic game (648 states)" in out.output
     assert "Out of sample: On 7 holdout turns" in out.output
     assert "Out of sample: the moves after the calibration" in html
+    assert "Reciprocity in the record" in html and "Reciprocity (monthly VAR)" in out.output
     assert "Robustness over coding choices" in html and "Robustness: Of 6 conclusions" in \
         out.output
     import json

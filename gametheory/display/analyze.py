@@ -331,6 +331,45 @@ def _robustness_section(analysis, cal, *, progress: bool) -> list[str]:
     return ["Robustness: " + res.summary()]
 
 
+def _reciprocity_section(analysis, cal) -> list[str]:
+    from .._format import table_html
+    from ..errors import SequenceTooShortError
+    from ..events import estimate_reciprocity
+
+    p = cal.params
+    try:
+        res = estimate_reciprocity(cal.events, cal.players, freq="M", start=p.start_date,
+                                   end=p.state_date)
+    except SequenceTooShortError as exc:
+        analysis.add("Reciprocity in the record", f"Not estimated: {exc}")
+        return []
+    analysis.tables["reciprocity_var"] = res.responses
+    analysis.tables["reciprocity_patchen_bogumil"] = res.patchen_bogumil
+    pb = res.patchen_bogumil
+    analysis.add(
+        "Reciprocity in the record",
+        "Each side's moves toward the other summed per month with their Goldstein "
+        f"weights (zero in a month without moves), from {p.start_date} to {p.state_date}. "
+        "A VAR (Goldstein & Pevehouse 1997) asks whether one side's series helps predict "
+        "the other's (Granger test) and with which sign: positive is reciprocity, "
+        "negative the inverse response ('bullying'). Patchen & Bogumil's (1995) models "
+        "regress a side's action on the other's previous action (simple), its change on "
+        "the other's previous change (trend), and its change on the previous gap between "
+        "the two (comparative); with months of silence between moves the comparative "
+        "slope also picks up each side's own return to zero, so read it beside the "
+        "simple one. " + res.summary(),
+        table_html(["side", "answers", "summed coefficient", "Granger F", "Granger p",
+                    "reading"],
+                   [[r.side, r.other, f"{r.response:+.3f}", f"{r.granger_F:.2f}",
+                     f"{r.granger_p:.3f}", r.kind] for r in res.responses.itertuples()],
+                   caption="VAR(1) on the monthly series")
+        + table_html(["model", "side", "slope b", "std. error", "p", "periods"],
+                     [[r.model, r.side, f"{r.b:+.3f}", f"{r.se:.3f}", f"{r.p:.3f}", r.n]
+                      for r in pb.itertuples()],
+                     caption="Patchen & Bogumil's reciprocity models, least squares"))
+    return ["Reciprocity (monthly VAR): " + res.summary()]
+
+
 def _holdout_section(analysis, cal) -> list[str]:
     from .._format import table_html
     from ..analysis import out_of_sample
@@ -599,6 +638,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
         settings={"repetitions": repetitions, "turns": turns},
         coding=cal.params.classification.model_dump(mode="json"))
     lines += _calibration_sections(analysis, cal)
+    lines += _reciprocity_section(analysis, cal)
     bar.update()
     step("equilibria")
     game = cal.stage_game()

@@ -12,6 +12,7 @@ from .graph import (
 )
 from .importers import from_gdelt, from_icews, from_phoenix
 from .io import load_events, save_events
+from .series import ReciprocityResult, directed_series, estimate_reciprocity
 from .schema import ActionType, Confidence, DatePrecision, Event, SourceTier, event_json_schema
 from .sequence import MAGNITUDE_SCALINGS, EventSequence
 
@@ -25,11 +26,14 @@ __all__ = [
     "DatePrecision",
     "Event",
     "EventSequence",
+    "ReciprocityResult",
     "SourceTier",
     "default_goldstein",
+    "directed_series",
     "draw_timeline",
     "escalation_balance",
     "escalation_chains",
+    "estimate_reciprocity",
     "event_json_schema",
     "from_gdelt",
     "from_icews",
