@@ -36,6 +36,7 @@ __all__ = [
     "ReportError",
     "SequenceTooShortError",
     "ShapeError",
+    "SmallSampleWarning",
     "SolverError",
     "SpecError",
     "StrategyError",
@@ -297,6 +298,11 @@ class DegenerateGameWarning(UserWarning):
 class IncompleteResultWarning(UserWarning):
     """A method could not find or certify every equilibrium by itself; the message
     says what was missing and how the result was completed or qualified."""
+
+
+class SmallSampleWarning(UserWarning):
+    """An estimate or verdict rests on very few observations (the message says how few
+    and the threshold); it is computed anyway."""
 
 
 class SweepWarning(UserWarning):

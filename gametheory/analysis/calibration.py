@@ -47,8 +47,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Calibration", "ModelState", "SideMoves", "calibrate", "classify_moves",
            "sensitivity", "slip_matrix", "stage_payoffs", "transition"]
 
-#: Fewer decisions than this for a side and a calibration says the sequence is too short.
-MIN_DECISIONS = 3
+#: A side with fewer decisions than this cannot be calibrated (there is nothing to fit).
+MIN_DECISIONS = 1
+#: Fewer decisions than this for a side and calibrate warns that every fit and verdict
+#: rests on very few observations (:class:`~gametheory.errors.SmallSampleWarning`).
+SMALL_SAMPLE_DECISIONS = 3
 
 
 class SideMoves(NamedTuple):
@@ -512,13 +515,24 @@ def calibrate(events: EventSequence | None = None,
     moves = classify_moves(events, params)
     decisions = _decisions(moves, params)
     turns = _turns(decisions, params)
-    for side in params.players:
-        n = int((decisions.actor == side).sum())
+    span = (f"between {params.start_date or 'the start'} and {params.state_date} "
+            "(after skipping cheap talk)")
+    counts = {side: int((decisions.actor == side).sum()) for side in params.players}
+    for side, n in counts.items():
         if n < MIN_DECISIONS:
             raise SequenceTooShortError(
-                f"{side} has {n} decision(s) between {params.start_date or 'the start'} and "
-                f"{params.state_date} (after skipping cheap talk); calibration needs at least "
-                f"{MIN_DECISIONS} per side")
+                f"{side} has {n} decision(s) {span}; calibration needs at least "
+                f"{MIN_DECISIONS} per side. Check that the parameters' players match the "
+                "event file's actor codes and that start_date/state_date cover the moves")
+    for side, n in counts.items():
+        if n < SMALL_SAMPLE_DECISIONS:
+            import warnings
+
+            from ..errors import SmallSampleWarning
+
+            warnings.warn(f"{side} has only {n} decision(s) {span}: every fit and verdict "
+                          f"rests on very few observations (fewer than "
+                          f"{SMALL_SAMPLE_DECISIONS})", SmallSampleWarning, stacklevel=2)
     state = ModelState(
         staff=tuple(float(params.missions[p].state) for p in params.players),
         restrictions=_standing_restrictions(events, params))

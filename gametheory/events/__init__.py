@@ -12,9 +12,9 @@ from .graph import (
 )
 from .importers import from_gdelt, from_icews, from_phoenix
 from .io import load_events, save_events
-from .series import ReciprocityResult, directed_series, estimate_reciprocity
 from .schema import ActionType, Confidence, DatePrecision, Event, SourceTier, event_json_schema
 from .sequence import MAGNITUDE_SCALINGS, EventSequence
+from .series import ReciprocityResult, directed_series, estimate_reciprocity
 
 __all__ = [
     "DEFAULT_CAMEO",

@@ -79,9 +79,21 @@ def test_replace_rejects_unknown_keys():
 
 
 def test_short_sequence_says_so():
+    from gametheory.errors import SmallSampleWarning
+
     events = gt.load_model("us-russia").events.filter(until="2017-08-01")
-    with pytest.raises(SequenceTooShortError, match="USA has 1 decision"):
-        calibrate(events)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cal = calibrate(events)
+    texts = [str(w.message) for w in caught if w.category is SmallSampleWarning]
+    assert any("USA has only 1 decision" in t for t in texts)
+    assert any("RUS has only 2 decision" in t for t in texts)
+    assert len(cal.turns_) >= 2
+    none = gt.load_model("us-russia").events.filter(until="2016-12-29")
+    with pytest.raises(SequenceTooShortError, match=r"RUS has 0 decision.*players match"):
+        calibrate(none)
 
 
 def test_classification_of_known_moves():
