@@ -160,14 +160,22 @@ def analyze(
         if notice:
             typer.echo(f"note: {notice}", err=True)
 
+    import warnings
+
+    from .errors import SmallSampleWarning
+
     try:
-        summary, path = run_analysis(model, out, repetitions=repetitions, turns=turns,
-                                     progress=progress, overwrite=overwrite)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SmallSampleWarning)
+            summary, path = run_analysis(model, out, repetitions=repetitions, turns=turns,
+                                         progress=progress, overwrite=overwrite)
     except GameError as exc:
         _fail(str(exc))
         return
     typer.echo(summary)
     typer.echo(f"\nreport: {path}")
+    for text in dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught):
+        typer.echo(f"note: {text}", err=True)
 
 
 @app.command()

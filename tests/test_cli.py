@@ -158,3 +158,15 @@ def test_solve_help_lists_methods_and_games():
     text = runner.invoke(app, ["solve", "--help"]).output
     for name in [*METHODS, *catalogue]:
         assert f"\n    {name}\n" in text, name
+
+
+def test_analyze_another_shipped_dispute(tmp_path):
+    """The report of a non-US-Russia model: its own title, players and dates."""
+    out = runner.invoke(app, ["analyze", "czech-russia-2021", "--out", str(tmp_path / "r"),
+                              "--repetitions", "5", "--turns", "5", "--no-progress"])
+    assert out.exit_code == 0, out.output
+    html = (tmp_path / "r" / "index.html").read_text()
+    assert "<h1>Czech Republic–Russia 2021 (Vrbětice)" in html
+    assert "The stage game at 2021-06-30" in html and "CZE" in html
+    assert "US–Russia" not in html and "end of 2021" not in html
+    assert "Reciprocity in the record" in html        # too few months: says so

@@ -63,7 +63,7 @@ def _sequence_sections(analysis, key: str) -> list[str]:
     timeline = figure_html(fig, f"Move graph, {span}: arrows run from a move to its answer")
     fig = Figure(figsize=(8, 4))
     model.plot_staffing(ax=fig.subplots())
-    staffing = figure_html(fig, "Reported mission sizes and the 2017 cap of 455")
+    staffing = figure_html(fig, "Reported mission sizes and staff caps")
     recip = reciprocity(graph)
     same = recip[recip.magnitude_ratio.notna()]
     rows = [[r.trigger, r.response, r.trigger_actor, r.response_actor,
@@ -109,8 +109,9 @@ def _calibration_sections(analysis, cal) -> list[str]:
     turns["start"], turns["end"] = turns.start.dt.date, turns.end.dt.date
     analysis.add(
         "Calibration: from moves to a game",
-        "Every assumption is in models/us_russia_embassy/parameters.yaml. Each move of the "
-        "2016-2021 period is classified into an ordered level (a same-unit answer is "
+        "Every assumption is in the model's parameters.yaml. Each move of the "
+        f"{cal.params.start_date or 'recorded'} to {cal.params.state_date} period is "
+        "classified into an ordered level (a same-unit answer is "
         "commensurate when at most 10 % larger than what it answers); moves of a side on "
         "one day are one decision; runs of one side's decisions are one turn; a side that "
         "does nothing in between is read as holding. The stage utility of side i is "
@@ -137,12 +138,12 @@ def _calibration_sections(analysis, cal) -> list[str]:
         for side, row in counts.iterrows())]
 
 
-def _equilibrium_sections(analysis, game: Game) -> tuple[list[str], object]:
+def _equilibrium_sections(analysis, game: Game, state_date=None) -> tuple[list[str], object]:
     import pandas as pd
 
     from .._format import fmt_number, table_html
 
-    analysis.add("The stage game at the end of 2021",
+    analysis.add(f"The stage game at {state_date}" if state_date else "The stage game",
                  "Payoffs in staff-rounds (the value of one staff member of a functioning "
                  "mission for one round). Highlighted cells are pure Nash equilibria.",
                  game._repr_html_())
@@ -424,12 +425,14 @@ def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: 
         _fig(lambda ax, s=s: res.plot_comparison(ax=ax, side=s),
              f"{s}: payoff of zero all minus tit for tat, by opponent and noise")
         for s in cal.players)
-    figs += _fig(lambda ax: res.plot_trajectories(ax=ax, noise=cal.params.noise, side="USA"),
-                 "US mission size under each match-up (noise "
+    first = cal.players[0]
+    figs += _fig(lambda ax: res.plot_trajectories(ax=ax, noise=cal.params.noise, side=first),
+                 f"{first} mission size under each match-up (noise "
                  f"{cal.params.noise:g}), mean and 95 % band", size=(9, 4.5))
     analysis.add(
         "Does 'zero all restrictions' do better than tit for tat?",
-        f"From the state at the end of 2021, each side plays 'zero all restrictions' (lift "
+        f"From the state at {cal.params.state_date}, each side plays 'zero all "
+        f"restrictions' (lift "
         f"everything at once, then reciprocate) or tit for tat (which continues the record: "
         f"its first move answers the other side's last turn) against each strategy of the "
         f"other side; {repetitions} matches of {turns} turns per case, move noise and "
@@ -572,7 +575,8 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
     analysis.add(
         "'Zero all' against tit for tat in the dynamic game",
         "The strategy comparison above re-run in the stochastic game: sides alternate from "
-        "the 2021 state, moves tremble to neighbouring levels and are perceived through "
+        f"the state at {cal.params.state_date}, moves tremble to neighbouring levels and "
+        "are perceived through "
         "the same kernel, the state moves by the dispute game's transitions (own costs, "
         "compounds, the grid), and payoffs are discounted per turn by the factor each δ "
         f"per year gives; {repetitions} matches of {turns} turns per case, paired. The "
@@ -622,7 +626,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     def step(name):
         bar.set_postfix_str(name)
 
-    analysis = Analysis("US–Russia embassy dispute: the sequence, its game and the "
+    analysis = Analysis(f"{load_model(key).title}: the sequence, its game and the "
                         "'zero all restrictions' question")
 
     step("sequence")
@@ -642,7 +646,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     bar.update()
     step("equilibria")
     game = cal.stage_game()
-    eq_lines, _ = _equilibrium_sections(analysis, game)
+    eq_lines, _ = _equilibrium_sections(analysis, game, cal.params.state_date)
     lines += eq_lines
     bar.update()
     step("sensitivity")

@@ -57,6 +57,14 @@ class Model:
     staffing: pd.DataFrame = field(repr=False)
     readme: str = field(repr=False)
 
+    @property
+    def title(self) -> str:
+        """The dispute's name: the first heading of the model's README (else its name)."""
+        for line in self.readme.splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+        return self.name
+
     def plot_staffing(self, ax=None, *, since: str = "2013", log: bool = True):
         """Reported whole-mission sizes (lines) and caps (dashed) of each side; other
         reported figures (a consular section, cuts) as open markers. Returns the Axes.
