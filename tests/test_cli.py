@@ -64,6 +64,10 @@ def test_analyze_writes_report(tmp_path):
     assert "Out of sample: On 7 holdout turns" in out.output
     assert "Out of sample: the moves after the calibration" in html
     assert "Reciprocity in the record" in html and "Reciprocity (monthly VAR)" in out.output
+    first = html.index("<section id='s0'>")
+    assert html.index("Summary: the answer first") > first
+    assert html.index("Summary: the answer first") < html.index("<section id='s1'>")
+    assert "better against" in html[first:html.index("<section id='s1'>")]
     assert "Robustness over coding choices" in html and "Robustness: Of 6 conclusions" in \
         out.output
     import json

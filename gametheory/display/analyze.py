@@ -593,6 +593,69 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
     return ["Dynamic game, zero all vs tit for tat: " + res.answer()]
 
 
+def _summary_section(analysis, cal) -> list[str]:
+    """The answer first: a section placed at the top of the report, built from the
+    tables the other sections computed."""
+    from ..analysis import HoldoutScore, RobustnessResult
+
+    t = analysis.tables
+    p = cal.params
+    parts = ["Question: does offering to 'zero all restrictions' (lift everything at once, "
+             "then reciprocate) do better for a side than tit for tat?"]
+
+    def counts(frame, discount):
+        c = frame[np.isclose(frame.noise, p.noise) & np.isclose(frame.discount, discount)]
+        out = []
+        for side, grp in c.groupby("side", sort=False):
+            out.append(f"{side}: better against {(grp.verdict == 'better').sum()}, worse "
+                       f"against {(grp.verdict == 'worse').sum()} of {len(grp)} opponents")
+        return "; ".join(out)
+
+    if "scenario_comparison" in t:
+        parts.append(f"In the stage game fixed at {p.state_date} (noise {p.noise:g}, "
+                     f"δ {p.discount:g} per turn): " + counts(t["scenario_comparison"],
+                                                             p.discount) + ".")
+    if "dynamic_comparison" in t:
+        d = t["dynamic_comparison"]
+        dnoise = p.dynamic.noise if p.dynamic.noise is not None else p.noise
+        c = d[np.isclose(d.noise, dnoise) & np.isclose(d.discount, p.dynamic.discount_per_year)]
+        parts.append(f"In the stochastic game where restrictions stand until lifted (δ "
+                     f"{p.dynamic.discount_per_year:g} per year): " + "; ".join(
+                         f"{side}: better against {(g.verdict == 'better').sum()}, worse "
+                         f"against {(g.verdict == 'worse').sum()} of {len(g)} opponents"
+                         for side, g in c.groupby("side", sort=False)) + ".")
+    if "dynamic_equilibria" in t:
+        e = t["dynamic_equilibria"]
+        first = e.iloc[0]
+        offers = [c for c in e.columns if c.endswith("plays " + cal.levels[0])]
+        never = all(float(e[c].max()) < 1e-9 for c in offers)
+        parts.append(f"In the Markov-perfect equilibrium found, {first.mover} intends "
+                     f"{first.intends} at {p.state_date}"
+                     + (f" and no side ever plays '{cal.levels[0]}'." if never else "."))
+    rests = ("These verdicts rest on assumed, not estimated, utility weights and on the "
+             "noise level.")
+    if "dynamic_region" in t:
+        reg = t["dynamic_region"]
+        held = sorted(set(reg.parity_weight[reg.restraint_in > 0]))
+        assumed = ", ".join(f"{q} {p.utility[q].parity_weight:g}" for q in cal.players)
+        if held and len(held) < reg.parity_weight.nunique():
+            rests += (f" Above all on the weight of relative gains (parity; assumed: "
+                      f"{assumed}): in the dynamic game mutual restraint at the baseline is "
+                      f"self-enforcing only at weights up to {max(held):g} of those tried.")
+        elif not held:
+            rests += (" In the dynamic game mutual restraint at the baseline is not "
+                      "self-enforcing at any parity weight tried.")
+    parts.append(rests)
+    if "coding_robustness" in t:
+        parts.append(RobustnessResult(t["coding_robustness"]).summary())
+    if "holdout_scores" in t:
+        parts.append("Out of sample: " + HoldoutScore(t["holdout_scores"],
+                                                      t.get("holdout_predictions")).summary())
+    text = "\n\n".join(parts)
+    analysis.sections.insert(0, ("Summary: the answer first", text, ""))
+    return []
+
+
 def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
                  repetitions: int = SCENARIO_REPETITIONS, turns: int = SCENARIO_TURNS,
                  overwrite: bool = False) -> tuple[str, Path]:
@@ -674,6 +737,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
                                       turns=turns)
     bar.update()
     step("report")
+    _summary_section(analysis, cal)
     report = analysis_report(analysis, out_dir, overwrite=overwrite)
     bar.update()
     bar.close()
