@@ -62,6 +62,7 @@ def _instances():
         simulate_play,
         strategy_likelihoods,
     )
+    from gametheory.events import estimate_reciprocity
     from gametheory.games.extensive import backward_induction, negotiation_tree
     from gametheory.games.repeated import AutomatonProfile
     from gametheory.iterated import moran_process, replicator_dynamics
@@ -131,6 +132,8 @@ def _instances():
         "DynamicResult": dynamic_analysis(cal, discounts=(0.8,), parity_weights=(0.0,),
                                           cost_scales=(1.0,)),
         "HoldoutScore": out_of_sample(cal),
+        "ReciprocityResult": estimate_reciprocity(gt.load_model().events, ("USA", "RUS"),
+                                                  start="2016-12-01", end="2021-12-31"),
         "RobustnessResult": coding_robustness(cal, [("talk", "moves")], repetitions=3,
                                               turns=3, dynamic=False),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
