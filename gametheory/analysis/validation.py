@@ -175,7 +175,10 @@ def out_of_sample(cal: Calibration, *, candidates=None) -> HoldoutScore:
     levels = list(cal.levels)
     k = len(levels)
     idle = levels.index(cal.params.classification.idle_level)
-    cands = list(candidates) if candidates is not None else dispute_candidates(cal)
+    from ..strategies.base import as_strategy
+
+    cands = ([as_strategy(c) for c in candidates] if candidates is not None
+             else dispute_candidates(cal))
     fits = fit_sides(cal, cands)
     game = cal.stage_game()
     mags = cal.magnitudes()
@@ -201,8 +204,7 @@ def out_of_sample(cal: Calibration, *, candidates=None) -> HoldoutScore:
         total = np.zeros(k)
         wsum = 0.0
         for c in cands:
-            name = c.name if hasattr(c, "name") else str(c)
-            beta, weight, standing = by_name[side][name]
+            beta, weight, standing = by_name[side][c.name]
             if best_only:
                 if standing != "best":
                     continue

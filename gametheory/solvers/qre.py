@@ -433,7 +433,7 @@ def qre(game: Game, *, lam: float | None = None, lam_max: float | None = None,
     candidates = []
     for threshold in (1e-3, 1e-5, 1e-8, 1e-2):
         polished = _polish(game, sigma, threshold)
-        if polished is not None:
+        if polished is not None and all(s.sum() > 0 for s in polished):
             polished = [s / s.sum() for s in polished]
             if game.is_nash(polished, tol=1e-6):
                 candidates = [polished]

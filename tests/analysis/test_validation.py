@@ -84,3 +84,10 @@ def test_no_holdout_is_refused(cal):
     no = cal.with_parameters(holdout_from=None)
     with pytest.raises(SequenceTooShortError, match="holdout_from"):
         out_of_sample(no)
+
+
+def test_candidates_may_be_given_by_name(cal):
+    r = out_of_sample(cal, candidates=["tit for tat", "Always escalate"])
+    assert r.scores.forecaster.tolist()[0] == "fitted strategies"
+    probs = r.predictions[r.predictions.forecaster == "fitted strategies"].probability
+    assert ((probs > 0) & (probs < 1)).all()
