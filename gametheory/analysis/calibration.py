@@ -117,6 +117,20 @@ def slip_matrix(params: ModelParameters) -> np.ndarray:
     return M
 
 
+def _as_dyad(events: EventSequence, params: ModelParameters) -> EventSequence:
+    """The record reduced to the two players by the parameters' ``coalitions`` (each
+    player's own code is always a member, so a reduced record reduces to itself)."""
+    sides = {}
+    for side in params.players:
+        members = params.coalitions[side]
+        if "*" in members:
+            others = {m for s_, v in params.coalitions.items() if s_ != side for m in v}
+            members = [a for a in events.actors if a not in others] + [
+                m for m in members if m != "*"]
+        sides[side] = list(dict.fromkeys([side, *members]))
+    return events.coalitions(sides)
+
+
 def _utility_table(params: ModelParameters) -> dict[str, np.ndarray]:
     names = ("mission_value", "loss_cost", "parity_weight", "concession_cost",
              "restriction_cost")
@@ -512,6 +526,8 @@ def calibrate(events: EventSequence | None = None,
         from ..models import load_model
 
         events = load_model("us-russia").events
+    if params.coalitions is not None:
+        events = _as_dyad(events, params)
     moves = classify_moves(events, params)
     decisions = _decisions(moves, params)
     turns = _turns(decisions, params)

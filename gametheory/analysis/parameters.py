@@ -203,6 +203,10 @@ class ModelParameters(BaseModel):
     classification: Classification
     #: The dynamic view (stochastic game); defaults when the file has no section.
     dynamic: Dynamic = Field(default_factory=Dynamic)
+    #: For a record of many actors: each player's members (actor codes; "*" stands for
+    #: every actor not listed for the other player). The record is reduced to the dyad
+    #: by :meth:`EventSequence.coalitions` before calibration (None: the record is a dyad).
+    coalitions: dict[str, list[str]] | None = None
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -232,6 +236,11 @@ def _consistency(p: ModelParameters) -> tuple[str, str] | None:
     """Checks across keys; returns (dotted key, message) of the first problem."""
     if p.players[0] == p.players[1]:
         return "players", "the two players must differ"
+    if p.coalitions is not None:
+        if set(p.coalitions) != set(p.players):
+            return "coalitions", f"needs one entry per player ({', '.join(p.players)})"
+        if all("*" in v for v in p.coalitions.values()):
+            return "coalitions", "only one player may use '*' (every other actor)"
     for name in ("missions", "utility"):
         keys = set(getattr(p, name))
         for player in p.players:

@@ -135,3 +135,21 @@ def test_us_china_2020_loads_with_sources_and_calibrates():
     assert levels["H05"] == "Commensurate"      # five outlets for five
     assert levels["H11"] == "Commensurate"      # a consulate for a consulate
     assert cal.stage_game().shape == (5, 5)
+
+
+def test_uk_russia_2018_calibrates_through_its_coalition_rule():
+    """The parameters' coalitions reduce the n-actor record to WEST against RUS before
+    calibration, and a reduced record reduces to itself (robustness recalibrates it)."""
+    from gametheory.analysis import calibrate
+    from gametheory.errors import ParameterError
+
+    m = gt.load_model("uk-russia-2018")
+    cal = calibrate(m.events, m.path / "parameters.yaml")
+    assert cal.events.actors == ("WEST", "RUS")
+    assert cal.turns_.actor.tolist() == ["WEST", "RUS", "WEST", "RUS"]
+    again = calibrate(cal.events, cal.params)
+    assert again.turns_.level.tolist() == cal.turns_.level.tolist()
+    with pytest.raises(ParameterError, match="coalitions"):
+        cal.params.replace(coalitions={"WEST": ["*"], "RUS": ["*"]})
+    with pytest.raises(ParameterError, match="one entry per player"):
+        cal.params.replace(coalitions={"WEST": ["*"]})
