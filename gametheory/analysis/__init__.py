@@ -31,7 +31,7 @@ from .inference import (
 from .parameters import ModelParameters, load_parameters
 from .robustness import RobustnessResult, coding_robustness
 from .scenarios import ScenarioResult, compare_strategies
-from .validation import HoldoutScore, holdout_turns, out_of_sample
+from .validation import HoldoutScore, cross_dispute, holdout_turns, out_of_sample
 
 __all__ = [
     "Calibration",
@@ -48,6 +48,7 @@ __all__ = [
     "classify_moves",
     "coding_robustness",
     "compare_strategies",
+    "cross_dispute",
     "dispute_candidates",
     "dispute_game",
     "dynamic_analysis",

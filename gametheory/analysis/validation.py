@@ -35,7 +35,7 @@ import numpy as np
 from ..errors import SequenceTooShortError
 from .calibration import Calibration, _decisions, _turns, classify_moves
 
-__all__ = ["HoldoutScore", "holdout_turns", "out_of_sample"]
+__all__ = ["HoldoutScore", "cross_dispute", "holdout_turns", "out_of_sample"]
 
 BASELINES = ("uniform", "repeat own last", "mirror other's last", "empirical frequencies")
 MODELS = ("fitted strategies", "best fitted strategy")
@@ -253,3 +253,107 @@ def out_of_sample(cal: Calibration, *, candidates=None) -> HoldoutScore:
               .agg(log_score=("probability", lambda p: float(np.mean(np.log(p)))),
                    accuracy=("hit", "mean"), n=("hit", "size")).reset_index())
     return HoldoutScore(scores=scores, predictions=pred)
+
+
+def cross_dispute(cals: dict[str, Calibration], *, candidates=None):
+    """Fit on all disputes but one, predict every scored turn of the one left out.
+
+    The candidates' β are fitted on the pooled turns of the training disputes (both
+    sides), their Akaike weights from the pooled likelihood; the baselines' rates and
+    level frequencies are pooled the same way. Each held-out dispute's turns are then
+    scored by the log probability each forecaster gave the level that happened.
+
+    Parameters
+    ----------
+    cals : dict of name -> Calibration
+        At least two disputes over the same ordered levels.
+    candidates : strategies, optional
+        Default :func:`dispute_candidates` of the first calibration.
+
+    Returns
+    -------
+    DataFrame
+        One row per held-out dispute and forecaster: ``log_score`` (mean log
+        probability), ``n`` (turns scored) and ``kind``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from gametheory.analysis import calibrate
+    >>> from gametheory.models import load_model
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     cals = {k: calibrate(load_model(k).events, load_model(k).path / "parameters.yaml")
+    ...             for k in ("us-russia", "czech-russia-2021", "us-china-2020")}
+    >>> table = cross_dispute(cals)
+    >>> sorted(set(table.held_out)), int(table[table.held_out == "us-russia"].n.iloc[0])
+    (['czech-russia-2021', 'us-china-2020', 'us-russia'], 20)
+    """
+    import pandas as pd
+
+    from ..errors import ParameterError
+    from ..strategies.base import as_strategy
+    from .inference import _fit_beta, _loglik, dispute_candidates, move_probabilities
+
+    if len(cals) < 2:
+        raise SequenceTooShortError("cross_dispute needs at least two disputes")
+    names = list(cals)
+    levels = {tuple(c.levels) for c in cals.values()}
+    if len(levels) != 1:
+        raise ParameterError("the disputes' levels differ; cross-dispute prediction needs "
+                             "the same ordered levels", key="levels")
+    k = len(next(iter(levels)))
+    first = cals[names[0]]
+    cands = ([as_strategy(c) for c in candidates] if candidates is not None
+             else dispute_candidates(first))
+    data = {}
+    for name, cal in cals.items():
+        game, mags = cal.stage_game(), cal.magnitudes()
+        sides = []
+        for i, (_, mv) in enumerate(cal.sequences().items()):
+            own, obs, start = list(mv.own), list(mv.observed), mv.start
+            p = {c.name: move_probabilities(c, own, obs, game, player=i,
+                                            magnitudes=mags)[start:] for c in cands}
+            moves = own[start:]
+            prev_own = [own[t - 1] if t >= 1 else None for t in range(start, len(own))]
+            prev_obs = [obs[t - 1] if t >= 1 else None for t in range(start, len(own))]
+            sides.append({"p": p, "moves": moves, "prev_own": prev_own,
+                          "prev_obs": prev_obs})
+        data[name] = sides
+    rows = []
+    for held in names:
+        train = [s for n in names if n != held for s in data[n]]
+        fits = {}
+        for c in cands:
+            p = np.concatenate([s["p"][c.name] for s in train])
+            beta = _fit_beta(p, k)
+            fits[c.name] = (beta, float(_loglik(beta, p, k)))
+        aic = np.array([2 - 2 * ll for _, ll in fits.values()])
+        w = np.exp(-(aic - aic.min()) / 2)
+        w /= w.sum()
+        pairs_own = [(a, b) for s in train for a, b in zip(s["prev_own"], s["moves"],
+                                                              strict=True) if a is not None]
+        pairs_obs = [(a, b) for s in train for a, b in zip(s["prev_obs"], s["moves"],
+                                                              strict=True) if a is not None]
+        h_own, h_obs = _hit_rate(pairs_own, k), _hit_rate(pairs_obs, k)
+        freq = np.bincount([m for s in train for m in s["moves"]], minlength=k) + 1.0
+        freq /= freq.sum()
+        scores = {n: [] for n in ("fitted strategies", *BASELINES)}
+        for s in data[held]:
+            qs = [beta * s["p"][c.name] + (1 - beta) * (1 - s["p"][c.name]) / (k - 1)
+                  for c, (beta, _) in zip(cands, fits.values(), strict=True)]
+            mix = np.sum([wc * q for wc, q in zip(w, qs, strict=True)], axis=0)
+            scores["fitted strategies"].extend(np.log(mix))
+            for t, m in enumerate(s["moves"]):
+                scores["uniform"].append(np.log(1.0 / k))
+                for key, prev, h in (("repeat own last", s["prev_own"], h_own),
+                                     ("mirror other's last", s["prev_obs"], h_obs)):
+                    a = prev[t]
+                    q = 1.0 / k if a is None else (h if a == m else (1 - h) / (k - 1))
+                    scores[key].append(np.log(q))
+                scores["empirical frequencies"].append(np.log(freq[m]))
+        for n, v in scores.items():
+            rows.append({"held_out": held, "forecaster": n,
+                         "kind": "model" if n == "fitted strategies" else "baseline",
+                         "log_score": float(np.mean(v)), "n": len(v)})
+    return pd.DataFrame(rows)

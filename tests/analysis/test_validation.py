@@ -91,3 +91,26 @@ def test_candidates_may_be_given_by_name(cal):
     assert r.scores.forecaster.tolist()[0] == "fitted strategies"
     probs = r.predictions[r.predictions.forecaster == "fitted strategies"].probability
     assert ((probs > 0) & (probs < 1)).all()
+
+
+def test_cross_dispute_prediction():
+    import warnings
+
+    from gametheory.analysis import cross_dispute
+    from gametheory.models import load_model
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cals = {k: calibrate(load_model(k).events, load_model(k).path / "parameters.yaml")
+                for k in ("us-russia", "czech-russia-2021", "uk-russia-2018",
+                          "us-china-2020")}
+    t = cross_dispute(cals)
+    assert len(t) == 4 * 5
+    u = t[t.forecaster == "uniform"]
+    assert np.allclose(u.log_score, np.log(1 / 5))
+    n = t.groupby("held_out").n.first()
+    for k, cal in cals.items():      # every scored turn of both sides
+        assert n[k] == sum(len(s.own) - s.start for s in cal.sequences().values())
+    assert (t.log_score <= 0).all()
+    with pytest.raises(SequenceTooShortError, match="two disputes"):
+        cross_dispute({"us-russia": cals["us-russia"]})
