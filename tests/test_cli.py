@@ -63,6 +63,7 @@ def test_analyze_writes_report(tmp_path):
     assert "Dynamic game (648 states)" in out.output
     assert "Out of sample: On 7 holdout turns" in out.output
     assert "Out of sample: the moves after the calibration" in html
+    assert "Out of sample across disputes" in html and "Across the 4 shipped" in out.output
     assert "Reciprocity in the record" in html and "Reciprocity (monthly VAR)" in out.output
     first = html.index("<section id='s0'>")
     assert html.index("Summary: the answer first") > first
@@ -85,7 +86,7 @@ def test_analyze_writes_report(tmp_path):
     assert html.count("<img") >= 5 and "<table" in html
     for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity",
                   "dynamic_equilibria", "dynamic_region", "dynamic_comparison",
-                  "holdout_scores", "coding_robustness"):
+                  "holdout_scores", "coding_robustness", "cross_dispute"):
         for ext in ("csv", "json", "parquet"):
             assert (tmp_path / "r" / f"{table}.{ext}").exists(), (table, ext)
     import pandas as pd

@@ -399,7 +399,56 @@ def _holdout_section(analysis, cal) -> list[str]:
                     for r in res.scores.itertuples()], caption="Scores on the holdout turns")
         + table_html(["turn", "date", "side", "happened", "fitted strategies: most likely",
                       "P(happened)"], rows, caption="The fitted strategies, turn by turn"))
-    return ["Out of sample: " + res.summary()]
+    lines = ["Out of sample: " + res.summary()]
+    lines += _cross_dispute_part(analysis, cal)
+    return lines
+
+
+def _cross_dispute_part(analysis, cal) -> list[str]:
+    """Fit on the other shipped disputes, predict this one (and each in turn)."""
+    import warnings
+
+    from .._format import table_html
+    from ..analysis import calibrate, cross_dispute
+    from ..errors import GameError
+    from ..models import MODELS, load_model
+
+    cals, skipped = {}, []
+    for folder in dict.fromkeys(MODELS.values()):
+        name = next(k for k, v in MODELS.items() if v == folder)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                m = load_model(name)
+                c = calibrate(m.events, m.path / "parameters.yaml")
+        except GameError as exc:
+            skipped.append(f"{name} ({type(exc).__name__})")
+            continue
+        if tuple(c.levels) == tuple(cal.levels):
+            cals[name] = c
+    if len(cals) < 2:
+        return []
+    table = cross_dispute(cals)
+    analysis.tables["cross_dispute"] = table
+    wide = table.pivot(index="held_out", columns="forecaster", values="log_score")
+    n = table.groupby("held_out").n.first()
+    cols = ["fitted strategies", "uniform", "repeat own last", "mirror other's last",
+            "empirical frequencies"]
+    worse = [h for h in wide.index
+             if (wide.loc[h, cols[1:]] > wide.loc[h, "fitted strategies"]).any()]
+    text = (f"Across the {len(cals)} shipped disputes: fitted on all but one, scored on the "
+            f"turns of the one left out. The fitted strategies do worse than at least one "
+            f"baseline for {len(worse)} of {len(cals)} held-out disputes"
+            + (f" ({', '.join(worse)})" if worse else "") + ".")
+    if skipped:
+        text += " Not calibrated: " + ", ".join(skipped) + "."
+    analysis.add(
+        "Out of sample across disputes", text,
+        table_html(["held out", "turns", *cols],
+                   [[h, int(n[h]), *[f"{wide.loc[h, c]:.3f}" for c in cols]]
+                    for h in wide.index],
+                   caption="Mean log score of each forecaster (higher is better)"))
+    return ["Across disputes: " + text]
 
 
 def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: bool
