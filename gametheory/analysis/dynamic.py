@@ -740,24 +740,15 @@ def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
 
     from .._random import as_seed_sequence, match_keys
     from .._validate import check_discount
-    from ..errors import ProfileError, UnknownNameError
     from ..games.views import make_views
     from ..strategies.base import History, as_strategy
     from .inference import dispute_candidates
-    from .scenarios import _Z, Continuing, ScenarioResult
+    from .scenarios import Continuing, ScenarioResult, _case_rows, _check_case_inputs
 
-    if turns < 1 or repetitions < 2:
-        raise ProfileError(f"need turns >= 1 and repetitions >= 2, got {turns}, {repetitions}")
-    for nz in noise_levels:
-        if not 0 <= nz <= 1:
-            raise ProfileError(f"noise level {nz} is not a probability in [0, 1]")
+    players = cal.players
+    sides = _check_case_inputs(players, sides, turns, repetitions, noise_levels)
     for d in discounts:
         check_discount(d, "a discount factor per year")
-    players = cal.players
-    sides = list(sides) if sides is not None else list(players)
-    for s in sides:
-        if s not in players:
-            raise UnknownNameError("side", s, players)
     own = [as_strategy(first), as_strategy(second)]
     if opponents is None:
         keep = {"Tit for tat", "Commensurate", "Parity seeking", "GRIT",
@@ -862,45 +853,12 @@ def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
                             util[k, r, t] = pay[s, done, i]
                             s = _draw(cum[s, done], U[t, 3])
                             path[k, r, t + 1] = staff[s]
-                ok = (path[:, :, -1] >= normal - 1e-9).all(axis=-1)
-                for d, dt in deltas.items():
-                    w = dt ** np.arange(turns)
-                    val = util @ (w / w.sum())                          # (2, reps)
-                    for k, s_ in enumerate(own):
-                        mu, se = val[k].mean(), val[k].std(ddof=1) / np.sqrt(repetitions)
-                        p = ok[k].mean()
-                        pse = np.sqrt(max(p * (1 - p), 1e-12) / repetitions)
-                        out_rows.append({
-                            "side": side, "strategy": s_.name, "opponent": names[oi],
-                            "noise": nz, "discount": d, "discount_per_turn": dt,
-                            "payoff": mu, "low": mu - _Z * se, "high": mu + _Z * se,
-                            "p_normal": p, "p_normal_low": max(0.0, p - _Z * pse),
-                            "p_normal_high": min(1.0, p + _Z * pse),
-                            **{f"final_staff_{q}": path[k, :, -1, j].mean()
-                               for j, q in enumerate(players)}})
-                    diff = val[0] - val[1]
-                    mu, se = diff.mean(), diff.std(ddof=1) / np.sqrt(repetitions)
-                    lo, hi = mu - _Z * se, mu + _Z * se
-                    verdict = "better" if lo > 0 else "worse" if hi < 0 else "no difference"
-                    cmp_rows.append({"side": side, "opponent": names[oi], "noise": nz,
-                                     "discount": d, "first": own[0].name,
-                                     "second": own[1].name, "difference": mu, "low": lo,
-                                     "high": hi, "verdict": verdict,
-                                     "p_normal_first": ok[0].mean(),
-                                     "p_normal_second": ok[1].mean()})
-                for k, s_ in enumerate(own):
-                    pair = (s_.name, names[oi]) if i == 0 else (names[oi], s_.name)
-                    for j, mission in enumerate(players):
-                        x = path[k, :, :, j]
-                        mean = x.mean(axis=0)
-                        se = x.std(axis=0, ddof=1) / np.sqrt(repetitions)
-                        for t in range(turns + 1):
-                            traj_rows.append({"side": side, "first": pair[0],
-                                              "second": pair[1], "noise": nz,
-                                              "mission_of": mission, "turn": t,
-                                              "mean_staff": mean[t],
-                                              "low": mean[t] - _Z * se[t],
-                                              "high": mean[t] + _Z * se[t]})
+                rows = _case_rows(side, i, [x.name for x in own], names[oi], nz, util,
+                                  path, players, normal,
+                                  [(d, dt, {"discount_per_turn": dt})
+                                   for d, dt in deltas.items()])
+                for acc, new_rows in zip((out_rows, cmp_rows, traj_rows), rows, strict=True):
+                    acc.extend(new_rows)
     return ScenarioResult(outcomes=pd.DataFrame(out_rows), comparison=pd.DataFrame(cmp_rows),
                           trajectories=pd.DataFrame(traj_rows),
                           strategies=(own[0].name, own[1].name), turns=turns,

@@ -202,6 +202,69 @@ class ScenarioResult:
                 + self.comparison.to_html(index=False, float_format=lambda v: f"{v:.4g}"))
 
 
+def _check_case_inputs(players, sides, turns: int, repetitions: int,
+                       noise_levels) -> list[str]:
+    """Checks shared by :func:`compare_strategies` and ``dynamic_compare``; the sides."""
+    if turns < 1 or repetitions < 2:
+        raise ProfileError(f"need turns >= 1 and repetitions >= 2, got {turns}, {repetitions}")
+    for nz in noise_levels:
+        if not 0 <= nz <= 1:
+            raise ProfileError(f"noise level {nz} is not a probability in [0, 1]")
+    sides = list(sides) if sides is not None else list(players)
+    for side in sides:
+        if side not in players:
+            from ..errors import UnknownNameError
+
+            raise UnknownNameError("side", side, players)
+    return sides
+
+
+def _case_rows(side: str, i: int, own_names, opp_name: str, noise: float, util, staff,
+               players, normal, discounts) -> tuple[list, list, list]:
+    """Outcome, comparison and trajectory rows of one (side, opponent, noise) case.
+
+    ``util`` (2, reps, turns): side ``i``'s utilities under the two own strategies
+    (common random numbers); ``staff`` (2, reps, turns + 1, 2); ``discounts``: pairs of
+    (the label written as ``discount``, the per-turn factor, extra outcome columns).
+    """
+    reps, turns = util.shape[1], util.shape[2]
+    ok = (staff[:, :, -1] >= normal - 1e-9).all(axis=-1)                  # (2, reps)
+    out, cmp_, traj = [], [], []
+    for label, delta, extra in discounts:
+        val = np.stack([_discounted(util[k], delta) for k in range(2)])    # (2, reps)
+        for k, name in enumerate(own_names):
+            m, se = val[k].mean(), val[k].std(ddof=1) / np.sqrt(reps)
+            p = ok[k].mean()
+            pse = np.sqrt(max(p * (1 - p), 1e-12) / reps)
+            out.append({
+                "side": side, "strategy": name, "opponent": opp_name, "noise": noise,
+                "discount": label, **extra, "payoff": m, "low": m - _Z * se,
+                "high": m + _Z * se, "p_normal": p, "p_normal_low": max(0.0, p - _Z * pse),
+                "p_normal_high": min(1.0, p + _Z * pse),
+                **{f"final_staff_{q}": staff[k, :, -1, j].mean()
+                   for j, q in enumerate(players)}})
+        diff = val[0] - val[1]
+        m, se = diff.mean(), diff.std(ddof=1) / np.sqrt(reps)
+        lo, hi = m - _Z * se, m + _Z * se
+        verdict = "better" if lo > 0 else "worse" if hi < 0 else "no difference"
+        cmp_.append({"side": side, "opponent": opp_name, "noise": noise, "discount": label,
+                     "first": own_names[0], "second": own_names[1], "difference": m,
+                     "low": lo, "high": hi, "verdict": verdict,
+                     "p_normal_first": ok[0].mean(), "p_normal_second": ok[1].mean()})
+    for k, name in enumerate(own_names):
+        pair = (name, opp_name) if i == 0 else (opp_name, name)
+        for j, mission in enumerate(players):
+            x = staff[k, :, :, j]
+            mean = x.mean(axis=0)
+            se = x.std(axis=0, ddof=1) / np.sqrt(reps)
+            for t in range(turns + 1):
+                traj.append({"side": side, "first": pair[0], "second": pair[1],
+                             "noise": noise, "mission_of": mission, "turn": t,
+                             "mean_staff": mean[t], "low": mean[t] - _Z * se[t],
+                             "high": mean[t] + _Z * se[t]})
+    return out, cmp_, traj
+
+
 def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restrictions",
                        second: Strategy | str = "Tit for tat",
                        opponents: Sequence[Strategy | str] | None = None, *,
@@ -257,11 +320,7 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
 
     from .inference import dispute_candidates
 
-    if turns < 1 or repetitions < 2:
-        raise ProfileError(f"need turns >= 1 and repetitions >= 2, got {turns}, {repetitions}")
-    for nz in noise_levels:
-        if not 0 <= nz <= 1:
-            raise ProfileError(f"noise level {nz} is not a probability in [0, 1]")
+    sides = _check_case_inputs(cal.players, sides, turns, repetitions, noise_levels)
     discounts = sorted(set(discounts if discounts is not None else
                            (0.8, 0.9, cal.params.discount, 0.95)))
     for d in discounts:
@@ -274,12 +333,6 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
                 "Zero all restrictions", "Always escalate"}
         opponents = [s for s in dispute_candidates(cal) if s.name in keep]
     opps = [as_strategy(o) for o in opponents]
-    sides = list(sides) if sides is not None else list(cal.players)
-    for s in sides:
-        if s not in cal.players:
-            from ..errors import UnknownNameError
-
-            raise UnknownNameError("side", s, cal.players)
     B = np.array([cal.params.missions[p].baseline for p in cal.players])
     normal = cal.params.normal_functioning * B
     out_rows, cmp_rows, traj_rows = [], [], []
@@ -311,41 +364,11 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
         paths = simulate_paths(cal, pairs, turns=turns, noise=nz, observation_noise=nz,
                                seed=seed, ids=np.array(ids, dtype=np.uint64))
         util = paths["utility"][..., i].reshape(2, repetitions, turns)
-        final = paths["staff"][:, -1].reshape(2, repetitions, 2)
-        ok = (final >= normal - 1e-9).all(axis=-1)                      # (2, reps)
-        for d in discounts:
-            val = np.stack([_discounted(util[k], d) for k in range(2)])  # (2, reps)
-            for k, s in enumerate(own):
-                m, se = val[k].mean(), val[k].std(ddof=1) / np.sqrt(repetitions)
-                p = ok[k].mean()
-                pse = np.sqrt(max(p * (1 - p), 1e-12) / repetitions)
-                out_rows.append({
-                    "side": side, "strategy": s.name, "opponent": opp.name, "noise": nz,
-                    "discount": d, "payoff": m, "low": m - _Z * se, "high": m + _Z * se,
-                    "p_normal": p, "p_normal_low": max(0.0, p - _Z * pse),
-                    "p_normal_high": min(1.0, p + _Z * pse),
-                    f"final_staff_{cal.players[0]}": final[k, :, 0].mean(),
-                    f"final_staff_{cal.players[1]}": final[k, :, 1].mean()})
-            diff = val[0] - val[1]
-            m, se = diff.mean(), diff.std(ddof=1) / np.sqrt(repetitions)
-            lo, hi = m - _Z * se, m + _Z * se
-            verdict = "better" if lo > 0 else "worse" if hi < 0 else "no difference"
-            cmp_rows.append({"side": side, "opponent": opp.name, "noise": nz, "discount": d,
-                             "first": own[0].name, "second": own[1].name,
-                             "difference": m, "low": lo, "high": hi, "verdict": verdict,
-                             "p_normal_first": ok[0].mean(), "p_normal_second": ok[1].mean()})
         staff = paths["staff"].reshape(2, repetitions, turns + 1, 2)
-        for k, s in enumerate(own):
-            names = (s.name, opp.name) if i == 0 else (opp.name, s.name)
-            for j, mission in enumerate(cal.players):
-                x = staff[k, :, :, j]
-                mean = x.mean(axis=0)
-                se = x.std(axis=0, ddof=1) / np.sqrt(repetitions)
-                for t in range(turns + 1):
-                    traj_rows.append({"side": side, "first": names[0], "second": names[1],
-                                      "noise": nz, "mission_of": mission, "turn": t,
-                                      "mean_staff": mean[t], "low": mean[t] - _Z * se[t],
-                                      "high": mean[t] + _Z * se[t]})
+        rows = _case_rows(side, i, [x.name for x in own], opp.name, nz, util, staff,
+                          cal.players, normal, [(d, d, {}) for d in discounts])
+        for acc, new_rows in zip((out_rows, cmp_rows, traj_rows), rows, strict=True):
+            acc.extend(new_rows)
     return ScenarioResult(outcomes=pd.DataFrame(out_rows), comparison=pd.DataFrame(cmp_rows),
                           trajectories=pd.DataFrame(traj_rows),
                           strategies=(own[0].name, own[1].name), turns=turns,
