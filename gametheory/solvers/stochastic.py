@@ -1260,7 +1260,7 @@ def _turn_trace(system: _TurnSystem, stops, max_steps: int):
 
 
 def turn_qre(game: StochasticGame, *, lam_max: float = 1e4, tol: float = 1e-9,
-             max_steps: int = 5_000) -> MarkovResult:
+             max_steps: int = 5_000, branch_tol: float = 0.05) -> MarkovResult:
     """One Markov-perfect equilibrium of a turn-based game by the logit Markov QRE.
 
     For games where at most one player has a choice in each state (alternating moves),
@@ -1270,8 +1270,28 @@ def turn_qre(game: StochasticGame, *, lam_max: float = 1e4, tol: float = 1e-9,
     the number of transitions, not with its cube. At λ = 100, 1000 and ``lam_max`` the
     supports are read off the branch, the equilibrium with those supports is solved
     from the indifference equations (best responses elsewhere), and the first that
-    passes every player's best-response MDP check is returned (``details["lam"]`` says
-    which point of the branch it was polished from).
+    passes every player's best-response MDP check *and* lies within ``branch_tol`` of
+    the branch (largest probability difference) is returned (``details["lam"]`` says
+    which point of the branch it was polished from, ``details["branch_distance"]`` how
+    far it is). The distance check matters: at λ = 100 a nearly indifferent mover can
+    sit at 0.47/0.53 on a branch that ends in a pure action, and polishing that point
+    finds a *different* mixed equilibrium nearby; such a candidate is passed over and
+    the branch followed further, so the result is the branch's limit, the same one
+    :func:`markov_qre` selects.
+
+    Parameters
+    ----------
+    game : StochasticGame
+        At most one player with a choice in each state.
+    lam_max : float
+        The largest λ (over the payoff range) the branch is followed to.
+    tol : float
+        Best-response tolerance of the verification.
+    max_steps : int
+        Predictor-corrector steps before giving up.
+    branch_tol : float
+        Largest probability difference between a polished equilibrium and the branch
+        point it was polished from.
 
     Returns
     -------
@@ -1302,6 +1322,9 @@ def turn_qre(game: StochasticGame, *, lam_max: float = 1e4, tol: float = 1e-9,
     (('In', 'wait'), ('wait', 'Accommodate'))
     """
     tol = check_tolerance(tol)
+    if not (isinstance(branch_tol, (int, float)) and 0 < branch_tol <= 1):
+        raise ProfileError(f"branch_tol must be a probability distance in (0, 1], "
+                           f"got {branch_tol!r}")
     start = time.perf_counter()
     flat = _Flat(game)
     if ((flat.n_actions > 1).sum(axis=1) > 1).any():
@@ -1329,15 +1352,20 @@ def turn_qre(game: StochasticGame, *, lam_max: float = 1e4, tol: float = 1e-9,
                 continue
             prof = [[polished[s_, i, :game.stage_games[s_].shape[i]] for i in range(flat.N)]
                     for s_ in range(flat.S)]
+            distance = float(np.abs(polished - sig).max())
+            if distance > branch_tol:
+                continue
             eq = _verified(game, prof, tol)
             if eq is not None:
                 return MarkovResult([eq], "turn_qre", "one", game, tol=tol, n_iter=steps,
                                     elapsed_s=time.perf_counter() - start,
                                     details={"lam": stop, "steps": steps,
-                                             "branch_end": sig, "threshold": threshold})
+                                             "branch_end": sig, "threshold": threshold,
+                                             "branch_distance": distance})
     raise SolverError(f"the turn-based QRE branch reached λ={lam_max:.3g} but no point of it "
                       "(λ = 100, 1000, lam_max) polished into a verified stationary "
-                      "equilibrium; no result is returned (try a larger lam_max)")
+                      f"equilibrium within {branch_tol:g} of the branch; no result is "
+                      "returned (try a larger lam_max)")
 
 
 # ----------------------------------------------------------------- Markov logit QRE

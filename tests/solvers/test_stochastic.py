@@ -263,17 +263,20 @@ def test_generous_tit_for_tat_needs_a_prisoners_dilemma_for_its_default_generosi
 
 
 # ----------------------------------------------------------------- large turn-based games
-def _random_turn_game(seed: int, n_states: int, n_actions: int, delta: float) -> StochasticGame:
+def _random_turn_game(seed: int, n_states: int, n_actions: int, delta: float, *,
+                      generic: bool = False) -> StochasticGame:
     """Alternating moves: player 1 chooses in even states, player 2 in odd ones; random
-    payoffs and transitions."""
+    payoffs (small integers, so ties and continua of equilibria occur, or with
+    ``generic`` continuous ones) and transitions."""
     rng = np.random.default_rng(seed)
     stages, trans = [], []
     for s in range(n_states):
         shape = (n_actions, 1) if s % 2 == 0 else (1, n_actions)
         acts = ((tuple(f"a{k}" for k in range(n_actions)), ("wait",)) if s % 2 == 0
                 else (("wait",), tuple(f"b{k}" for k in range(n_actions))))
-        stages.append(gt.Game(rng.integers(-5, 6, size=(*shape, 2)).astype(float),
-                              actions=acts))
+        pay = (rng.uniform(-5, 5, size=(*shape, 2)) if generic
+               else rng.integers(-5, 6, size=(*shape, 2)).astype(float))
+        stages.append(gt.Game(pay, actions=acts))
         t = rng.random((*shape, n_states)) ** 3
         trans.append(t / t.sum(axis=-1, keepdims=True))
     return StochasticGame(stages, trans, delta)
@@ -329,10 +332,12 @@ def test_iterated_best_responses_return_only_verified_equilibria(seed, n_states,
 @given(seed=st.integers(0, 2**31), n_states=st.integers(2, 4), delta=st.sampled_from([0.5, 0.9]))
 def test_turn_qre_follows_the_same_branch_as_the_dense_markov_qre(seed, n_states, delta):
     """The sparse value formulation and the dense Markov QRE trace the same logit branch
-    from λ = 0, so where both polish into an equilibrium it is the same one."""
+    from λ = 0, so where both polish into an equilibrium it is the same one. (Generic
+    payoffs: with tied integer payoffs a mover can be indifferent along a continuum of
+    equilibria, and the two may stop at different points of it.)"""
     from gametheory.solvers import markov_qre, turn_qre
 
-    game = _random_turn_game(seed, n_states, 2, delta)
+    game = _random_turn_game(seed, n_states, 2, delta, generic=True)
     try:
         dense = markov_qre(game)[0]
         sparse_ = turn_qre(game)[0]
@@ -340,6 +345,21 @@ def test_turn_qre_follows_the_same_branch_as_the_dense_markov_qre(seed, n_states
         return
     assert best_response_gain(game, [list(s) for s in sparse_.strategies]).max() < 1e-8
     assert sparse_.values == pytest.approx(dense.values, abs=1e-6)
+
+
+def test_turn_qre_does_not_polish_a_nearly_indifferent_point_into_another_equilibrium():
+    """Regression (found by a random CI draw): at λ = 100 the branch has a mover at
+    0.47/0.53 on its way to a pure action; polishing that point gave a *different* mixed
+    equilibrium. The candidate is now passed over and the branch followed to its limit."""
+    from gametheory.solvers import markov_qre, turn_qre
+
+    game = _random_turn_game(691, 2, 2, 0.5)
+    res = turn_qre(game)
+    assert res.details["lam"] > 100 and res.details["branch_distance"] <= 0.05
+    assert res[0].values == pytest.approx(markov_qre(game)[0].values, abs=1e-6)
+    assert res[0].strategies[1][1] == pytest.approx([0.0, 1.0], abs=1e-6)
+    with pytest.raises(ProfileError, match="branch_tol"):
+        turn_qre(game, branch_tol=0.0)
 
 
 def test_turn_qre_logit_values_at_zero_are_uniform_play():
