@@ -18,6 +18,7 @@ from .dynamic import (
     dynamic_compare,
     turn_discount,
 )
+from .estimation import WeightFit, fit_weights
 from .inference import (
     MixtureResult,
     StrategyFit,
@@ -44,6 +45,7 @@ __all__ = [
     "RobustnessResult",
     "ScenarioResult",
     "StrategyFit",
+    "WeightFit",
     "calibrate",
     "classify_moves",
     "coding_robustness",
@@ -55,6 +57,7 @@ __all__ = [
     "dynamic_compare",
     "estimate_mixture",
     "fit_sides",
+    "fit_weights",
     "holdout_turns",
     "load_parameters",
     "move_probabilities",

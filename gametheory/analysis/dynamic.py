@@ -48,10 +48,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..solvers.stochastic import MarkovEquilibrium
 
-__all__ = ["MARKOV_PERFECT", "DisputeGame", "DynamicResult", "dispute_game", "dynamic_analysis",
-           "dynamic_compare", "equilibrium_paths", "turn_discount"]
+__all__ = ["FEATURES", "MARKOV_PERFECT", "DisputeGame", "DynamicResult", "dispute_game",
+           "dynamic_analysis", "dynamic_compare", "equilibrium_paths", "feature_weights",
+           "turn_discount"]
 
 _DAYS_PER_YEAR = 365.25
+
+#: The weights a dispute game's payoffs are linear in, in the order of
+#: :attr:`DisputeGame.features`: the stage utility's five (``utility`` section), then
+#: the dynamic section's property value and the mover's two own costs of escalating.
+FEATURES = ("mission_value", "loss_cost", "parity_weight", "restriction_cost",
+            "property_value", "concession_cost", "own_cost_per_staff",
+            "own_cost_per_restriction")
 
 
 def turn_gaps(cal: Calibration) -> np.ndarray:
@@ -126,6 +134,15 @@ class DisputeGame:
     baseline : dict
         Side to move -> the baseline state (full missions, no restrictions, no seized
         property).
+    features : ndarray, shape (states, levels, 2, len(FEATURES))
+        The payoffs decomposed: ``game``'s payoff to side ``p`` of intended level ``k``
+        in state ``s`` is ``features[s, k, p] @ weights[p]`` with the weights of
+        :data:`FEATURES` (exactly; the structural estimator fits those weights).
+    successors, successor_probs : ndarray, shape (states, levels, 4)
+        Where a *realised* level leads (the grid neighbours and their probabilities),
+        for following a record through the states.
+    kernel : ndarray, shape (levels, levels)
+        Intended level (rows) -> realised level.
     """
 
     game: StochasticGame
@@ -139,6 +156,14 @@ class DisputeGame:
     start: int
     baseline: dict
     dims: tuple = field(repr=False, default=())
+    features: Any = field(repr=False, default=None)
+    successors: Any = field(repr=False, default=None)
+    successor_probs: Any = field(repr=False, default=None)
+    kernel: Any = field(repr=False, default=None)
+
+    def weights(self) -> np.ndarray:
+        """The weights of :data:`FEATURES` the game was built with, shape (2, features)."""
+        return feature_weights(self.calibration.params)
 
     @property
     def players(self) -> tuple[str, str]:
@@ -260,16 +285,20 @@ def dispute_game(cal: Calibration, **changes: Any) -> DisputeGame:
     P = np.stack([idx[4], idx[5]], axis=1).astype(float)
     mover, pending = idx[6], idx[7]
     rows_n = np.arange(n)
-    w = _utility_table(params)
-    own_s = np.array(d.per_side("own_cost_per_staff", players))
-    own_r = np.array(d.per_side("own_cost_per_restriction", players))
-    prop_v = np.array(d.per_side("property_value", players))
+    F = len(FEATURES)
+    weights = feature_weights(params)
 
     def utility(S1, R1, P1):
+        """Features (n, 2, F) of the state after a move; the mover's own terms are added
+        by the caller."""
         share = S1 / B
-        return (w["mission_value"] * S1 - w["loss_cost"] * np.maximum(S - S1, 0.0)
-                - w["parity_weight"] * B * (share[:, ::-1] - share)
-                - w["restriction_cost"] * R1 - prop_v * P1)
+        comp = np.zeros((n, 2, F))
+        comp[..., 0] = S1
+        comp[..., 1] = -np.maximum(S - S1, 0.0)
+        comp[..., 2] = -B * (share[:, ::-1] - share)
+        comp[..., 3] = -R1
+        comp[..., 4] = -P1
+        return comp
 
     other = 1 - mover
     # per realised level: successor indices (n, 4), probabilities (n, 4), payoffs (n, 2)
@@ -285,7 +314,7 @@ def dispute_game(cal: Calibration, **changes: Any) -> DisputeGame:
             R1[rows_n, other] = 0.0
             P1[rows_n, other] = 0.0
             u = utility(S1, R1, P1)
-            u[rows_n, mover] -= w["concession_cost"][mover] * max(0, idle - lv)
+            u[rows_n, mover, 5] -= max(0, idle - lv)
             nxt = [a.copy() for a in base]
             for side in (0, 1):
                 m = other == side
@@ -323,9 +352,9 @@ def dispute_game(cal: Calibration, **changes: Any) -> DisputeGame:
             P1[rows_n, other] = 1.0
         u = utility(S1, R1, P1)
         removed = np.maximum(S[rows_n, other] - S1[rows_n, other], 0.0)
-        extra = (w["concession_cost"][mover] * max(0, idle - lv)
-                 + own_s[mover] * removed + own_r[mover] * max(0.0, eff_r[lv]))
-        u[rows_n, mover] -= extra
+        u[rows_n, mover, 5] -= max(0, idle - lv)
+        u[rows_n, mover, 6] -= removed
+        u[rows_n, mover, 7] -= max(0.0, eff_r[lv])
         pay.append(u)
         # the hit side's new size and restriction count, split between grid points
         s_lo, s_hi, s_w = np.empty(n, int), np.empty(n, int), np.empty(n)
@@ -349,10 +378,11 @@ def dispute_game(cal: Calibration, **changes: Any) -> DisputeGame:
         succ.append(np.stack(cols, axis=1))
         prob.append(np.stack(ps, axis=1))
     kern = _kernel(params, noise)
-    succ_a, prob_a, pay_a = np.stack(succ, 1), np.stack(prob, 1), np.stack(pay, 1)
+    succ_a, prob_a, feat_a = np.stack(succ, 1), np.stack(prob, 1), np.stack(pay, 1)
     # intended level k: mixture over realised levels
     trans = np.zeros((n, K, n))
-    payoffs = np.einsum("kl,nlp->nkp", kern, pay_a)
+    features = np.einsum("kl,nlpf->nkpf", kern, feat_a)
+    payoffs = np.einsum("nkpf,pf->nkp", features, weights)
     for k in range(K):
         for lv in np.flatnonzero(kern[k]):
             np.add.at(trans, (rows_n[:, None], k, succ_a[:, lv]), kern[k, lv] * prob_a[:, lv])
@@ -384,7 +414,18 @@ def dispute_game(cal: Calibration, **changes: Any) -> DisputeGame:
     return DisputeGame(game=game, calibration=cal, table=table, staff_grid=tuple(gS),
                        restriction_grid=tuple(gR), discount_per_year=d.discount_per_year,
                        discount_per_turn=delta, noise=noise, start=start, baseline=baseline,
-                       dims=dims)
+                       dims=dims, features=features, successors=succ_a,
+                       successor_probs=prob_a, kernel=kern)
+
+
+def feature_weights(params) -> np.ndarray:
+    """The weights of :data:`FEATURES` in a parameters object, shape (2, features), in
+    ``params.players`` order."""
+    w = _utility_table(params)
+    d = params.dynamic
+    dyn = {name: np.array(d.per_side(name, params.players))
+           for name in ("property_value", "own_cost_per_staff", "own_cost_per_restriction")}
+    return np.stack([w[f] if f in w else dyn[f] for f in FEATURES], axis=1)
 
 
 def _labels(players, S, R, P, mover, pending) -> list[str]:

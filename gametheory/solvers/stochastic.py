@@ -1061,12 +1061,16 @@ class _TurnSystem:
     for the state's mover ``m``, payoffs scaled to unit range. The Jacobian in ``V`` is
     as sparse as the transitions, so thousands of states cost milliseconds per step."""
 
-    def __init__(self, flat: _Flat):
+    def __init__(self, flat: _Flat, payoffs: np.ndarray | None = None):
         self.flat = flat
         S, K = flat.S, flat.K
-        lo, hi = float(flat.U.min()), float(flat.U.max())
-        self.scale = max(hi - lo, 1e-300)
-        self.U = (flat.U - lo) / self.scale
+        if payoffs is None:
+            lo, hi = float(flat.U.min()), float(flat.U.max())
+            self.scale = max(hi - lo, 1e-300)
+            self.U = (flat.U - lo) / self.scale
+        else:   # payoffs in their own units (rows, players): λ is per unit of payoff
+            self.scale = 1.0
+            self.U = np.asarray(payoffs, dtype=float)
         self.mover = flat.n_actions.argmax(axis=1)
         k = np.arange(K)
         self.valid = k[None, :] < flat.n_actions[np.arange(S), self.mover][:, None]

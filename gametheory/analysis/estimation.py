@@ -1,0 +1,806 @@
+"""Structural estimation: the dispute game's utility weights fitted to the record.
+
+The model of a side's choice is the **logit Markov QRE** of the dispute as a
+stochastic game (:func:`~gametheory.analysis.dispute_game`): in each state the side
+to move chooses level ``k`` with probability proportional to ``exp(λ Q(s, k))``, where
+``Q`` is its value of the level given that both sides play this way from then on
+(the branch of logit equilibria that starts at uniform play, λ = 0). The payoffs are
+linear in named weights (:data:`~gametheory.analysis.dynamic.FEATURES`), so the
+likelihood of the record is a function of the free weights and λ, which are fitted
+by maximum likelihood (nested fixed point: every evaluation solves the logit
+equilibrium, warm-started by Newton's method on its sparse Jacobian).
+
+* **States are followed through the record** as the model moves them: the record
+  starts at ``start_date`` with both missions at their baselines, no restrictions
+  and no seized property; each recorded level (as realised, after the model's
+  trembles) moves the state by the model's own effects. A state between grid points
+  is a probability over its neighbours (a filter, as in a hidden Markov model), so
+  the likelihood of a turn is the probability of its level averaged over where the
+  model believes the dispute stands. Where the model's effects of the recorded
+  levels do not reach the recorded state at ``state_date``, the fit says so
+  (``WeightFit.end_state``).
+* **Scale**: choices identify weights only relative to each other and to λ, so one
+  weight must be fixed; ``mission_value`` (the value of one person in the mission for
+  one turn) is, by default, and every weight not freed keeps its value from the
+  parameters file.
+* **Intervals**: profile likelihood (the set of values the likelihood-ratio test does
+  not reject at 5 %, the other free parameters re-fitted at each point) and, on
+  request, a parametric bootstrap (records simulated from the fit along the record's
+  own length, refitted; percentile intervals).
+* **Identification** is reported in words: a profile that never falls below the
+  cutoff on one side is an open interval; a near-zero eigenvalue of the observed
+  information is a flat direction; strongly correlated estimates are named.
+* **Pooling**: several disputes are fitted jointly; weights listed in ``shared`` take
+  one value for every side of every dispute, the others one value per side and
+  dispute; λ is shared.
+
+The estimator is consistent under the model when the record is long; with a dozen
+decisions per side it is what it is, and the intervals say how little that is.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._random import as_generator
+from ..errors import ParameterError, SolverError
+from .dynamic import FEATURES, dispute_game
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .calibration import Calibration
+
+__all__ = ["WeightFit", "fit_weights"]
+
+#: Half the 95 % quantile of chi-square with one degree of freedom: the drop of the
+#: profile log-likelihood that bounds a 95 % likelihood-ratio interval.
+LR_CUTOFF = 1.920729410347062
+#: Weights are searched up to this multiple of (|estimate| + 1) before an interval is
+#: reported open above.
+_UPPER = 30.0
+
+
+# ----------------------------------------------------------------- the generic model
+@dataclass
+class _TurnData:
+    """One record in a turn-based stochastic game with payoffs linear in weights.
+
+    ``phi`` (rows, players, features): the payoffs of every (state, intended level)
+    row of ``flat`` are ``phi[row, p] @ theta[p]``; ``realised[k]`` (sparse states x
+    states): where realised level ``k`` leads; ``kernel`` (levels x levels): intended
+    -> realised; ``sequences``: (start state, realised levels) pairs."""
+
+    name: str
+    flat: Any
+    phi: np.ndarray
+    theta: np.ndarray
+    kernel: np.ndarray
+    realised: list
+    sequences: list[tuple[int, np.ndarray]]
+    players: tuple[str, ...]
+    V: np.ndarray | None = field(default=None, repr=False)
+    last: tuple | None = field(default=None, repr=False)
+    lu: Any = field(default=None, repr=False)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["lu"] = None          # sparse LU factors do not pickle; a worker refactors
+        return state
+
+    @property
+    def n_turns(self) -> int:
+        return int(sum(len(levels) for _, levels in self.sequences))
+
+
+def _system(data: _TurnData, theta: np.ndarray):
+    from ..solvers.stochastic import _TurnSystem
+
+    U = np.einsum("rpf,pf->rp", data.phi, theta)
+    return _TurnSystem(data.flat, payoffs=U)
+
+
+def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None) -> np.ndarray | None:
+    """Newton's method on the logit equations from ``V``; None if it does not converge.
+
+    With ``lu`` (the factors of a Jacobian at a nearby point) it starts as a chord
+    method, refactoring only when the residual stops halving: one sparse LU per
+    solve instead of one per iteration."""
+    from scipy.sparse.linalg import splu
+
+    prev = np.inf
+    for _ in range(40):
+        Fv = system.F(V, lam)
+        if not np.all(np.isfinite(Fv)):
+            return None
+        norm = float(np.abs(Fv).max())
+        if norm < 1e-10 * scale:
+            return V
+        if lu is None or norm > 0.5 * prev:
+            J, _ = system.jacobian(V, lam)
+            try:
+                lu = splu(J.tocsc())
+            except RuntimeError:     # singular Jacobian: a fold of the branch
+                return None
+        prev = norm
+        V = V - lu.solve(Fv).reshape(V.shape)
+    return None
+
+
+def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, np.ndarray]:
+    """The logit equilibrium at ``lam`` on the branch from λ = 0.
+
+    From the last solution of this record: Newton at once, else a continuation from
+    the last (weights, λ) to the new ones in steps that Newton can take (so the
+    solution stays on the branch it was on); only if that fails, the branch is traced
+    from λ = 0."""
+    from ..solvers.stochastic import _turn_trace, _TurnSystem
+
+    system = _system(data, theta)
+    scale = max(float(np.ptp(system.U)), 1e-12)
+    if data.V is not None:
+        V = _newton(system, data.V.copy(), lam, scale, lu=data.lu)
+        if V is None and data.last is not None:
+            th0, lam0 = data.last
+            V, t, h = data.V.copy(), 0.0, 0.25
+            while t < 1.0 and h > 1e-4:
+                t1 = min(1.0, t + h)
+                th1 = th0 + t1 * (theta - th0)
+                l1 = float(np.exp(np.log(lam0) + t1 * (np.log(lam) - np.log(lam0))))
+                sys1 = _system(data, th1)
+                V1 = _newton(sys1, V, l1, max(float(np.ptp(sys1.U)), 1e-12))
+                if V1 is None:
+                    h *= 0.5
+                    continue
+                V, t, h = V1, t1, min(2 * h, 1.0)
+            V = V if t >= 1.0 else None
+        if V is not None:
+            data.V, data.last = V, (theta.copy(), lam)
+            return system, V
+    # trace the branch in unit-range payoffs (the path follower's step sizes are
+    # calibrated for them), then rescale the values
+    unit = _TurnSystem(data.flat, payoffs=system.U / scale)
+    traced = [V_ for _, V_, _ in _turn_trace(unit, [lam * scale], 3_000)]
+    if not traced:   # pragma: no cover - the trace either yields or raises
+        raise SolverError("the logit branch could not be followed")
+    V = traced[-1] * scale
+    data.V, data.last = V, (theta.copy(), lam)
+    return system, V
+
+
+def _choice_derivatives(system, V: np.ndarray, lam: float, sig: np.ndarray, Q: np.ndarray,
+                        data: _TurnData, dirs) -> np.ndarray:
+    """d σ / d x for each direction (S, K, P), by the implicit function theorem: the
+    logit equations ``F(V, x) = 0`` give ``dV = -J⁻¹ ∂F/∂x``, then σ moves with the
+    mover's action values. ``dirs[j]`` is ``"lambda"`` (the derivative in log λ) or a
+    list of (side, feature) entries the parameter sets."""
+    from scipy.sparse.linalg import splu
+
+    f = system.flat
+    S, N = f.S, f.N
+    idx = np.arange(S)
+    mover = system.mover
+    d = f.delta[:, None, None]
+    valid = system.valid
+    Qm = Q[mover, idx]
+    Qm_bar = (sig * Qm).sum(axis=1, keepdims=True)
+    J, _ = system.jacobian(V, lam)
+    lu = splu(J.tocsc())
+    data.lu = lu                    # the next solve starts its chord iterations here
+    out = np.zeros((S, sig.shape[1], len(dirs)))
+    for j, entries in enumerate(dirs):
+        if entries == "lambda":
+            dL, dQd = lam, np.zeros_like(Q)
+        else:
+            if not entries:
+                continue
+            dL = 0.0
+            dU = np.zeros((f.U.shape[0], N))
+            for p, feat in entries:
+                dU[:, p] += data.phi[:, p, feat]
+            dQd = (1 - d) * np.where(valid[None], dU[system.rows].transpose(2, 0, 1), 0.0)
+        dQm = dQd[mover, idx]
+        dsig = sig * (dL * (Qm - Qm_bar) + lam * (dQm - (sig * dQm).sum(axis=1, keepdims=True)))
+        dF = -((dsig[None] * Q).sum(axis=2) + (sig[None] * dQd).sum(axis=2))   # (N, S)
+        dV = -lu.solve(dF.ravel()).reshape(N, S)
+        TdV = np.asarray(f.T @ dV.T)
+        dQ = dQd + d * np.where(valid[None], TdV[system.rows].transpose(2, 0, 1), 0.0)
+        dQm = dQ[mover, idx]
+        out[:, :, j] = sig * (dL * (Qm - Qm_bar)
+                              + lam * (dQm - (sig * dQm).sum(axis=1, keepdims=True)))
+    return out
+
+
+def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *,
+                per_turn: bool = False, dirs=None):
+    """Log-likelihood of the record (and, with ``dirs``, its gradient along them; with
+    ``per_turn``, each turn's probability)."""
+    system, V = _equilibrium(data, theta, lam)
+    sig, Q = system.parts(V, lam)
+    real = sig @ data.kernel                       # (S, K) realised-level probabilities
+    P = 0 if dirs is None else len(dirs)
+    dreal = (np.einsum("skp,kl->slp", _choice_derivatives(system, V, lam, sig, Q, data, dirs),
+                       data.kernel) if P else None)
+    total, each = 0.0, []
+    grad = np.zeros(P)
+    for start, levels in data.sequences:
+        b = np.zeros(data.flat.S)
+        b[start] = 1.0
+        db = np.zeros((data.flat.S, P))
+        for k in levels:
+            a = b * real[:, k]
+            p = float(a.sum())
+            if not p > 0:
+                p = 1e-300
+                a = b
+            total += np.log(p)
+            each.append(p)
+            if P:
+                da = db * real[:, k, None] + b[:, None] * dreal[:, k, :]
+                dp = da.sum(axis=0)
+                grad += dp / p
+                db = data.realised[k].T @ (da / p - np.outer(a, dp) / p ** 2)
+            b = data.realised[k].T @ (a / p)
+    if per_turn:
+        return total, np.array(each)
+    return (total, grad) if P else total
+
+
+# ----------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class _Spec:
+    """Free parameters: ``names[0]`` is log λ; each other name sets the listed
+    (record, side, feature) entries of the weights."""
+
+    names: tuple[str, ...]
+    targets: tuple[tuple[tuple[int, int, int], ...], ...]
+
+    def thetas(self, x: np.ndarray, records: Sequence[_TurnData]) -> list[np.ndarray]:
+        out = [r.theta.copy() for r in records]
+        for j, entries in enumerate(self.targets, start=1):
+            for r, p, f in entries:
+                out[r][p, f] = x[j]
+        return out
+
+
+def _spec(records: Sequence[_TurnData], free: Sequence[str], shared: Sequence[str]) -> _Spec:
+    unknown = [f for f in (*free, *shared) if f not in FEATURES]
+    if unknown:
+        raise ParameterError(f"unknown weight(s) {', '.join(map(repr, unknown))}; the "
+                             f"weights are {', '.join(FEATURES)}", key="free")
+    not_free = [f for f in shared if f not in free]
+    if not_free:
+        raise ParameterError(f"shared weight(s) {', '.join(not_free)} are not free",
+                             key="shared")
+    if len(set(free)) != len(free) or not free:
+        raise ParameterError("free: name each weight once, at least one", key="free")
+    names, targets = ["log_lambda"], []
+    for f in free:
+        fi = FEATURES.index(f)
+        if f in shared:
+            names.append(f)
+            targets.append(tuple((r, p, fi) for r, rec in enumerate(records)
+                                 for p in range(len(rec.players))))
+            continue
+        for r, rec in enumerate(records):
+            for p, side in enumerate(rec.players):
+                label = f"{f}[{side}]" if len(records) == 1 else f"{f}[{rec.name}:{side}]"
+                names.append(label)
+                targets.append(((r, p, fi),))
+    return _Spec(tuple(names), tuple(targets))
+
+
+def _total(x: np.ndarray, records, spec: _Spec) -> float:
+    lam = float(np.exp(x[0]))
+    return float(sum(_loglik_one(r, th, lam) for r, th in zip(records, spec.thetas(x, records),
+                                                                   strict=True)))
+
+
+def _total_grad(x: np.ndarray, records, spec: _Spec) -> tuple[float, np.ndarray]:
+    """Log-likelihood and its exact gradient in the free parameters."""
+    lam = float(np.exp(x[0]))
+    total, grad = 0.0, np.zeros(len(x))
+    for r, (rec, th) in enumerate(zip(records, spec.thetas(x, records), strict=True)):
+        dirs = ["lambda"] + [[(p, f) for rr, p, f in entries if rr == r]
+                             for entries in spec.targets]
+        ll, g = _loglik_one(rec, th, lam, dirs=dirs)
+        total += ll
+        grad += g
+    return total, grad
+
+
+def _maximise(records, spec: _Spec, x0: np.ndarray, bounds, fixed: dict[int, float] | None = None
+              ) -> tuple[np.ndarray, float, int]:
+    """Maximise the log-likelihood over the parameters not in ``fixed``."""
+    from scipy.optimize import minimize
+
+    fixed = fixed or {}
+    free_idx = [j for j in range(len(x0)) if j not in fixed]
+    full = x0.copy()
+    for j, v in fixed.items():
+        full[j] = v
+
+    def expand(z):
+        x = full.copy()
+        x[free_idx] = z
+        return x
+
+    sub_bounds = [bounds[j] for j in free_idx]
+
+    best = [np.inf]
+
+    def fg(z):
+        try:
+            ll, g = _total_grad(expand(z), records, spec)
+        except SolverError:
+            # the logit branch could not be followed to this point: a value worse than
+            # any seen makes the line search step back
+            return best[0] + 1e6, np.zeros(len(z))
+        best[0] = min(best[0], -ll)
+        return -ll, -g[free_idx]
+
+    if not free_idx:
+        return full, _total(full, records, spec), 0
+    z0 = np.clip(full[free_idx], [b[0] for b in sub_bounds], [b[1] for b in sub_bounds])
+    res = minimize(fg, z0, jac=True, method="L-BFGS-B", bounds=sub_bounds,
+                   options={"maxiter": 200, "ftol": 1e-10, "gtol": 1e-6})
+    return expand(res.x), -float(res.fun), int(res.nit)
+
+
+def _bounds(spec: _Spec, records: Sequence[_TurnData]) -> list[tuple[float, float]]:
+    """log λ from 1e-4 (every level nearly equally likely) to the precision at which
+    a difference of 1/10,000 of the payoff range at the file's weights changes a
+    choice's log-odds by one (beyond it choices are best responses, and the logit
+    branch folds so often that following it is not practical); weights >= 0."""
+    scale = max(float(np.ptp(np.einsum("rpf,pf->rp", r.phi, r.theta))) for r in records)
+    top = float(np.log(1e4 / max(scale, 1e-12)))
+    return [(min(float(np.log(1e-4)), top - 1.0), top)] + [(0.0, 1e6)] * (len(spec.names) - 1)
+
+
+def _hessian(records, spec: _Spec, x: np.ndarray, bounds) -> np.ndarray:
+    """Observed information (negative Hessian of the log-likelihood): central
+    differences of the exact gradient (one-sided at a bound), symmetrised."""
+    n = len(x)
+    H = np.empty((n, n))
+    for j in range(n):
+        h = 1e-4 * max(1.0, abs(x[j]))
+        up = x.copy()
+        dn = x.copy()
+        up[j] += h
+        if x[j] - h >= bounds[j][0]:
+            dn[j] -= h
+            width = 2 * h
+        else:
+            width = h
+        H[:, j] = -(_total_grad(up, records, spec)[1] - _total_grad(dn, records, spec)[1]) / width
+    return 0.5 * (H + H.T)
+
+
+def _profile(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int, bounds,
+             se: float) -> tuple[float, float, bool, bool]:
+    """The 95 % likelihood-ratio interval of parameter ``j``: (low, high, low open,
+    high open). Open: the profile does not fall to the cutoff before the bound."""
+    from scipy.optimize import brentq
+
+    target = llhat - LR_CUTOFF
+    cache: dict[float, tuple[float, np.ndarray]] = {}
+
+    def prof(v: float, start: np.ndarray) -> float:
+        if v not in cache:
+            x, ll, _ = _maximise(records, spec, start, bounds, fixed={j: v})
+            cache[v] = (ll, x)
+        return cache[v][0] - target
+
+    out = []
+    for direction in (-1, 1):
+        lo_b, hi_b = bounds[j]
+        limit = lo_b if direction < 0 else min(hi_b, xhat[j] + _UPPER * (abs(xhat[j]) + 1))
+        step = se if np.isfinite(se) and se > 0 else 0.5 * (abs(xhat[j]) + 0.1)
+        inside, start = xhat[j], xhat.copy()
+        found = None
+        for _ in range(40):
+            v = xhat[j] + direction * step
+            if (v - limit) * direction >= 0:
+                v = limit
+            if prof(v, start) < 0:
+                found = v
+                break
+            inside, start = v, cache[v][1]
+            if v == limit:
+                break
+            step *= 2.0
+        if found is None:
+            out.append((inside, True))
+            continue
+        a, b = sorted((inside, found))
+        root = brentq(prof, a, b, args=(start,), xtol=1e-4 * max(1.0, abs(xhat[j])))
+        out.append((root, False))
+    (low, low_open), (high, high_open) = out
+    return low, high, low_open, high_open
+
+
+# ----------------------------------------------------------------- the dispute adapter
+def _dispute_data(cal: Calibration, name: str, *, period: str = "calibration") -> _TurnData:
+    """The record of a calibration as a :class:`_TurnData` on its dispute game."""
+    from scipy import sparse
+
+    from ..solvers.stochastic import _Flat
+
+    dg = dispute_game(cal)
+    game = dg.game
+    S, K = game.n_states, len(cal.levels)
+    flat = _Flat(game)
+    phi = dg.features.reshape(S * K, 2, -1)
+    realised = []
+    for k in range(K):
+        rows = np.repeat(np.arange(S), dg.successors.shape[2])
+        m = sparse.csr_matrix((dg.successor_probs[:, k].ravel(),
+                               (rows, dg.successors[:, k].ravel())), shape=(S, S))
+        realised.append(m)
+    turns = cal.turns_
+    if period == "all":
+        from .validation import holdout_turns
+
+        turns = holdout_turns(cal)
+    actors = turns.actor.tolist()
+    if any(a == b for a, b in itertools.pairwise(actors)):
+        raise ParameterError("the record's turns do not alternate (insert_idle_turns is off): "
+                             "the dynamic game's likelihood needs alternating turns",
+                             key="classification.insert_idle_turns")
+    B = [cal.params.missions[p].baseline for p in cal.players]
+    start = dg.state(staff=B, restrictions=(0, 0), mover=actors[0])
+    levels = turns.level_index.to_numpy().astype(np.int64)
+    from .dynamic import feature_weights
+
+    return _TurnData(name=name, flat=flat, phi=phi, theta=feature_weights(cal.params),
+                     kernel=dg.kernel, realised=realised, sequences=[(start, levels)],
+                     players=cal.players)
+
+
+# ----------------------------------------------------------------- result
+@dataclass(frozen=True, eq=False)
+class WeightFit:
+    """Maximum-likelihood weights of the dispute game and their uncertainty.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The free parameters: ``lambda`` (the logit precision per unit of a turn's
+        normalised payoff) and ``<weight>[<side>]`` (or ``<weight>`` when shared).
+    estimate, low, high : ndarray
+        Estimates and 95 % profile-likelihood bounds (``low_open``/``high_open``: the
+        profile did not reach the cutoff before the search limit; the interval is
+        open on that side).
+    boot_low, boot_high : ndarray or None
+        Parametric-bootstrap 95 % percentile bounds, when requested.
+    loglik, loglik_uniform : float
+        Log-likelihood at the estimate and of uniform play (every level alike).
+    n_turns : int
+    correlation : ndarray
+        Correlation of the estimates from the observed information (NaN where it is
+        singular).
+    diagnostics : list of str
+        Identification and fit findings in words.
+    end_state : dict
+        Per dispute: the model's expected mission sizes after the recorded levels,
+        beside the recorded ones at ``state_date``.
+    """
+
+    names: tuple[str, ...]
+    estimate: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    low_open: np.ndarray
+    high_open: np.ndarray
+    loglik: float
+    loglik_uniform: float
+    n_turns: int
+    correlation: np.ndarray
+    diagnostics: tuple[str, ...]
+    end_state: dict
+    fixed: dict
+    boot_low: np.ndarray | None = None
+    boot_high: np.ndarray | None = None
+    details: dict = field(default_factory=dict, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per free parameter: estimate, 95 % profile bounds (and bootstrap
+        bounds when computed); an open bound is shown as ``open``."""
+        import pandas as pd
+
+        rows = []
+        for j, n in enumerate(self.names):
+            row = {"parameter": n, "estimate": self.estimate[j],
+                   "low": "open" if self.low_open[j] else self.low[j],
+                   "high": "open" if self.high_open[j] else self.high[j]}
+            if self.boot_low is not None:
+                row["bootstrap low"] = self.boot_low[j]
+                row["bootstrap high"] = self.boot_high[j]
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("parameter")
+
+    def __repr__(self) -> str:
+        parts = [f"{n}={v:.3g}" for n, v in zip(self.names, self.estimate, strict=True)]
+        return (f"WeightFit({', '.join(parts)}; logL {self.loglik:.2f} vs uniform "
+                f"{self.loglik_uniform:.2f}, {self.n_turns} turns)")
+
+    def _repr_html_(self) -> str:
+        from .._format import table_html
+
+        rows = [[n, f"{e:.4g}", "open" if lo_o else f"{lo:.4g}",
+                 "open" if hi_o else f"{hi:.4g}"]
+                for n, e, lo, hi, lo_o, hi_o in zip(self.names, self.estimate, self.low,
+                                                    self.high, self.low_open, self.high_open,
+                                                    strict=True)]
+        cap = (f"Maximum-likelihood weights ({self.n_turns} turns; log-likelihood "
+               f"{self.loglik:.2f}, uniform play {self.loglik_uniform:.2f}); 95 % "
+               "profile-likelihood intervals")
+        notes = "".join(f"<li>{d}</li>" for d in self.diagnostics)
+        return (table_html(["parameter", "estimate", "95 % low", "95 % high"], rows,
+                           caption=cap) + (f"<ul>{notes}</ul>" if notes else ""))
+
+
+def _diagnostics(names, est, low_open, high_open, H, bounds) -> tuple[list[str], np.ndarray]:
+    notes = []
+    for n, lo, hi, v, b in zip(names, low_open, high_open, est, bounds, strict=True):
+        label = "λ" if n == "log_lambda" else n
+        if lo and hi:
+            notes.append(f"{label}: the likelihood is flat over the whole range searched; "
+                         "the record does not identify it.")
+        elif hi:
+            notes.append(f"{label}: no upper bound - larger values, up to the "
+                         f"{_UPPER:g}-fold searched, fit as well (interval open above).")
+        elif lo and b[0] == 0.0 and v <= 1e-9:
+            notes.append(f"{label}: estimated at zero, the edge of its range; values near "
+                         "zero are not rejected.")
+        elif lo:
+            notes.append(f"{label}: no lower bound within its range (interval open below).")
+    corr = np.full(H.shape, np.nan)
+    try:
+        w, vecs = np.linalg.eigh(H)
+        if w.max() > 0 and w.min() < 1e-8 * w.max():
+            v = vecs[:, 0]
+            top = np.argsort(-np.abs(v))[:2]
+            combo = " and ".join(names[t].replace("log_lambda", "λ") for t in top)
+            notes.append(f"the observed information is (nearly) singular: a flat direction "
+                         f"moves {combo} together.")
+        if w.min() > 0:
+            cov = np.linalg.inv(H)
+            sd = np.sqrt(np.diag(cov))
+            corr = cov / np.outer(sd, sd)
+            for i in range(len(names)):
+                for j in range(i + 1, len(names)):
+                    if abs(corr[i, j]) > 0.9:
+                        notes.append(f"{names[i]} and {names[j]} are collinear (correlation "
+                                     f"{corr[i, j]:+.2f}): the record tells their trade-off, "
+                                     "not each.".replace("log_lambda", "λ"))
+    except np.linalg.LinAlgError:  # pragma: no cover - eigh of a symmetric matrix
+        pass
+    return notes, corr
+
+
+def _end_state(cal: Calibration, data: _TurnData) -> dict:
+    """The model's expected mission sizes after the recorded levels (the filter run
+    with the record's levels as given), beside the recorded ones at state_date."""
+    dg = dispute_game(cal)
+    start, levels = data.sequences[0]
+    b = np.zeros(data.flat.S)
+    b[start] = 1.0
+    for k in levels:
+        b = data.realised[k].T @ b
+    out = {}
+    for p in cal.players:
+        out[p] = {"model": float(b @ dg.table[f"staff_{p}"].to_numpy()),
+                  "record": float(cal.params.missions[p].state)}
+    return out
+
+
+def _simulate(data: _TurnData, theta: np.ndarray, lam: float, rng: np.random.Generator
+              ) -> _TurnData:
+    """A record of the same length drawn from the model: intended level by the logit
+    equilibrium, realised by the kernel, next state by the realised level's split."""
+    system, V = _equilibrium(data, theta, lam)
+    sig, _ = system.parts(V, lam)
+    real = sig @ data.kernel
+    seqs = []
+    for start, levels in data.sequences:
+        s, drawn = start, []
+        for _ in range(len(levels)):
+            k = int(rng.choice(real.shape[1], p=real[s] / real[s].sum()))
+            drawn.append(k)
+            row = data.realised[k].getrow(s)
+            s = int(rng.choice(row.indices, p=row.data / row.data.sum()))
+        seqs.append((start, np.array(drawn, dtype=np.int64)))
+    return _TurnData(name=data.name, flat=data.flat, phi=data.phi, theta=data.theta,
+                     kernel=data.kernel, realised=data.realised, sequences=seqs,
+                     players=data.players, V=data.V, last=data.last)
+
+
+def _profile_task(records, spec, xhat, llhat, j, bounds, se, snapshot):
+    """One profile, every record warm-started at its solution at the estimate (the same
+    in a worker process as in this one, so the result does not depend on where it
+    ran)."""
+    for r, (V, last) in zip(records, snapshot, strict=True):
+        r.V, r.last, r.lu = V.copy(), last, None
+    return _profile(records, spec, xhat, llhat, j, bounds, se)
+
+
+def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int] = True,
+         n_boot: int = 0, seed=None, lam0: float | None = None, workers: int = 1) -> dict:
+    """The fit: ``profile`` True (every parameter), False or the indices to profile;
+    profiles run in ``workers`` processes."""
+    bounds = _bounds(spec, records)
+    for r in records:          # no warm start from an earlier fit: the same inputs give
+        r.V = r.last = r.lu = None   # the same optimisation path, bit for bit
+    x0 = np.zeros(len(spec.names))
+    for j, entries in enumerate(spec.targets, start=1):
+        r, p, f = entries[0]
+        x0[j] = records[r].theta[p, f]
+    if lam0 is None:
+        # a coarse search for the precision at the file's weights, upwards (each point
+        # warm-starts the next)
+        grid = np.linspace(bounds[0][0], bounds[0][1], 11)
+        vals = []
+        for g in grid:
+            x0[0] = g
+            try:
+                vals.append(_total(x0, records, spec))
+            except SolverError:
+                vals.append(-np.inf)
+        x0[0] = grid[int(np.argmax(vals))]
+    else:
+        x0[0] = np.log(lam0)
+    xhat, llhat, nit = _maximise(records, spec, x0, bounds)
+    # a second start from the optimum guards against a stop on a flat stretch
+    xhat2, llhat2, _ = _maximise(records, spec, xhat, bounds)
+    if llhat2 > llhat:
+        xhat, llhat = xhat2, llhat2
+    H = _hessian(records, spec, xhat, bounds)
+    try:
+        se = np.sqrt(np.clip(np.diag(np.linalg.inv(H)), 0, None))
+    except np.linalg.LinAlgError:
+        se = np.full(len(xhat), np.nan)
+    n = len(xhat)
+    low, high = np.full(n, np.nan), np.full(n, np.nan)
+    low_open, high_open = np.zeros(n, bool), np.zeros(n, bool)
+    _total(xhat, records, spec)
+    snapshot = [(r.V.copy(), r.last) for r in records]
+    which = list(range(n) if profile is True else () if profile is False else profile)
+    if which and workers > 1 and len(which) > 1:
+        # one profile per task in worker processes (each refits from the estimate, so
+        # the result does not depend on which worker ran it)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(min(workers, len(which)), mp_context=ctx) as pool:
+            futures = {j: pool.submit(_profile_task, records, spec, xhat, llhat, j, bounds,
+                                      float(se[j]), snapshot) for j in which}
+            for j, fut in futures.items():
+                low[j], high[j], low_open[j], high_open[j] = fut.result()
+    else:
+        for j in which:
+            low[j], high[j], low_open[j], high_open[j] = _profile_task(
+                records, spec, xhat, llhat, j, bounds, float(se[j]), snapshot)
+    boot = None
+    if n_boot:
+        rng = as_generator(seed)
+        thetas = spec.thetas(xhat, records)
+        for r, (V, last) in zip(records, snapshot, strict=True):
+            r.V, r.last, r.lu = V.copy(), last, None          # warm start at the fit
+        draws = []
+        for _ in range(n_boot):
+            sims = [_simulate(r, th, float(np.exp(xhat[0])), rng)
+                    for r, th in zip(records, thetas, strict=True)]
+            xb, _, _ = _maximise(sims, spec, xhat, bounds)
+            draws.append(xb)
+        boot = np.array(draws)
+    return {"x": xhat, "ll": llhat, "H": H, "se": se, "low": low, "high": high,
+            "low_open": low_open, "high_open": high_open, "boot": boot, "nit": nit,
+            "bounds": bounds}
+
+
+def fit_weights(cal: Calibration | Sequence[Calibration], *,
+                free: Sequence[str] = ("parity_weight", "own_cost_per_staff"),
+                shared: Sequence[str] = (), profile: bool = True, n_boot: int = 0,
+                seed: int | np.random.Generator | None = None,
+                names: Sequence[str] | None = None, workers: int = 1) -> WeightFit:
+    """Fit the dispute game's weights and logit precision to the record by maximum
+    likelihood.
+
+    Parameters
+    ----------
+    cal : Calibration or sequence of Calibration
+        One dispute, or several fitted jointly (pooled).
+    free : sequence of str
+        Weights of :data:`~gametheory.analysis.dynamic.FEATURES` to estimate (one value
+        per side, or per side and dispute); every other weight keeps its file value.
+        ``mission_value`` fixes the scale and is best left out.
+    shared : sequence of str
+        Free weights that take one value across all sides and disputes.
+    profile : bool
+        Compute 95 % profile-likelihood intervals (the main cost).
+    n_boot : int
+        Parametric-bootstrap replications (0: none).
+    seed : int or Generator, optional
+        Randomness of the bootstrap.
+    names : sequence of str, optional
+        Labels of the disputes when pooling (default ``dispute1``, ...).
+    workers : int
+        Processes for the profiles (one parameter's profile per task; the result is the
+        same for any number).
+
+    Returns
+    -------
+    WeightFit
+
+    Raises
+    ------
+    ParameterError
+        An unknown or repeated weight name, a shared weight that is not free, or a
+        record whose turns do not alternate.
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> fit = fit_weights(calibrate(), free=("parity_weight",), shared=("parity_weight",),
+    ...                   profile=False)
+    >>> fit.names
+    ('lambda', 'parity_weight')
+    >>> bool(fit.loglik > fit.loglik_uniform)
+    True
+    """
+    cals = [cal] if not isinstance(cal, Sequence) else list(cal)
+    if not cals:
+        raise ParameterError("fit_weights needs at least one calibration", key="cal")
+    labels = list(names) if names is not None else (
+        ["dispute"] if len(cals) == 1 else [f"dispute{i + 1}" for i in range(len(cals))])
+    if len(labels) != len(cals):
+        raise ParameterError(f"{len(labels)} names for {len(cals)} disputes", key="names")
+    records = [_dispute_data(c, n) for c, n in zip(cals, labels, strict=True)]
+    spec = _spec(records, free, shared)
+    if not (isinstance(workers, int) and workers >= 1):
+        raise ParameterError(f"workers must be a positive integer, got {workers!r}",
+                             key="workers")
+    out = _fit(records, spec, profile=profile, n_boot=n_boot, seed=seed, workers=workers)
+    x = out["x"].copy()
+    names_out = ("lambda", *spec.names[1:])
+    est = x.copy()
+    est[0] = np.exp(x[0])
+    low, high = out["low"].copy(), out["high"].copy()
+    low[0], high[0] = np.exp(low[0]), np.exp(high[0])
+    notes, corr = _diagnostics(list(spec.names), x, out["low_open"], out["high_open"],
+                               out["H"], out["bounds"])
+    ll_uniform = float(sum(r.n_turns * np.log(1.0 / r.kernel.shape[0]) for r in records))
+    if out["ll"] <= ll_uniform + 1.0:
+        notes.append(f"the fitted model explains the record barely better than uniform play "
+                     f"(log-likelihood {out['ll']:.2f} against {ll_uniform:.2f}).")
+    ends = {}
+    for c, r in zip(cals, records, strict=True):
+        ends[r.name] = _end_state(c, r)
+        for p, v in ends[r.name].items():
+            if abs(v["model"] - v["record"]) > 0.25 * c.params.missions[p].baseline:
+                notes.append(f"{r.name}: the model's own effects of the recorded levels leave "
+                             f"{p}'s mission at {v['model']:.0f} persons where the record "
+                             f"has {v['record']:.0f}; the states the fit conditions on differ "
+                             "from the dispute's.")
+    boot_low = boot_high = None
+    if out["boot"] is not None:
+        b = out["boot"].copy()
+        b[:, 0] = np.exp(b[:, 0])
+        boot_low, boot_high = np.percentile(b, [2.5, 97.5], axis=0)
+    fixed = {f: {p: float(records[0].theta[i, FEATURES.index(f)])
+                 for i, p in enumerate(records[0].players)}
+             for f in FEATURES if f not in free}
+    return WeightFit(names=names_out, estimate=est, low=low, high=high,
+                     low_open=out["low_open"], high_open=out["high_open"],
+                     loglik=out["ll"], loglik_uniform=ll_uniform,
+                     n_turns=sum(r.n_turns for r in records), correlation=corr,
+                     diagnostics=tuple(notes), end_state=ends, fixed=fixed,
+                     boot_low=boot_low, boot_high=boot_high,
+                     details={"se_log_lambda_and_weights": out["se"], "iterations": out["nit"]})
