@@ -66,6 +66,11 @@ LR_CUTOFF = 1.920729410347062
 _UPPER = 30.0
 
 
+class _ZeroProbability(SolverError):
+    """A recorded turn is (numerically) impossible at the parameters tried: the
+    optimiser steps back, as from a point where the branch could not be followed."""
+
+
 # ----------------------------------------------------------------- the generic model
 @dataclass
 class _TurnData:
@@ -235,16 +240,16 @@ def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *,
         for k in levels:
             a = b * real[:, k]
             p = float(a.sum())
-            if not p > 0:
-                p = 1e-300
-                a = b
+            if not p > 1e-200:
+                raise _ZeroProbability(f"{data.name}: a recorded turn has probability "
+                                       f"{p:.3g} at these parameters")
             total += np.log(p)
             each.append(p)
             if P:
                 da = db * real[:, k, None] + b[:, None] * dreal[:, k, :]
                 dp = da.sum(axis=0)
                 grad += dp / p
-                db = data.realised[k].T @ (da / p - np.outer(a, dp) / p ** 2)
+                db = data.realised[k].T @ ((da - np.outer(a / p, dp)) / p)
             b = data.realised[k].T @ (a / p)
     if per_turn:
         return total, np.array(each)
