@@ -82,7 +82,7 @@ class _TurnData:
     -> realised; ``sequences``: (start state, realised levels) pairs."""
 
     name: str
-    flat: Any
+    logit: Any
     phi: np.ndarray
     theta: np.ndarray
     kernel: np.ndarray
@@ -99,15 +99,17 @@ class _TurnData:
         return state
 
     @property
+    def flat(self):
+        return self.logit.flat
+
+    @property
     def n_turns(self) -> int:
         return int(sum(len(levels) for _, levels in self.sequences))
 
 
 def _system(data: _TurnData, theta: np.ndarray):
-    from ..solvers.stochastic import _TurnSystem
-
     U = np.einsum("rpf,pf->rp", data.phi, theta)
-    return _TurnSystem(data.flat, payoffs=U)
+    return data.logit.system(U)
 
 
 def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None) -> np.ndarray | None:
@@ -144,8 +146,6 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
     the last (weights, λ) to the new ones in steps that Newton can take (so the
     solution stays on the branch it was on); only if that fails, the branch is traced
     from λ = 0."""
-    from ..solvers.stochastic import _turn_trace, _TurnSystem
-
     system = _system(data, theta)
     scale = max(float(np.ptp(system.U)), 1e-12)
     if data.V is not None:
@@ -169,11 +169,8 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
             return system, V
     # trace the branch in unit-range payoffs (the path follower's step sizes are
     # calibrated for them), then rescale the values
-    unit = _TurnSystem(data.flat, payoffs=system.U / scale)
-    traced = [V_ for _, V_, _ in _turn_trace(unit, [lam * scale], 3_000)]
-    if not traced:   # pragma: no cover - the trace either yields or raises
-        raise SolverError("the logit branch could not be followed")
-    V = traced[-1] * scale
+    unit = data.logit.system(system.U / scale)
+    V = data.logit.trace(unit, lam * scale, 3_000) * scale
     data.V, data.last = V, (theta.copy(), lam)
     return system, V
 
@@ -434,12 +431,12 @@ def _dispute_data(cal: Calibration, name: str, *, period: str = "calibration") -
     """The record of a calibration as a :class:`_TurnData` on its dispute game."""
     from scipy import sparse
 
-    from ..solvers.stochastic import _Flat
+    from ..solvers.stochastic import TurnLogit
 
     dg = dispute_game(cal)
     game = dg.game
     S, K = game.n_states, len(cal.levels)
-    flat = _Flat(game)
+    logit = TurnLogit(game)
     phi = dg.features.reshape(S * K, 2, -1)
     realised = []
     for k in range(K):
@@ -462,7 +459,7 @@ def _dispute_data(cal: Calibration, name: str, *, period: str = "calibration") -
     levels = turns.level_index.to_numpy().astype(np.int64)
     from .dynamic import feature_weights
 
-    return _TurnData(name=name, flat=flat, phi=phi, theta=feature_weights(cal.params),
+    return _TurnData(name=name, logit=logit, phi=phi, theta=feature_weights(cal.params),
                      kernel=dg.kernel, realised=realised, sequences=[(start, levels)],
                      players=cal.players)
 
@@ -521,8 +518,8 @@ class WeightFit:
         rows = []
         for j, n in enumerate(self.names):
             row = {"parameter": n, "estimate": self.estimate[j],
-                   "low": "open" if self.low_open[j] else self.low[j],
-                   "high": "open" if self.high_open[j] else self.high[j]}
+                   "low": _bound(self.low[j], self.low_open[j]),
+                   "high": _bound(self.high[j], self.high_open[j])}
             if self.boot_low is not None:
                 row["bootstrap low"] = self.boot_low[j]
                 row["bootstrap high"] = self.boot_high[j]
@@ -537,8 +534,7 @@ class WeightFit:
     def _repr_html_(self) -> str:
         from .._format import table_html
 
-        rows = [[n, f"{e:.4g}", "open" if lo_o else f"{lo:.4g}",
-                 "open" if hi_o else f"{hi:.4g}"]
+        rows = [[n, f"{e:.4g}", _bound(lo, lo_o, text=True), _bound(hi, hi_o, text=True)]
                 for n, e, lo, hi, lo_o, hi_o in zip(self.names, self.estimate, self.low,
                                                     self.high, self.low_open, self.high_open,
                                                     strict=True)]
@@ -548,6 +544,16 @@ class WeightFit:
         notes = "".join(f"<li>{d}</li>" for d in self.diagnostics)
         return (table_html(["parameter", "estimate", "95 % low", "95 % high"], rows,
                            caption=cap) + (f"<ul>{notes}</ul>" if notes else ""))
+
+
+def _bound(value: float, is_open: bool, *, text: bool = False):
+    """A profile bound for display: ``open``, ``not computed`` (no profile) or the
+    number (as text with ``text``)."""
+    if is_open:
+        return "open"
+    if not np.isfinite(value):
+        return "not computed"
+    return f"{value:.4g}" if text else float(value)
 
 
 def _diagnostics(names, est, low_open, high_open, H, bounds) -> tuple[list[str], np.ndarray]:
@@ -621,7 +627,7 @@ def _simulate(data: _TurnData, theta: np.ndarray, lam: float, rng: np.random.Gen
             row = data.realised[k].getrow(s)
             s = int(rng.choice(row.indices, p=row.data / row.data.sum()))
         seqs.append((start, np.array(drawn, dtype=np.int64)))
-    return _TurnData(name=data.name, flat=data.flat, phi=data.phi, theta=data.theta,
+    return _TurnData(name=data.name, logit=data.logit, phi=data.phi, theta=data.theta,
                      kernel=data.kernel, realised=data.realised, sequences=seqs,
                      players=data.players, V=data.V, last=data.last)
 

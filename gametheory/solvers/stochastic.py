@@ -1141,6 +1141,29 @@ class _TurnSystem:
         return V
 
 
+class TurnLogit:
+    """The logit equations of a turn-based game whose payoffs can be replaced.
+
+    What a structural estimator needs (:mod:`gametheory.analysis.estimation` fits
+    payoff weights by solving these equations at every trial value) without reaching
+    into the solver's internals: ``system(payoffs)`` gives the equations ``F(V, λ)``
+    with their sparse Jacobian (``parts``, ``F``, ``jacobian``, ``mover``, ``rows``,
+    ``valid``), payoffs in their own units (rows of ``flat``, one per state and
+    action of its mover); ``trace`` follows the branch from λ = 0 to ``lam``.
+    """
+
+    def __init__(self, game: StochasticGame):
+        self.flat = _Flat(game)
+
+    def system(self, payoffs: np.ndarray) -> _TurnSystem:
+        return _TurnSystem(self.flat, payoffs=payoffs)
+
+    def trace(self, system: _TurnSystem, lam: float, max_steps: int) -> np.ndarray:
+        """The values at ``lam`` on the branch that starts at uniform play."""
+        values = [V for _, V, _ in _turn_trace(system, [lam], max_steps)]
+        return values[-1]
+
+
 def _det_sign(lu) -> int:
     """Sign of the determinant of a matrix from its sparse LU factors."""
     def perm_sign(p):

@@ -26,7 +26,7 @@ def _synthetic(seed: int, n_turns: int, theta_true: np.ndarray, lam: float = 4.0
                n_states: int = 4, K: int = 3) -> _TurnData:
     """A small alternating-move game whose payoffs are linear in two weights per side,
     and a record of ``n_turns`` simulated from the logit equilibrium at ``theta_true``."""
-    from gametheory.solvers.stochastic import _Flat
+    from gametheory.solvers.stochastic import TurnLogit
 
     rng = np.random.default_rng(seed)
     stages, trans = [], []
@@ -38,13 +38,13 @@ def _synthetic(seed: int, n_turns: int, theta_true: np.ndarray, lam: float = 4.0
         t = rng.random((*shape, n_states)) ** 4
         trans.append(t / t.sum(axis=-1, keepdims=True))
     game = gt.StochasticGame(stages, trans, 0.8)
-    flat = _Flat(game)
+    logit = TurnLogit(game)
     phi = rng.normal(size=(n_states * K, 2, 2))
     realised = []
     for k in range(K):
         rows = np.array([np.asarray(trans[s]).reshape(K, n_states)[k] for s in range(n_states)])
         realised.append(sparse.csr_matrix(rows))
-    base = _TurnData(name="synthetic", flat=flat, phi=phi, theta=np.array(theta_true, float),
+    base = _TurnData(name="synthetic", logit=logit, phi=phi, theta=np.array(theta_true, float),
                      kernel=np.eye(K), realised=realised,
                      sequences=[(0, np.zeros(n_turns, dtype=np.int64))], players=("A", "B"))
     return _simulate(base, base.theta, lam, np.random.default_rng(seed + 1))
