@@ -427,7 +427,7 @@ def _profile(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int, bound
 
 
 # ----------------------------------------------------------------- the dispute adapter
-def _dispute_data(cal: Calibration, name: str, *, period: str = "calibration") -> _TurnData:
+def _dispute_data(cal: Calibration, name: str) -> _TurnData:
     """The record of a calibration as a :class:`_TurnData` on its dispute game."""
     from scipy import sparse
 
@@ -445,10 +445,6 @@ def _dispute_data(cal: Calibration, name: str, *, period: str = "calibration") -
                                (rows, dg.successors[:, k].ravel())), shape=(S, S))
         realised.append(m)
     turns = cal.turns_
-    if period == "all":
-        from .validation import holdout_turns
-
-        turns = holdout_turns(cal)
     actors = turns.actor.tolist()
     if any(a == b for a, b in itertools.pairwise(actors)):
         raise ParameterError("the record's turns do not alternate (insert_idle_turns is off): "
@@ -572,6 +568,10 @@ def _diagnostics(names, est, low_open, high_open, H, bounds) -> tuple[list[str],
         elif lo:
             notes.append(f"{label}: no lower bound within its range (interval open below).")
     corr = np.full(H.shape, np.nan)
+    if not np.all(np.isfinite(H)):
+        notes.append("the observed information could not be computed (a neighbour of the "
+                     "estimate could not be evaluated): no correlations are reported.")
+        return notes, corr
     try:
         w, vecs = np.linalg.eigh(H)
         if w.max() > 0 and w.min() < 1e-8 * w.max():
@@ -671,7 +671,10 @@ def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int]
     xhat2, llhat2, _ = _maximise(records, spec, xhat, bounds)
     if llhat2 > llhat:
         xhat, llhat = xhat2, llhat2
-    H = _hessian(records, spec, xhat, bounds)
+    try:
+        H = _hessian(records, spec, xhat, bounds)
+    except SolverError:      # a neighbour of the estimate cannot be evaluated
+        H = np.full((len(xhat), len(xhat)), np.nan)
     try:
         se = np.sqrt(np.clip(np.diag(np.linalg.inv(H)), 0, None))
     except np.linalg.LinAlgError:
@@ -805,8 +808,8 @@ def fit_weights(cal: Calibration | Sequence[Calibration], *,
         b = out["boot"].copy()
         b[:, 0] = np.exp(b[:, 0])
         boot_low, boot_high = np.percentile(b, [2.5, 97.5], axis=0)
-    fixed = {f: {p: float(records[0].theta[i, FEATURES.index(f)])
-                 for i, p in enumerate(records[0].players)}
+    fixed = {f: {(p if len(records) == 1 else f"{r.name}:{p}"): float(r.theta[i, FEATURES.index(f)])
+                 for r in records for i, p in enumerate(r.players)}
              for f in FEATURES if f not in free}
     return WeightFit(names=names_out, estimate=est, low=low, high=high,
                      low_open=out["low_open"], high_open=out["high_open"],

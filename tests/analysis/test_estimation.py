@@ -167,6 +167,8 @@ def test_pooled_fit_shares_a_weight_across_disputes(cal):
                         profile=False)
     assert split.names[1:] == ("parity_weight[us:USA]", "parity_weight[us:RUS]",
                                "parity_weight[uk:WEST]", "parity_weight[uk:RUS]")
+    assert split.fixed["mission_value"] == {"us:USA": 1.0, "us:RUS": 1.0, "uk:WEST": 1.0,
+                                            "uk:RUS": 1.0}
     # more free parameters never fit worse (nested models, same data)
     assert split.loglik >= fit.loglik - 1e-6
 
