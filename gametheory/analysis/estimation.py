@@ -218,17 +218,15 @@ def _choice_derivatives(system, V: np.ndarray, lam: float, sig: np.ndarray, Q: n
     return out
 
 
-def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *,
-                per_turn: bool = False, dirs=None):
-    """Log-likelihood of the record (and, with ``dirs``, its gradient along them; with
-    ``per_turn``, each turn's probability)."""
+def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *, dirs=None):
+    """Log-likelihood of the record (and, with ``dirs``, its gradient along them)."""
     system, V = _equilibrium(data, theta, lam)
     sig, Q = system.parts(V, lam)
     real = sig @ data.kernel                       # (S, K) realised-level probabilities
     P = 0 if dirs is None else len(dirs)
     dreal = (np.einsum("skp,kl->slp", _choice_derivatives(system, V, lam, sig, Q, data, dirs),
                        data.kernel) if P else None)
-    total, each = 0.0, []
+    total = 0.0
     grad = np.zeros(P)
     for start, levels in data.sequences:
         b = np.zeros(data.flat.S)
@@ -241,15 +239,12 @@ def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *,
                 raise _ZeroProbability(f"{data.name}: a recorded turn has probability "
                                        f"{p:.3g} at these parameters")
             total += np.log(p)
-            each.append(p)
             if P:
                 da = db * real[:, k, None] + b[:, None] * dreal[:, k, :]
                 dp = da.sum(axis=0)
                 grad += dp / p
                 db = data.realised[k].T @ ((da - np.outer(a / p, dp)) / p)
             b = data.realised[k].T @ (a / p)
-    if per_turn:
-        return total, np.array(each)
     return (total, grad) if P else total
 
 
