@@ -17,12 +17,15 @@ Shapley, L. S. (1953). Stochastic games. *PNAS* 39(10):1095-1100. Filar, J. & Vr
 
 from __future__ import annotations
 
+import numbers
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from .._numbers import as_fraction, exact_float_array, fraction_array
 from .._validate import check_count, check_discount
 from ..errors import InputLimitError, LabelError, ShapeError, TransitionError
 from .normal_form import Game
@@ -79,8 +82,8 @@ class StochasticGame:
     StochasticGame(3 states: play, won, lost; players Player 1, Player 2; discount 0.9)
     """
 
-    __slots__ = ("_hash", "_transitions", "discount", "players", "stage_games", "states",
-                 "title")
+    __slots__ = ("_exact_discount", "_exact_transitions", "_hash", "_transitions", "discount",
+                 "players", "stage_games", "states", "title")
 
     def __init__(self, stage_games: Sequence[Game], transitions: Sequence[Any],
                  discount: float | Sequence[float], *, states: Sequence[str] | None = None,
@@ -114,19 +117,27 @@ class StochasticGame:
         if entries > MAX_TRANSITION_ENTRIES:
             raise InputLimitError(f"{entries:,} transition probabilities (profiles x states) "
                                   f"is above the limit of {MAX_TRANSITION_ENTRIES:,}")
-        checked = []
+        checked, exact = [], []
         for s, (g, t) in enumerate(zip(stages, trans, strict=True)):
-            checked.append(_check_transition(t, g, s, labels))
-        if isinstance(discount, (int, float, np.floating)) and not isinstance(discount, bool):
+            arr, ex = _check_transition(t, g, s, labels)
+            checked.append(arr)
+            exact.append(ex)
+        if isinstance(discount, numbers.Real) and not isinstance(discount, bool):
+            raw = (discount,) * len(players)
             deltas = (check_discount(discount),) * len(players)
         else:
+            raw = tuple(discount)
             deltas = tuple(check_discount(d, f"discount factor of {p!r}")
-                           for d, p in zip(discount, players, strict=False))
+                           for d, p in zip(raw, players, strict=False))
             if len(deltas) != len(players):
                 raise ShapeError(f"discount: {len(deltas)} values for {len(players)} players")
         init = object.__setattr__
         init(self, "stage_games", stages)
         init(self, "_transitions", tuple(checked))
+        # exact twins: None where an input is not exact (see ``is_exact``); dyadic float
+        # transitions get theirs lazily
+        init(self, "_exact_transitions", exact)
+        init(self, "_exact_discount", tuple(as_fraction(d) for d in raw))
         init(self, "discount", deltas)
         init(self, "players", players)
         init(self, "states", labels)
@@ -189,6 +200,7 @@ class StochasticGame:
         """
         max_states = check_count("max_states", max_states, maximum=10_000_000)
         index: dict[Any, int] = {initial: 0}
+        exact_probs = True          # every probability an int, Fraction or string
         order = [initial]
         queue = deque([initial])
         rows: list[tuple[Game, list]] = []
@@ -205,7 +217,7 @@ class StochasticGame:
                     raise ShapeError(f"state {label(state)!r}, profile {labels}: payoff() gave "
                                      f"{len(pay)} payoffs for {len(acts)} players")
                 pays[prof] = pay
-                dist: dict[int, float] = {}
+                dist: dict[int, Any] = {}
                 for prob, nxt in step(state, labels):
                     if nxt not in index:
                         if len(order) >= max_states:
@@ -215,7 +227,17 @@ class StochasticGame:
                         index[nxt] = len(order)
                         order.append(nxt)
                         queue.append(nxt)
-                    dist[index[nxt]] = dist.get(index[nxt], 0.0) + float(prob)
+                    if isinstance(prob, numbers.Rational | str):
+                        try:
+                            prob = as_fraction(prob)
+                        except (TypeError, ValueError, ZeroDivisionError) as exc:
+                            raise TransitionError(f"state {label(state)!r}, profile {labels}: "
+                                                  f"probability {prob!r} is not a number "
+                                                  f"({exc})") from None
+                    else:
+                        prob = float(prob)
+                        exact_probs = False
+                    dist[index[nxt]] = dist.get(index[nxt], 0) + prob
                 nexts[prof] = dist
             game = Game(np.array(pays.tolist(), dtype=object) if pays.size else pays,
                         players=players, actions=acts, title=label(state))
@@ -223,7 +245,8 @@ class StochasticGame:
         n = len(order)
         trans = []
         for game, nexts in rows:
-            t = np.zeros((*game.shape, n))
+            t = (np.full((*game.shape, n), Fraction(0), dtype=object) if exact_probs
+                 else np.zeros((*game.shape, n)))
             for prof, dist in nexts.items():
                 for j, p in dist.items():
                     t[(*prof, j)] = p
@@ -233,7 +256,9 @@ class StochasticGame:
 
     def with_discount(self, discount: float | Sequence[float]) -> StochasticGame:
         """The same game at other discount factors."""
-        return type(self)(self.stage_games, self._transitions, discount, states=self.states,
+        trans = [self.exact_transition(s) if self._exact_transitions[s] is not None else t
+                 for s, t in enumerate(self._transitions)]
+        return type(self)(self.stage_games, trans, discount, states=self.states,
                           title=self.title)
 
     def reachable(self, state: int | str) -> tuple[int, ...]:
@@ -278,6 +303,47 @@ class StochasticGame:
     def transition(self, state: int | str) -> np.ndarray:
         """``P(· | state, a)``: read-only array of shape ``stage.shape + (n_states,)``."""
         return self._transitions[self.state_index(state)]
+
+    # ----------------------------------------------------------------- exact twins
+    def exact_transition(self, state: int | str) -> np.ndarray | None:
+        """``P(· | state, a)`` as ``Fraction`` objects, or None when the input was inexact.
+
+        Transitions given as integers, ``Fraction``, ``Decimal`` or strings such as
+        ``"1/3"`` are exact (a row that sums to one only within the tolerance is divided
+        by its exact sum, as the float row is); float transitions are exact when every
+        value is a multiple of 1/1024 (halves, quarters, ...), as for payoffs.
+        """
+        s = self.state_index(state)
+        ex = self._exact_transitions[s]
+        if ex is None:
+            ex = exact_float_array(self._transitions[s])
+            if ex is None or any(sum(row) != 1 for row in
+                                 ex.reshape(-1, self.n_states).tolist()):
+                return None
+            ex.setflags(write=False)
+            self._exact_transitions[s] = ex
+        return ex
+
+    @property
+    def exact_discount(self) -> tuple[Fraction, ...]:
+        """Each player's discount factor as the number typed (``0.9`` is ``9/10``)."""
+        return self._exact_discount
+
+    @property
+    def is_exact(self) -> bool:
+        """True when payoffs and transitions are exact rationals: pure equilibria are
+        then verified in exact arithmetic (:func:`~gametheory.solvers.stochastic.\
+exact_markov_check`) with the discount factors :attr:`exact_discount`.
+
+        Examples
+        --------
+        >>> import gametheory as gt
+        >>> from gametheory.games import prisoners_dilemma
+        >>> gt.StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.9)).is_exact
+        True
+        """
+        return (all(g.is_exact for g in self.stage_games)
+                and all(self.exact_transition(s) is not None for s in range(self.n_states)))
 
     # ----------------------------------------------------------------- values
     def __setattr__(self, name: str, value: Any) -> None:
@@ -327,12 +393,22 @@ class StochasticGame:
         return f"<div><b>{self!r}</b>{head}{more}</div>"
 
 
-def _check_transition(t: Any, game: Game, s: int, labels: tuple[str, ...]) -> np.ndarray:
+def _check_transition(t: Any, game: Game, s: int, labels: tuple[str, ...]
+                      ) -> tuple[np.ndarray, np.ndarray | None]:
+    """The checked float transition array of state ``s`` and, when the input is exact
+    (integers, Fractions, Decimals, strings), its exact twin normalised row by row."""
     n = len(labels)
     where = f"state {labels[s]!r}"
+    exact = None
     try:
-        arr = np.array(t, dtype=float)
-    except (TypeError, ValueError) as exc:
+        raw = np.asarray(t)
+        if raw.dtype.kind in "USO":
+            exact = fraction_array(raw.astype(object))
+            arr = np.array([float(v) for v in exact.reshape(-1)],
+                           dtype=float).reshape(exact.shape)
+        else:
+            arr = np.array(raw, dtype=float)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
         raise TransitionError(f"{where}: transition probabilities are not numbers "
                               f"({exc})") from None
     want = (*game.shape, n)
@@ -356,7 +432,14 @@ def _check_transition(t: Any, game: Game, s: int, labels: tuple[str, ...]) -> np
                               f"probabilities sum to {sums[prof]:.12g}, not 1")
     arr = np.ascontiguousarray(arr / sums[..., None])
     arr.setflags(write=False)
-    return arr
+    if exact is not None:
+        flat = exact.reshape(-1, n)
+        for r in range(flat.shape[0]):
+            total = sum(flat[r].tolist())
+            if total != 1:
+                flat[r] = [v / total for v in flat[r].tolist()]
+        exact.setflags(write=False)
+    return arr, exact
 
 
 def _profile(game: Game, prof: tuple[int, ...]) -> str:

@@ -22,10 +22,12 @@ from .result import (
 )
 from .stochastic import (
     STOCHASTIC_METHODS,
+    ExactCheck,
     MarkovEquilibrium,
     MarkovResult,
     automaton_game,
     best_response_gain,
+    exact_markov_check,
     iterated_best_response,
     markov_logit_qre,
     markov_perfect_discounts,
@@ -52,6 +54,7 @@ __all__ = [
     "Equilibrium",
     "EquilibriumComponent",
     "EquilibriumResult",
+    "ExactCheck",
     "MarkovEquilibrium",
     "MarkovResult",
     "QREFit",
@@ -65,6 +68,7 @@ __all__ = [
     "correlated_equilibrium_polytope",
     "dominance",
     "equilibrium_components",
+    "exact_markov_check",
     "fit_qre",
     "is_degenerate",
     "iterated_best_response",

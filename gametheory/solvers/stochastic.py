@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -41,9 +42,11 @@ from ..games.stochastic import StochasticGame
 
 __all__ = [
     "STOCHASTIC_METHODS",
+    "ExactCheck",
     "MarkovEquilibrium",
     "MarkovResult",
     "best_response_gain",
+    "exact_markov_check",
     "iterated_best_response",
     "markov_logit_qre",
     "markov_qre",
@@ -68,12 +71,16 @@ class MarkovEquilibrium:
         The largest gain any player's best response (an MDP solved exactly by policy
         iteration) achieves over the profile in any state; at most ``tol`` times the
         payoff scale.
+    verified : str
+        ``"exact"`` when a pure equilibrium of an exact game passed
+        :func:`exact_markov_check` (no tolerance), else ``"floats"``.
     """
 
     game: StochasticGame = field(repr=False)
     strategies: tuple
     values: np.ndarray
     max_gain: float
+    verified: str = "floats"
 
     @property
     def is_pure(self) -> bool:
@@ -129,8 +136,10 @@ class MarkovEquilibrium:
         return pd.DataFrame(rows)
 
     def _repr_html_(self) -> str:
-        return (f"<div><b>Markov equilibrium</b> (largest best-response gain "
-                f"{self.max_gain:.2g}){self.to_frame().to_html(index=False)}</div>")
+        how = ("verified exactly" if self.verified == "exact" else
+               f"largest best-response gain {self.max_gain:.2g}")
+        return (f"<div><b>Markov equilibrium</b> ({how})"
+                f"{self.to_frame().to_html(index=False)}</div>")
 
 
 @dataclass
@@ -388,13 +397,226 @@ def _scale(game: StochasticGame) -> float:
     return max(hi - lo, 1e-300)
 
 
+#: Budget of the exact check: Fraction updates in the sparse elimination of one
+#: player's value equations; beyond it the equilibrium is verified in floats only.
+EXACT_WORK = 2_000_000
+
+
+class _TooMuchWork(Exception):
+    pass
+
+
+def _exact_solve(rows: list[dict[int, Fraction]], rhs: list[Fraction], budget: int
+                 ) -> list[Fraction]:
+    """Solve ``A x = b`` exactly for a sparse, strictly diagonally dominant ``A`` (the
+    matrix ``I - δ P`` of a Markov chain with δ < 1), given as one dict per row.
+
+    Diagonal pivots are safe in any order for such a matrix (dominance survives
+    elimination); the next pivot is the remaining row with the fewest entries, which
+    keeps the fill small on the near-banded chains of turn-based games. Raises
+    ``_TooMuchWork`` beyond ``budget`` entry updates.
+    """
+    n = len(rows)
+    rows = [dict(r) for r in rows]
+    rhs = list(rhs)
+    cols: list[set[int]] = [set() for _ in range(n)]
+    for i, r in enumerate(rows):
+        for j in r:
+            if j != i:
+                cols[j].add(i)
+    import heapq
+
+    heap = [(len(r), i) for i, r in enumerate(rows)]
+    heapq.heapify(heap)
+    done = [False] * n
+    order = []
+    work = 0
+    while heap:
+        size, j = heapq.heappop(heap)
+        if done[j] or size != len(rows[j]):
+            if not done[j]:
+                heapq.heappush(heap, (len(rows[j]), j))
+            continue
+        done[j] = True
+        order.append(j)
+        pivot_row = rows[j]
+        piv = pivot_row[j]
+        for i in list(cols[j]):
+            if done[i]:
+                continue
+            r = rows[i]
+            f = r.pop(j) / piv
+            for k, v in pivot_row.items():
+                if k == j:
+                    continue
+                new = r.get(k, 0) - f * v
+                if new:
+                    if k not in r and k != i:
+                        cols[k].add(i)
+                    r[k] = new
+                else:
+                    r.pop(k, None)
+                    cols[k].discard(i)
+            rhs[i] -= f * rhs[j]
+            work += len(pivot_row)
+            if work > budget:
+                raise _TooMuchWork
+            heapq.heappush(heap, (len(r), i))
+        cols[j].clear()
+    x: list[Fraction] = [Fraction(0)] * n
+    for j in reversed(order):
+        r = rows[j]
+        acc = rhs[j] - sum((v * x[k] for k, v in r.items() if k != j), Fraction(0))
+        x[j] = acc / r[j]
+    return x
+
+
+@dataclass(frozen=True)
+class ExactCheck:
+    """The exact verdict on a pure stationary profile (:func:`exact_markov_check`).
+
+    Attributes
+    ----------
+    is_equilibrium : bool
+        No player has a profitable one-shot deviation in any state, in exact arithmetic
+        (by the one-shot deviation principle, the profile is then Markov perfect).
+    values : tuple of tuple of Fraction
+        ``values[i][s]``: player ``i``'s exact normalised value from state ``s``.
+    deviation : str or None
+        The first profitable deviation found (player, state, action, gain), if any.
+    """
+
+    is_equilibrium: bool
+    values: tuple
+    deviation: str | None = None
+
+    def to_frame(self):
+        """One row per state: each player's exact value (as a fraction string)."""
+        import pandas as pd
+
+        return pd.DataFrame({f"value of player {i + 1}": [str(v) for v in vals]
+                             for i, vals in enumerate(self.values)})
+
+    def _repr_html_(self) -> str:
+        import html
+
+        verdict = ("a Markov-perfect equilibrium (checked exactly)" if self.is_equilibrium
+                   else "not an equilibrium: " + str(self.deviation))
+        return (f"<p><b>Exact check</b>: {html.escape(verdict)}</p>"
+                + self.to_frame().head(60).to_html(index=False))
+
+
+def exact_markov_check(game: StochasticGame, profile: Any, *, max_work: int = EXACT_WORK
+                       ) -> ExactCheck:
+    """Check a pure stationary profile of an exact game in rational arithmetic.
+
+    Each player's values solve ``(I - δ P) V = (1 - δ) r`` exactly (a sparse
+    elimination over ``Fraction``), with the discount factors as typed
+    (:attr:`StochasticGame.exact_discount`); then every one-shot deviation in every
+    state is compared with the value exactly. No tolerance is involved, so ties are
+    ties at any payoff scale.
+
+    Parameters
+    ----------
+    game : StochasticGame
+        Must be exact (:attr:`StochasticGame.is_exact`).
+    profile : stationary profile
+        Pure: every probability 0 or 1.
+    max_work : int
+        Budget on the elimination (entry updates per player);
+        :class:`~gametheory.errors.GameTooLargeError` beyond it.
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> from gametheory.games import prisoners_dilemma
+    >>> g = gt.StochasticGame.from_repeated(gt.RepeatedGame(prisoners_dilemma(), 0.9))
+    >>> exact_markov_check(g, [[[0, 1], [0, 1]]]).is_equilibrium     # defect forever
+    True
+    >>> exact_markov_check(g, [[[1, 0], [1, 0]]]).deviation
+    "Player 1 in state 'stage': Defect gains 1/5 over Cooperate"
+    """
+    if not game.is_exact:
+        raise ProfileError("exact_markov_check needs exact payoffs and transitions "
+                           "(StochasticGame.is_exact is False)")
+    prof = _check_profile(game, profile)
+    act = np.empty((game.n_states, game.n_players), dtype=int)
+    for s, st in enumerate(prof):
+        for i, p in enumerate(st):
+            if not np.isin(p, (0.0, 1.0)).all():
+                raise ProfileError(f"state {game.states[s]!r}, player {game.players[i]!r}: "
+                                   "exact_markov_check is for pure profiles")
+            act[s, i] = int(p.argmax())
+    return _exact_check(game, act, max_work)
+
+
+def _exact_check(game: StochasticGame, act: np.ndarray, max_work: int) -> ExactCheck:
+    S = game.n_states
+    pays = [g.exact_payoffs for g in game.stage_games]
+    trans = [game.exact_transition(s) for s in range(S)]
+    values = []
+    deviation = None
+    for i, delta in enumerate(game.exact_discount):
+        rows, rhs = [], []
+        for s in range(S):
+            prof = tuple(act[s])
+            t = trans[s][prof]
+            row: dict[int, Fraction] = {}
+            for j in np.flatnonzero(t).tolist():
+                row[j] = -delta * t[j]
+            row[s] = row.get(s, 0) + 1
+            rows.append(row)
+            rhs.append((1 - delta) * pays[s][(*prof, i)])
+        try:
+            V = _exact_solve(rows, rhs, max_work)
+        except _TooMuchWork:
+            raise GameTooLargeError(f"the exact check needs more than {max_work:,} rational "
+                                    "updates; raise max_work") from None
+        values.append(tuple(V))
+        if deviation is not None:
+            continue
+        for s in range(S):
+            g = game.stage_games[s]
+            idx = list(act[s])
+            for a in range(g.shape[i]):
+                if a == act[s, i]:
+                    continue
+                idx[i] = a
+                t = trans[s][tuple(idx)]
+                q = (1 - delta) * pays[s][(*idx, i)] + delta * sum(
+                    (t[j] * V[j] for j in np.flatnonzero(t).tolist()), Fraction(0))
+                if q > V[s]:
+                    deviation = (f"{game.players[i]} in state {game.states[s]!r}: "
+                                 f"{g.actions[i][a]} gains {q - V[s]} over "
+                                 f"{g.actions[i][act[s, i]]}")
+                    break
+            if deviation is not None:
+                break
+    return ExactCheck(deviation is None, tuple(values), deviation)
+
+
 def _verified(game: StochasticGame, prof, tol: float) -> MarkovEquilibrium | None:
+    """The equilibrium if it passes the best-response check within ``tol`` (relative
+    to the payoff range); a pure profile of an exact game must also pass the exact
+    check (within the work budget, else it is marked verified in floats)."""
     gains = best_response_gain(game, prof)
-    if gains.max() > tol * _scale(game):
-        return None
     strategies = tuple(tuple(np.asarray(p, dtype=float) for p in st) for st in prof)
+    pure = all(np.isin(p, (0.0, 1.0)).all() for st in strategies for p in st)
+    verified = "floats"
+    if pure and game.is_exact:
+        act = np.array([[int(p.argmax()) for p in st] for st in strategies])
+        try:
+            check = _exact_check(game, act, EXACT_WORK)
+        except GameTooLargeError:
+            check = None
+        if check is not None:
+            if not check.is_equilibrium:
+                return None
+            verified = "exact"
+    if verified != "exact" and gains.max() > tol * _scale(game):
+        return None
     return MarkovEquilibrium(game, strategies, markov_values(game, prof),
-                             float(max(gains.max(), 0.0)))
+                             float(max(gains.max(), 0.0)), verified)
 
 
 # ----------------------------------------------------------------- Shapley
@@ -1039,7 +1261,10 @@ def iterated_best_response(game: StochasticGame, *,
                 entry["converged"] = True
             else:
                 eq = _verified(game, prof, tol)
-                if eq is None and final is not None:             # pragma: no cover
+                if eq is None and final is not None and game.is_exact:
+                    # a tie within the float tolerance that exact arithmetic breaks
+                    entry["rejected"] = "the exact check finds a profitable deviation"
+                elif eq is None and final is not None:           # pragma: no cover
                     raise SolverError("iterated best responses stopped at a profile the "
                                       "independent check rejects")
                 if eq is not None:

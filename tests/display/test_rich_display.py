@@ -93,6 +93,7 @@ def _instances():
     markov = gt.solve(sg, method="pure_markov")
     yield from {
         "StochasticGame": sg, "MarkovResult": markov, "MarkovEquilibrium": markov[0],
+        "ExactCheck": gt.solvers.exact_markov_check(sg, [[[1, 0], [1, 0]]]),
         "Game": pd_game, "EquilibriumResult": res, "Equilibrium": res[0],
         "MixedStrategy": res[0].strategies[0],
         "EquilibriumComponent": degenerate.components[0],

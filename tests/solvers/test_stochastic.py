@@ -373,3 +373,100 @@ def test_turn_qre_logit_values_at_zero_are_uniform_play():
     assert np.abs(system.F(V, 0.0)).max() < 1e-12
     with pytest.raises(ProfileError, match="one player with a choice"):
         gt.solve(big_match(0.5), method="turn_qre")
+
+
+# ----------------------------------------------------------------- exact verification
+def _exact_random_game(seed: int, n_states: int, n_actions: int, delta) -> StochasticGame:
+    """Integer payoffs, transitions in thirds and quarters (exact, not dyadic)."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(seed)
+    games, trans = [], []
+    for _ in range(n_states):
+        a, b = rng.integers(1, n_actions + 1, size=2)
+        games.append(gt.Game.from_bimatrix(rng.integers(-3, 4, (a, b)),
+                                           rng.integers(-3, 4, (a, b))))
+        t = np.empty((a, b, n_states), dtype=object)
+        for prof in np.ndindex(a, b):
+            den = int(rng.choice([3, 4]))
+            counts = rng.multinomial(den, np.ones(n_states) / n_states)
+            t[prof] = [Fraction(int(c), den) for c in counts]
+        trans.append(t)
+    return StochasticGame(games, trans, discount=delta)
+
+
+def test_exact_check_rejects_a_gain_the_float_tolerance_would_accept():
+    from gametheory.solvers import exact_markov_check
+
+    big = 10**12
+    # player 1: A pays 1e12, B pays 1e12 + 1, C pays 0 (range 1e12, so a gain of 1 is
+    # 1e-12 of the range, below the float tolerance); player 2 has one action
+    stage = gt.Game.from_bimatrix([[big], [big + 1], [0]], [[0], [0], [0]],
+                                  actions=(("A", "B", "C"), ("x",)))
+    g = StochasticGame([stage], [np.ones((3, 1, 1))], discount=0.9)
+    assert g.is_exact
+    res = pure_markov_perfect(g)
+    assert [eq.actions()["0"] for eq in res] == [("B", "x")]
+    assert res[0].verified == "exact"
+    check = exact_markov_check(g, [[[1, 0, 0], [1]]])
+    assert not check.is_equilibrium and "B gains 1/10 over A" in check.deviation
+    # ties stay ties: with A and B equal both are equilibria, at any scale
+    tied = gt.Game.from_bimatrix([[big], [big], [0]], [[0], [0], [0]])
+    res = pure_markov_perfect(StochasticGame([tied], [np.ones((3, 1, 1))], discount=0.9))
+    assert len(res) == 2 and all(eq.verified == "exact" for eq in res)
+
+
+def test_exact_twins_of_transitions_and_discount():
+    from fractions import Fraction
+
+    stage = gt.Game.from_bimatrix([[1, 0]], [[0, 1]])
+    t = [[["1/3", "2/3"], ["1/2", "1/2"]]]
+    g = StochasticGame([stage, stage], [t, t], discount=0.9)
+    assert g.is_exact and g.exact_discount == (Fraction(9, 10),) * 2
+    assert g.exact_transition(0)[0, 0].tolist() == [Fraction(1, 3), Fraction(2, 3)]
+    assert g.transition(0)[0, 0, 1] == pytest.approx(2 / 3)
+    assert g.with_discount(0.5).is_exact
+    # floats that are not dyadic are not exact; dyadic floats are
+    assert not StochasticGame([stage, stage], [np.full((1, 2, 2), 0.5) * [[[0.2 / 0.5, 1.6]]]
+                                               ] * 2, discount=0.9).is_exact
+    assert StochasticGame([stage, stage], [np.full((1, 2, 2), 0.5)] * 2, discount=0.9).is_exact
+    inexact = gt.Game.from_bimatrix([[0.1, 0]], [[0, 1]])
+    h = StochasticGame([inexact, stage], [t, t], discount=0.9)
+    assert not h.is_exact
+    with pytest.raises(ProfileError, match="exact payoffs"):
+        from gametheory.solvers import exact_markov_check
+
+        exact_markov_check(h, [[[1], [1, 0]], [[1], [1, 0]]])
+    with pytest.raises(ProfileError, match="pure profiles"):
+        exact_markov_check(g, [[[1], [0.5, 0.5]], [[1], [1, 0]]])
+    # iterated best responses on an exact game say so
+    assert all(eq.verified == "exact" for eq in gt.solve(g, method="best_response"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31), n_states=st.integers(1, 3), n_actions=st.integers(1, 3),
+       delta=st.sampled_from(["1/3", "9/10", "99/100"]))
+def test_pure_markov_perfect_on_exact_games_is_the_exact_brute_force(seed, n_states,
+                                                                    n_actions, delta):
+    from fractions import Fraction
+
+    from gametheory.solvers import exact_markov_check
+
+    game = _exact_random_game(seed, n_states, n_actions, Fraction(delta))
+    assert game.is_exact
+    slots = [range(game.stage_games[s].shape[i]) for s in range(game.n_states)
+             for i in range(game.n_players)]
+    brute = set()
+    for combo in itertools.product(*slots):
+        act = np.array(combo).reshape(game.n_states, game.n_players)
+        prof = [[np.eye(game.stage_games[s].shape[i])[act[s, i]]
+                 for i in range(game.n_players)] for s in range(game.n_states)]
+        check = exact_markov_check(game, prof)
+        # the exact values are the float values to rounding
+        assert np.allclose(np.array(check.values, dtype=float), markov_values(game, prof))
+        if check.is_equilibrium:
+            brute.add(combo)
+    res = pure_markov_perfect(game)
+    got = {tuple(int(p.argmax()) for st in eq.strategies for p in st) for eq in res}
+    assert got == brute
+    assert all(eq.verified == "exact" for eq in res)
