@@ -20,6 +20,7 @@ from .result import (
     EquilibriumResult,
     Rejected,
 )
+from .shapley_batch import ShapleyBatch, matrix_values, shapley_many
 from .stochastic import (
     STOCHASTIC_METHODS,
     ExactCheck,
@@ -60,6 +61,7 @@ __all__ = [
     "QREFit",
     "QREPath",
     "Rejected",
+    "ShapleyBatch",
     "automaton_game",
     "best_response_gain",
     "check_profile",
@@ -80,10 +82,12 @@ __all__ = [
     "markov_perfect_discounts",
     "markov_qre",
     "markov_values",
+    "matrix_values",
     "pure_markov_perfect",
     "pure_nash",
     "qre",
     "shapley",
+    "shapley_many",
     "solve",
     "solve_many",
     "support_enumeration",

@@ -94,6 +94,8 @@ def _instances():
     yield from {
         "StochasticGame": sg, "MarkovResult": markov, "MarkovEquilibrium": markov[0],
         "ExactCheck": gt.solvers.exact_markov_check(sg, [[[1, 0], [1, 0]]]),
+        "ShapleyBatch": gt.solvers.shapley_many([gt.StochasticGame.from_repeated(
+            RepeatedGame(gt.games.matching_pennies(), 0.5))]),
         "Game": pd_game, "EquilibriumResult": res, "Equilibrium": res[0],
         "MixedStrategy": res[0].strategies[0],
         "EquilibriumComponent": degenerate.components[0],
