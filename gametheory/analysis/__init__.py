@@ -29,7 +29,8 @@ from .inference import (
     simulate_play,
     strategy_likelihoods,
 )
-from .parameters import ModelParameters, load_parameters
+from .parameters import ModelParameters, Prior, load_parameters
+from .posterior import VerdictResult, WeightPosterior, verdict_probabilities, weight_posterior
 from .robustness import RobustnessResult, coding_robustness
 from .scenarios import ScenarioResult, compare_strategies
 from .validation import HoldoutScore, cross_dispute, holdout_turns, out_of_sample
@@ -42,10 +43,13 @@ __all__ = [
     "MixtureResult",
     "ModelParameters",
     "ModelState",
+    "Prior",
     "RobustnessResult",
     "ScenarioResult",
     "StrategyFit",
+    "VerdictResult",
     "WeightFit",
+    "WeightPosterior",
     "calibrate",
     "classify_moves",
     "coding_robustness",
@@ -69,4 +73,6 @@ __all__ = [
     "strategy_likelihoods",
     "transition",
     "turn_discount",
+    "verdict_probabilities",
+    "weight_posterior",
 ]

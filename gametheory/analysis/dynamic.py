@@ -738,53 +738,20 @@ def _draw(cum: np.ndarray, u: float) -> int:
     return int(min(np.searchsorted(cum, u * cum[-1], side="right"), len(cum) - 1))
 
 
-def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
-                    second: Any = "Tit for tat", opponents: Any = None, *,
-                    sides=None, noise_levels=(0.0, 0.05), discounts=(0.5, 0.8, 0.95),
-                    turns: int = 40, repetitions: int = 100, seed=2021,
-                    fresh=("Zero all restrictions", "GRIT"), **changes: Any):
-    """``compare_strategies`` re-run in the dispute's stochastic game.
-
-    Each side in ``sides`` plays ``first`` and ``second`` against every opponent,
-    from the state at ``state_date``, with the sides alternating as in the record
-    (the side that did not make the record's last move opens). A move is a level of
-    the stage game; it lands on a neighbouring level with probability ``noise``
-    (the kernel of :func:`dispute_game`, an offer to zero all never trembles), the
-    other side perceives it through the same kernel, and the state (mission sizes
-    on their grid, restrictions, compounds) moves by the dispute game's own
-    transitions, so own costs, seizures and the offer semantics (``offer``) all
-    apply. Payoffs are each round's utilities of the dispute game, discounted per
-    turn by the factor each δ per year gives (:func:`turn_discount`) and normalised.
-    Strategies not in ``fresh`` continue the record (they have seen its turns, as
-    in :func:`~gametheory.analysis.compare_strategies`). The opponent
-    ``"Markov perfect"`` plays the first Markov-perfect equilibrium that
-    :func:`~gametheory.solvers.iterated_best_response` finds at the model's
-    parameters (``changes`` applied) in whatever state play is in. The two own
-    strategies face the same random numbers (a paired comparison).
-
-    Returns
-    -------
-    ScenarioResult
-        As :func:`~gametheory.analysis.compare_strategies`; ``discount`` is per year,
-        and ``outcomes`` also has ``discount_per_turn``.
-
-    Examples
-    --------
-    >>> from gametheory.analysis import calibrate
-    >>> res = dynamic_compare(calibrate(), opponents=["Tit for tat"], sides=["RUS"],
-    ...                       noise_levels=[0.0], discounts=[0.8], turns=10,
-    ...                       repetitions=5)
-    >>> res.comparison[["side", "opponent", "verdict"]].values.tolist()
-    [['RUS', 'Tit for tat', 'worse']]
-    """
-    import pandas as pd
-
+def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *, sides,
+                    noise_levels, discounts, turns: int, repetitions: int, seed, fresh,
+                    changes: dict) -> dict:
+    """The play of :func:`dynamic_compare`: for each (side, opponent, noise) case the
+    states and realised levels of every turn, ``(2, repetitions, turns)`` (own
+    strategy first or second), and the mission sizes along the way. Play does not
+    depend on the utility weights unless the opponent is ``"Markov perfect"``, so
+    payoffs under any weights are ``game.features[states, levels, side] @ w``."""
     from .._random import as_seed_sequence, match_keys
     from .._validate import check_discount
     from ..games.views import make_views
     from ..strategies.base import History, as_strategy
     from .inference import dispute_candidates
-    from .scenarios import Continuing, ScenarioResult, _case_rows, _check_case_inputs
+    from .scenarios import Continuing, _check_case_inputs
 
     players = cal.players
     sides = _check_case_inputs(players, sides, turns, repetitions, noise_levels)
@@ -844,7 +811,7 @@ def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
         s.reset(views[who])
         return s, [], []
 
-    out_rows, cmp_rows, traj_rows = [], [], []
+    cases = []
     for si, side in enumerate(sides):
         i = players.index(side)
         for oi, opp in enumerate(opps):
@@ -853,7 +820,8 @@ def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
                 kcum = np.cumsum(kern, axis=1)
                 ids = np.array([(si, oi, ni, r) for r in range(repetitions)], dtype=np.uint64)
                 keys = match_keys(root, ids)
-                util = np.zeros((2, repetitions, turns))
+                states = np.zeros((2, repetitions, turns), dtype=np.int64)
+                levels = np.zeros((2, repetitions, turns), dtype=np.int64)
                 path = np.zeros((2, repetitions, turns + 1, 2))
                 for k, mine in enumerate(own):
                     for r in range(repetitions):
@@ -891,15 +859,73 @@ def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
                             hist[m].own.append(done)
                             hist[m].intended.append(intended)
                             hist[1 - m].opponent.append(seen)
-                            util[k, r, t] = pay[s, done, i]
+                            states[k, r, t] = s
+                            levels[k, r, t] = done
                             s = _draw(cum[s, done], U[t, 3])
                             path[k, r, t + 1] = staff[s]
-                rows = _case_rows(side, i, [x.name for x in own], names[oi], nz, util,
-                                  path, players, normal,
-                                  [(d, dt, {"discount_per_turn": dt})
-                                   for d, dt in deltas.items()])
-                for acc, new_rows in zip((out_rows, cmp_rows, traj_rows), rows, strict=True):
-                    acc.extend(new_rows)
+                cases.append({"side": side, "i": i, "opponent": names[oi], "noise": nz,
+                              "states": states, "levels": levels, "path": path})
+    return {"own": own, "pay": pay, "normal": normal, "deltas": deltas, "cases": cases,
+            "game": dg, "names": names}
+
+
+def dynamic_compare(cal: Calibration, first: Any = "Zero all restrictions",
+                    second: Any = "Tit for tat", opponents: Any = None, *,
+                    sides=None, noise_levels=(0.0, 0.05), discounts=(0.5, 0.8, 0.95),
+                    turns: int = 40, repetitions: int = 100, seed=2021,
+                    fresh=("Zero all restrictions", "GRIT"), **changes: Any):
+    """``compare_strategies`` re-run in the dispute's stochastic game.
+
+    Each side in ``sides`` plays ``first`` and ``second`` against every opponent,
+    from the state at ``state_date``, with the sides alternating as in the record
+    (the side that did not make the record's last move opens). A move is a level of
+    the stage game; it lands on a neighbouring level with probability ``noise``
+    (the kernel of :func:`dispute_game`, an offer to zero all never trembles), the
+    other side perceives it through the same kernel, and the state (mission sizes
+    on their grid, restrictions, compounds) moves by the dispute game's own
+    transitions, so own costs, seizures and the offer semantics (``offer``) all
+    apply. Payoffs are each round's utilities of the dispute game, discounted per
+    turn by the factor each δ per year gives (:func:`turn_discount`) and normalised.
+    Strategies not in ``fresh`` continue the record (they have seen its turns, as
+    in :func:`~gametheory.analysis.compare_strategies`). The opponent
+    ``"Markov perfect"`` plays the first Markov-perfect equilibrium that
+    :func:`~gametheory.solvers.iterated_best_response` finds at the model's
+    parameters (``changes`` applied) in whatever state play is in. The two own
+    strategies face the same random numbers (a paired comparison).
+
+    Returns
+    -------
+    ScenarioResult
+        As :func:`~gametheory.analysis.compare_strategies`; ``discount`` is per year,
+        and ``outcomes`` also has ``discount_per_turn``.
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> res = dynamic_compare(calibrate(), opponents=["Tit for tat"], sides=["RUS"],
+    ...                       noise_levels=[0.0], discounts=[0.8], turns=10,
+    ...                       repetitions=5)
+    >>> res.comparison[["side", "opponent", "verdict"]].values.tolist()
+    [['RUS', 'Tit for tat', 'worse']]
+    """
+    import pandas as pd
+
+    from .scenarios import ScenarioResult, _case_rows
+
+    sim = _simulate_cases(cal, first, second, opponents, sides=sides,
+                          noise_levels=noise_levels, discounts=discounts, turns=turns,
+                          repetitions=repetitions, seed=seed, fresh=fresh, changes=changes)
+    own, pay, players, normal = sim["own"], sim["pay"], cal.players, sim["normal"]
+    out_rows, cmp_rows, traj_rows = [], [], []
+    for case in sim["cases"]:
+        i = case["i"]
+        util = pay[case["states"], case["levels"], i]
+        rows = _case_rows(case["side"], i, [x.name for x in own], case["opponent"],
+                          case["noise"], util, case["path"], players, normal,
+                          [(d, dt, {"discount_per_turn": dt})
+                           for d, dt in sim["deltas"].items()])
+        for acc, new_rows in zip((out_rows, cmp_rows, traj_rows), rows, strict=True):
+            acc.extend(new_rows)
     return ScenarioResult(outcomes=pd.DataFrame(out_rows), comparison=pd.DataFrame(cmp_rows),
                           trajectories=pd.DataFrame(traj_rows),
                           strategies=(own[0].name, own[1].name), turns=turns,

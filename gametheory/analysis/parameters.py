@@ -21,8 +21,8 @@ from .._config import line_of, parse_text, read_text
 from ..errors import ParameterError
 from ..events.schema import ActionType
 
-__all__ = ["Classification", "Dynamic", "Level", "Mission", "ModelParameters", "Utility",
-           "load_parameters"]
+__all__ = ["Classification", "Dynamic", "Level", "Mission", "ModelParameters", "Prior",
+           "Utility", "load_parameters"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
@@ -179,6 +179,66 @@ class Dynamic(BaseModel):
         return float(value), float(value)
 
 
+class Prior(BaseModel):
+    """A prior distribution of one estimated quantity (:func:`weight_posterior`).
+
+    ``half_normal`` (``scale``: the standard deviation of the normal it folds),
+    ``normal`` (``mean``, ``scale``), ``uniform`` and ``log_uniform`` (``low``,
+    ``high``; log-uniform needs ``low > 0``), ``lognormal`` (``mean`` is the median,
+    ``scale`` the standard deviation of the log). ``source`` says where it comes from.
+    """
+
+    model_config = _STRICT
+    distribution: Literal["half_normal", "normal", "uniform", "log_uniform", "lognormal"]
+    scale: float | None = Field(None, gt=0)
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self):
+        need = {"half_normal": ("scale",), "normal": ("mean", "scale"),
+                "uniform": ("low", "high"), "log_uniform": ("low", "high"),
+                "lognormal": ("mean", "scale")}[self.distribution]
+        missing = [k for k in need if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.distribution} prior needs {', '.join(missing)}")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if self.distribution == "log_uniform" and self.low <= 0:
+            raise ValueError("a log_uniform prior needs low > 0")
+        if self.distribution == "lognormal" and self.mean <= 0:
+            raise ValueError("a lognormal prior's mean (its median) must be > 0")
+        return self
+
+    def sample(self, rng, n: int):
+        """``n`` draws."""
+        import numpy as np
+
+        d = self.distribution
+        if d == "half_normal":
+            return np.abs(rng.normal(0.0, self.scale, n))
+        if d == "normal":
+            return rng.normal(self.mean, self.scale, n)
+        if d == "uniform":
+            return rng.uniform(self.low, self.high, n)
+        if d == "log_uniform":
+            return np.exp(rng.uniform(np.log(self.low), np.log(self.high), n))
+        return self.mean * np.exp(rng.normal(0.0, self.scale, n))
+
+    def describe(self) -> str:
+        """The distribution in words, e.g. ``half-normal, scale 0.5``."""
+        d = self.distribution
+        if d == "half_normal":
+            return f"half-normal, scale {self.scale:g}"
+        if d == "normal":
+            return f"normal, mean {self.mean:g}, sd {self.scale:g}"
+        if d == "lognormal":
+            return f"log-normal, median {self.mean:g}, sd of log {self.scale:g}"
+        return f"{d.replace('_', '-')} on [{self.low:g}, {self.high:g}]"
+
+
 class ModelParameters(BaseModel):
     """Everything a calibration assumes; see ``models/us_russia_embassy/parameters.yaml``."""
 
@@ -207,6 +267,11 @@ class ModelParameters(BaseModel):
     #: every actor not listed for the other player). The record is reduced to the dyad
     #: by :meth:`EventSequence.coalitions` before calibration (None: the record is a dyad).
     coalitions: dict[str, list[str]] | None = None
+    #: Priors of the estimated quantities, by name: ``lambda`` (the logit precision),
+    #: a weight of the dynamic game (``parity_weight``: both sides) or a weight of one
+    #: side (``parity_weight.USA``). A weight freed without a prior here gets the
+    #: default of :func:`~gametheory.analysis.weight_posterior`.
+    priors: dict[str, Prior] = Field(default_factory=dict)
 
     @property
     def level_names(self) -> tuple[str, ...]:
@@ -271,6 +336,16 @@ def _consistency(p: ModelParameters) -> tuple[str, str] | None:
             for extra in sorted(set(value) - set(p.players)):
                 return (f"dynamic.{name}.{extra}",
                         f"unknown key (players are {', '.join(p.players)})")
+    from .dynamic import FEATURES
+
+    for key in p.priors:
+        base, _, side = key.partition(".")
+        if base == "lambda" and not side:
+            continue
+        if base not in FEATURES or (side and side not in p.players):
+            return (f"priors.{key}", "unknown quantity: 'lambda', a weight ("
+                    + ", ".join(FEATURES) + ") or weight.PLAYER with a player of "
+                    + ", ".join(p.players))
     if d.seize_level is not None and d.seize_level not in names:
         return "dynamic.seize_level", f"{d.seize_level!r} is not a level ({', '.join(names)})"
     if p.start_date is not None and p.start_date > p.state_date:

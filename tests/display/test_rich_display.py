@@ -25,6 +25,7 @@ NOT_RESULTS = {
     "Samples": "part of a SweepSpec, which renders",
     "ModelParameters": "rendered by the Calibration that uses it",
     "ModelState": "rendered by the Calibration that uses it",
+    "Prior": "part of ModelParameters; its posterior (WeightPosterior) renders",
     "Batch": "engine-internal view of many matches for vectorised strategies",
     "History": "a strategy's view of one match, passed to decide()",
     "PlayerView": "the game as a strategy sees it, passed to reset()",
@@ -62,6 +63,8 @@ def _instances():
         out_of_sample,
         simulate_play,
         strategy_likelihoods,
+        verdict_probabilities,
+        weight_posterior,
     )
     from gametheory.events import estimate_reciprocity
     from gametheory.games.extensive import backward_induction, negotiation_tree
@@ -137,6 +140,10 @@ def _instances():
                                           cost_scales=(1.0,)),
         "HoldoutScore": out_of_sample(cal),
         "WeightFit": fit_weights(cal, free=("parity_weight",), profile=False),
+        "WeightPosterior": (post := weight_posterior(cal, n_draws=4, seed=1)),
+        "VerdictResult": verdict_probabilities(cal, post, opponents=["Tit for tat"],
+                                               sides=["RUS"], noise_levels=[0.05], turns=3,
+                                               repetitions=3, n_boot=10),
         "ReciprocityResult": estimate_reciprocity(gt.load_model().events, ("USA", "RUS"),
                                                   start="2016-12-01", end="2021-12-31"),
         "RobustnessResult": coding_robustness(cal, [("talk", "moves")], repetitions=3,

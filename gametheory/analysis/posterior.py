@@ -1,0 +1,533 @@
+"""Uncertainty carried to the verdict: a posterior over the weights, and the strategy
+comparison as a probability.
+
+:func:`weight_posterior` combines the priors of the parameters file (``priors``) with
+the likelihood of the record under the structural model of
+:func:`~gametheory.analysis.fit_weights` (the logit Markov QRE of the dispute game) by
+**importance sampling**: draws from the prior, each weighted by its likelihood. The
+prior is the proposal, so the weights need no density of the proposal and the method
+is exact as the number of draws grows; how many draws effectively carry the answer is
+reported (the effective sample size ``1 / Σ w²``). No MCMC library is needed for two
+or three parameters, and the draws are independent (so they run in processes).
+
+:func:`verdict_probabilities` answers "does *first* do better than *second* for a
+side?" as a probability over that posterior: the play of
+:func:`~gametheory.analysis.dynamic_compare` is simulated once (the strategies'
+moves do not depend on the weights; the payoffs are linear in them), every posterior
+draw prices every path, and the probability that the first strategy's expected
+payoff exceeds the second's is the posterior weight of the draws where it does. Its
+95 % interval is a bootstrap over both sources of error: the simulated matches and
+the posterior draws. The opponents are weighted two ways, equally and by how well
+each explains the other side's record (the Akaike weights of
+:func:`~gametheory.analysis.fit_sides`, renormalised over the opponents compared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._random import as_generator
+from ..errors import ParameterError, SolverError
+from .dynamic import MARKOV_PERFECT
+from .parameters import Prior
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .calibration import Calibration
+
+__all__ = ["VerdictResult", "WeightPosterior", "default_prior", "verdict_probabilities",
+           "weight_posterior"]
+
+#: Below this effective sample size the posterior is said to rest on few draws.
+MIN_ESS = 30
+#: Probabilities at or beyond these bounds are read as a verdict in words.
+CLEAR = 0.95
+
+
+def default_prior(name: str, file_value: float, lam_high: float) -> Prior:
+    """The prior used when the parameters file names none: ``lambda`` log-uniform from
+    1e-3 to the estimator's largest precision; a weight half-normal with twice its
+    file value as the scale (1 when the file says 0), so the file's judgement sits
+    well inside the prior and zero is allowed."""
+    if name == "lambda":
+        return Prior(distribution="log_uniform", low=1e-3, high=lam_high,
+                     source="default: log-uniform up to the estimator's largest precision")
+    scale = 2.0 * file_value if file_value > 0 else 1.0
+    return Prior(distribution="half_normal", scale=scale,
+                 source=f"default: half-normal, scale twice the file value ({file_value:g})")
+
+
+def _prior(params, label: str, feature: str, side: str | None, file_value: float,
+           lam_high: float) -> Prior:
+    if feature == "lambda":
+        return params.priors.get("lambda") or default_prior("lambda", 0.0, lam_high)
+    if side is not None and f"{feature}.{side}" in params.priors:
+        return params.priors[f"{feature}.{side}"]
+    if feature in params.priors:
+        return params.priors[feature]
+    return default_prior(feature, file_value, lam_high)
+
+
+def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs) -> np.ndarray:
+    order = np.argsort(x)
+    cw = np.cumsum(w[order])
+    cw /= cw[-1]
+    return np.array([x[order][min(int(np.searchsorted(cw, q)), len(x) - 1)] for q in qs])
+
+
+@dataclass(frozen=True, eq=False)
+class WeightPosterior:
+    """Draws from the prior with importance weights (:func:`weight_posterior`).
+
+    Attributes
+    ----------
+    names : tuple of str
+        ``lambda`` then the free weights (``parity_weight[USA]``, ...).
+    draws : ndarray, shape (n_draws, len(names))
+        Prior draws, natural scale.
+    loglik : ndarray, shape (n_draws,)
+        Log-likelihood of the record at each draw (``-inf`` where the model could not
+        be solved; those draws get weight 0 and are counted in ``failed``).
+    weights : ndarray, shape (n_draws,)
+        Normalised importance weights (the posterior).
+    ess : float
+        Effective sample size, ``1 / Σ w²``.
+    priors : dict
+        Name -> :class:`~gametheory.analysis.parameters.Prior` used.
+    thetas : ndarray, shape (n_draws, 2, len(FEATURES))
+        The dispute game's full weights at each draw (fixed weights from the file).
+    """
+
+    names: tuple[str, ...]
+    draws: np.ndarray
+    loglik: np.ndarray
+    weights: np.ndarray
+    ess: float
+    priors: dict
+    thetas: np.ndarray
+    players: tuple[str, str]
+    failed: int = 0
+    notes: tuple[str, ...] = ()
+    details: dict = field(default_factory=dict)
+
+    def to_frame(self):
+        """One row per parameter: its prior and posterior summaries."""
+        import pandas as pd
+
+        rows = []
+        for j, name in enumerate(self.names):
+            x = self.draws[:, j]
+            mean = float(np.sum(self.weights * x))
+            lo, med, hi = _weighted_quantiles(x, self.weights, (0.025, 0.5, 0.975))
+            plo, pmed, phi = np.quantile(x, (0.025, 0.5, 0.975))
+            rows.append({"parameter": name, "prior": self.priors[name].describe(),
+                         "prior median": pmed, "prior 95% low": plo, "prior 95% high": phi,
+                         "posterior mean": mean, "posterior median": med,
+                         "posterior 95% low": lo, "posterior 95% high": hi})
+        return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        """One sentence per parameter and the effective sample size."""
+        t = self.to_frame()
+        parts = [f"{r['parameter']}: posterior median {r['posterior median']:.3g} "
+                 f"[{r['posterior 95% low']:.3g}, {r['posterior 95% high']:.3g}] "
+                 f"(prior {r['prior']})" for _, r in t.iterrows()]
+        return ("; ".join(parts) + f". {len(self.draws)} prior draws, effective sample "
+                f"size {self.ess:.0f}" + (f", {self.failed} could not be solved"
+                                          if self.failed else "") + ".")
+
+    def resample(self, n: int, seed=None) -> np.ndarray:
+        """Indices of ``n`` draws taken with the posterior weights (with replacement)."""
+        rng = as_generator(seed)
+        return rng.choice(len(self.weights), size=n, p=self.weights)
+
+    def __repr__(self) -> str:
+        return (f"WeightPosterior({', '.join(self.names)}; {len(self.draws)} draws, "
+                f"ESS {self.ess:.0f})")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        t = self.to_frame()
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<p><b>Posterior over the weights</b> (importance sampling: "
+                f"{len(self.draws)} prior draws, effective sample size {self.ess:.0f})</p>"
+                + t.to_html(index=False, float_format=lambda v: f"{v:.3g}")
+                + (f"<ul>{notes}</ul>" if notes else ""))
+
+
+def _evaluate_chunk(records, spec, xs: np.ndarray) -> np.ndarray:
+    """Log-likelihoods of the rows of ``xs`` (log λ first), in the given order (each
+    solve warm-starts the next)."""
+    from .estimation import _total, _ZeroProbability
+
+    out = np.full(len(xs), -np.inf)
+    for r in records:
+        r.V = r.last = r.lu = None
+    for k, x in enumerate(xs):
+        try:
+            out[k] = _total(x, records, spec)
+        except (_ZeroProbability, SolverError):
+            for r in records:                 # start the next one afresh
+                r.V = r.last = r.lu = None
+    return out
+
+
+def _importance(records, spec, draws: np.ndarray, workers: int) -> np.ndarray:
+    """Log-likelihood at each draw (natural scale, λ first), evaluated in runs ordered
+    by λ (then the first weight) so that each solve warm-starts from a near one; in
+    ``workers`` processes, one contiguous run each."""
+    x = draws.copy()
+    x[:, 0] = np.log(draws[:, 0])
+    order = np.lexsort((x[:, 1] if x.shape[1] > 1 else x[:, 0], x[:, 0]))
+    chunks = [c for c in np.array_split(order, workers) if len(c)]
+    ll = np.full(len(draws), -np.inf)
+    if workers > 1 and len(chunks) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(len(chunks), mp_context=ctx) as pool:
+            futures = [(c, pool.submit(_evaluate_chunk, records, spec, x[c])) for c in chunks]
+            for c, fut in futures:
+                ll[c] = fut.result()
+    else:
+        for c in chunks:
+            ll[c] = _evaluate_chunk(records, spec, x[c])
+    if not np.isfinite(ll).any():
+        raise SolverError("the model could not be solved at any prior draw")
+    return ll
+
+
+def _normalised(ll: np.ndarray) -> np.ndarray:
+    w = np.exp(ll - ll[np.isfinite(ll)].max())
+    w[~np.isfinite(ll)] = 0.0
+    return w / w.sum()
+
+
+def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight",),
+                     n_draws: int = 256, seed=2021, workers: int = 1) -> WeightPosterior:
+    """Posterior over the logit precision and the free weights of the dispute game.
+
+    Parameters
+    ----------
+    cal : Calibration
+    free : sequence of str
+        Weights of :data:`~gametheory.analysis.dynamic.FEATURES` drawn from their
+        priors (one value per side); the others keep their file values.
+    n_draws : int
+        Prior draws (the cost: one equilibrium solve each, about 0.1 s here).
+    seed : int or Generator
+        The draws (same seed, same posterior, for any ``workers``).
+    workers : int
+        Processes; the draws are split into contiguous runs ordered by λ.
+
+    Returns
+    -------
+    WeightPosterior
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> post = weight_posterior(calibrate(), n_draws=8, seed=1)
+    >>> post.names
+    ('lambda', 'parity_weight[USA]', 'parity_weight[RUS]')
+    >>> bool(abs(post.weights.sum() - 1) < 1e-12)
+    True
+    """
+    from .estimation import _bounds, _dispute_data, _spec
+
+    if not (isinstance(n_draws, int) and 2 <= n_draws <= 100_000):
+        raise ParameterError(f"n_draws must be an integer in [2, 100000], got {n_draws!r}",
+                             key="n_draws")
+    if not (isinstance(workers, int) and workers >= 1):
+        raise ParameterError(f"workers must be a positive integer, got {workers!r}",
+                             key="workers")
+    records = [_dispute_data(cal, "dispute")]
+    spec = _spec(records, free, ())
+    bounds = _bounds(spec, records)
+    lam_high = float(np.exp(bounds[0][1]))
+    rng = as_generator(seed)
+    priors, cols = {}, []
+    for j, name in enumerate(spec.names):
+        if j == 0:
+            label, feature, side = "lambda", "lambda", None
+        else:
+            label = name
+            feature, _, rest = name.partition("[")
+            side = rest.rstrip("]")
+        (_, p, f), = spec.targets[j - 1] if j else ((0, 0, 0),)
+        file_value = float(records[0].theta[p, f]) if j else 0.0
+        prior = _prior(cal.params, label, feature, side, file_value, lam_high)
+        if j and (prior.distribution == "normal"
+                  or (prior.distribution == "uniform" and prior.low < 0)):
+            raise ParameterError(f"the prior of {label} ({prior.describe()}) allows negative "
+                                 "values; weights are >= 0 (use half_normal, uniform from 0, "
+                                 "log_uniform or lognormal)", key=f"priors.{feature}")
+        priors[label] = prior
+        cols.append(prior.sample(rng, n_draws))
+    draws = np.column_stack(cols)
+    draws[:, 0] = np.clip(draws[:, 0], np.exp(bounds[0][0]), lam_high)
+    ll = _importance(records, spec, draws, workers)
+    failed = int(np.sum(~np.isfinite(ll)))
+    w = _normalised(ll)
+    ess = float(1.0 / np.sum(w ** 2))
+    thetas = np.repeat(records[0].theta[None], n_draws, axis=0)
+    for j, entries in enumerate(spec.targets, start=1):
+        for _, p, f in entries:
+            thetas[:, p, f] = draws[:, j]
+    notes = []
+    if ess < MIN_ESS:
+        notes.append(f"the posterior rests on an effective {ess:.0f} of {n_draws} draws: "
+                     "raise n_draws (or narrow the priors) before reading its tails.")
+    if failed:
+        notes.append(f"{failed} draw(s) could not be solved and carry no weight.")
+    return WeightPosterior(names=("lambda", *spec.names[1:]), draws=draws, loglik=ll,
+                           weights=w, ess=ess, priors=priors, thetas=thetas,
+                           players=cal.players, failed=failed, notes=tuple(notes),
+                           details={"seed": seed, "free": tuple(free)})
+
+
+# ----------------------------------------------------------------- the verdict
+@dataclass(frozen=True, eq=False)
+class VerdictResult:
+    """The strategy comparison as probabilities (:func:`verdict_probabilities`).
+
+    Attributes
+    ----------
+    verdicts : DataFrame
+        One row per (side, noise, discount per year, opponent weighting): the
+        posterior probability that ``first`` does better than ``second``, its 95 %
+        bootstrap interval, the posterior mean payoff difference, and the reading in
+        words.
+    by_opponent : DataFrame
+        The same probability for each opponent alone.
+    opponent_weights : DataFrame
+        The weight of each opponent in each weighting.
+    """
+
+    verdicts: Any
+    by_opponent: Any
+    opponent_weights: Any
+    strategies: tuple[str, str]
+    posterior: WeightPosterior = field(repr=False)
+    details: dict = field(default_factory=dict)
+
+    def answer(self, *, noise: float | None = None, discount: float | None = None) -> str:
+        """The headline, one sentence per side: opponents weighted by fit, then equally."""
+        v = self.verdicts
+        noise = v.noise.max() if noise is None else noise
+        discount = (v.discount_per_year.iloc[0] if discount is None else discount)
+        v = v[np.isclose(v.noise, noise) & np.isclose(v.discount_per_year, discount)]
+        a, b = self.strategies
+        out = []
+        for side, grp in v.groupby("side", sort=False):
+            g = grp.set_index("weighting")
+            fit, eq = g.loc["by fit to the record"], g.loc["equal"]
+            out.append(
+                f"For {side}, P('{a}' beats '{b}') = {fit.probability:.2f} "
+                f"[{fit.low:.2f}, {fit.high:.2f}] with opponents weighted by how well they "
+                f"explain the other side's record ({fit.reading}); "
+                f"{eq.probability:.2f} [{eq.low:.2f}, {eq.high:.2f}] with opponents "
+                f"weighted equally ({eq.reading})")
+        return ("; ".join(out) + f" (noise {noise:g}, δ {discount:g} a year; over the "
+                f"posterior of the weights, effective {self.posterior.ess:.0f} draws).")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (f"<p>{html.escape(self.answer())}</p>"
+                + self.verdicts.to_html(index=False, float_format=lambda v: f"{v:.3g}"))
+
+
+def _reading(p: float, lo: float, hi: float, tie: bool = False) -> str:
+    if tie:
+        return "a tie: the two strategies play alike here"
+    if lo >= CLEAR:
+        return "better with high probability"
+    if hi <= 1 - CLEAR:
+        return "worse with high probability"
+    if lo > 0.5:
+        return "more likely better"
+    if hi < 0.5:
+        return "more likely worse"
+    return "not distinguishable from even"
+
+
+def _opponent_weights(cal: Calibration, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """Per side (the side whose strategy is compared): the weight of each opponent by
+    the other side's Akaike weights, renormalised over ``names``."""
+    from .inference import fit_sides
+
+    fits = fit_sides(cal)
+    out = {}
+    for i, side in enumerate(cal.players):
+        other = cal.players[1 - i]
+        table = fits[other].table.set_index("strategy")
+        w = np.array([float(table.weight.get(n, 0.0)) for n in names])
+        out[side] = w / w.sum() if w.sum() > 0 else np.full(len(names), 1.0 / len(names))
+    return out
+
+
+def verdict_probabilities(cal: Calibration, posterior: WeightPosterior | None = None, *,
+                          first: Any = "Zero all restrictions", second: Any = "Tit for tat",
+                          opponents: Any = None, sides=None,
+                          noise_levels: Sequence[float] = (0.0, 0.05),
+                          discounts: Sequence[float] = (0.8,), turns: int = 40,
+                          repetitions: int = 100, seed=2021, n_boot: int = 400,
+                          fresh=("Zero all restrictions", "GRIT")) -> VerdictResult:
+    """P(``first`` does better than ``second``) for each side, over the posterior.
+
+    Parameters
+    ----------
+    cal : Calibration
+    posterior : WeightPosterior, optional
+        Default: :func:`weight_posterior` of ``cal`` with its defaults.
+    first, second, opponents, sides, noise_levels, turns, repetitions, fresh
+        As :func:`~gametheory.analysis.dynamic_compare`, except that the opponent
+        ``"Markov perfect"`` is not allowed (its play depends on the weights; it is
+        compared at the file's weights in ``dynamic_compare``).
+    discounts : sequence of float
+        Discount factors per year.
+    seed : int or Generator
+        The simulated matches and the bootstrap.
+    n_boot : int
+        Bootstrap replications of the interval.
+
+    Returns
+    -------
+    VerdictResult
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> cal = calibrate()
+    >>> post = weight_posterior(cal, n_draws=8, seed=1)
+    >>> res = verdict_probabilities(cal, post, opponents=["Tit for tat"], sides=["RUS"],
+    ...                             noise_levels=[0.05], turns=10, repetitions=10,
+    ...                             n_boot=50)
+    >>> res.verdicts[["side", "weighting"]].values.tolist()
+    [['RUS', 'by fit to the record'], ['RUS', 'equal']]
+    """
+    import pandas as pd
+
+    from .dynamic import _simulate_cases
+    from .inference import dispute_candidates
+
+    if posterior is None:
+        posterior = weight_posterior(cal)
+    if posterior.players != cal.players:
+        raise ParameterError(f"the posterior is for {posterior.players}, the calibration "
+                             f"for {cal.players}", key="posterior")
+    if opponents is None:
+        keep = {"Tit for tat", "Commensurate", "Parity seeking", "GRIT",
+                "Zero all restrictions", "Always escalate"}
+        opponents = [s for s in dispute_candidates(cal) if s.name in keep]
+    if any(o == MARKOV_PERFECT for o in opponents):
+        raise ParameterError(f"the opponent {MARKOV_PERFECT!r} plays an equilibrium of the "
+                             "weights, so its play changes with every draw; compare it at "
+                             "the file's weights with dynamic_compare", key="opponents")
+    if not (isinstance(n_boot, int) and n_boot >= 10):
+        raise ParameterError(f"n_boot must be an integer >= 10, got {n_boot!r}", key="n_boot")
+    from .._random import as_seed_sequence
+
+    root = as_seed_sequence(seed)
+    sim = _simulate_cases(cal, first, second, opponents, sides=sides,
+                          noise_levels=noise_levels, discounts=discounts, turns=turns,
+                          repetitions=repetitions, seed=root, fresh=fresh, changes={})
+    dg = sim["game"]
+    names = sim["names"]
+    pi = {"by fit to the record": _opponent_weights(cal, names)}
+    pi["equal"] = {s: np.full(len(names), 1.0 / len(names)) for s in cal.players}
+    w_post = posterior.weights
+    keep_draws = np.flatnonzero(w_post > 0)
+    thetas = posterior.thetas[keep_draws]            # (J, 2, F)
+    wj = w_post[keep_draws]
+    wj = wj / wj.sum()
+    ess = float(1.0 / np.sum(wj ** 2))
+    J = len(keep_draws)
+    rng = np.random.default_rng(np.random.SeedSequence(
+        root.entropy, spawn_key=(*root.spawn_key, 7)))      # the bootstrap's own stream
+    boot_draws = rng.integers(0, J, size=(n_boot, J))
+    boot_reps = rng.integers(0, repetitions, size=(n_boot, repetitions))
+    # per case and discount: per-rep feature differences (R, F)
+    cases: dict = {}
+    for case in sim["cases"]:
+        i = case["i"]
+        feats = dg.features[case["states"], case["levels"], i]        # (2, R, T, F)
+        for d, dt in sim["deltas"].items():
+            wt = dt ** np.arange(turns)
+            phi = np.tensordot(feats, wt / wt.sum(), axes=([2], [0]))  # (2, R, F)
+            cases[(case["side"], case["opponent"], case["noise"], d)] = phi[0] - phi[1]
+    rows, opp_rows = [], []
+    sides_done = list(dict.fromkeys(c["side"] for c in sim["cases"]))
+    for side in sides_done:
+        i = cal.players.index(side)
+        th = thetas[:, i, :]                                           # (J, F)
+        for nz in noise_levels:
+            for d in discounts:
+                # (opponents, J, R): each draw's payoff difference in each match
+                per = np.stack([th @ cases[(side, o, nz, d)].T for o in names])
+                mean_or = per.mean(axis=2)                             # (O, J)
+                boot_or = np.stack([per[:, :, r].mean(axis=2) for r in boot_reps])  # (B, O, J)
+                for oi, o in enumerate(names):
+                    p, lo, hi, tie = _prob(mean_or[oi], boot_or[:, oi], wj, boot_draws, ess)
+                    opp_rows.append({"side": side, "opponent": o, "noise": nz,
+                                     "discount_per_year": d, "probability": p, "low": lo,
+                                     "high": hi, "reading": _reading(p, lo, hi, tie),
+                                     "mean_difference": float(wj @ mean_or[oi])})
+                for label, weights in pi.items():
+                    pw = weights[side]
+                    tot = pw @ mean_or                                 # (J,)
+                    boot_tot = np.einsum("o,boj->bj", pw, boot_or)
+                    p, lo, hi, tie = _prob(tot, boot_tot, wj, boot_draws, ess)
+                    rows.append({"side": side, "noise": nz, "discount_per_year": d,
+                                 "weighting": label, "probability": p, "low": lo, "high": hi,
+                                 "reading": _reading(p, lo, hi, tie),
+                                 "mean_difference": float(wj @ tot)})
+    ow = pd.DataFrame([{"side": s, "weighting": lab, "opponent": o, "weight": float(w[k])}
+                       for lab, by in pi.items() for s, w in by.items()
+                       for k, o in enumerate(names) if s in sides_done])
+    own = sim["own"]
+    return VerdictResult(verdicts=pd.DataFrame(rows), by_opponent=pd.DataFrame(opp_rows),
+                         opponent_weights=ow, strategies=(own[0].name, own[1].name),
+                         posterior=posterior,
+                         details={"turns": turns, "repetitions": repetitions,
+                                  "n_boot": n_boot, "draws_used": J})
+
+
+def _wilson(p: float, n: float) -> tuple[float, float]:
+    """Wilson's 95 % score interval for a proportion ``p`` out of ``n`` (here the
+    effective number of posterior draws): it does not collapse to a point at 0 or 1."""
+    z2 = 1.959963984540054 ** 2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n) * 1.959963984540054
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _prob(diff: np.ndarray, boot: np.ndarray, wj: np.ndarray, boot_draws: np.ndarray,
+          ess: float) -> tuple[float, float, float, bool]:
+    """Posterior probability that the difference is positive (a tie counts a half), its
+    95 % interval and whether every difference is an exact tie. The interval is the
+    wider of a bootstrap over matches and draws (``boot`` (B, J): the differences with
+    resampled matches; ``boot_draws`` (B, J): resampled draw indices) and Wilson's
+    interval at the effective number of draws, so that agreement of every draw reads
+    as "at least about 1 - 3/ESS", not as certainty."""
+    def prob(d, w):
+        return float(w @ ((d > 0) + 0.5 * (d == 0)))
+
+    p = prob(diff, wj)
+    vals = np.empty(len(boot))
+    for b in range(len(boot)):
+        idx = boot_draws[b]
+        w = wj[idx]
+        vals[b] = prob(boot[b][idx], w / w.sum())
+    lo, hi = np.percentile(vals, [2.5, 97.5])
+    tie = bool(np.all(diff == 0) and np.all(boot == 0))
+    if tie:
+        return 0.5, 0.5, 0.5, True
+    wlo, whi = _wilson(p, ess)
+    return p, float(min(lo, p, wlo)), float(max(hi, p, whi)), False
