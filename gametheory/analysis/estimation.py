@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .calibration import Calibration
 
-__all__ = ["WeightFit", "fit_weights"]
+__all__ = ["WeightFit", "fit_theta", "fit_weights", "structural_forecast"]
 
 #: Half the 95 % quantile of chi-square with one degree of freedom: the drop of the
 #: profile log-likelihood that bounds a 95 % likelihood-ratio interval.
@@ -92,6 +92,10 @@ class _TurnData:
     V: np.ndarray | None = field(default=None, repr=False)
     last: tuple | None = field(default=None, repr=False)
     lu: Any = field(default=None, repr=False)
+    #: Steps of the branch trace from λ = 0 when continuation from the last solution
+    #: fails; 0: no trace once a solution exists (the point is reported unsolvable,
+    #: as the posterior's importance sampling wants: one draw lost, not minutes).
+    trace_steps: int = field(default=3_000, repr=False)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -153,7 +157,8 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
         if V is None and data.last is not None:
             th0, lam0 = data.last
             V, t, h = data.V.copy(), 0.0, 0.25
-            while t < 1.0 and h > 1e-4:
+            min_step = 1e-4 if data.trace_steps else 1e-2     # see trace_steps
+            while t < 1.0 and h > min_step:
                 t1 = min(1.0, t + h)
                 th1 = th0 + t1 * (theta - th0)
                 l1 = float(np.exp(np.log(lam0) + t1 * (np.log(lam) - np.log(lam0))))
@@ -167,10 +172,13 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
         if V is not None:
             data.V, data.last = V, (theta.copy(), lam)
             return system, V
+    if data.V is not None and data.trace_steps == 0:
+        raise SolverError(f"{data.name}: the logit equilibrium could not be continued to "
+                          f"λ = {lam:.4g} from the last solution")
     # trace the branch in unit-range payoffs (the path follower's step sizes are
     # calibrated for them), then rescale the values
     unit = data.logit.system(system.U / scale)
-    V = data.logit.trace(unit, lam * scale, 3_000) * scale
+    V = data.logit.trace(unit, lam * scale, data.trace_steps or 3_000) * scale
     data.V, data.last = V, (theta.copy(), lam)
     return system, V
 
@@ -246,6 +254,63 @@ def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *, dirs=None):
                 db = data.realised[k].T @ ((da - np.outer(a / p, dp)) / p)
             b = data.realised[k].T @ (a / p)
     return (total, grad) if P else total
+
+
+def _turn_predictions(data: _TurnData, theta: np.ndarray, lam: float,
+                      levels: Sequence[int]) -> np.ndarray:
+    """Predictive probabilities of the realised level of each turn of ``levels`` given
+    the turns before it, shape (turns, levels): the filter of the likelihood, run over
+    a longer record (the calibration's turns and those held out after them)."""
+    if data.V is None:     # reach λ by continuation from nearly uniform play, as the fit
+        _equilibrium(data, theta, min(lam, 1e-3))     # does (a trace from 0 may fold)
+    system, V = _equilibrium(data, theta, lam)
+    sig, _ = system.parts(V, lam)
+    real = sig @ data.kernel
+    b = np.zeros(data.flat.S)
+    b[data.sequences[0][0]] = 1.0
+    out = np.empty((len(levels), real.shape[1]))
+    for t, k in enumerate(levels):
+        pred = b @ real
+        out[t] = pred / pred.sum()
+        a = b * real[:, k]
+        p = float(a.sum())
+        # an impossible level (probability 0) tells nothing about where the state is
+        b = data.realised[k].T @ (a / p if p > 1e-300 else b)
+    return out
+
+
+def fit_theta(cal: Calibration, fit: WeightFit) -> tuple[np.ndarray, float]:
+    """The dispute game's full weights (2, features) and λ at a fit's estimates."""
+    from .dynamic import feature_weights
+
+    theta = feature_weights(cal.params).copy()
+    for name, value in zip(fit.names[1:], fit.estimate[1:], strict=True):
+        feature, _, rest = name.partition("[")
+        side = rest.rstrip("]")
+        sides = [side] if side else list(cal.players)
+        for q in sides:
+            if ":" in q:
+                raise ParameterError("fit_theta takes a fit of one dispute, not a pooled one",
+                                     key="fit")
+            theta[cal.players.index(q), FEATURES.index(feature)] = value
+    return theta, float(fit.estimate[0])
+
+
+def structural_forecast(cal: Calibration, turns, fit: WeightFit | None = None
+                        ) -> np.ndarray:
+    """Predictive probabilities of each turn's level under the structural model at the
+    fitted weights (default: :func:`fit_weights` of ``cal``, parity weights free), given
+    the turns before it; ``turns`` as :func:`~gametheory.analysis.holdout_turns` gives
+    them (alternating, starting with the calibration's)."""
+    if fit is None:
+        fit = fit_weights(cal, free=("parity_weight",), profile=False)
+    theta, lam = fit_theta(cal, fit)
+    actors = list(turns.actor)
+    if any(a == b for a, b in itertools.pairwise(actors)):
+        raise ParameterError("the turns do not alternate: the structural forecast needs "
+                             "alternating turns", key="classification.insert_idle_turns")
+    data = _dispute_data(cal, "dispute")
+    return _turn_predictions(data, theta, lam, turns.level_index.to_numpy().astype(int))
 
 
 # ----------------------------------------------------------------- parameters

@@ -43,6 +43,10 @@ __all__ = ["VerdictResult", "WeightPosterior", "default_prior", "verdict_probabi
 
 #: Below this effective sample size the posterior is said to rest on few draws.
 MIN_ESS = 30
+#: Runs of draws evaluated from a fresh start each (see :func:`_importance`).
+RUNS = 8
+#: Each run starts from the logit equilibrium at this precision (nearly uniform play).
+ANCHOR_LAMBDA = 1e-3
 #: Probabilities at or beyond these bounds are read as a verdict in words.
 CLEAR = 0.95
 
@@ -167,30 +171,40 @@ def _evaluate_chunk(records, spec, xs: np.ndarray) -> np.ndarray:
     out = np.full(len(xs), -np.inf)
     for r in records:
         r.V = r.last = r.lu = None
+        r.trace_steps = 3_000
+    # anchor: the first draw's weights at a precision so low that play is nearly
+    # uniform (the trace from λ = 0 is a few steps); every draw is then reached by
+    # continuation, as the maximum-likelihood fit reaches its points
+    anchor = xs[0].copy()
+    anchor[0] = min(float(xs[0][0]), float(np.log(ANCHOR_LAMBDA)))
+    _total(anchor, records, spec)
+    for r in records:
+        r.trace_steps = 0    # from here on: continuation only (see _TurnData)
     for k, x in enumerate(xs):
         try:
             out[k] = _total(x, records, spec)
         except (_ZeroProbability, SolverError):
-            for r in records:                 # start the next one afresh
-                r.V = r.last = r.lu = None
+            pass              # the next draw continues from the last solution
     return out
 
 
 def _importance(records, spec, draws: np.ndarray, workers: int) -> np.ndarray:
-    """Log-likelihood at each draw (natural scale, λ first), evaluated in runs ordered
-    by λ (then the first weight) so that each solve warm-starts from a near one; in
-    ``workers`` processes, one contiguous run each."""
+    """Log-likelihood at each draw (natural scale, λ first), evaluated in ``RUNS``
+    contiguous runs ordered by λ (then the first weight) so that each solve
+    warm-starts from a near one; the runs go to ``workers`` processes."""
     x = draws.copy()
     x[:, 0] = np.log(draws[:, 0])
     order = np.lexsort((x[:, 1] if x.shape[1] > 1 else x[:, 0], x[:, 0]))
-    chunks = [c for c in np.array_split(order, workers) if len(c)]
+    # a fixed number of runs, each started afresh, whatever the number of workers: the
+    # same draws give the same log-likelihoods bit for bit in one process or several
+    chunks = [c for c in np.array_split(order, RUNS) if len(c)]
     ll = np.full(len(draws), -np.inf)
     if workers > 1 and len(chunks) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(len(chunks), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=ctx) as pool:
             futures = [(c, pool.submit(_evaluate_chunk, records, spec, x[c])) for c in chunks]
             for c, fut in futures:
                 ll[c] = fut.result()
@@ -284,7 +298,15 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
         notes.append(f"the posterior rests on an effective {ess:.0f} of {n_draws} draws: "
                      "raise n_draws (or narrow the priors) before reading its tails.")
     if failed:
-        notes.append(f"{failed} draw(s) could not be solved and carry no weight.")
+        bad = draws[~np.isfinite(ll), 0]
+        ok = np.isfinite(ll)
+        near = ok & (draws[:, 0] >= bad.min())
+        gap = (f"; the solved draws at λ >= {bad.min():.3g} have log-likelihoods at least "
+               f"{ll[ok].max() - ll[near].max():.1f} below the best draw"
+               if near.any() else "")
+        notes.append(f"{failed} draw(s) could not be solved (the logit equilibrium could not "
+                     f"be continued to them; λ from {bad.min():.3g} to {bad.max():.3g}) and "
+                     f"carry no weight{gap}.")
     return WeightPosterior(names=("lambda", *spec.names[1:]), draws=draws, loglik=ll,
                            weights=w, ess=ess, priors=priors, thetas=thetas,
                            players=cal.players, failed=failed, notes=tuple(notes),

@@ -39,6 +39,7 @@ __all__ = ["HoldoutScore", "cross_dispute", "holdout_turns", "out_of_sample"]
 
 BASELINES = ("uniform", "repeat own last", "mirror other's last", "empirical frequencies")
 MODELS = ("fitted strategies", "best fitted strategy")
+STRUCTURAL = "structural model"
 
 
 def holdout_turns(cal: Calibration):
@@ -135,6 +136,18 @@ class HoldoutScore:
                 f"{b} ({s.loc[b, 'log_score']:.2f})" for b in worse) + ".")
         else:
             text += "no baseline does better."
+        if STRUCTURAL in s.index:
+            st = s.loc[STRUCTURAL]
+            better = [b for b in BASELINES if s.loc[b, "log_score"] > st.log_score + 1e-12]
+            acc = [f"{b} ({s.loc[b, 'accuracy']:.2f})" for b in BASELINES
+                   if s.loc[b, "accuracy"] > st.accuracy + 1e-12]
+            text += (f" The structural model (the dispute game's logit equilibrium at the "
+                     f"weights fitted to the calibration period) scores {st.log_score:.2f} "
+                     f"with accuracy {st.accuracy:.2f}; by log score "
+                     + ("it is worse than " + ", ".join(better) if better else
+                        "no baseline does better")
+                     + ("; by accuracy it is worse than " + ", ".join(acc) if acc else
+                        "; no baseline is more accurate") + ".")
         if n < 20:
             text += f" With {n} turns this is weak evidence either way."
         return text
@@ -146,7 +159,8 @@ class HoldoutScore:
                 + self.scores.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
-def out_of_sample(cal: Calibration, *, candidates=None) -> HoldoutScore:
+def out_of_sample(cal: Calibration, *, candidates=None, structural: bool = False
+                  ) -> HoldoutScore:
     """Predict every holdout turn from the turns before it; score models and baselines.
 
     Parameters
@@ -156,6 +170,11 @@ def out_of_sample(cal: Calibration, *, candidates=None) -> HoldoutScore:
         calibration period.
     candidates : strategies, optional
         As in :func:`fit_sides` (default :func:`dispute_candidates`).
+    structural : bool
+        Also score the **structural model**: the logit Markov QRE of the dispute game
+        at the weights :func:`~gametheory.analysis.fit_weights` estimates from the
+        calibration period (parity weights and λ free), each turn predicted from the
+        state the turns before it lead to (the likelihood's filter run on). About 5 s.
 
     Examples
     --------
@@ -234,18 +253,24 @@ def out_of_sample(cal: Calibration, *, candidates=None) -> HoldoutScore:
         q[last[-1]] = h
         return q
 
+    names = MODELS + BASELINES
+    if structural:
+        from .estimation import structural_forecast
+
+        struct = structural_forecast(cal, turns)
+        names = (*MODELS, STRUCTURAL, *BASELINES)
     rows = []
-    for (side, own, seen), row in zip(hist, turns.itertuples(), strict=True):
+    for t, ((side, own, seen), row) in enumerate(zip(hist, turns.itertuples(), strict=True)):
         if not row.holdout:
             continue
-        for name in MODELS + BASELINES:
-            q = forecast(name, side, own, seen)
+        for name in names:
+            q = struct[t] if name == STRUCTURAL else forecast(name, side, own, seen)
             top = np.flatnonzero(np.isclose(q, q.max()))
             hit = float(row.level_index in top) / len(top)
             rows.append({"turn": int(row.turn), "start": row.start, "side": players[side],
                          "idle": bool(row.idle), "happened": row.level,
                          "forecaster": name,
-                         "kind": "model" if name in MODELS else "baseline",
+                         "kind": "baseline" if name in BASELINES else "model",
                          "probability": float(q[row.level_index]),
                          "most_likely": " / ".join(levels[a] for a in top), "hit": hit})
     pred = pd.DataFrame(rows)

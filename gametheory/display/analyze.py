@@ -25,7 +25,9 @@ __all__ = ["nash_reversion_thresholds", "run_analysis"]
 
 #: Seeds of every random part of the main job (recorded in the report's provenance).
 SEEDS = {"tournament": 2021, "mixture_check": 6, "scenarios": 2021, "dynamic_scenarios": 2021,
-         "robustness": 2021}
+         "robustness": 2021, "posterior": 2021, "verdicts": 2021}
+#: Prior draws of the posterior over the weights (one equilibrium solve each).
+POSTERIOR_DRAWS = 256
 
 #: Defaults of the main job (the notebooks use smaller ones).
 SCENARIO_REPETITIONS = 200
@@ -377,7 +379,7 @@ def _holdout_section(analysis, cal) -> list[str]:
 
     if cal.params.holdout_from is None:
         return []
-    res = out_of_sample(cal)
+    res = out_of_sample(cal, structural=True)
     analysis.tables["holdout_scores"] = res.scores
     analysis.tables["holdout_predictions"] = res.predictions
     p = res.predictions
@@ -389,7 +391,10 @@ def _holdout_section(analysis, cal) -> list[str]:
         f"Every move from {cal.params.holdout_from} on was kept out of the calibration and "
         "the fits. Each of those turns is predicted from the turns before it by the "
         "strategies fitted above (mixed by their Akaike weights, each with its β; and the "
-        "best one alone) and by four naive baselines fitted on the same period: uniform, "
+        "best one alone), by the structural model (the dispute game's logit Markov QRE at "
+        "the parity weights and λ fitted by maximum likelihood to the calibration period, "
+        "each turn predicted from the state the turns before it lead to) and by four naive "
+        "baselines fitted on the same period: uniform, "
         "repeat own last level, mirror the other side's last level, and the side's level "
         "frequencies. Log score: mean log probability of the level that happened (higher "
         "is better); accuracy: share of turns whose level was the forecast's most likely "
@@ -681,6 +686,64 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
     return ["Dynamic game, zero all vs tit for tat: " + res.answer()]
 
 
+def _verdict_section(analysis, cal, *, repetitions: int, turns: int) -> list[str]:
+    """The dynamic game's verdict over the posterior of the weights."""
+    from .._format import table_html
+    from ..analysis import verdict_probabilities, weight_posterior
+    from ..errors import GameError
+
+    try:
+        post = weight_posterior(cal, n_draws=POSTERIOR_DRAWS, seed=SEEDS["posterior"],
+                                workers=2)
+    except GameError as exc:
+        analysis.add("The verdict as a probability", f"No posterior could be computed: {exc}")
+        return [f"Verdict probabilities: not computed ({exc})"]
+    noise = cal.params.dynamic.noise
+    noise = cal.params.noise if noise is None else noise
+    d = cal.params.dynamic.discount_per_year
+    res = verdict_probabilities(cal, post, noise_levels=sorted({0.0, noise}),
+                                discounts=sorted({0.5, d, 0.95}), turns=turns,
+                                repetitions=repetitions, seed=SEEDS["verdicts"])
+    analysis.tables["weight_posterior"] = post.to_frame()
+    analysis.tables["verdict_probabilities"] = res.verdicts
+    analysis.tables["verdict_by_opponent"] = res.by_opponent
+    analysis.tables["opponent_weights"] = res.opponent_weights
+    v = res.verdicts
+    rows = [[r.side, f"{r.noise:g}", f"{r.discount_per_year:g}", r.weighting,
+             f"{r.probability:.2f} [{r.low:.2f}, {r.high:.2f}]", r.reading]
+            for r in v.itertuples()]
+    fit_w = res.opponent_weights[res.opponent_weights.weighting == "by fit to the record"]
+    wrows = [[r.side, r.opponent, f"{r.weight:.2f}"] for r in fit_w.itertuples()]
+    priors = "; ".join(f"{k}: {p.describe()}" + (f" ({p.source})" if p.source else "")
+                       for k, p in post.priors.items())
+    analysis.add(
+        "The verdict as a probability: 'zero all' against tit for tat over what the record "
+        "says about the weights",
+        "The comparisons above use the parameters file's weights. Here the verdict is "
+        "averaged over the *posterior* of the logit precision λ and both sides' parity "
+        f"weights: {len(post.draws)} draws from the priors of "
+        f"the parameters file ({priors}), each weighted by the likelihood of the record in "
+        "the dynamic game (importance sampling; effective sample size "
+        f"{post.ess:.0f}). Every draw prices the same simulated matches of the dynamic game "
+        f"({repetitions} per case, {turns} turns), so the probability that 'zero all' "
+        "beats tit for tat is the posterior weight of the draws under which its expected "
+        "payoff is higher; its interval (95 %) covers both the simulation and the finite "
+        "number of draws. The opponents are weighted equally, and by how well each explains "
+        "the other side's record (Akaike weights of the strategy fits, renormalised over "
+        "the six opponents). The opponent 'Markov perfect' is left out: its play changes "
+        "with the weights. " + post.summary() + " " + res.answer(noise=noise, discount=d),
+        table_html(["side", "noise", "δ per year", "opponents weighted", "P(zero all beats "
+                    "tit for tat) [95 %]", "reading"], rows,
+                   caption="The probability, over the posterior of the weights and the "
+                           "simulated matches, that offering to zero all restrictions gives "
+                           "a side a higher expected payoff than tit for tat")
+        + post._repr_html_()
+        + table_html(["side", "opponent", "weight"], wrows,
+                     caption="Weight of each opponent by fit: its Akaike weight in the "
+                             "other side's strategy fit, renormalised over these six"))
+    return ["Verdict over the posterior: " + res.answer(noise=noise, discount=d)]
+
+
 def _summary_section(analysis, cal) -> list[str]:
     """The answer first: a section placed at the top of the report, built from the
     tables the other sections computed."""
@@ -720,8 +783,21 @@ def _summary_section(analysis, cal) -> list[str]:
         parts.append(f"In the Markov-perfect equilibrium found, {first.mover} intends "
                      f"{first.intends} at {p.state_date}"
                      + (f" and no side ever plays '{cal.levels[0]}'." if never else "."))
-    rests = ("These verdicts rest on assumed, not estimated, utility weights and on the "
-             "noise level.")
+    if "verdict_probabilities" in t:
+        v = t["verdict_probabilities"]
+        dnoise = p.dynamic.noise if p.dynamic.noise is not None else p.noise
+        v = v[np.isclose(v.noise, dnoise) & np.isclose(v.discount_per_year,
+                                                       p.dynamic.discount_per_year)]
+        parts.append("Over the posterior of the weights (the record's likelihood in the "
+                     "dynamic game times the stated priors), the probability that 'zero "
+                     "all' beats tit for tat: " + "; ".join(
+                         f"{r.side} {r.probability:.2f} [{r.low:.2f}, {r.high:.2f}] with "
+                         f"opponents weighted {'by fit' if r.weighting != 'equal' else 'equally'}"
+                         f" ({r.reading})" for r in v.itertuples()) + ".")
+    rests = ("The counts of better and worse opponents rest on the parameters file's "
+             "weights; the probabilities just above average over what the record says "
+             "about the parity weights and λ, the other weights and the noise level staying "
+             "assumptions.")
     if "dynamic_region" in t:
         reg = t["dynamic_region"]
         held = sorted(set(reg.parity_weight[reg.restraint_in > 0]))
@@ -744,7 +820,7 @@ def _summary_section(analysis, cal) -> list[str]:
                   "dynamic game, 95 % profile intervals): " + "; ".join(
                       f"{r.parameter.split('[')[-1].rstrip(']')} {r.estimate:.3g} "
                       f"[{bound(r.low)}, {bound(r.high)}]" for r in pw.itertuples())
-                  + "; the verdicts above are not yet re-run at estimated weights.")
+                  + ".")
     parts.append(rests)
     if "coding_robustness" in t:
         parts.append(RobustnessResult(t["coding_robustness"]).summary())
@@ -783,7 +859,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     key = model_key(model)
     steps = ["sequence", "calibration", "equilibria", "sensitivity", "dynamic", "estimation",
              "tournament", "inference", "robustness", "scenarios", "dynamic scenarios",
-             "report"]
+             "verdict probabilities", "report"]
     bar = tqdm(total=len(steps), desc="analyze", disable=not progress, leave=False)
 
     def step(name):
@@ -838,6 +914,9 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     step("dynamic scenarios")
     lines += _dynamic_compare_section(analysis, cal, repetitions=min(repetitions, 100),
                                       turns=turns)
+    bar.update()
+    step("verdict probabilities")
+    lines += _verdict_section(analysis, cal, repetitions=min(repetitions, 100), turns=turns)
     bar.update()
     step("report")
     _summary_section(analysis, cal)

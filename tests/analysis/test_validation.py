@@ -114,3 +114,25 @@ def test_cross_dispute_prediction():
     assert (t.log_score <= 0).all()
     with pytest.raises(SequenceTooShortError, match="two disputes"):
         cross_dispute({"us-russia": cals["us-russia"]})
+
+
+def test_structural_forecast_reproduces_the_fitted_likelihood_and_scores_the_holdout(cal):
+    from gametheory.analysis import fit_weights
+    from gametheory.analysis.estimation import structural_forecast
+
+    fit = fit_weights(cal, free=("parity_weight",), profile=False)
+    turns = holdout_turns(cal)
+    pred = structural_forecast(cal, turns, fit)
+    assert np.allclose(pred.sum(axis=1), 1.0) and pred.shape == (len(turns), len(cal.levels))
+    n = len(cal.turns_)
+    levels = turns.level_index.to_numpy()
+    # on the calibration turns the one-step predictions multiply to the fit's likelihood
+    ll = float(np.sum(np.log(pred[np.arange(n), levels[:n]])))
+    assert ll == pytest.approx(fit.loglik, abs=1e-6)
+    r = out_of_sample(cal, structural=True)
+    rows = r.predictions[r.predictions.forecaster == "structural model"]
+    assert len(rows) == int(turns.holdout.sum())
+    assert rows.probability.tolist() == pytest.approx(
+        pred[np.flatnonzero(turns.holdout.to_numpy()), levels[turns.holdout.to_numpy()]]
+        .tolist())
+    assert "structural model" in r.summary()
