@@ -134,22 +134,32 @@ def solve(
 
 @app.command()
 def analyze(
-    model: Annotated[str, typer.Argument(help="The model to analyse.")] = "us-russia",
+    model: Annotated[str, typer.Argument(
+        help="A shipped model's name, a model folder (events.csv and parameters.yaml) or "
+             "an events file (with --parameters).")] = "us-russia",
     out: Annotated[Path, typer.Option(help="Folder for the HTML report and tables.")] =
         Path("gametheory-report"),
+    parameters: Annotated[Path | None, typer.Option(
+        help="The parameters file (players, levels, weights) of an events file; for a "
+             "folder or shipped model it replaces the model's own.")] = None,
     repetitions: Annotated[int, typer.Option(help="Scenario matches per case.")] = 200,
     turns: Annotated[int, typer.Option(help="Turns per scenario match.")] = 40,
+    draws: Annotated[int, typer.Option(
+        help="Prior draws of the posterior over the weights (the verdict probabilities).")]
+        = 256,
     progress: Annotated[bool, typer.Option(help="Show progress on standard error.")] = True,
     overwrite: Annotated[bool, typer.Option("--overwrite", metavar="",
                                             help="Write into a folder that holds other "
                                             "files (they are kept; same-named ones are "
                                             "replaced).")] = False,
 ) -> None:
-    """Analyse the shipped model and write an HTML report.
+    """Analyse a model (shipped, a folder, or an events file) and write an HTML report.
 
     \b
-    Example:
+    Examples:
       gametheory analyze us-russia --out gametheory-report --repetitions 50
+      gametheory analyze czech-russia-2021 --out r
+      gametheory analyze my_events.csv --parameters my.yaml --out r
     """
     from .display.analyze import run_analysis
 
@@ -168,7 +178,8 @@ def analyze(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SmallSampleWarning)
             summary, path = run_analysis(model, out, repetitions=repetitions, turns=turns,
-                                         progress=progress, overwrite=overwrite)
+                                         progress=progress, overwrite=overwrite,
+                                         parameters=parameters, draws=draws)
     except GameError as exc:
         _fail(str(exc))
         return

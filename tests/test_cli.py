@@ -48,7 +48,8 @@ def test_errors_are_one_line_with_exit_code_2(tmp_path):
 
 def test_analyze_writes_report(tmp_path):
     out = runner.invoke(app, ["analyze", "us-russia", "--out", str(tmp_path / "r"),
-                              "--repetitions", "20", "--turns", "15", "--no-progress"])
+                              "--repetitions", "20", "--turns", "15", "--draws", "16",
+                              "--no-progress"])
     assert out.exit_code == 0, out.output
     assert "Mutual 'Zero all' sustainable by grim trigger for δ >= USA 0.076, RUS 0.531" \
         in out.output
@@ -74,8 +75,10 @@ def test_analyze_writes_report(tmp_path):
     import json
 
     prov = json.loads((tmp_path / "r" / "provenance.json").read_text())
-    assert prov["model"] == "us-russia" and prov["settings"] == {"repetitions": 20,
-                                                                 "turns": 15}
+    assert prov["model"] == "us-russia" and prov["settings"] == {
+        "repetitions": 20, "turns": 15, "posterior_draws": 16}
+    assert "The verdict as a probability" in html and "Verdict over the posterior" in \
+        out.output
     assert prov["seeds"]["scenarios"] == 2021 and prov["coding"]["merge_within_days"] == 45
     assert len(prov["inputs_sha256"]["events.csv"]) == 64
     assert "Provenance" in html and prov["version"] in html
@@ -168,10 +171,68 @@ def test_solve_help_lists_methods_and_games():
 def test_analyze_another_shipped_dispute(tmp_path):
     """The report of a non-US-Russia model: its own title, players and dates."""
     out = runner.invoke(app, ["analyze", "czech-russia-2021", "--out", str(tmp_path / "r"),
-                              "--repetitions", "5", "--turns", "5", "--no-progress"])
+                              "--repetitions", "5", "--turns", "5", "--draws", "8",
+                              "--no-progress"])
     assert out.exit_code == 0, out.output
     html = (tmp_path / "r" / "index.html").read_text()
     assert "<h1>Czech Republic–Russia 2021 (Vrbětice)" in html
     assert "The stage game at 2021-06-30" in html and "CZE" in html
     assert "US–Russia" not in html and "end of 2021" not in html
     assert "Reciprocity in the record" in html        # too few months: says so
+
+
+def _user_model(folder):
+    """A user's own model, written here: the Czech record with Estonia in the Czech
+    Republic's place, and its parameters with the players renamed."""
+    from gametheory.models import model_path
+
+    src = model_path("czech-russia-2021")
+    folder.mkdir()
+    events = folder / "my_events.csv"
+    events.write_text((src / "events.csv").read_text(encoding="utf-8").replace("CZE", "EST"),
+                      encoding="utf-8")
+    params = folder / "my.yaml"
+    params.write_text((src / "parameters.yaml").read_text(encoding="utf-8")
+                      .replace("CZE", "EST"), encoding="utf-8")
+    return events, params
+
+
+def test_analyze_an_events_file_with_its_parameters(tmp_path):
+    events, params = _user_model(tmp_path / "mine")
+    out = runner.invoke(app, ["analyze", str(events), "--parameters", str(params), "--out",
+                              str(tmp_path / "r"), "--repetitions", "4", "--turns", "5",
+                              "--draws", "8", "--no-progress"])
+    assert out.exit_code == 0, out.output
+    html = (tmp_path / "r" / "index.html").read_text()
+    assert "<h1>my_events: " in html and "for EST and RUS" in html
+    import re
+
+    text = re.sub(r"<img[^>]*>", "", html)          # not inside base64 image data
+    assert "read from" in text and "US–Russia" not in text and "CZE" not in text
+    import json
+
+    prov = json.loads((tmp_path / "r" / "provenance.json").read_text())
+    assert prov["model"] == "my_events"
+    assert {str(events), str(params)} <= set(prov["inputs_sha256"])
+    # the same model as a folder (events.csv + parameters.yaml)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "events.csv").write_text(events.read_text(encoding="utf-8"), encoding="utf-8")
+    no_params = runner.invoke(app, ["analyze", str(folder), "--out", str(tmp_path / "r2")])
+    assert no_params.exit_code == 2 and "no parameters file" in no_params.output
+    assert "new-model" in no_params.output
+
+
+def test_analyze_says_what_an_incomplete_model_lacks(tmp_path):
+    events, params = _user_model(tmp_path / "mine")
+    alone = runner.invoke(app, ["analyze", str(events), "--out", str(tmp_path / "r")])
+    assert alone.exit_code == 2 and "--parameters" in alone.output
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(params.read_text(encoding="utf-8").replace("EST", "FIN"),
+                     encoding="utf-8")
+    out = runner.invoke(app, ["analyze", str(events), "--parameters", str(wrong), "--out",
+                              str(tmp_path / "r")])
+    assert out.exit_code == 2
+    assert "FIN of the parameters never act" in out.output and "EST, RUS" in out.output
+    missing = runner.invoke(app, ["analyze", str(tmp_path / "nothing_here.csv")])
+    assert missing.exit_code == 2 and "unknown model" in missing.output

@@ -534,12 +534,20 @@ def calibrate(events: EventSequence | None = None,
     span = (f"between {params.start_date or 'the start'} and {params.state_date} "
             "(after skipping cheap talk)")
     counts = {side: int((decisions.actor == side).sum()) for side in params.players}
+    actors = sorted({e.actor for e in events})
+    missing = [side for side in params.players if side not in actors]
+    if missing:
+        raise SequenceTooShortError(
+            f"player(s) {', '.join(missing)} of the parameters never act in the events file, "
+            f"whose actors are {', '.join(actors)}: the parameters' `players` (and the keys "
+            "of `missions` and `utility`) must be actor codes of the file, or set "
+            "`coalitions` to group several actors into one player")
     for side, n in counts.items():
         if n < MIN_DECISIONS:
             raise SequenceTooShortError(
                 f"{side} has {n} decision(s) {span}; calibration needs at least "
-                f"{MIN_DECISIONS} per side. Check that the parameters' players match the "
-                "event file's actor codes and that start_date/state_date cover the moves")
+                f"{MIN_DECISIONS} per side. Check that start_date/state_date cover the moves "
+                "and that the side's moves are not all cheap talk (classification.talk)")
     for side, n in counts.items():
         if n < SMALL_SAMPLE_DECISIONS:
             import warnings

@@ -45,16 +45,14 @@ def _fig(draw, alt: str, size=(8, 4)) -> str:
     return figure_html(fig, alt)
 
 
-def _sequence_sections(analysis, key: str) -> list[str]:
-    """Report sections on the shipped event sequence; returns summary lines."""
+def _sequence_sections(analysis, model) -> list[str]:
+    """Report sections on the model's event sequence; returns summary lines."""
     from matplotlib.figure import Figure
 
     from .._format import table_html
     from ..events import draw_timeline, escalation_balance, move_graph, reciprocity
-    from ..models import load_model
     from .report import figure_html
 
-    model = load_model(key)
     events = model.events
     graph = move_graph(events)
     recent = events.filter(since="2016")
@@ -77,8 +75,9 @@ def _sequence_sections(analysis, key: str) -> list[str]:
         f"{len(events)} sourced moves from {events[0].date_announced} to "
         f"{events[-1].date_announced} "
         f"({sum(d.get('kind') == 'answer' for _, _, d in graph.edges(data=True))} stated "
-        "answers), shipped "
-        "under models/us_russia_embassy with its coding notes.",
+        "answers), "
+        + (f"shipped under models/{model.path.name} with its coding notes."
+           if model.shipped else f"read from {model.path}."),
         timeline + staffing
         + table_html(["trigger", "answer", "by", "answered by", "magnitudes", "ratio",
                       "lag (days)"], rows,
@@ -686,15 +685,15 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
     return ["Dynamic game, zero all vs tit for tat: " + res.answer()]
 
 
-def _verdict_section(analysis, cal, *, repetitions: int, turns: int) -> list[str]:
+def _verdict_section(analysis, cal, *, repetitions: int, turns: int,
+                     draws: int = POSTERIOR_DRAWS) -> list[str]:
     """The dynamic game's verdict over the posterior of the weights."""
     from .._format import table_html
     from ..analysis import verdict_probabilities, weight_posterior
     from ..errors import GameError
 
     try:
-        post = weight_posterior(cal, n_draws=POSTERIOR_DRAWS, seed=SEEDS["posterior"],
-                                workers=2)
+        post = weight_posterior(cal, n_draws=draws, seed=SEEDS["posterior"], workers=2)
     except GameError as exc:
         analysis.add("The verdict as a probability", f"No posterior could be computed: {exc}")
         return [f"Verdict probabilities: not computed ({exc})"]
@@ -834,13 +833,16 @@ def _summary_section(analysis, cal) -> list[str]:
 
 def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
                  repetitions: int = SCENARIO_REPETITIONS, turns: int = SCENARIO_TURNS,
-                 overwrite: bool = False) -> tuple[str, Path]:
-    """Run the whole analysis of a shipped model; return the printed summary and report path.
+                 overwrite: bool = False, parameters: str | Path | None = None,
+                 draws: int = POSTERIOR_DRAWS) -> tuple[str, Path]:
+    """Run the whole analysis of a model; return the printed summary and report path.
 
     Parameters
     ----------
-    model : str
-        ``"us-russia"``.
+    model : str or path
+        A shipped model's name (``"us-russia"``), a model folder (``events.csv`` and
+        ``parameters.yaml``, optionally ``staffing.csv`` and ``README.md``), or an
+        events file (then ``parameters`` is required).
     out_dir : path
         Folder for ``index.html`` and the raw tables (CSV, JSON, Parquet).
     progress : bool
@@ -849,14 +851,19 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
         Size of the scenario simulations.
     overwrite : bool
         Write into a folder that holds other files (see :func:`analysis_report`).
+    parameters : path, optional
+        The parameters file (an events file needs one; for a folder or a shipped model
+        it replaces the model's own).
+    draws : int
+        Prior draws of the posterior over the weights.
     """
     from tqdm.auto import tqdm
 
     from ..analysis import calibrate
-    from ..models import load_model, model_key
+    from ..models import resolve_model
     from .report import Analysis, analysis_report
 
-    key = model_key(model)
+    m = resolve_model(model, parameters)
     steps = ["sequence", "calibration", "equilibria", "sensitivity", "dynamic", "estimation",
              "tournament", "inference", "robustness", "scenarios", "dynamic scenarios",
              "verdict probabilities", "report"]
@@ -865,21 +872,24 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     def step(name):
         bar.set_postfix_str(name)
 
-    analysis = Analysis(f"{load_model(key).title}: the sequence, its game and the "
-                        "'zero all restrictions' question")
+    cal = calibrate(m.events, m.parameters_path)    # fails early on an incomplete model
+    a, b = cal.players
+    analysis = Analysis(f"{m.title}: the sequence, its game and the question whether "
+                        f"offering to zero all restrictions beats tit for tat for {a} and {b}")
 
     step("sequence")
-    lines = _sequence_sections(analysis, key)
+    lines = _sequence_sections(analysis, m)
     bar.update()
     step("calibration")
-    m = load_model(key)
-    cal = calibrate(m.events, m.path / "parameters.yaml")
     from .provenance import collect_provenance
 
     analysis.provenance = collect_provenance(
-        model=key, model_dir=m.path, seeds=dict(SEEDS),
-        settings={"repetitions": repetitions, "turns": turns},
-        coding=cal.params.classification.model_dump(mode="json"))
+        model=m.shipped or m.name, model_dir=m.path, seeds=dict(SEEDS),
+        settings={"repetitions": repetitions, "turns": turns, "posterior_draws": draws},
+        coding=cal.params.classification.model_dump(mode="json"),
+        files=None if m.shipped else [
+            p for p in (m.events_file or m.path / "events.csv", m.parameters_path,
+                        m.path / "staffing.csv") if p.is_file()])
     lines += _calibration_sections(analysis, cal)
     lines += _reciprocity_section(analysis, cal)
     bar.update()
@@ -916,7 +926,8 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
                                       turns=turns)
     bar.update()
     step("verdict probabilities")
-    lines += _verdict_section(analysis, cal, repetitions=min(repetitions, 100), turns=turns)
+    lines += _verdict_section(analysis, cal, repetitions=min(repetitions, 100), turns=turns,
+                              draws=draws)
     bar.update()
     step("report")
     _summary_section(analysis, cal)

@@ -47,7 +47,8 @@ def collect_provenance(*, model: str, model_dir: str | Path | None = None,
                        seeds: dict[str, int] | None = None,
                        settings: dict[str, Any] | None = None,
                        coding: dict[str, Any] | None = None,
-                       command: list[str] | None = None) -> dict[str, Any]:
+                       command: list[str] | None = None,
+                       files: list[str | Path] | None = None) -> dict[str, Any]:
     """Everything needed to say where a report came from.
 
     Examples
@@ -61,7 +62,10 @@ def collect_provenance(*, model: str, model_dir: str | Path | None = None,
     from .. import __version__
 
     inputs = {}
-    if model_dir is not None:
+    if files is not None:             # exactly these input files (a user's model)
+        for f in files:
+            inputs[str(f)] = sha256_file(Path(f))
+    elif model_dir is not None:
         for f in sorted(Path(model_dir).glob("*")):
             if f.is_file() and f.suffix in (".csv", ".yaml", ".yml", ".toml", ".json"):
                 inputs[f.name] = sha256_file(f)

@@ -13,7 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..events import EventSequence
 
-__all__ = ["MODELS", "Model", "load_model", "model_key", "model_path"]
+__all__ = ["MODELS", "Model", "load_model", "load_model_dir", "model_key", "model_path",
+           "resolve_model"]
 
 #: The one registry of shipped models: name -> folder under ``models/`` (names are
 #: compared with ``_`` read as ``-``, so the folder name works too).
@@ -56,6 +57,16 @@ class Model:
     events: EventSequence
     staffing: pd.DataFrame = field(repr=False)
     readme: str = field(repr=False)
+    #: The parameters file (default: ``parameters.yaml`` in the model's folder).
+    parameters: Path | None = None
+    #: The registry key of a shipped model; None for a user's model.
+    shipped: str | None = None
+    #: The events file (default: ``events.csv`` in the model's folder).
+    events_file: Path | None = None
+
+    @property
+    def parameters_path(self) -> Path:
+        return self.parameters if self.parameters is not None else self.path / "parameters.yaml"
 
     @property
     def title(self) -> str:
@@ -77,6 +88,11 @@ class Model:
 
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
+        if self.staffing.empty:
+            ax.text(0.5, 0.5, "no staffing series in this model", ha="center",
+                    va="center", transform=ax.transAxes)
+            ax.set_axis_off()
+            return ax
         df = self.staffing.copy()
         df["when"] = pd.to_datetime(df["date"].astype(str), format="mixed")
         df = df[df["when"] >= pd.Timestamp(since)]
@@ -134,4 +150,84 @@ def load_model(name: str = "us-russia") -> Model:
     events = load_events(path / "events.csv")
     staffing = pd.read_csv(path / "staffing.csv", dtype={"date": str})
     readme = (path / "README.md").read_text(encoding="utf-8")
-    return Model(name=name, path=path, events=events, staffing=staffing, readme=readme)
+    return Model(name=name, path=path, events=events, staffing=staffing, readme=readme,
+                 shipped=model_key(name))
+
+
+#: Columns of a model's ``staffing.csv`` (an empty table when a model has none).
+STAFFING_COLUMNS = ("date", "date_precision", "mission_of", "kind", "series", "count", "scope",
+                    "reported_by", "sources", "source_tier", "confidence", "notes")
+
+
+def load_model_dir(folder: str | Path | None = None, *, events: str | Path | None = None,
+                   parameters: str | Path | None = None) -> Model:
+    """A user's model: a folder with ``events.csv`` (or another events file) and
+    ``parameters.yaml``, optionally ``staffing.csv`` and a ``README.md`` whose first
+    heading names the dispute; or an events file and a parameters file anywhere.
+
+    Raises
+    ------
+    ParameterError
+        When the parameters file is missing (the message says how to write one).
+    EventFileError
+        When the events file is missing or malformed.
+    """
+    import pandas as pd
+
+    from ..errors import EventFileError, ParameterError
+    from ..events import load_events
+
+    if folder is None and events is None:
+        raise ParameterError("give a model folder or an events file", key="target")
+    folder = Path(folder) if folder is not None else Path(events).resolve().parent
+    ev = Path(events) if events is not None else folder / "events.csv"
+    if not ev.is_file():
+        raise EventFileError(f"{ev}: no events file here (a model folder holds events.csv "
+                             "and parameters.yaml)")
+    par = Path(parameters) if parameters is not None else folder / "parameters.yaml"
+    if not par.is_file():
+        hint = (f"gametheory new-model {folder} --events {ev}" if events is not None
+                else f"gametheory new-model {folder}")
+        raise ParameterError(f"{par}: no parameters file. A model needs one (players, "
+                             f"levels, weights); `{hint}` writes a template with the players "
+                             "of the events file", key="<file>")
+    staffing_file = folder / "staffing.csv"
+    staffing = (pd.read_csv(staffing_file, dtype={"date": str}) if staffing_file.is_file()
+                else pd.DataFrame(columns=list(STAFFING_COLUMNS)))
+    readme_file = folder / "README.md"
+    readme = readme_file.read_text(encoding="utf-8") if readme_file.is_file() else ""
+    name = folder.name if events is None else ev.stem
+    return Model(name=name, path=folder, events=load_events(ev), staffing=staffing,
+                 readme=readme or f"# {name}\n", parameters=par, events_file=ev)
+
+
+def resolve_model(target: str | Path, parameters: str | Path | None = None) -> Model:
+    """The model ``gametheory analyze TARGET`` means: a shipped model's name, a model
+    folder, or an events file (then ``parameters`` is required).
+
+    Examples
+    --------
+    >>> resolve_model("czech-russia-2021").shipped
+    'czech-russia-2021'
+    """
+    # a shipped name wins unless a file or folder of that name exists here
+    from ..errors import ParameterError
+
+    path = Path(target)
+    key = str(target).strip().lower().replace("_", "-")
+    if key in MODELS and not path.exists():
+        if parameters is not None:
+            m = load_model(key)
+            return Model(name=m.name, path=m.path, events=m.events, staffing=m.staffing,
+                         readme=m.readme, parameters=Path(parameters), shipped=None)
+        return load_model(key)
+    if path.is_dir():
+        return load_model_dir(path, parameters=parameters)
+    if path.is_file():
+        if parameters is None:
+            raise ParameterError(f"{path} is an events file: give its model with "
+                                 f"--parameters FILE (or write a template with `gametheory "
+                                 f"new-model DIR --events {path}`)", key="parameters")
+        return load_model_dir(events=path, parameters=parameters)
+    raise UnknownNameError("model (a shipped name, a model folder or an events file)",
+                           target, MODELS)

@@ -92,7 +92,7 @@ def test_short_sequence_says_so():
     assert any("RUS has only 2 decision" in t for t in texts)
     assert len(cal.turns_) >= 2
     none = gt.load_model("us-russia").events.filter(until="2016-12-29")
-    with pytest.raises(SequenceTooShortError, match=r"RUS has 0 decision.*players match"):
+    with pytest.raises(SequenceTooShortError, match=r"RUS has 0 decision.*start_date"):
         calibrate(none)
 
 
