@@ -189,6 +189,43 @@ def analyze(
         typer.echo(f"note: {text}", err=True)
 
 
+@app.command("new-model")
+def new_model(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new model.")],
+    events: Annotated[Path, typer.Option(help="The events file (CSV, JSON or YAML) of the "
+                                              "dispute.")],
+    players: Annotated[str | None, typer.Option(
+        help="The two players as actor codes, A,B (default: the two most active).")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", metavar="",
+                                            help="Replace an existing parameters.yaml.")]
+        = False,
+) -> None:
+    """Start a model of your own dispute: a commented parameters template.
+
+    Writes FOLDER/parameters.yaml (players detected from the events, dates, levels sized
+    from the record's expulsions, the coding options and priors at the shipped defaults,
+    the utility weights left as TODO) and copies the events in as FOLDER/events.csv.
+    Fill in the TODOs, then analyse the folder.
+
+    \b
+    Example:
+      gametheory new-model my_dispute --events my_events.csv
+      gametheory analyze my_dispute --out my_report
+    """
+    from .analysis.template import write_model
+
+    pair = None if players is None else [p.strip() for p in players.split(",")]
+    try:
+        path = write_model(folder, events, players=pair, overwrite=overwrite)
+    except GameError as exc:
+        _fail(str(exc))
+        return
+    todo = path.read_text(encoding="utf-8").count(": TODO")
+    typer.echo(f"wrote {path} ({todo} TODO values to fill in: the utility weights) and "
+               f"{path.parent / 'events.csv'}\nnext: edit {path}, then `gametheory analyze "
+               f"{folder}`")
+
+
 @app.command()
 def sweep(
     spec: Annotated[Path, typer.Argument(help="Sweep spec (.yaml, .toml or .json).")],

@@ -236,3 +236,32 @@ def test_analyze_says_what_an_incomplete_model_lacks(tmp_path):
     assert "FIN of the parameters never act" in out.output and "EST, RUS" in out.output
     missing = runner.invoke(app, ["analyze", str(tmp_path / "nothing_here.csv")])
     assert missing.exit_code == 2 and "unknown model" in missing.output
+
+
+def test_new_model_writes_a_template_that_analyses_once_the_weights_are_filled(tmp_path):
+    events, _ = _user_model(tmp_path / "mine")
+    folder = tmp_path / "est_rus"
+    out = runner.invoke(app, ["new-model", str(folder), "--events", str(events)])
+    assert out.exit_code == 0, out.output
+    text = (folder / "parameters.yaml").read_text(encoding="utf-8")
+    assert "players: [" in text and "EST" in text and "RUS" in text
+    assert text.count(": TODO") == 10 and (folder / "events.csv").is_file()
+    # unfilled: the analysis refuses, naming a TODO key
+    refused = runner.invoke(app, ["analyze", str(folder), "--out", str(tmp_path / "r")])
+    assert refused.exit_code == 2 and "utility" in refused.output
+    # again without --overwrite: refused, nothing lost
+    again = runner.invoke(app, ["new-model", str(folder), "--events", str(events)])
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    values = {"mission_value": "1.0", "loss_cost": "2.0", "parity_weight": "0.5",
+              "concession_cost": "60.0", "restriction_cost": "10.0"}
+    for key, v in values.items():
+        text = text.replace(f"{key}: TODO", f"{key}: {v}")
+    (folder / "parameters.yaml").write_text(text, encoding="utf-8")
+    done = runner.invoke(app, ["analyze", str(folder), "--out", str(tmp_path / "r"),
+                               "--repetitions", "4", "--turns", "5", "--draws", "8",
+                               "--no-progress"])
+    assert done.exit_code == 0, done.output
+    assert "<h1>est_rus: " in (tmp_path / "r" / "index.html").read_text()
+    bad = runner.invoke(app, ["new-model", str(tmp_path / "x"), "--events", str(events),
+                              "--players", "EST,FIN"])
+    assert bad.exit_code == 2 and "FIN never act" in bad.output
