@@ -350,7 +350,8 @@ class VerdictResult:
             g = grp.set_index("weighting")
             fit, eq = g.loc["by fit to the record"], g.loc["equal"]
             out.append(
-                f"For {side}, P('{a}' beats '{b}') = {fit.probability:.2f} "
+                f"For {side}, P('{a}' beats '{b}', on the payoff averaged over the "
+                f"opponents) = {fit.probability:.2f} "
                 f"[{fit.low:.2f}, {fit.high:.2f}] with opponents weighted by how well they "
                 f"explain the other side's record ({fit.reading}); "
                 f"{eq.probability:.2f} [{eq.low:.2f}, {eq.high:.2f}] with opponents "

@@ -787,12 +787,23 @@ def _summary_section(analysis, cal) -> list[str]:
         dnoise = p.dynamic.noise if p.dynamic.noise is not None else p.noise
         v = v[np.isclose(v.noise, dnoise) & np.isclose(v.discount_per_year,
                                                        p.dynamic.discount_per_year)]
+        by = t.get("verdict_by_opponent")
+        split = ""
+        if by is not None:
+            b = by[np.isclose(by.noise, dnoise) & np.isclose(by.discount_per_year,
+                                                            p.dynamic.discount_per_year)]
+            split = (" Opponent by opponent, 'zero all' is more likely better against "
+                     + "; ".join(f"{side}: {(g.probability > 0.5).sum()} of {len(g)}"
+                                 for side, g in b.groupby("side", sort=False))
+                     + " opponents, so an average can hide large wins against a few "
+                     "(tit for tat, commensurate) and small losses against the rest.")
         parts.append("Over the posterior of the weights (the record's likelihood in the "
                      "dynamic game times the stated priors), the probability that 'zero "
-                     "all' beats tit for tat: " + "; ".join(
+                     "all' beats tit for tat on the payoff averaged over the opponents: "
+                     + "; ".join(
                          f"{r.side} {r.probability:.2f} [{r.low:.2f}, {r.high:.2f}] with "
                          f"opponents weighted {'by fit' if r.weighting != 'equal' else 'equally'}"
-                         f" ({r.reading})" for r in v.itertuples()) + ".")
+                         f" ({r.reading})" for r in v.itertuples()) + "." + split)
     rests = ("The counts of better and worse opponents rest on the parameters file's "
              "weights; the probabilities just above average over what the record says "
              "about the parity weights and λ, the other weights and the noise level staying "

@@ -134,7 +134,7 @@ def test_a_strategy_against_itself_is_a_tie_and_results_are_reproducible(cal):
     a = verdict_probabilities(cal, post, **{**kw, "first": "Zero all restrictions"})
     b = verdict_probabilities(cal, post, **{**kw, "first": "Zero all restrictions"})
     assert a.verdicts.equals(b.verdicts)
-    assert "P('Zero all restrictions' beats 'Tit for tat')" in a.answer()
+    assert "P('Zero all restrictions' beats 'Tit for tat', on the payoff averaged" in a.answer()
     with pytest.raises(ParameterError, match="Markov perfect"):
         verdict_probabilities(cal, post, opponents=["Markov perfect"])
 
