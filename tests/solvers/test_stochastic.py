@@ -115,15 +115,20 @@ def _random_game(seed: int, n_states: int, n_actions: int, delta: float) -> Stoc
     return StochasticGame(games, trans, discount=delta)
 
 
-def _brute_force_pure(game: StochasticGame, tol=1e-9) -> set:
-    """Every pure stationary profile checked by the MDP oracle, no pruning."""
+def _pure_profiles(game: StochasticGame):
+    """Every pure stationary profile: (flat tuple of action indices, profile)."""
     slots = [range(game.stage_games[s].shape[i]) for s in range(game.n_states)
              for i in range(game.n_players)]
-    found = set()
     for combo in itertools.product(*slots):
         act = np.array(combo).reshape(game.n_states, game.n_players)
-        prof = [[np.eye(game.stage_games[s].shape[i])[act[s, i]]
-                 for i in range(game.n_players)] for s in range(game.n_states)]
+        yield combo, [[np.eye(game.stage_games[s].shape[i])[act[s, i]]
+                       for i in range(game.n_players)] for s in range(game.n_states)]
+
+
+def _brute_force_pure(game: StochasticGame, tol=1e-9) -> set:
+    """Every pure stationary profile checked by the MDP oracle, no pruning."""
+    found = set()
+    for combo, prof in _pure_profiles(game):
         scale = max(float(np.ptp(np.concatenate([g.payoffs.ravel() for g in
                                                  game.stage_games]))), 1.0)
         if best_response_gain(game, prof).max() <= tol * scale:
@@ -454,13 +459,8 @@ def test_pure_markov_perfect_on_exact_games_is_the_exact_brute_force(seed, n_sta
 
     game = _exact_random_game(seed, n_states, n_actions, Fraction(delta))
     assert game.is_exact
-    slots = [range(game.stage_games[s].shape[i]) for s in range(game.n_states)
-             for i in range(game.n_players)]
     brute = set()
-    for combo in itertools.product(*slots):
-        act = np.array(combo).reshape(game.n_states, game.n_players)
-        prof = [[np.eye(game.stage_games[s].shape[i])[act[s, i]]
-                 for i in range(game.n_players)] for s in range(game.n_states)]
+    for combo, prof in _pure_profiles(game):
         check = exact_markov_check(game, prof)
         # the exact values are the float values to rounding
         assert np.allclose(np.array(check.values, dtype=float), markov_values(game, prof))
