@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fields_html", "fmt_number", "game_html", "game_latex", "game_text",
+__all__ = ["fields_html", "fmt_number", "frame_html", "game_html", "game_latex", "game_text",
            "table_html", "value_html"]
 
 _STYLE = (
@@ -23,7 +23,8 @@ _STYLE = (
     ".gt-table td,.gt-table th{border:1px solid #bbb;padding:0.25em 0.6em;text-align:center}"
     ".gt-table th{background:#f3f3f3}"
     ".gt-table td.gt-ne{background:#fff3c4;font-weight:bold}"
-    ".gt-caption{font-size:90%;color:#555;text-align:left}"
+    ".gt-caption,.gt-table caption{font-size:90%;color:#555;text-align:left;"
+    "caption-side:top;padding:0.2em 0}"
     "</style>"
 )
 
@@ -72,9 +73,10 @@ def game_html(game) -> str:
     esc = html.escape
     vals = _payoff_values(game)
     pure = set(game.pure_equilibria())
-    title = f"<div class='gt-caption'>{esc(game.title)}</div>" if game.title else ""
-    note = ("<div class='gt-caption'>Highlighted: pure Nash equilibria "
-            f"({len(pure)}).</div>")
+    label = f"{esc(game.title)}: payoffs" if game.title else "Payoffs"
+    title = (f"<caption>{label} of each profile (row player first); highlighted: the "
+             f"{len(pure)} pure Nash equilibri{'um' if len(pure) == 1 else 'a'}</caption>")
+    note = ""
     if game.n_players == 2:
         m, n = game.shape
         p1, p2 = (esc(p) for p in game.players)
@@ -89,7 +91,7 @@ def game_html(game) -> str:
                            + "</td>")
             rows.append(f"<tr><th>{esc(game.actions[0][r])}</th>{''.join(tds)}</tr>")
         body = head.replace("rowspan='2'", "") + "".join(rows)
-        return f"{_STYLE}{title}<table class='gt-table'>{body}</table>{note}"
+        return f"{_STYLE}<table class='gt-table'>{title}{body}</table>{note}"
     head = ("<tr>" + "".join(f"<th>{esc(p)}</th>" for p in game.players)
             + "".join(f"<th>payoff {esc(p)}</th>" for p in game.players) + "</tr>")
     rows = []
@@ -98,7 +100,7 @@ def game_html(game) -> str:
         cells = [f"<td{cls}>{esc(game.actions[i][a])}</td>" for i, a in enumerate(idx)]
         cells += [f"<td{cls}>{fmt_number(v)}</td>" for v in vals[idx]]
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"{_STYLE}{title}<table class='gt-table'>{head}{''.join(rows)}</table>{note}"
+    return f"{_STYLE}<table class='gt-table'>{title}{head}{''.join(rows)}</table>{note}"
 
 
 def _latex_escape(s: str) -> str:
@@ -155,8 +157,33 @@ def table_html(columns: list[str], rows: list[list[Any]], caption: str = "") -> 
         return esc(str(v))
 
     body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>" for r in rows)
-    cap = f"<div class='gt-caption'>{esc(caption)}</div>" if caption else ""
-    return f"{_STYLE}{cap}<table class='gt-table'>{head}{body}</table>"
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f"{_STYLE}<table class='gt-table'>{cap}{head}{body}</table>"
+
+
+def frame_html(frame, caption: str, *, columns: dict[str, str] | None = None,
+               digits: int = 3, missing: str = "–", max_rows: int = 60) -> str:
+    """A DataFrame as a report table: a caption, human column names (``columns`` maps
+    the frame's names; others have ``_`` read as a space), numbers to ``digits``
+    significant digits, missing values shown as ``missing`` (never ``nan``).
+
+    >>> import pandas as pd
+    >>> html = frame_html(pd.DataFrame({"beta_low": [0.123456, float("nan")]}), "β bounds")
+    >>> "<caption>β bounds</caption>" in html, "0.123" in html, "nan" in html
+    (True, True, False)
+    """
+    names = [(columns or {}).get(c, str(c).replace("_", " ")) for c in frame.columns]
+
+    def cell(v: Any) -> Any:
+        if v is None or (isinstance(v, float | np.floating) and not np.isfinite(v)):
+            return missing if v is None or np.isnan(v) else str(v)
+        if isinstance(v, float | np.floating):
+            return float(f"{float(v):.{digits}g}")
+        return v
+
+    rows = [[cell(v) for v in row] for row in frame.head(max_rows).itertuples(index=False)]
+    more = (f" (first {max_rows} of {len(frame)} rows)" if len(frame) > max_rows else "")
+    return table_html(names, rows, caption=caption + more)
 
 
 def value_html(v: Any, *, max_items: int = 12) -> str:

@@ -87,6 +87,13 @@ def test_analyze_writes_report(tmp_path):
     meta = pq.read_schema(tmp_path / "r" / "scenario_comparison.parquet").metadata
     assert json.loads(meta[b"gametheory.provenance"])["created"] == prov["created"]
     assert html.count("<img") >= 5 and "<table" in html
+    import re
+
+    tables = re.findall(r"<table.*?</table>", html, flags=re.S)
+    assert tables and all("<caption>" in t for t in tables), \
+        [re.sub(r"<[^>]+>", " ", t)[:80] for t in tables if "<caption>" not in t]
+    cells = [c.strip().lower() for c in re.findall(r"<td[^>]*>([^<]*)</td>", html)]
+    assert not {"nan", "<na>", "nat"} & set(cells)
     for table in ("equilibria", "scenario_comparison", "strategy_fit", "sensitivity",
                   "dynamic_equilibria", "dynamic_region", "dynamic_comparison",
                   "holdout_scores", "coding_robustness", "cross_dispute"):

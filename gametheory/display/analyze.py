@@ -11,11 +11,13 @@ stochastic game.
 
 from __future__ import annotations
 
+import html
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from .._format import frame_html
 from ..errors import DegenerateGameWarning
 from ..games import Game
 from ..solvers import correlated_equilibrium, iterated_dominance, logit_qre_path, qre, solve
@@ -155,7 +157,9 @@ def _equilibrium_sections(analysis, game: Game, state_date=None) -> tuple[list[s
     analysis.add("Iterated dominance",
                  "Strictly dominated levels removed in turn (by pure or mixed strategies). "
                  + ("The game is dominance solvable." if red.solved else ""),
-                 table_html(["round", "player", "removed level", "dominated by"], elim))
+                 table_html(["round", "player", "removed level", "dominated by"], elim,
+                            caption="Levels removed in each round and the (mixed) strategy "
+                                    "that strictly dominates each"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateGameWarning)
         nash = solve(game, method="vertex_enumeration")
@@ -191,7 +195,9 @@ def _equilibrium_sections(analysis, game: Game, state_date=None) -> tuple[list[s
             "each side keeps to the cooperative level if its discount factor is at least "
             "(T − R)/(T − P). Both must: mutual restraint is sustainable for "
             f"δ ≥ {max(map(float, thresholds)):.3f}.",
-            table_html(["player", "smallest δ"], rows))
+            table_html(["player", "smallest δ"], rows,
+                       caption="The smallest discount factor per round at which each side "
+                               "keeps to mutual restraint under grim trigger"))
         lines.append("Mutual 'Zero all' sustainable by grim trigger for δ >= "
                      + ", ".join(f"{p} {float(d):.3f}" for p, d in
                                  zip(game.players, thresholds, strict=True)))
@@ -231,7 +237,9 @@ def _sensitivity_section(analysis, cal) -> list[str]:
            "one-at-a-time sweeps: escalation is dominant as long as either the parity term "
            "or the cost of appearing to concede is positive.")
         + " Scaling both of those terms together for both sides:",
-        table_html(["parity and concession weights × ", "pure equilibria"], joint)
+        table_html(["parity and concession weights × ", "pure equilibria"], joint,
+                   caption="Pure equilibria of the stage game when both sides' parity and "
+                           "concession weights are scaled together")
         + (table_html(["parameter", "value", "equilibria"],
                       changed[["parameter", "value", "equilibria"]].values.tolist(),
                       caption="Where the equilibria change") if len(changed) else ""))
@@ -256,7 +264,10 @@ def _tournament_section(analysis, cal, game: Game) -> list[str]:
         f"{cal.params.noise:g} and misperception {cal.params.observation_noise:g}; payoffs "
         "of the fixed stage game at the calibration state.",
         _fig(lambda ax: res.plot(ax=ax), "Tournament payoffs", size=(8, 4))
-        + summary.to_html(index=False, float_format=lambda v: f"{v:.4g}"))
+        + frame_html(summary, "Round robin: each strategy's mean payoff per turn over all "
+                              "its matches, its wins and how often it cooperated",
+                     columns={"mean_payoff": "mean payoff per turn",
+                              "cooperation": "cooperation rate"}))
     return [f"Tournament winner: {res.ranking[0]}"]
 
 
@@ -268,7 +279,17 @@ def _inference_section(analysis, cal) -> list[str]:
     fits = fit_sides(cal)
     table = pd.concat([f.to_frame() for f in fits.values()], ignore_index=True)
     analysis.tables["strategy_fit"] = table
-    body = "".join(f._repr_html_() for f in fits.values())
+    fit_columns = {"beta": "β", "beta_low": "β 95 % low", "beta_high": "β 95 % high",
+                   "loglik": "log-likelihood", "aic": "AIC", "delta_aic": "ΔAIC",
+                   "weight": "Akaike weight", "matches": "moves it matches",
+                   "moves": "scored moves"}
+    body = "".join(
+        f"<p>{html.escape(f.verdict())}</p>"
+        + frame_html(f.table, f"{side}: how well each strategy explains its turns (β: the "
+                              "probability of the prescribed move; Akaike weights compare "
+                              "the strategies; – where β is not defined)",
+                     columns=fit_columns)
+        for side, f in fits.items())
     # can the estimator tell these strategies apart? plant a mixture, recover it
     cands = [s for s in dispute_candidates(cal)
              if s.name in ("Tit for tat", "Commensurate", "Parity seeking", "Always escalate")]
@@ -294,7 +315,11 @@ def _inference_section(analysis, cal) -> list[str]:
         "Check of the estimator: 300 simulated sequences of 12 turns from a planted mixture "
         "(noise 0.1), frequencies recovered by the strategy frequency estimation method "
         f"(EM, bootstrap standard errors); estimated β = {mix.beta:.3f} (planted 0.9).",
-        body + check.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
+        body + frame_html(check, "Check of the estimator, not an estimate: frequencies "
+                                 "planted in 300 simulated sequences against those the "
+                                 "estimator recovers (with bootstrap standard errors)",
+                          columns={"se": "standard error",
+                                   "share_in_sample": "share in the simulated sample"}))
     err = float(np.abs(check.frequency - check.planted).max())
     return ["Best-fitting strategy: " + " ".join(f.verdict() for f in fits.values()),
             f"Mixture estimator check: largest error against the planted frequencies "
@@ -736,7 +761,8 @@ def _verdict_section(analysis, cal, *, repetitions: int, turns: int,
                    caption="The probability, over the posterior of the weights and the "
                            "simulated matches, that offering to zero all restrictions gives "
                            "a side a higher expected payoff than tit for tat")
-        + post._repr_html_()
+        + frame_html(post.to_frame(), "Prior and posterior of each estimated quantity "
+                                      "(weighted quantiles of the importance sample)")
         + table_html(["side", "opponent", "weight"], wrows,
                      caption="Weight of each opponent by fit: its Akaike weight in the "
                              "other side's strategy fit, renormalised over these six"))

@@ -108,7 +108,9 @@ def provenance_html(prov: dict[str, Any]) -> str:
     body = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
                    f"<td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (f"<details class='provenance'><summary>Provenance (also in provenance.json and "
-            f"in every Parquet file's metadata)</summary><table>{body}</table></details>")
+            f"in every Parquet file's metadata)</summary><table><caption>Where this report came "
+            f"from: package, commit, date, command, seeds and input files</caption>{body}"
+            "</table></details>")
 
 
 def dumps(prov: dict[str, Any]) -> str:
