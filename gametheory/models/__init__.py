@@ -76,14 +76,19 @@ class Model:
                 return line[2:].strip()
         return self.name
 
-    def plot_staffing(self, ax=None, *, since: str = "2013", log: bool = True):
-        """Reported whole-mission sizes (lines) and caps (dashed) of each side; other
-        reported figures (a consular section, cuts) as open markers. Returns the Axes.
+    def plot_staffing(self, ax=None, *, since: str = "2013", log: bool = True,
+                      max_gap_years: float = 2.0):
+        """Reported whole-mission sizes of each side as steps between reported points,
+        with a gap where no count was reported for more than ``max_gap_years``; caps as
+        dashed lines; other reported figures (a consular section, a cut) as labelled
+        ticks along the bottom, not on the staff axis; low-confidence counts as open
+        markers. Colour-blind-safe colours (Okabe & Ito). Returns the Axes.
 
         Counts differ in what they include (local staff, the UN mission); the
         ``scope`` column of :attr:`staffing` says which, ``series`` what is counted.
         """
         import matplotlib.pyplot as plt
+        import matplotlib.transforms as mtransforms
         import pandas as pd
 
         if ax is None:
@@ -96,33 +101,55 @@ class Model:
         df = self.staffing.copy()
         df["when"] = pd.to_datetime(df["date"].astype(str), format="mixed")
         df = df[df["when"] >= pd.Timestamp(since)]
-        colors = {"USA": "tab:blue", "RUS": "tab:orange"}
-        for side, part in df.groupby("mission_of"):
+        palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+        sides = list(dict.fromkeys(df["mission_of"]))
+        colors = {s: palette[k % len(palette)] for k, s in enumerate(sides)}
+        bottom = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
+        for side, part in df.groupby("mission_of", sort=False):
+            c = colors[side]
             others = part[(part["kind"] == "count") & (part["series"] != "mission")]
-            if len(others):
-                ax.scatter(others["when"], others["count"], facecolors="none",
-                           edgecolors=colors.get(side), label=f"{side}: other reported figures")
             for _, row in others.iterrows():
-                ax.annotate(row["series"].replace("_", " "), (row["when"], row["count"]),
-                            fontsize=7, textcoords="offset points", xytext=(4, -10))
+                ax.plot([row["when"]] * 2, [0.0, 0.04], color=c, lw=1.2, transform=bottom)
+                ax.annotate(f"{side} {row['series'].replace('_', ' ')}: {row['count']:g}",
+                            (row["when"], 0.05), xycoords=bottom, rotation=90, fontsize=6,
+                            va="bottom", ha="center", color=c)
             part = part[part["series"] == "mission"]
             counts = part[part["kind"] == "count"].sort_values("when")
-            ax.plot(counts["when"], counts["count"], "o-", color=colors.get(side),
-                    label=f"{side} mission (reported)", alpha=0.8)
-            for _, row in counts[counts["confidence"] == "low"].iterrows():
-                ax.annotate("FLAG", (row["when"], row["count"]), fontsize=7,
-                            textcoords="offset points", xytext=(4, 4))
+            if len(counts):
+                x = list(counts["when"])
+                y = [float(v) for v in counts["count"]]
+                xs, ys = [x[0]], [y[0]]
+                for k in range(1, len(x)):
+                    if (x[k] - x[k - 1]).days > 365.25 * max_gap_years:
+                        xs.append(x[k - 1] + pd.Timedelta(days=1))
+                        ys.append(float("nan"))          # no data: no line
+                    xs.append(x[k])
+                    ys.append(y[k])
+                ax.step(xs, ys, where="post", color=c, lw=1.6,
+                        label=f"{side} mission (reported counts, steps)")
+                low = counts["confidence"] == "low"
+                ax.plot(counts["when"][~low], counts["count"][~low], "o", color=c, ms=4)
+                if low.any():
+                    ax.plot(counts["when"][low], counts["count"][low], "o", ms=6,
+                            markerfacecolor="none", markeredgecolor=c,
+                            label=f"{side}: low-confidence report")
             caps = part[part["kind"] == "cap"].sort_values("when")
             for _, row in caps.iterrows():
-                ax.axhline(row["count"], ls="--", lw=0.8, color=colors.get(side))
-                ax.annotate(f"cap {row['count']} ({row['when'].year})",
-                            (row["when"], row["count"]), fontsize=7,
-                            textcoords="offset points", xytext=(4, -10))
+                ax.axhline(row["count"], ls="--", lw=0.8, color=c)
+                ax.annotate(f"{side} cap {row['count']:g} ({row['when'].year})",
+                            (row["when"], row["count"]), fontsize=7, color=c,
+                            textcoords="offset points", xytext=(4, 3))
         if log:
+            from matplotlib.ticker import FuncFormatter
+
             ax.set_yscale("log")
-        ax.set_ylabel("staff")
+            plain = FuncFormatter(lambda v, _: f"{v:g}")
+            ax.yaxis.set_major_formatter(plain)
+            ax.yaxis.set_minor_formatter(plain)
+            ax.tick_params(axis="y", which="minor", labelsize=7)
+        ax.set_ylabel("mission staff (persons)")
         ax.set_title("Mission sizes as each side reported them")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7, loc="upper right")
         return ax
 
     def _repr_html_(self) -> str:

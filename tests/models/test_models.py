@@ -7,6 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import gametheory as gt
@@ -153,3 +154,23 @@ def test_uk_russia_2018_calibrates_through_its_coalition_rule():
         cal.params.replace(coalitions={"WEST": ["*"], "RUS": ["*"]})
     with pytest.raises(ParameterError, match="one entry per player"):
         cal.params.replace(coalitions={"WEST": ["*"]})
+
+
+def test_staffing_plot_has_gaps_where_no_data_and_no_internal_markers():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gametheory.models import load_model
+
+    fig, ax = plt.subplots()
+    out = load_model("us-russia").plot_staffing(ax=ax)
+    assert out is ax
+    texts = [t.get_text() for t in ax.texts]
+    assert not any("FLAG" in t for t in texts)
+    assert any("cap 455" in t for t in texts)
+    # the US line breaks between the early-2017 count and the 2021 counts (no data)
+    us = [line for line in ax.lines if line.get_label().startswith("USA mission")]
+    assert us and np.isnan(np.asarray(us[0].get_ydata(), dtype=float)).any()
+    plt.close(fig)
