@@ -150,23 +150,51 @@ class ScenarioResult:
         return " ".join(parts)
 
     def plot_trajectories(self, ax=None, *, noise: float | None = None,
-                          side: str | None = None):
-        """Mean mission sizes over the turns for each match-up, with 95 % bands."""
+                          side: str | None = None, mission: str | None = None,
+                          opponent: str | None = None):
+        """Mission size over the turns when ``side`` plays each of the two strategies.
+
+        One line per own strategy (two colours, colour-blind safe): the mean over the
+        opponents, with a band from the opponent with the smallest mean to the one with
+        the largest; with ``opponent``, that match-up alone with its 95 % band. Never
+        more lines than strategies. ``mission`` (default: the side's own) is whose
+        mission is drawn.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
         tr = self.trajectories
         noise = tr.noise.max() if noise is None else noise
-        tr = tr[np.isclose(tr.noise, noise)]
-        for (us, ru, mission), grp in tr.groupby(["first", "second", "mission_of"], sort=False):
-            if side is not None and mission != side:
+        side = side if side is not None else tr.side.iloc[0]
+        mission = mission if mission is not None else side
+        players = [c.removeprefix("final_staff_") for c in self.outcomes.columns
+                   if c.startswith("final_staff_")]
+        own_col = "first" if players.index(side) == 0 else "second"
+        opp_col = "second" if own_col == "first" else "first"
+        tr = tr[np.isclose(tr.noise, noise) & (tr.side == side) & (tr.mission_of == mission)]
+        if opponent is not None:
+            tr = tr[tr[opp_col] == opponent]
+        colours = ("#0072B2", "#D55E00")
+        n_opp = tr[opp_col].nunique()
+        for k, name in enumerate(self.strategies):
+            part = tr[tr[own_col] == name]
+            if opponent is not None:
+                g = part.sort_values("turn")
+                ax.plot(g.turn, g.mean_staff, color=colours[k], label=f"{side} plays {name}")
+                ax.fill_between(g.turn, g.low, g.high, color=colours[k], alpha=0.15)
                 continue
-            line, = ax.plot(grp.turn, grp.mean_staff, label=f"{mission} mission: {us} vs {ru}")
-            ax.fill_between(grp.turn, grp.low, grp.high, alpha=0.15, color=line.get_color())
+            by_turn = part.groupby("turn").mean_staff
+            mean, lo, hi = by_turn.mean(), by_turn.min(), by_turn.max()
+            ax.plot(mean.index, mean.values, color=colours[k], lw=2,
+                    label=f"{side} plays {name} (mean over {n_opp} opponents)")
+            ax.fill_between(mean.index, lo.values, hi.values, color=colours[k], alpha=0.15,
+                            label=f"range over the opponents ({name})")
         ax.set_xlabel("turn (one move and its answer)")
-        ax.set_ylabel("staff")
-        ax.set_title(f"Mission sizes from the calibration state, noise {noise:g}")
+        ax.set_ylabel(f"{mission} mission staff (persons)")
+        against = f"against {opponent}" if opponent else "over the opponents"
+        ax.set_title(f"{mission} mission when {side} plays each strategy, {against}, "
+                     f"noise {noise:g}", fontsize=10)
         ax.legend(fontsize=7)
         return ax
 

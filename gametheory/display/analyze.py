@@ -503,10 +503,11 @@ def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: 
         _fig(lambda ax, s=s: res.plot_comparison(ax=ax, side=s),
              f"{s}: payoff of zero all minus tit for tat, by opponent and noise")
         for s in cal.players)
-    first = cal.players[0]
-    figs += _fig(lambda ax: res.plot_trajectories(ax=ax, noise=cal.params.noise, side=first),
-                 f"{first} mission size under each match-up (noise "
-                 f"{cal.params.noise:g}), mean and 95 % band", size=(9, 4.5))
+    figs += "".join(
+        _fig(lambda ax, s=s: res.plot_trajectories(ax=ax, noise=cal.params.noise, side=s),
+             f"{s} mission size when {s} plays each strategy (noise {cal.params.noise:g}): "
+             "mean over the opponents and the range between them", size=(8, 4))
+        for s in cal.players)
     analysis.add(
         "Does 'zero all restrictions' do better than tit for tat?",
         f"From the state at {cal.params.state_date}, each side plays 'zero all "

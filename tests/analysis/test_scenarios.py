@@ -59,10 +59,14 @@ def test_plots_return_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    res = compare_strategies(CAL, opponents=["Tit for tat"], noise_levels=[0.05],
-                             discounts=[0.9], turns=5, repetitions=5)
+    res = compare_strategies(CAL, opponents=["Tit for tat", "Always escalate", "GRIT"],
+                             noise_levels=[0.05], discounts=[0.9], turns=5, repetitions=5)
     _, ax = plt.subplots()
     assert res.plot_trajectories(ax=ax) is ax
+    assert len(ax.lines) == 2            # one line per own strategy, whatever the opponents
+    _, ax = plt.subplots()
+    res.plot_trajectories(ax=ax, side="RUS", opponent="GRIT")
+    assert len(ax.lines) == 2 and "against GRIT" in ax.get_title()
     assert res.plot_comparison() is not None
     plt.close("all")
 
