@@ -282,11 +282,15 @@ def round_sequence(events: EventSequence, players: Sequence[str] = ("USA", "RUS"
 
 
 def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = None,
-                  colors: dict[str, str] | None = None, annotate: bool = True):
+                  colors: dict[str, str] | None = None, annotate: bool = True,
+                  min_label_days: float = 45.0):
     """Timeline drawing of the move graph: one lane per actor, answers as arrows.
 
-    Marker size grows with magnitude (log scale), colour is the actor; arrows
-    run from a move to its answer (dashed when inferred). Returns the Axes.
+    Marker area grows with magnitude (log scale; a legend gives the scale), colour is
+    the actor (colour-blind-safe by default); arrows with filled heads run from a move
+    to its answer (dashed when inferred). Only initiatives (moves that answer nothing)
+    and the largest moves are labelled, and a label closer than ``min_label_days`` to
+    the last one in its lane is left out, so labels do not overlap. Returns the Axes.
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -298,7 +302,8 @@ def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = 
     actors = [a for a in events.actors if any(e.actor == a for e in events)]
     lane = {a: k for k, a in enumerate(actors)}
     palette = colors or {}
-    default = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    okabe_ito = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+                 "#F0E442", "#000000"]
     pos = {}
     for e in events:
         x = mdates.date2num(e.date_announced)
@@ -306,20 +311,42 @@ def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = 
     for u, v, data in graph.edges(data=True):
         (x0, y0), (x1, y1) = pos[u], pos[v]
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
-                    arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8,
-                                "ls": "--" if data.get("inferred") else "-",
+                    arrowprops={"arrowstyle": "-|>", "mutation_scale": 9, "color": "0.4",
+                                "lw": 0.8, "ls": "--" if data.get("inferred") else "-",
+                                "shrinkA": 3, "shrinkB": 5,
                                 "connectionstyle": "arc3,rad=0.15"})
+
+    def area(m):
+        return 30 + 40 * np.log1p(m or 0)
+
+    mags = [e.magnitude for e in events if e.magnitude]
+    big = float(np.quantile(mags, 0.75)) if mags else np.inf
     for a in actors:
         evs = [e for e in events if e.actor == a]
         xs = [pos[e.event_id][0] for e in evs]
-        sizes = [30 + 40 * np.log1p(e.magnitude or 0) for e in evs]
-        ax.scatter(xs, [lane[a]] * len(xs), s=sizes,
-                   color=palette.get(a, default[lane[a] % len(default)]), label=a, zorder=3,
-                   edgecolor="k", linewidth=0.4)
+        ax.scatter(xs, [lane[a]] * len(xs), s=[area(e.magnitude) for e in evs],
+                   color=palette.get(a, okabe_ito[lane[a] % len(okabe_ito)]), label=a,
+                   zorder=3, edgecolor="k", linewidth=0.4)
         if annotate:
+            last = -np.inf
+            flip = False
             for e, x in zip(evs, xs, strict=True):
+                initiative = graph.in_degree(e.event_id) == 0
+                large = e.magnitude is not None and e.magnitude >= big
+                if not (initiative or large) or x - last < min_label_days:
+                    continue
                 ax.annotate(e.event_id, (x, lane[a]), textcoords="offset points",
-                            xytext=(0, 8), ha="center", fontsize=6, rotation=60)
+                            xytext=(0, -14 if flip else 9), ha="center", fontsize=6.5,
+                            va="top" if flip else "bottom")
+                last, flip = x, not flip
+    # the size scale: what a marker's area means
+    handles, labels = ax.get_legend_handles_labels()
+    for m in (1, 10, 100):
+        handles.append(ax.scatter([], [], s=area(m), color="0.8", edgecolor="k",
+                                  linewidth=0.4))
+        labels.append(f"magnitude {m}")
+    ax.legend(handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+              frameon=False, scatterpoints=1)
     ax.set_yticks(range(len(actors)), actors)
     ax.set_ylim(-0.7, len(actors) - 0.3)
     # dates that never overlap: as many ticks as fit, labelled concisely (2018, Mar, ...)
@@ -329,5 +356,6 @@ def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = 
     for label in ax.get_xticklabels():
         label.set_rotation(0)
     ax.set_xlabel("date announced")
-    ax.set_title("Move graph (marker size: magnitude; arrows: answers)")
+    ax.set_title("Move graph (marker area: magnitude; arrows run from a move to its "
+                 "answer; labels: initiatives and the largest moves)", fontsize=10)
     return ax

@@ -96,6 +96,12 @@ def test_draw_timeline_returns_axes():
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    out = draw_timeline(EVENTS.filter(since="2016"), ax=ax)
-    assert out is ax and len(ax.collections) == 2
+    events = EVENTS.filter(since="2016")
+    out = draw_timeline(events, ax=ax)
+    # one marker collection per actor, plus the three of the size legend
+    assert out is ax and len(ax.collections) == 2 + 3
+    labels = [t.get_text() for t in ax.texts if t.get_text()]
+    # only initiatives and the largest moves are labelled, never two within 45 days
+    assert 0 < len(labels) < len(events)
+    assert "magnitude 10" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(fig)
