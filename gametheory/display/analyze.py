@@ -36,6 +36,37 @@ SCENARIO_REPETITIONS = 200
 SCENARIO_TURNS = 40
 
 
+#: Symbol and unit of each utility weight (payoffs are in staff-rounds: one member of a
+#: functioning mission for one round).
+WEIGHT_SYMBOLS = {
+    "mission_value": ("v", "staff-rounds per member per round"),
+    "loss_cost": ("l", "staff-rounds per member lost this round"),
+    "parity_weight": ("p", "staff-rounds per baseline, per unit of relative shortfall"),
+    "concession_cost": ("c", "staff-rounds per level more conciliatory than the other"),
+    "restriction_cost": ("k", "staff-rounds per standing restriction per round"),
+}
+
+#: The stage utility, rendered by the browser itself (MathML: no network, no images).
+UTILITY_MATHML = (
+    "<math display='block' aria-label='stage utility of side i'><mrow>"
+    "<msub><mi>u</mi><mi>i</mi></msub><mo>=</mo>"
+    "<mi>v</mi><msubsup><mi>S</mi><mi>i</mi><mo>′</mo></msubsup>"
+    "<mo>−</mo><mi>l</mi><msup><mrow><mo>(</mo><msub><mi>S</mi><mi>i</mi></msub><mo>−</mo>"
+    "<msubsup><mi>S</mi><mi>i</mi><mo>′</mo></msubsup><mo>)</mo></mrow><mo>+</mo></msup>"
+    "<mo>−</mo><mi>p</mi><msub><mi>B</mi><mi>i</mi></msub><mrow><mo>(</mo>"
+    "<mfrac><msubsup><mi>S</mi><mi>j</mi><mo>′</mo></msubsup><msub><mi>B</mi><mi>j</mi>"
+    "</msub></mfrac><mo>−</mo><mfrac><msubsup><mi>S</mi><mi>i</mi><mo>′</mo></msubsup>"
+    "<msub><mi>B</mi><mi>i</mi></msub></mfrac><mo>)</mo></mrow>"
+    "<mo>−</mo><mi>c</mi><msup><mrow><mo>(</mo><msub><mi>ℓ</mi><mi>j</mi></msub><mo>−</mo>"
+    "<msub><mi>ℓ</mi><mi>i</mi></msub><mo>)</mo></mrow><mo>+</mo></msup>"
+    "<mo>−</mo><mi>k</mi><msubsup><mi>R</mi><mi>i</mi><mo>′</mo></msubsup>"
+    "</mrow></math>"
+    "<p style='font-size:90%;color:#555'>S: mission size (persons), S′ after the round; "
+    "B: baseline; R: standing restrictions on the mission; ℓ: the level played "
+    "(0 = Zero all ... 4 = Escalate); (x)<sup>+</sup> = max(0, x). The weights v, l, p, "
+    "c, k are in the table below.</p>")
+
+
 def _fig(draw, alt: str, size=(8, 4)) -> str:
     # a Figure without pyplot: no global backend switch, nothing left open
     from matplotlib.figure import Figure
@@ -117,12 +148,17 @@ def _calibration_sections(analysis, cal) -> list[str]:
         "classified into an ordered level (a same-unit answer is "
         "commensurate when at most 10 % larger than what it answers); moves of a side on "
         "one day are one decision; runs of one side's decisions are one turn; a side that "
-        "does nothing in between is read as holding. The stage utility of side i is "
-        "v S' - l (S - S')+ - p B (S_j'/B_j - S'/B) - c (level_j - level_i)+ - k R', "
-        "with S the mission size, B its baseline and R the standing restrictions.",
-        table_html(["level", "staff removed from the other mission", "restrictions added"],
-                   levels, caption="Action levels")
-        + table_html(["utility weight", *cal.players], rows, caption="Utility parameters")
+        "does nothing in between is read as holding. The stage utility of side i after a "
+        "round is the formula below; each symbol is a named weight of the parameters file "
+        "(table beside it, with its unit).",
+        UTILITY_MATHML
+        + table_html(["level", "staff removed from the other mission", "restrictions added"],
+                     levels, caption="Action levels")
+        + table_html(["symbol", "weight (parameters file)", "unit", *cal.players],
+                     [[WEIGHT_SYMBOLS[r[0]][0], r[0], WEIGHT_SYMBOLS[r[0]][1], *r[1:]]
+                      for r in rows],
+                     caption="Utility weights: each symbol of the formula, its name in the "
+                             "parameters file, its unit and each side's value")
         + table_html(["side", f"staff on {p.state_date}", "baseline", "standing restrictions"],
                      state, caption="State the stage game and the scenarios start from")
         + table_html(["turn", "side", "from", "to", "level", "events"],
@@ -163,16 +199,43 @@ def _equilibrium_sections(analysis, game: Game, state_date=None) -> tuple[list[s
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateGameWarning)
         nash = solve(game, method="vertex_enumeration")
-    analysis.add("Nash equilibria of the stage game", nash.summary(), nash._repr_html_())
+    a, b = game.players
+
+    def profile(eq):
+        return " / ".join(", ".join(f"{game.actions[i][k]}" + ("" if np.isclose(p_, 1) else
+                                                               f" {p_:.3g}")
+                                    for k, p_ in enumerate(st.probabilities) if p_ > 1e-12)
+                          for i, st in enumerate(eq.strategies))
+
+    complete = "all of them" if nash.guarantee == "all" else "those found"
+    analysis.add(
+        "Nash equilibria of the stage game",
+        f"The stage game has {len(nash)} Nash equilibri{'um' if len(nash) == 1 else 'a'} "
+        f"({complete}; each checked as mutual best responses): "
+        + "; ".join(f"{a} / {b}: {profile(eq)}, payoffs "
+                    f"{', '.join(f'{float(v):.3g}' for v in eq.payoffs)}" for eq in nash)
+        + ".",
+        table_html([f"{a} plays", f"{b} plays", f"payoff {a}", f"payoff {b}"],
+                   [[*profile(eq).split(" / "), *[float(f"{float(v):.3g}")
+                                                   for v in eq.payoffs]] for eq in nash],
+                   caption="Nash equilibria of the stage game (a level with a probability "
+                           "is a mixed strategy)"))
+    analysis.note(f"stage equilibria: {nash.summary()}")
     analysis.tables["equilibria"] = nash.to_frame()
     corr = correlated_equilibrium(game)
+    dist = np.asarray(corr[0].distribution, dtype=float)
+    support = [(game.actions[0][r], game.actions[1][c], dist[r, c])
+               for r, c in zip(*np.nonzero(dist > 1e-12), strict=True)]
     analysis.add("Best correlated equilibrium (maximal total payoff)",
-                 f"Payoffs {', '.join(fmt_number(v) for v in corr[0].payoffs)}; verified "
-                 f"{corr[0].verified}.",
-                 table_html(["", *game.actions[1]],
-                            [[a, *corr[0].distribution[k]] for k, a in
-                             enumerate(game.actions[0])],
-                            caption="Probability of each recommended profile"))
+                 f"Payoffs {', '.join(f'{float(v):.3g}' for v in corr[0].payoffs)}. "
+                 + ("It recommends a single profile: the correlated equilibrium with the "
+                    "largest total payoff is a Nash equilibrium here."
+                    if len(support) == 1 else ""),
+                 table_html([f"{a} is told", f"{b} is told", "probability"],
+                            [[x, y, float(f"{q:.3g}")] for x, y, q in support],
+                            caption="The profiles the correlating device recommends, with "
+                                    "their probabilities (all others: 0)"))
+    analysis.note(f"correlated equilibrium: linear program, verified {corr[0].verified}")
     logit = qre(game)
     analysis.tables["qre_path"] = logit_qre_path(game, lam_max=0.05).to_frame()
     analysis.add("Logit quantal response",
@@ -186,8 +249,9 @@ def _equilibrium_sections(analysis, game: Game, state_date=None) -> tuple[list[s
         punish = tuple(s[0] for s in nash[0].support)
         target = (0, 0)
         thresholds = nash_reversion_thresholds(game, target, punish)
-        rows = [[p, float(d)] for p, d in zip(game.players, thresholds, strict=True)]
-        analysis.tables["thresholds"] = pd.DataFrame(rows, columns=["player", "delta_min"])
+        exact = [[p, float(d)] for p, d in zip(game.players, thresholds, strict=True)]
+        rows = [[p, float(f"{d:.3g}")] for p, d in exact]
+        analysis.tables["thresholds"] = pd.DataFrame(exact, columns=["player", "delta_min"])
         analysis.add(
             f"When can mutual '{game.actions[0][0]}' be sustained?",
             "Grim trigger with reversion to the stage equilibrium "
@@ -969,6 +1033,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     bar.update()
     step("report")
     _summary_section(analysis, cal)
+    analysis.appendix()
     report = analysis_report(analysis, out_dir, overwrite=overwrite)
     bar.update()
     bar.close()

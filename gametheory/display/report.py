@@ -25,9 +25,23 @@ class Analysis:
     tables: dict[str, object] = field(default_factory=dict)  # name -> pandas.DataFrame
     #: What produced the report (:func:`~gametheory.display.provenance.collect_provenance`).
     provenance: dict | None = None
+    #: Developer details (solver names, timings, checks), shown in a technical appendix.
+    technical: list[str] = field(default_factory=list)
 
     def add(self, title: str, text: str, body_html: str = "") -> None:
         self.sections.append((title, text, body_html))
+
+    def note(self, text: str) -> None:
+        """A line for the technical appendix (the section added by :meth:`appendix`)."""
+        self.technical.append(text)
+
+    def appendix(self) -> None:
+        """Add the technical appendix as the last section (if anything was noted)."""
+        if self.technical:
+            self.add("Technical appendix: solvers and checks",
+                     "How the numbers above were computed, for checking and reproduction.",
+                     "<ul>" + "".join(f"<li><code>{html.escape(t)}</code></li>"
+                                      for t in self.technical) + "</ul>")
 
 
 #: Marks a folder as written by ``analysis_report`` (so it may be replaced whole).
