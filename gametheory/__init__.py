@@ -34,6 +34,7 @@ _LAZY = {
     "memory_one_payoffs": "gametheory.iterated",
     "RepeatedGame": "gametheory.solvers.repeated",
     "check_strategy": "gametheory.iterated",
+    "analyze": "gametheory.display.analyze",
 }
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "StochasticGame",
     "Tournament",
     "__version__",
+    "analyze",
     "check_strategy",
     "fit_qre",
     "is_degenerate",

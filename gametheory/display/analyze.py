@@ -23,7 +23,7 @@ from ..games import Game
 from ..solvers import correlated_equilibrium, iterated_dominance, logit_qre_path, qre, solve
 from ..solvers.repeated import nash_reversion_thresholds
 
-__all__ = ["nash_reversion_thresholds", "run_analysis"]
+__all__ = ["analyze", "nash_reversion_thresholds", "run_analysis"]
 
 #: Seeds of every random part of the main job (recorded in the report's provenance).
 SEEDS = {"tournament": 2021, "mixture_check": 6, "scenarios": 2021, "dynamic_scenarios": 2021,
@@ -933,11 +933,45 @@ def _summary_section(analysis, cal) -> list[str]:
     return []
 
 
+def analyze(target: str | Path = "us-russia", *, parameters: str | Path | None = None,
+            out: str | Path | None = None, repetitions: int = SCENARIO_REPETITIONS,
+            turns: int = SCENARIO_TURNS, draws: int = POSTERIOR_DRAWS,
+            progress: bool = False, overwrite: bool = False):
+    """The whole analysis of a model from Python: ``gt.analyze(target)``.
+
+    ``target`` is what ``gametheory analyze`` takes: a shipped model's name, a model
+    folder, or an events file with ``parameters``. Returns the
+    :class:`~gametheory.display.report.Analysis`: every section (``.sections``: title,
+    text, HTML with the figures), every table (``.tables``, DataFrames), the printed
+    summary (``.summary()``), provenance, and rich display in Jupyter; with ``out``
+    the HTML report and the tables are also written there (``.report_path``: its
+    ``index.html``).
+    """
+    from .report import analysis_report
+
+    analysis = build_analysis(target, parameters=parameters, repetitions=repetitions,
+                              turns=turns, draws=draws, progress=progress)
+    if out is not None:
+        analysis.report_path = analysis_report(analysis, out, overwrite=overwrite)
+    return analysis
+
+
 def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
                  repetitions: int = SCENARIO_REPETITIONS, turns: int = SCENARIO_TURNS,
                  overwrite: bool = False, parameters: str | Path | None = None,
                  draws: int = POSTERIOR_DRAWS) -> tuple[str, Path]:
-    """Run the whole analysis of a model; return the printed summary and report path.
+    """Run the whole analysis of a model and write the report; return the printed
+    summary and the report's path (the command line's ``analyze``; see
+    :func:`build_analysis` for the arguments)."""
+    a = analyze(model, parameters=parameters, out=out_dir, repetitions=repetitions,
+                turns=turns, draws=draws, progress=progress, overwrite=overwrite)
+    return a.summary(), a.report_path
+
+
+def build_analysis(model: str | Path, *, progress: bool = True,
+                   repetitions: int = SCENARIO_REPETITIONS, turns: int = SCENARIO_TURNS,
+                   parameters: str | Path | None = None, draws: int = POSTERIOR_DRAWS):
+    """Compute the whole analysis of a model (nothing written).
 
     Parameters
     ----------
@@ -945,14 +979,10 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
         A shipped model's name (``"us-russia"``), a model folder (``events.csv`` and
         ``parameters.yaml``, optionally ``staffing.csv`` and ``README.md``), or an
         events file (then ``parameters`` is required).
-    out_dir : path
-        Folder for ``index.html`` and the raw tables (CSV, JSON, Parquet).
     progress : bool
         Show a progress bar on standard error.
     repetitions, turns : int
         Size of the scenario simulations.
-    overwrite : bool
-        Write into a folder that holds other files (see :func:`analysis_report`).
     parameters : path, optional
         The parameters file (an events file needs one; for a folder or a shipped model
         it replaces the model's own).
@@ -963,7 +993,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
 
     from ..analysis import calibrate
     from ..models import resolve_model
-    from .report import Analysis, analysis_report
+    from .report import Analysis
 
     m = resolve_model(model, parameters)
     steps = ["sequence", "calibration", "equilibria", "sensitivity", "dynamic", "estimation",
@@ -1034,7 +1064,7 @@ def run_analysis(model: str, out_dir: str | Path, *, progress: bool = True,
     step("report")
     _summary_section(analysis, cal)
     analysis.appendix()
-    report = analysis_report(analysis, out_dir, overwrite=overwrite)
+    analysis.summary_lines = lines
     bar.update()
     bar.close()
-    return "\n".join(lines), report
+    return analysis

@@ -35,6 +35,26 @@ class Analysis:
         """A line for the technical appendix (the section added by :meth:`appendix`)."""
         self.technical.append(text)
 
+    #: What ``analyze`` printed (one line per result), and the report (index.html) if written.
+    summary_lines: list[str] = field(default_factory=list)
+    report_path: Path | None = None
+
+    def summary(self) -> str:
+        """The printed summary of the analysis."""
+        return "\n".join(self.summary_lines)
+
+    def _repr_html_(self) -> str:
+        """Every section in the notebook: text, tables and figures, as in the report."""
+        parts = [f"<h3>{html.escape(self.title)}</h3>"]
+        for title, text, body in self.sections:
+            parts.append(f"<details><summary><b>{html.escape(title)}</b></summary>")
+            parts.extend(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+            parts.append(body + "</details>")
+        parts.append(f"<p>{len(self.tables)} tables in <code>.tables</code>"
+                     + (f"; report written to <code>{html.escape(str(self.report_path))}"
+                        "</code>" if self.report_path else "") + "</p>")
+        return "".join(parts)
+
     def appendix(self) -> None:
         """Add the technical appendix as the last section (if anything was noted)."""
         if self.technical:

@@ -61,3 +61,20 @@ def test_output_that_is_a_file(tmp_path):
     target.write_text("x")
     with pytest.raises(GameError, match="is a file"):
         rep.analysis_report(_analysis("one"), target)
+
+
+@pytest.mark.filterwarnings("ignore::gametheory.errors.SmallSampleWarning")
+def test_analyze_from_python_returns_every_table_and_section(tmp_path):
+    import gametheory as gt
+
+    a = gt.analyze("czech-russia-2021", repetitions=4, turns=5, draws=8)
+    assert a.report_path is None and not any(tmp_path.iterdir())     # nothing written
+    titles = [t for t, _, _ in a.sections]
+    assert titles[0] == "Summary: the answer first"
+    assert "The verdict as a probability" in " ".join(titles)
+    assert {"equilibria", "verdict_probabilities", "weight_posterior"} <= set(a.tables)
+    html = a._repr_html_()
+    assert "<details>" in html and "<img" in html and "Czech" in html
+    assert "Verdict over the posterior" in a.summary()
+    b = gt.analyze("czech-russia-2021", repetitions=4, turns=5, draws=8, out=tmp_path / "r")
+    assert b.report_path == tmp_path / "r" / "index.html" and b.report_path.exists()
