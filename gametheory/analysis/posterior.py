@@ -177,7 +177,11 @@ def _evaluate_chunk(records, spec, xs: np.ndarray) -> np.ndarray:
     # continuation, as the maximum-likelihood fit reaches its points
     anchor = xs[0].copy()
     anchor[0] = min(float(xs[0][0]), float(np.log(ANCHOR_LAMBDA)))
-    _total(anchor, records, spec)
+    try:
+        _total(anchor, records, spec)
+    except (_ZeroProbability, SolverError):
+        for r in records:         # no anchor: the first draw is traced from λ = 0
+            r.V = r.last = r.lu = None
     for r in records:
         r.trace_steps = 0    # from here on: continuation only (see _TurnData)
     for k, x in enumerate(xs):
@@ -242,6 +246,12 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
     Returns
     -------
     WeightPosterior
+
+    Notes
+    -----
+    λ draws outside the estimator's range (:func:`~gametheory.analysis.fit_weights`:
+    1e-4 up to the precision at which 1/10,000 of the payoff range decides a choice)
+    are moved to its ends; keep the prior of ``lambda`` inside it.
 
     Examples
     --------
