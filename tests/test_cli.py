@@ -272,3 +272,10 @@ def test_new_model_writes_a_template_that_analyses_once_the_weights_are_filled(t
     bad = runner.invoke(app, ["new-model", str(tmp_path / "x"), "--events", str(events),
                               "--players", "EST,FIN"])
     assert bad.exit_code == 2 and "FIN never act" in bad.output
+
+
+def test_a_model_folder_without_events_is_named(tmp_path):
+    folder = tmp_path / "empty_model"
+    folder.mkdir()
+    out = runner.invoke(app, ["analyze", str(folder), "--out", str(tmp_path / "r")])
+    assert out.exit_code == 2 and "no events file here" in out.output

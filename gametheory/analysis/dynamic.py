@@ -42,6 +42,7 @@ from ..errors import ParameterError, SequenceTooShortError
 from ..games.normal_form import Game
 from ..games.stochastic import StochasticGame
 from .calibration import Calibration, _level_tables, _utility_table, slip_matrix
+from .parameters import FEATURES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -57,9 +58,6 @@ _DAYS_PER_YEAR = 365.25
 #: The weights a dispute game's payoffs are linear in, in the order of
 #: :attr:`DisputeGame.features`: the stage utility's five (``utility`` section), then
 #: the dynamic section's property value and the mover's two own costs of escalating.
-FEATURES = ("mission_value", "loss_cost", "parity_weight", "restriction_cost",
-            "property_value", "concession_cost", "own_cost_per_staff",
-            "own_cost_per_restriction")
 
 
 def turn_gaps(cal: Calibration) -> np.ndarray:

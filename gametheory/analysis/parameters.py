@@ -109,6 +109,13 @@ class Classification(BaseModel):
 
 PerSide = float | dict[str, float]
 
+#: The named weights the dynamic game's payoffs are linear in (their values: the
+#: ``utility`` section and the per-side fields of ``dynamic``); the keys ``priors``
+#: may name. :mod:`~gametheory.analysis.dynamic` builds its payoffs from them.
+FEATURES = ("mission_value", "loss_cost", "parity_weight", "restriction_cost",
+            "property_value", "concession_cost", "own_cost_per_staff",
+            "own_cost_per_restriction")
+
 
 class Dynamic(BaseModel):
     """Assumptions of the dynamic (stochastic-game) view of the dispute; every field has a
@@ -336,8 +343,6 @@ def _consistency(p: ModelParameters) -> tuple[str, str] | None:
             for extra in sorted(set(value) - set(p.players)):
                 return (f"dynamic.{name}.{extra}",
                         f"unknown key (players are {', '.join(p.players)})")
-    from .dynamic import FEATURES
-
     for key in p.priors:
         base, _, side = key.partition(".")
         if base == "lambda" and not side:

@@ -553,11 +553,9 @@ def _prob(diff: np.ndarray, boot: np.ndarray, wj: np.ndarray, boot_draws: np.nda
         return float(w @ ((d > 0) + 0.5 * (d == 0)))
 
     p = prob(diff, wj)
-    vals = np.empty(len(boot))
-    for b in range(len(boot)):
-        idx = boot_draws[b]
-        w = wj[idx]
-        vals[b] = prob(boot[b][idx], w / w.sum())
+    d = np.take_along_axis(boot, boot_draws, axis=1)            # (B, J) resampled draws
+    w = wj[boot_draws]
+    vals = (w * ((d > 0) + 0.5 * (d == 0))).sum(axis=1) / w.sum(axis=1)
     lo, hi = np.percentile(vals, [2.5, 97.5])
     tie = bool(np.all(diff == 0) and np.all(boot == 0))
     if tie:

@@ -263,5 +263,12 @@ def write_model(folder: str | Path, events_file: str | Path, *, players=None,
 
             save_events(events, dest, format="csv")
         else:
-            write_atomic(dest, src.read_bytes())
+            from .._config import read_bytes
+            from ..errors import EventFileError, EventIssue
+            from ..events.io import MAX_BYTES
+
+            def fail(message: str, line: int | None = None):
+                raise EventFileError([EventIssue(None, line, None, None, None, message)])
+
+            write_atomic(dest, read_bytes(src, fail, max_bytes=MAX_BYTES))
     return target

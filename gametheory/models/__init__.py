@@ -201,7 +201,7 @@ def load_model_dir(folder: str | Path | None = None, *, events: str | Path | Non
     """
     import pandas as pd
 
-    from ..errors import EventFileError, ParameterError
+    from ..errors import EventFileError, EventIssue, ParameterError
     from ..events import load_events
 
     if folder is None and events is None:
@@ -209,8 +209,9 @@ def load_model_dir(folder: str | Path | None = None, *, events: str | Path | Non
     folder = Path(folder) if folder is not None else Path(events).resolve().parent
     ev = Path(events) if events is not None else folder / "events.csv"
     if not ev.is_file():
-        raise EventFileError(f"{ev}: no events file here (a model folder holds events.csv "
-                             "and parameters.yaml)")
+        raise EventFileError([EventIssue(str(ev), None, None, None, None,
+                                         "no events file here (a model folder holds "
+                                         "events.csv and parameters.yaml)")])
     par = Path(parameters) if parameters is not None else folder / "parameters.yaml"
     if not par.is_file():
         hint = (f"gametheory new-model {folder} --events {ev}" if events is not None
@@ -218,11 +219,18 @@ def load_model_dir(folder: str | Path | None = None, *, events: str | Path | Non
         raise ParameterError(f"{par}: no parameters file. A model needs one (players, "
                              f"levels, weights); `{hint}` writes a template with the players "
                              "of the events file", key="<file>")
+    import io
+
+    from .._config import read_text
+
+    def fail(message: str, line: int | None = None):
+        raise EventFileError([EventIssue(None, line, None, None, None, message)])
+
     staffing_file = folder / "staffing.csv"
-    staffing = (pd.read_csv(staffing_file, dtype={"date": str}) if staffing_file.is_file()
-                else pd.DataFrame(columns=list(STAFFING_COLUMNS)))
+    staffing = (pd.read_csv(io.StringIO(read_text(staffing_file, fail)), dtype={"date": str})
+                if staffing_file.is_file() else pd.DataFrame(columns=list(STAFFING_COLUMNS)))
     readme_file = folder / "README.md"
-    readme = readme_file.read_text(encoding="utf-8") if readme_file.is_file() else ""
+    readme = read_text(readme_file, fail) if readme_file.is_file() else ""
     name = folder.name if events is None else ev.stem
     return Model(name=name, path=folder, events=load_events(ev), staffing=staffing,
                  readme=readme or f"# {name}\n", parameters=par, events_file=ev)

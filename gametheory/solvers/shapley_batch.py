@@ -311,8 +311,8 @@ def _as_arrays(games: Any, transitions: Any, discount: Any):
         for b, g in enumerate(games):
             for s, h in enumerate(g.stage_games):
                 # pad by repeating the first action: a duplicate changes no value
-                ri = np.minimum(np.arange(m), h.shape[0] - 1) * (np.arange(m) < h.shape[0])
-                ci = np.minimum(np.arange(n), h.shape[1] - 1) * (np.arange(n) < h.shape[1])
+                ri = np.where(np.arange(m) < h.shape[0], np.arange(m), 0)
+                ci = np.where(np.arange(n) < h.shape[1], np.arange(n), 0)
                 A[b, s] = h.payoffs[..., 0][np.ix_(ri, ci)]
                 T[b, s] = g.transition(s)[np.ix_(ri, ci)]
         shapes = [[h.shape for h in g.stage_games] for g in games]
