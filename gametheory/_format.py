@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fields_html", "fmt_number", "frame_html", "game_html", "game_latex", "game_text",
-           "table_html", "value_html"]
+__all__ = ["PALETTE", "fields_html", "fmt_number", "frame_html", "game_html", "game_latex",
+           "game_text", "series_style", "table_html", "value_html"]
 
 _STYLE = (
     "<style>"
@@ -27,6 +27,27 @@ _STYLE = (
     "caption-side:top;padding:0.2em 0}"
     "</style>"
 )
+
+
+#: The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"): eight colours
+#: that stay distinguishable under the common colour-vision deficiencies; every figure
+#: the package draws takes its colours from here (and grey/black for scaffolding).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+           "#000000")
+
+_LINESTYLES = ("-", "--", ":", "-.")
+
+
+def series_style(k: int) -> dict[str, str]:
+    """Colour and line style of the ``k``-th series of a figure: the palette first, then
+    the palette again with the next line style, so that no two of the first 32 series look
+    alike.
+
+    >>> series_style(0), series_style(8)["linestyle"]
+    ({'color': '#0072B2', 'linestyle': '-'}, '--')
+    """
+    return {"color": PALETTE[k % len(PALETTE)],
+            "linestyle": _LINESTYLES[(k // len(PALETTE)) % len(_LINESTYLES)]}
 
 
 def fmt_number(x: Any, digits: int = 4) -> str:

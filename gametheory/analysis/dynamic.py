@@ -582,6 +582,8 @@ class DynamicResult:
             import matplotlib.pyplot as plt
 
             _, ax = plt.subplots(figsize=(8, 4))
+        from .._format import PALETTE
+
         paths = self.paths[self.paths.equilibrium == equilibrium]
         params = self.model.calibration.params
         styles = ["-", "--", ":", "-."]
@@ -590,7 +592,7 @@ class DynamicResult:
                 y = part[f"staff_{side}"].to_numpy()
                 if share:
                     y = y / params.missions[side].baseline
-                ax.plot(part.years, y, styles[k % 4], color=f"C{i}",
+                ax.plot(part.years, y, styles[k % 4], color=PALETTE[i % len(PALETTE)],
                         label=f"{side}, from {start}")
         ax.set_xlabel("years (turns × the record's mean gap)")
         ax.set_ylabel("expected mission, share of baseline" if share

@@ -175,7 +175,8 @@ class ScenarioResult:
         tr = tr[np.isclose(tr.noise, noise) & (tr.side == side) & (tr.mission_of == mission)]
         if opponent is not None:
             tr = tr[tr[opp_col] == opponent]
-        colours = ("#0072B2", "#D55E00")
+        from .._format import PALETTE as colours
+
         n_opp = tr[opp_col].nunique()
         for k, name in enumerate(self.strategies):
             part = tr[tr[own_col] == name]
@@ -202,6 +203,8 @@ class ScenarioResult:
         """Payoff difference (first minus second strategy) by opponent and noise."""
         import matplotlib.pyplot as plt
 
+        from .._format import PALETTE
+
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
         c = self.comparison
@@ -215,7 +218,9 @@ class ScenarioResult:
             x = np.arange(len(opps)) + k * width
             ax.bar(x, part.difference, width, yerr=[part.difference - part.low,
                                                     part.high - part.difference],
-                   label=f"noise {nz:g}", capsize=2)
+                   label=f"noise {nz:g}", capsize=2, color=PALETTE[k % len(PALETTE)],
+                   hatch=("", "//", "..", "xx")[(k // len(PALETTE)) % 4], edgecolor="k",
+                   linewidth=0.4, error_kw={"ecolor": "0.2", "lw": 0.8})
         ax.axhline(0, color="k", lw=0.8)
         ax.set_xticks(np.arange(len(opps)) + width * (len(noises) - 1) / 2, opps,
                       rotation=20, fontsize=8)

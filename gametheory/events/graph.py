@@ -296,14 +296,14 @@ def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = 
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from .._format import PALETTE
+
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 3 + 0.4 * len(events.actors)))
     graph = graph if graph is not None else move_graph(events)
     actors = [a for a in events.actors if any(e.actor == a for e in events)]
     lane = {a: k for k, a in enumerate(actors)}
     palette = colors or {}
-    okabe_ito = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
-                 "#F0E442", "#000000"]
     pos = {}
     for e in events:
         x = mdates.date2num(e.date_announced)
@@ -325,7 +325,7 @@ def draw_timeline(events: EventSequence, ax=None, *, graph: nx.DiGraph | None = 
         evs = [e for e in events if e.actor == a]
         xs = [pos[e.event_id][0] for e in evs]
         ax.scatter(xs, [lane[a]] * len(xs), s=[area(e.magnitude) for e in evs],
-                   color=palette.get(a, okabe_ito[lane[a] % len(okabe_ito)]), label=a,
+                   color=palette.get(a, PALETTE[lane[a] % len(PALETTE)]), label=a,
                    zorder=3, edgecolor="k", linewidth=0.4)
         if annotate:
             last = -np.inf

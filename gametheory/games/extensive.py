@@ -525,6 +525,8 @@ class GameTree:
         import matplotlib.pyplot as plt
         import networkx as nx
 
+        from .._format import PALETTE
+
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 5))
         self.validate()
@@ -553,7 +555,7 @@ class GameTree:
                             ha="center", va="top", xytext=(0, -4), textcoords="offset points")
             else:
                 who = self.players[d["player"]] if d["kind"] == "decision" else "chance"
-                ax.plot([x], [y], "o", color="tab:blue" if d["kind"] == "decision" else "0.5")
+                ax.plot([x], [y], "o", color=PALETTE[0] if d["kind"] == "decision" else "0.5")
                 ax.annotate(who, (x, y), fontsize=8, ha="center", va="bottom",
                             xytext=(0, 5), textcoords="offset points")
         ax.set_axis_off()

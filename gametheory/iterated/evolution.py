@@ -63,11 +63,13 @@ class MoranResult:
         """Shares of each type over time. Returns the Axes."""
         import matplotlib.pyplot as plt
 
+        from .._format import series_style
+
         if ax is None:
             _, ax = plt.subplots()
         shares = self.counts / self.counts.sum(axis=1, keepdims=True)
         for k, lab in enumerate(self.labels):
-            ax.plot(shares[:, k], label=lab)
+            ax.plot(shares[:, k], label=lab, **series_style(k))
         ax.set_xlabel("step")
         ax.set_ylabel("share")
         ax.legend(fontsize=8)
@@ -141,10 +143,12 @@ class ReplicatorResult:
         """Shares over time. Returns the Axes."""
         import matplotlib.pyplot as plt
 
+        from .._format import series_style
+
         if ax is None:
             _, ax = plt.subplots()
         for k, lab in enumerate(self.labels):
-            ax.plot(self.times, self.shares[:, k], label=lab)
+            ax.plot(self.times, self.shares[:, k], label=lab, **series_style(k))
         ax.set_xlabel("time")
         ax.set_ylabel("share")
         ax.legend(fontsize=8)

@@ -127,11 +127,16 @@ class TournamentResult:
         """Box plot of each player's per-repetition mean payoff, best first. Returns the Axes."""
         import matplotlib.pyplot as plt
 
+        from .._format import PALETTE
+
         if ax is None:
             _, ax = plt.subplots(figsize=(max(6, 0.6 * len(self.players)), 4))
         order = np.argsort(-self.mean_scores, kind="stable")
         per_rep = np.nanmean(self.scores, axis=2)  # (R, n)
-        ax.boxplot([per_rep[:, k] for k in order], tick_labels=[self.players[k] for k in order])
+        ax.boxplot([per_rep[:, k] for k in order], tick_labels=[self.players[k] for k in order],
+                   patch_artist=True, boxprops={"facecolor": PALETTE[5], "edgecolor": "k"},
+                   medianprops={"color": PALETTE[1], "linewidth": 1.5},
+                   flierprops={"markeredgecolor": "0.3", "markersize": 3})
         ax.set_ylabel("mean payoff per turn")
         ax.tick_params(axis="x", rotation=60)
         ax.set_title("Tournament")

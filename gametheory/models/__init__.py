@@ -101,7 +101,8 @@ class Model:
         df = self.staffing.copy()
         df["when"] = pd.to_datetime(df["date"].astype(str), format="mixed")
         df = df[df["when"] >= pd.Timestamp(since)]
-        palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+        from .._format import PALETTE as palette
+
         sides = list(dict.fromkeys(df["mission_of"]))
         colors = {s: palette[k % len(palette)] for k, s in enumerate(sides)}
         bottom = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
@@ -130,7 +131,7 @@ class Model:
                 low = counts["confidence"] == "low"
                 ax.plot(counts["when"][~low], counts["count"][~low], "o", color=c, ms=4)
                 if low.any():
-                    ax.plot(counts["when"][low], counts["count"][low], "o", ms=6,
+                    ax.plot(counts["when"][low], counts["count"][low], "o", ms=6, color=c,
                             markerfacecolor="none", markeredgecolor=c,
                             label=f"{side}: low-confidence report")
             caps = part[part["kind"] == "cap"].sort_values("when")

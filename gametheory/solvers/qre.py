@@ -155,12 +155,14 @@ class QREPath:
         """Probabilities of one player's actions along the branch, against λ."""
         import matplotlib.pyplot as plt
 
+        from .._format import series_style
+
         if ax is None:
             _, ax = plt.subplots()
         i = self.game.player_index(player)
         P = np.array([prof[i] for prof in self.profiles])
         for a, label in enumerate(self.game.actions[i]):
-            ax.plot(self.lam, P[:, a], label=label)
+            ax.plot(self.lam, P[:, a], label=label, **series_style(a))
         ax.set_xscale("symlog", linthresh=1.0)
         ax.set_xlabel("λ")
         ax.set_ylabel(f"probability ({self.game.players[i]})")

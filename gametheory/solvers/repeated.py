@@ -567,13 +567,16 @@ class RepeatedGame(RepeatedGameValue):
         import matplotlib.pyplot as plt
         from matplotlib.patches import Polygon
 
+        from .._format import PALETTE
+
         if ax is None:
             _, ax = plt.subplots()
         verts = feasible_payoffs(self)
-        ax.add_patch(Polygon(verts, closed=True, alpha=0.25, label="feasible"))
+        ax.add_patch(Polygon(verts, closed=True, alpha=0.25, label="feasible",
+                             facecolor=PALETTE[0], edgecolor=PALETTE[0]))
         v = minmax(self)
-        ax.axvline(v[0], ls="--", lw=0.8)
-        ax.axhline(v[1], ls="--", lw=0.8)
+        ax.axvline(v[0], ls="--", lw=0.8, color="0.4")
+        ax.axhline(v[1], ls="--", lw=0.8, color="0.4")
         ax.plot(*v, "ko", label="minmax")
         pts = self.stage_game.payoffs.reshape(-1, 2)
         ax.plot(pts[:, 0], pts[:, 1], "k.", ms=4)

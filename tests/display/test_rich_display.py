@@ -153,9 +153,14 @@ def _instances():
     }.items()
 
 
-def test_each_result_renders_a_table():
+@pytest.fixture(scope="module")
+def instances():
+    return list(_instances())
+
+
+def test_each_result_renders_a_table(instances):
     seen = set()
-    for name, obj in _instances():
+    for name, obj in instances:
         html = obj._repr_html_()
         assert isinstance(html, str) and "<table" in html, name
         assert "object at 0x" not in html, name
@@ -163,6 +168,57 @@ def test_each_result_renders_a_table():
     expected = {n for n, c in _public_classes().items()
                 if n not in NOT_RESULTS and n not in ("SweepResult",)}
     assert expected <= seen | {"SweepResult"}, expected - seen
+
+
+def _colours(ax):
+    """Every colour an Axes draws with (lines, patches, collections), as RGBA rows."""
+    from matplotlib.colors import to_rgba_array
+    from matplotlib.markers import MarkerStyle
+
+    out = []
+    for line in ax.lines:          # only what is drawn: the line, a marker's edge and fill
+        if line.get_linestyle() not in ("None", "", " "):
+            out.append(line.get_color())
+        marker = MarkerStyle(line.get_marker())
+        if line.get_marker() not in ("None", "", " ", None):
+            out.append(line.get_markeredgecolor())
+            if marker.is_filled():
+                out.append(line.get_markerfacecolor())
+    for patch in ax.patches:
+        out += [patch.get_facecolor(), patch.get_edgecolor()]
+    for coll in ax.collections:
+        out += list(coll.get_facecolors()) + list(coll.get_edgecolors())
+    rows = [to_rgba_array(c) for c in out if not (isinstance(c, str) and c == "none")]
+    return np.concatenate(rows) if rows else np.empty((0, 4))
+
+
+def test_every_figure_uses_the_colour_blind_safe_palette(instances):
+    """All plots of all results: each colour is an Okabe–Ito colour or a grey."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+
+    from gametheory._format import PALETTE
+
+    allowed = np.array([to_rgb(c) for c in PALETTE])
+    drawn = []
+    for name, obj in instances:
+        for meth in [m for m in dir(obj) if m.startswith("plot") or m == "draw"]:
+            _, ax = plt.subplots()
+            try:
+                getattr(obj, meth)(ax=ax)
+                rgba = _colours(ax)
+            finally:
+                plt.close("all")
+            rgb = rgba[rgba[:, 3] > 0, :3]
+            grey = np.ptp(rgb, axis=1) < 1e-9
+            in_palette = (np.abs(rgb[:, None, :] - allowed[None]).max(axis=2) < 1e-6).any(1)
+            bad = rgb[~grey & ~in_palette]
+            assert not len(bad), f"{name}.{meth} draws colours outside the palette: {bad[:3]}"
+            drawn.append(f"{name}.{meth}")
+    assert len(drawn) >= 10, drawn
 
 
 def test_sweep_result_renders_summary_and_rows(tmp_path):
