@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_count, check_tolerance
-from ..errors import GameTooLargeError, ProfileError, SolverError
+from ..errors import GameTooLargeError, IterationLimitError, ProfileError, SolverError
 from ..games.stochastic import StochasticGame
 
 __all__ = [
@@ -1625,11 +1625,10 @@ class _MarkovSystem:
     """The stationary logit equations of a stochastic game, payoffs scaled to unit range:
     for each state ``s`` and player ``i``, ``z_a - z_0 = λ (Q_a - Q_0)`` and
     ``Σ exp(z) = 1``, where ``z`` are log-probabilities and ``Q`` the player's
-    normalised action values given everyone's stationary strategies. The interface is
-    the one the normal-form path follower uses (``H``, ``J``, ``start``, ``scale``,
-    ``sigma``), so the same predictor-corrector traces the branch; the Jacobian is
-    taken by complex-step differentiation, exact to rounding because every operation
-    (exp, contractions, linear solves) is analytic."""
+    normalised action values given everyone's stationary strategies. The branch is
+    traced by the compiled follower of :mod:`._markov_qre`, which adds the values as
+    unknowns and has the Jacobian in closed form; this class keeps the layout, the
+    start and the action values used to polish the branch's end."""
 
     def __init__(self, game: StochasticGame):
         self.game = game
@@ -1643,18 +1642,23 @@ class _MarkovSystem:
         sizes = [n for _, _, n in self.blocks]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         self.M = int(self.offsets[-1])
-        self.bifurcations: list[float] = []
+
+    @property
+    def flat(self) -> tuple:
+        """The arrays the compiled path follower reads (:func:`._markov_qre.flatten`)."""
+        from ._markov_qre import flatten
+
+        if not hasattr(self, "_flat"):
+            self._flat = flatten([np.asarray(g.payoffs, dtype=float)
+                                  for g in self.game.stage_games],
+                                 self.T, self.game.discount, self.scale)
+        return self._flat
 
     def _profile(self, z: np.ndarray) -> list[list[np.ndarray]]:
         prof: list[list[np.ndarray]] = [[None] * self.N for _ in range(self.S)]
         for k, (s, i, _) in enumerate(self.blocks):
             prof[s][i] = np.exp(z[self.offsets[k]:self.offsets[k + 1]])
         return prof
-
-    def sigma(self, z: np.ndarray) -> list[np.ndarray]:
-        with np.errstate(over="ignore"):
-            return [np.exp(z[self.offsets[k]:self.offsets[k + 1]])
-                    for k in range(len(self.blocks))]
 
     def q_values(self, prof) -> list[list[np.ndarray]]:
         """Q[s][i]: player i's normalised action values in state s."""
@@ -1676,30 +1680,6 @@ class _MarkovSystem:
                 total = (1 - delta) * self.U[s][i][None] + delta * cont  # (B, *actions)
                 Q[s][i] = _contract(total, prof[s], skip=i, batched=True)  # (B, n_i)
         return Q
-
-    def _H_batch(self, W: np.ndarray) -> np.ndarray:
-        Z, lam = W[:, :-1], W[:, -1]
-        prof: list[list[np.ndarray]] = [[None] * self.N for _ in range(self.S)]
-        for k, (s, i, _) in enumerate(self.blocks):
-            prof[s][i] = np.exp(Z[:, self.offsets[k]:self.offsets[k + 1]])
-        Q = self._q_batch(prof)
-        out = np.empty((W.shape[0], self.M), dtype=W.dtype)
-        for k, (s, i, n) in enumerate(self.blocks):
-            o = self.offsets[k]
-            zi, q = Z[:, o:o + n], Q[s][i]
-            out[:, o:o + n - 1] = zi[:, 1:] - zi[:, :1] - lam[:, None] * (q[:, 1:] - q[:, :1])
-            out[:, o + n - 1] = prof[s][i].sum(axis=1) - 1.0
-        return out
-
-    def H(self, w: np.ndarray) -> np.ndarray:
-        return self._H_batch(np.asarray(w)[None])[0]
-
-    def J(self, w: np.ndarray) -> np.ndarray:
-        # all M + 1 complex steps in one batched evaluation
-        h = 1e-30
-        W = np.repeat(w.astype(complex)[None], self.M + 1, axis=0)
-        W[np.arange(self.M + 1), np.arange(self.M + 1)] += 1j * h
-        return (self._H_batch(W).imag / h).T
 
     def start(self) -> np.ndarray:
         z = np.concatenate([np.full(n, -np.log(n)) for _, _, n in self.blocks])
@@ -1727,55 +1707,94 @@ def markov_logit_qre(game: StochasticGame, lam: float, *, max_steps: int = 10_00
     >>> markov_logit_qre(g, 0.0)[0][0].tolist()
     [0.5, 0.5]
     """
-    from .qre import _trace
-
     if not np.isfinite(lam) or lam < 0:
         raise ProfileError(f"λ must be a finite number >= 0, got {lam!r}")
     system = _MarkovSystem(game)
     if lam == 0:
         return [[np.full(g.shape[i], 1.0 / g.shape[i]) for i in range(game.n_players)]
                 for g in game.stage_games]
-    _, final = _trace(system, lam * system.scale, max_steps=max_steps, record=False)
-    return system.profile(final[:-1])
+    final, _, _ = _markov_trace(system, _markov_start(system), lam * system.scale, max_steps)
+    return system.profile(final[:system.M])
+
+
+def _markov_start(system: _MarkovSystem) -> np.ndarray:
+    """The branch's start: uniform play, its values, λ = 0."""
+    z0 = system.start()[:-1]
+    V0 = (markov_values(system.game, system.profile(z0)) / system.scale).T.ravel()
+    return np.concatenate([z0, V0, [0.0]])
+
+
+def _markov_trace(system: _MarkovSystem, w: np.ndarray, lam_stop: float, max_steps: int):
+    """The compiled path follower (:mod:`._markov_qre`) from ``w`` (a point of the
+    branch) to ``lam_stop`` (internal units): ``(w, steps, bifurcations)`` at the end,
+    bifurcations in the game's λ units. Raises SolverError (with the last point reached
+    in ``exc.last``) when it cannot get there."""
+    from . import _markov_qre as mq
+
+    status, end, steps, bif = mq.trace(w, float(lam_stop), int(max_steps), *system.flat)
+    bifurcations = [float(b) / system.scale for b in bif]
+    if status == mq.REACHED:
+        return end, int(steps), bifurcations
+    lam_now = end[-1] / system.scale
+    if status == mq.TURNED_BACK:
+        exc: SolverError = SolverError(
+            "Markov QRE path following turned back through λ = 0, which happens at "
+            "bifurcations of degenerate games; no branch end to report")
+    elif status == mq.MAX_STEPS:
+        exc = IterationLimitError(f"Markov QRE path did not reach "
+                                  f"λ={lam_stop / system.scale:.6g} within {max_steps} steps "
+                                  f"(reached {lam_now:.6g})")
+    else:
+        what = "step size underflow" if status == mq.UNDERFLOW else "singular Jacobian"
+        exc = SolverError(f"Markov QRE path following failed: {what} at λ={lam_now:.6g}")
+    exc.last = None if status == mq.TURNED_BACK else end
+    raise exc
 
 
 def _polish_markov(system: _MarkovSystem, prof, threshold: float):
-    """A stationary equilibrium with the supports ``prof`` suggests: in each state every
-    supported action of a player has the same action value."""
-    from scipy.optimize import root
+    """A stationary equilibrium with the supports ``prof`` suggests (the actions with at
+    least ``threshold`` times the largest probability): in each state every supported
+    action of a player has the same action value. Newton's method, compiled
+    (:func:`._markov_qre.polish`), from ``prof``; None if it does not converge to a
+    profile with nonnegative probabilities."""
+    from ._markov_qre import polish
 
-    supports = [[np.flatnonzero(p > threshold * p.max()) for p in row] for row in prof]
-    order = [(s, i) for s in range(system.S) for i in range(system.N)]
-
-    def build(v):
-        out = [[None] * system.N for _ in range(system.S)]
-        o = 0
-        for s, i in order:
-            x = np.zeros(len(prof[s][i]))
-            sup = supports[s][i]
-            x[sup] = v[o:o + len(sup)]
-            out[s][i] = x
-            o += len(sup)
-        return out
-
-    def F(v):
-        p = build(v)
-        Q = system.q_values(p)
-        res = []
-        for s, i in order:
-            sup = supports[s][i]
-            res.extend((Q[s][i][sup[1:]] - Q[s][i][sup[0]]).tolist())
-            res.append(p[s][i].sum() - 1.0)
-        return np.array(res)
-
-    v0 = np.concatenate([prof[s][i][supports[s][i]] / prof[s][i][supports[s][i]].sum()
-                         for s, i in order])
-    sol = root(F, v0, method="hybr")
-    if not np.all(np.isfinite(sol.x)) or np.max(np.abs(F(sol.x))) > 1e-11 \
-            or (sol.x < -1e-12).any():
+    sup = np.concatenate([p > threshold * p.max() for row in prof for p in row])
+    start = [[np.where(p > threshold * p.max(), p, 0.0) for p in row] for row in prof]
+    start = [[p / p.sum() for p in row] for row in start]
+    V0 = (markov_values(system.game, start) / system.scale).T.ravel()
+    x0 = np.concatenate([np.concatenate([p for row in start for p in row]), V0])
+    ok, x = polish(x0, sup, *system.flat, 50)
+    if not ok:
+        x, ok = _polish_least_squares(system, x0, sup)
+    sig = x[:system.M]
+    if not ok or (sig < -1e-12).any():
         return None
-    out = build(np.clip(sol.x, 0, None))
+    out = system._profile(np.log(np.clip(sig, 1e-300, None)))
+    out = [[np.where(sup[system.offsets[k]:system.offsets[k + 1]], np.clip(p, 0, None), 0.0)
+            for k, p in enumerate(row, start=s * system.N)] for s, row in enumerate(out)]
     return [[p / p.sum() for p in row] for row in out]
+
+
+def _polish_least_squares(system: _MarkovSystem, x0: np.ndarray, sup: np.ndarray):
+    """Gauss–Newton with minimum-norm steps on the same conditions: where the
+    equilibria with these supports form a continuum (duplicate actions, ties of a
+    degenerate game) the Jacobian is singular and Newton's method fails, but
+    minimum-norm steps converge to a nearby point of the continuum."""
+    from ._markov_qre import _polish_eval
+
+    n = len(x0)
+    H, J = np.zeros(n), np.zeros((n, n))
+    x = x0.copy()
+    for _ in range(50):
+        _polish_eval(x, sup, *system.flat, H, J)
+        if np.max(np.abs(H)) < 1e-13:
+            return x, True
+        x = x - np.linalg.lstsq(J, H, rcond=1e-12)[0]
+        if not np.all(np.isfinite(x)):
+            return x, False
+    _polish_eval(x, sup, *system.flat, H, J)
+    return x, bool(np.max(np.abs(H)) < 1e-11)
 
 
 def markov_qre(game: StochasticGame, *, lam_max: float | None = None, tol: float = 1e-9,
@@ -1783,11 +1802,13 @@ def markov_qre(game: StochasticGame, *, lam_max: float | None = None, tol: float
     """One stationary Markov-perfect equilibrium: the limit of the logit Markov QRE.
 
     The stationary logit QRE (the Markov QRE of Eibelshäuser and Poensgen) is followed
-    from uniform play at λ = 0 by the predictor-corrector path follower of the
-    normal-form QRE, up to ``lam_max`` (default ``1e4`` over the payoff range); the
-    supports are read off its end point, the equilibrium with those supports is solved
-    from the indifference equations, and it is verified by each player's best-response
-    MDP before it is returned.
+    from uniform play at λ = 0 by a compiled predictor–corrector (values as unknowns,
+    closed-form Jacobian, chord-Newton corrector; :mod:`gametheory.solvers._markov_qre`)
+    up to ``lam_max`` (default ``1e4`` over the payoff range, then ``1e5`` and ``1e6``
+    while the end does not yet polish); the supports are read off its end point, the
+    equilibrium with those supports is solved from the indifference equations (Newton,
+    minimum-norm steps where the equilibria form a continuum), and it is verified by each
+    player's best-response MDP before it is returned. Any number of players.
 
     Returns
     -------
@@ -1818,32 +1839,42 @@ def markov_qre(game: StochasticGame, *, lam_max: float | None = None, tol: float
     >>> [p.round(4).tolist() for p in res[0].strategies[0]]
     [[0.0909, 0.9091], [0.5, 0.5]]
     """
-    from .qre import _trace
-
     tol = check_tolerance(tol)
     start = time.perf_counter()
     system = _MarkovSystem(game)
-    stops = [1e4, 1e3, 1e2] if lam_max is None else [float(lam_max) * system.scale]
-    final = None
-    for k, stop in enumerate(stops):
+    # past 1e4 (payoffs scaled to unit range) the branch is followed further, a decade at
+    # a time, while its end does not yet polish into a verified equilibrium (mixed
+    # equilibria are approached at a rate 1/λ)
+    stops = [1e4, 1e5, 1e6] if lam_max is None else [float(lam_max) * system.scale]
+    w = _markov_start(system)
+    steps, bifurcations, failure = 0, [], None
+    for stop in stops:
         try:
-            _, final = _trace(system, stop, max_steps=max_steps, record=False)
-            break
-        except SolverError:
-            if k == len(stops) - 1:
+            w, n, bif = _markov_trace(system, w, stop, max_steps - steps)
+        except SolverError as exc:
+            failure = exc
+            if getattr(exc, "last", None) is None or exc.last[-1] <= 0:
                 raise
-    end = system.profile(final[:-1])
-    for threshold in (1e-3, 1e-5, 1e-8, 1e-2):
-        polished = _polish_markov(system, end, threshold)
-        if polished is None:
-            continue
-        eq = _verified(game, polished, tol)
-        if eq is not None:
-            return MarkovResult([eq], "markov_qre", "one", game, tol=tol,
-                                elapsed_s=time.perf_counter() - start,
-                                details={"lam_max": stop / system.scale, "branch_end": end,
-                                         "bifurcations": system.bifurcations})
-    raise SolverError(f"the Markov QRE branch reached λ={stop / system.scale:.3g} but its end "
+            w = exc.last                 # polish the last point reached, if it can be
+        else:
+            steps += n
+            bifurcations += bif
+        end = system.profile(w[:system.M])
+        for threshold in (1e-3, 1e-5, 1e-8, 1e-2):
+            polished = _polish_markov(system, end, threshold)
+            if polished is None:
+                continue
+            eq = _verified(game, polished, tol)
+            if eq is not None:
+                return MarkovResult([eq], "markov_qre", "one", game, tol=tol,
+                                    elapsed_s=time.perf_counter() - start,
+                                    details={"lam_max": w[-1] / system.scale,
+                                             "branch_end": end, "steps": steps,
+                                             "bifurcations": bifurcations})
+        if failure is not None:
+            raise SolverError(f"{failure}; the last point of the branch did not polish into a "
+                              "verified stationary equilibrium") from failure
+    raise SolverError(f"the Markov QRE branch reached λ={w[-1] / system.scale:.3g} but its end "
                       "did not polish into a verified stationary equilibrium; no result is "
                       "returned (try a larger lam_max)")
 
