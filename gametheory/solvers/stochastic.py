@@ -1786,10 +1786,15 @@ def _polish_least_squares(system: _MarkovSystem, x0: np.ndarray, sup: np.ndarray
     n = len(x0)
     H, J = np.zeros(n), np.zeros((n, n))
     x = x0.copy()
-    for _ in range(50):
+    best = np.inf
+    for k in range(30):
         _polish_eval(x, sup, *system.flat, H, J)
-        if np.max(np.abs(H)) < 1e-13:
+        err = np.max(np.abs(H))
+        if err < 1e-13:
             return x, True
+        if k >= 4 and err > 1e-3 * best:
+            break                # not converging (Gauss–Newton converges fast or not at all)
+        best = min(best, err)
         x = x - np.linalg.lstsq(J, H, rcond=1e-12)[0]
         if not np.all(np.isfinite(x)):
             return x, False
