@@ -12,6 +12,7 @@ stochastic game.
 from __future__ import annotations
 
 import html
+import time
 import warnings
 from pathlib import Path
 
@@ -1000,14 +1001,20 @@ def build_analysis(model: str | Path, *, progress: bool = True,
              "tournament", "inference", "robustness", "scenarios", "dynamic scenarios",
              "verdict probabilities", "report"]
     bar = tqdm(total=len(steps), desc="analyze", disable=not progress, leave=False)
+    clock = [time.perf_counter(), "setup"]
+    timings: dict[str, float] = {}
 
     def step(name):
+        now = time.perf_counter()
+        timings[clock[1]] = timings.get(clock[1], 0.0) + now - clock[0]
+        clock[:] = [now, name]
         bar.set_postfix_str(name)
 
     cal = calibrate(m.events, m.parameters_path)    # fails early on an incomplete model
     a, b = cal.players
     analysis = Analysis(f"{m.title}: the sequence, its game and the question whether "
                         f"offering to zero all restrictions beats tit for tat for {a} and {b}")
+    analysis.timings = timings
 
     step("sequence")
     lines = _sequence_sections(analysis, m)
@@ -1063,6 +1070,9 @@ def build_analysis(model: str | Path, *, progress: bool = True,
     bar.update()
     step("report")
     _summary_section(analysis, cal)
+    step("done")
+    analysis.note("time of each stage (s): " + ", ".join(f"{k} {v:.1f}"
+                                                      for k, v in timings.items()))
     analysis.appendix()
     analysis.summary_lines = lines
     bar.update()

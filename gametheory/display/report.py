@@ -27,6 +27,8 @@ class Analysis:
     provenance: dict | None = None
     #: Developer details (solver names, timings, checks), shown in a technical appendix.
     technical: list[str] = field(default_factory=list)
+    #: Wall-clock seconds of each stage of the analysis, in order.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def add(self, title: str, text: str, body_html: str = "") -> None:
         self.sections.append((title, text, body_html))
