@@ -76,5 +76,8 @@ def test_analyze_from_python_returns_every_table_and_section(tmp_path):
     html = a._repr_html_()
     assert "<details>" in html and "<img" in html and "Czech" in html
     assert "Verdict over the posterior" in a.summary()
+    assert list(a.timings)[:3] == ["setup", "sequence", "calibration"]
+    assert "verdict probabilities" in a.timings and min(a.timings.values()) >= 0
+    assert any("time of each stage" in t for t in a.technical)
     b = gt.analyze("czech-russia-2021", repetitions=4, turns=5, draws=8, out=tmp_path / "r")
     assert b.report_path == tmp_path / "r" / "index.html" and b.report_path.exists()
