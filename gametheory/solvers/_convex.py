@@ -10,19 +10,36 @@ __all__ = ["clip", "dedupe", "drop_flat_corners", "hausdorff_distance", "hull",
            "point_polygon_distance", "polygon_from_support"]
 
 
-def hull(points: np.ndarray) -> np.ndarray:
-    """Convex hull vertices (counter-clockwise), tolerating degenerate point sets."""
+def hull(points: np.ndarray, tol: float = 1e-7) -> np.ndarray:
+    """Convex hull vertices, counter-clockwise from the lexicographically smallest
+    (smallest first coordinate, then second), tolerating degenerate point sets.
+
+    Vertices within ``tol`` of each other are merged and vertices within ``tol`` (of
+    the size) of the line through their neighbours dropped: the noise an iteration
+    leaves. Inside the payoff-set iteration ``tol`` is 1e-9 (a point kept by an
+    exactly binding incentive constraint must not be merged away); its result is
+    cleaned at the default."""
     pts = np.unique(np.round(points, 9), axis=0)
     if len(pts) < 3:
         return pts
+    # collinear within rounding (every point within 1e-9 of the set's size from the line
+    # through the two points farthest apart): those two ends, in lexicographic order;
+    # Qhull would accept some such slivers and keep their noise as vertices
+    a = int(np.argmax(((pts - pts[0]) ** 2).sum(axis=1)))
+    b = int(np.argmax(((pts - pts[a]) ** 2).sum(axis=1)))
+    e, d = pts[b] - pts[a], pts - pts[a]
+    length = float(np.hypot(*e))
+    if np.all(np.abs(e[0] * d[:, 1] - e[1] * d[:, 0]) <= 1e-9 * max(1.0, length) * length):
+        return pts[sorted((a, b))]
     from scipy.spatial import ConvexHull, QhullError
 
     try:
         # iteration noise leaves near-duplicate and near-collinear corners: drop them
-        return drop_flat_corners(dedupe(pts[ConvexHull(pts).vertices], tol=1e-7))
-    except QhullError:  # collinear
-        order = np.lexsort(pts.T[::-1])
-        return pts[[order[0], order[-1]]]
+        poly = drop_flat_corners(dedupe(pts[ConvexHull(pts).vertices], tol=tol), tol=tol)
+        # counter-clockwise from the lexicographically smallest vertex (a canonical order)
+        return np.roll(poly, -int(np.lexsort(poly.T[::-1])[0]), axis=0)
+    except QhullError:  # pragma: no cover - collinear sets are caught above
+        return pts[[0, -1]]
 
 
 def drop_flat_corners(poly: np.ndarray, tol: float = 1e-7) -> np.ndarray:

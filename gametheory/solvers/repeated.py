@@ -100,7 +100,8 @@ def equilibrium_payoffs(rg: RepeatedGameValue, *, method: str = "abreu_sannikov"
                         directions: int = 128,
                         tol: float = 1e-10, max_iter: int = 5000) -> np.ndarray:
     """Vertices of the set of subgame-perfect equilibrium payoffs (pure strategies,
-    public randomisation, perfect monitoring), counter-clockwise.
+    public randomisation, perfect monitoring), counter-clockwise from the vertex with
+    the smallest first coordinate (then second).
 
     The set is the largest fixed point of the Abreu-Pearce-Stacchetti operator
     B(W) = conv{(1 - δ) u(a) + δ w : w in W, (1 - δ) u_i(a) + δ w_i >=
@@ -131,7 +132,7 @@ def equilibrium_payoffs(rg: RepeatedGameValue, *, method: str = "abreu_sannikov"
     --------
     >>> from gametheory.games import prisoners_dilemma
     >>> RepeatedGame(prisoners_dilemma(), discount=0.75).equilibrium_payoffs().round(4).tolist()
-    [[1.0, 4.3333], [1.0, 1.0], [4.3333, 1.0], [3.0, 3.0]]
+    [[1.0, 1.0], [4.3333, 1.0], [3.0, 3.0], [1.0, 4.3333]]
     """
     if method not in ("abreu_sannikov", "outer", "inner"):
         raise RepeatedGameError(f"method must be 'abreu_sannikov', 'outer' or 'inner', "
@@ -142,11 +143,55 @@ def equilibrium_payoffs(rg: RepeatedGameValue, *, method: str = "abreu_sannikov"
         tol = check_tolerance(tol)
     except GameError as exc:
         raise RepeatedGameError(str(exc)) from None
-    delta = rg.discount
+    if method == "abreu_sannikov":
+        return _abreu_sannikov(rg, tol, max_iter)
+    return _iterate(rg, method, directions, tol, max_iter)
+
+
+def _stage_arrays(rg: RepeatedGameValue) -> tuple[np.ndarray, np.ndarray]:
+    """Payoffs ``U`` and best one-shot deviation payoffs ``dev``, (profiles, 2)."""
     A, B = rg.stage_game.bimatrix
-    U = np.stack([A.reshape(-1), B.reshape(-1)], axis=1)            # (profiles, 2)
+    U = np.stack([A.reshape(-1), B.reshape(-1)], axis=1)
     dev = np.stack([np.broadcast_to(A.max(axis=0), A.shape).reshape(-1),
                     np.broadcast_to(B.max(axis=1)[:, None], B.shape).reshape(-1)], axis=1)
+    return np.ascontiguousarray(U, dtype=float), np.ascontiguousarray(dev, dtype=float)
+
+
+def _slack(U: np.ndarray, rel: float = 1e-9) -> float:
+    """Incentive constraints are relaxed by ``rel`` of the payoff range: a constraint
+    that binds exactly (common with small integer payoffs) must not be lost to
+    rounding, which would make the set depend on the order of the vertices (a
+    knife-edge point such as (1, 0), supported by exactly the whole range of
+    continuation payoffs, kept by one hull routine and dropped by another). The NumPy
+    loop rounds to 9 decimals and relaxes by 1e-9; the compiled loop does not round
+    and relaxes by 1e-13, which moves the set by less than 1e-11 at δ = 0.9."""
+    return rel * max(1.0, float(np.ptp(U)))
+
+
+def _abreu_sannikov(rg: RepeatedGameValue, tol: float, max_iter: int) -> np.ndarray:
+    """The Abreu–Sannikov iteration, compiled (:mod:`._payoff_sets`); the same operator
+    and arithmetic as ``_iterate(..., "abreu_sannikov", ...)`` (tested vertex for
+    vertex), the result in :func:`._convex.hull`'s vertex order."""
+    from . import _payoff_sets as ps
+
+    U, dev = _stage_arrays(rg)
+    W = np.ascontiguousarray(feasible_payoffs(rg), dtype=float).reshape(-1, 2)
+    status, W, _ = ps.abreu_sannikov(U, dev, float(rg.discount), W, float(tol), int(max_iter),
+                                     _slack(U, 1e-13))
+    if status == ps.EMPTY:
+        return np.zeros((0, 2))
+    if status == ps.NOT_CONVERGED:
+        raise SolverError(f"the payoff-set iteration did not converge in {max_iter} steps")
+    return hull(W)
+
+
+def _iterate(rg: RepeatedGameValue, method: str, directions: int, tol: float,
+             max_iter: int) -> np.ndarray:
+    """The payoff-set iteration in NumPy: every method (the reference for the compiled
+    Abreu–Sannikov loop)."""
+    delta = rg.discount
+    U, dev = _stage_arrays(rg)
+    slack = _slack(U)
     theta = 2 * np.pi * np.arange(directions) / directions
     H = np.column_stack([np.cos(theta), np.sin(theta)])
     W = feasible_payoffs(rg)
@@ -158,7 +203,7 @@ def equilibrium_payoffs(rg: RepeatedGameValue, *, method: str = "abreu_sannikov"
         wmin = W.min(axis=0)
         points = []
         for a in range(len(U)):
-            lb = (1 - delta) / delta * (dev[a] - U[a]) + wmin
+            lb = (1 - delta) / delta * (dev[a] - U[a]) + wmin - slack
             clipped = clip(clip(W, np.array([-1.0, 0.0]), -lb[0]),
                             np.array([0.0, -1.0]), -lb[1])
             if len(clipped):
@@ -167,9 +212,9 @@ def equilibrium_payoffs(rg: RepeatedGameValue, *, method: str = "abreu_sannikov"
             return np.zeros((0, 2))
         Z = np.vstack(points)
         if method == "abreu_sannikov":
-            W_new = hull(Z)
+            W_new = hull(Z, tol=1e-9)
             if hausdorff_distance(W_new, W) < tol:
-                return W_new
+                return hull(W_new)
             W = W_new
             continue
         scores = Z @ H.T                                            # (points, dirs)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import gametheory.strategies as gs
 from gametheory.errors import RepeatedGameError
 from gametheory.games import prisoners_dilemma
+from gametheory.solvers._convex import hausdorff_distance
 from gametheory.solvers.repeated import (
     RepeatedGame,
     basin_of_attraction_alld,
@@ -114,7 +115,6 @@ def test_equilibrium_payoff_set_agrees_with_quantecon(payoffs, delta):
     """QuantEcon's Abreu-Sannikov vertices (test-only oracle) equal our inner
     approximation, and lie inside our outer approximation."""
     qe = pytest.importorskip("quantecon.game_theory")
-    from gametheory.solvers.repeated import hausdorff_distance
 
     R, S, T, P = payoffs
     game = prisoners_dilemma(R=R, S=S, T=T, P=P)
@@ -136,7 +136,6 @@ def test_equilibrium_payoff_set_agrees_with_quantecon(payoffs, delta):
 def test_folk_theorem_set_of_the_prisoners_dilemma():
     """With patient players the equilibrium payoffs fill the feasible, individually
     rational set: here everything above (P, P) = (1, 1)."""
-    from gametheory.solvers.repeated import hausdorff_distance
 
     rg = RepeatedGame(prisoners_dilemma(), discount=0.95)
     inner = rg.equilibrium_payoffs(method="inner")
@@ -183,3 +182,64 @@ def test_diplomatic_automata_in_the_embassy_game():
     (lo, hi), = rg.critical_discount_factor((public_grim_trigger(3, 3),
                                              public_grim_trigger(3, 3)))
     assert lo == pytest.approx(0.25) and hi == 1.0  # max of US 1/6 and Russia 1/4
+
+
+def _as_set(poly: np.ndarray) -> np.ndarray:
+    return poly[np.lexsort(poly.T[::-1])]
+
+
+@settings(max_examples=12, deadline=None)
+@given(payoffs=st.lists(st.integers(-5, 9), min_size=18, max_size=18),
+       shape=st.sampled_from([(2, 2), (2, 3), (3, 3)]),
+       delta=st.sampled_from([0.2, 0.5, 0.75, 0.9]))
+def test_compiled_abreu_sannikov_equals_the_numpy_iteration(payoffs, shape, delta):
+    """The compiled loop (default) and the NumPy loop give the same vertices, to the
+    NumPy loop's precision (its hull rounds to 9 decimals; where that rounding makes it
+    cycle instead of converging, about 2 % of random integer games, the compiled loop,
+    which does not round, still converges)."""
+    from gametheory.errors import SolverError
+    from gametheory.games import Game
+    from gametheory.solvers.repeated import _iterate
+
+    m, n = shape
+    arr = np.array(payoffs[:2 * m * n], dtype=float).reshape(m, n, 2)
+    rg = RepeatedGame(Game(arr), discount=delta)
+    ours = rg.equilibrium_payoffs()
+    try:
+        ref = _iterate(rg, "abreu_sannikov", 128, 1e-10, 5000)
+    except SolverError:
+        return
+    # vertex for vertex: as many, each within the NumPy loop's error of one of the
+    # other's (it relaxes incentive constraints by 1e-9 of the payoff range to survive
+    # its rounding, which moves the set by up to about that over 1 - δ)
+    tol = 1e-9 * max(1.0, float(np.ptp(arr))) / (1 - delta) * 10
+    assert ours.shape == ref.shape
+    if not len(ref):           # no pure-strategy equilibrium payoffs: both empty
+        return
+    gaps = np.linalg.norm(ours[:, None] - ref[None], axis=2)
+    assert gaps.min(axis=1).max() < tol and gaps.min(axis=0).max() < tol
+
+
+def test_compiled_abreu_sannikov_on_sets_that_collapse_to_a_segment():
+    """All payoffs 0 except one profile: the equilibrium payoffs are the segment between
+    the two stage-equilibrium payoffs (an earlier hull kept rounding slivers of it and
+    the iteration did not converge)."""
+    from gametheory.games import Game
+
+    for top in (2.0, 3.0):
+        arr = np.zeros((3, 3, 2))
+        arr[2, 1] = (0.0, 1.0)
+        arr[2, 2] = (1.0, top)
+        W = RepeatedGame(Game(arr), discount=0.2).equilibrium_payoffs()
+        assert _as_set(W) == pytest.approx(np.array([[0.0, 0.0], [1.0, top]]), abs=1e-12)
+
+
+def test_compiled_abreu_sannikov_reports_an_empty_set_and_non_convergence():
+    from gametheory.errors import SolverError
+    from gametheory.solvers.repeated import _iterate
+
+    rg = RepeatedGame(prisoners_dilemma(), discount=0.9)
+    with pytest.raises(SolverError, match="did not converge in 3 steps"):
+        rg.equilibrium_payoffs(max_iter=3)
+    with pytest.raises(SolverError, match="did not converge in 3 steps"):
+        _iterate(rg, "abreu_sannikov", 128, 1e-10, 3)
