@@ -33,6 +33,7 @@ __all__ = [
     "best_response_value",
     "critical_discount_factor",
     "deviation_gains",
+    "equilibrium_payoff_sets",
     "equilibrium_payoffs",
     "feasible_payoffs",
     "hausdorff_distance",
@@ -230,6 +231,51 @@ def _iterate(rg: RepeatedGameValue, method: str, directions: int, tol: float,
     else:
         raise SolverError(f"the payoff-set iteration did not converge in {max_iter} steps")
     return W
+
+
+def equilibrium_payoff_sets(game: Game, discounts, *, tol: float = 1e-10,
+                            max_iter: int = 5000) -> list[np.ndarray]:
+    """The subgame-perfect payoff set at each of many discount factors (a sweep over δ):
+    the Abreu–Sannikov iteration of :func:`equilibrium_payoffs`, compiled, with the
+    stage game's payoffs, deviation payoffs and feasible set prepared once.
+
+    Returns
+    -------
+    list of ndarray
+        The vertices at each δ, as :func:`equilibrium_payoffs` gives them (an empty
+        array where there is no pure-strategy equilibrium payoff).
+
+    Examples
+    --------
+    >>> from gametheory.games import prisoners_dilemma
+    >>> sets = equilibrium_payoff_sets(prisoners_dilemma(), [0.2, 0.75])
+    >>> [len(v) for v in sets], sets[1].round(4).tolist()[-1]
+    ([1, 4], [1.0, 4.3333])
+    """
+    from . import _payoff_sets as ps
+
+    try:
+        tol = check_tolerance(tol)
+        max_iter = check_count("max_iter", max_iter, maximum=10**7)
+        deltas = [check_discount(float(d)) for d in np.atleast_1d(discounts)]
+    except GameError as exc:
+        raise RepeatedGameError(str(exc)) from None
+    if game.n_players != 2:
+        raise RepeatedGameError(f"payoff sets need a two-player game, got {game.n_players}")
+    rg = RepeatedGameValue(game, deltas[0]) if deltas else None
+    if rg is None:
+        return []
+    U, dev = _stage_arrays(rg)
+    W0 = np.ascontiguousarray(feasible_payoffs(rg), dtype=float).reshape(-1, 2)
+    slack = _slack(U, 1e-13)
+    out = []
+    for d in deltas:
+        status, W, _ = ps.abreu_sannikov(U, dev, d, W0, tol, max_iter, slack)
+        if status == ps.NOT_CONVERGED:
+            raise SolverError(f"the payoff-set iteration did not converge in {max_iter} steps "
+                              f"at δ = {d:g}")
+        out.append(np.zeros((0, 2)) if status == ps.EMPTY else hull(W))
+    return out
 
 
 def payoff_set_bounds(rg: RepeatedGameValue, **options) -> tuple[np.ndarray, np.ndarray, float]:

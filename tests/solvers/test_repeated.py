@@ -243,3 +243,16 @@ def test_compiled_abreu_sannikov_reports_an_empty_set_and_non_convergence():
         rg.equilibrium_payoffs(max_iter=3)
     with pytest.raises(SolverError, match="did not converge in 3 steps"):
         _iterate(rg, "abreu_sannikov", 128, 1e-10, 3)
+
+
+def test_payoff_sets_over_many_discount_factors_equal_one_by_one():
+    from gametheory.solvers.repeated import equilibrium_payoff_sets
+
+    game = prisoners_dilemma()
+    deltas = np.linspace(0.05, 0.95, 19)
+    sets = equilibrium_payoff_sets(game, deltas)
+    for d, W in zip(deltas, sets, strict=True):
+        assert W == pytest.approx(RepeatedGame(game, discount=d).equilibrium_payoffs(),
+                                  abs=1e-12)
+    with pytest.raises(RepeatedGameError):
+        equilibrium_payoff_sets(game, [0.5, 1.5])
