@@ -20,6 +20,8 @@ def hull(points: np.ndarray, tol: float = 1e-7) -> np.ndarray:
     exactly binding incentive constraint must not be merged away); its result is
     cleaned at the default."""
     pts = np.unique(np.round(points, 9), axis=0)
+    if len(pts) and np.abs(pts - pts[0]).max() <= tol:
+        return pts[:1]                  # one point, up to the iteration's noise
     if len(pts) < 3:
         return pts
     # collinear within rounding (every point within 1e-9 of the set's size from the line
@@ -112,7 +114,9 @@ def point_polygon_distance(p: np.ndarray, poly: np.ndarray) -> float:
         a, b = poly[k], poly[(k + 1) % n]
         edge = b - a
         cross = edge[0] * (p[1] - a[1]) - edge[1] * (p[0] - a[0])
-        if cross < -1e-12:
+        # outside by more than 1e-12 (a distance: the cross product over the edge's
+        # length, so that a tiny polygon does not take every point for inside)
+        if cross < -1e-12 * float(np.hypot(*edge)):
             inside = False
         t = np.clip(np.dot(p - a, edge) / max(np.dot(edge, edge), 1e-300), 0, 1)
         best = min(best, float(np.linalg.norm(p - (a + t * edge))))

@@ -164,8 +164,8 @@ def _point_polygon(px, py, poly, n):  # pragma: no cover
         k1 = k + 1 if k + 1 < n else 0
         ax, ay = poly[k, 0], poly[k, 1]
         ex, ey = poly[k1, 0] - ax, poly[k1, 1] - ay
-        if ex * (py - ay) - ey * (px - ax) < -1e-12:
-            inside = False
+        if ex * (py - ay) - ey * (px - ax) < -1e-12 * np.sqrt(ex * ex + ey * ey):
+            inside = False                   # outside by more than 1e-12 (a distance)
         t = ((px - ax) * ex + (py - ay) * ey) / max(ex * ex + ey * ey, 1e-300)
         t = min(max(t, 0.0), 1.0)
         d = np.sqrt((px - ax - t * ex) ** 2 + (py - ay - t * ey) ** 2)

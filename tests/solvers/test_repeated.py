@@ -256,3 +256,18 @@ def test_payoff_sets_over_many_discount_factors_equal_one_by_one():
                                   abs=1e-12)
     with pytest.raises(RepeatedGameError):
         equilibrium_payoff_sets(game, [0.5, 1.5])
+
+
+def test_payoff_set_that_collapses_to_a_point_is_the_point():
+    """Below the cooperation threshold the prisoner's dilemma's only equilibrium payoff is
+    the stage equilibrium's; an absolute 1e-12 inside test on cross products once took
+    every point for inside a polygon of size 1e-7 and stopped the iteration at a
+    triangle of that size around (1, 1)."""
+    from gametheory.solvers.repeated import equilibrium_payoff_sets
+
+    for d in (0.1, 0.2):
+        W = RepeatedGame(prisoners_dilemma(), discount=d).equilibrium_payoffs()
+        assert W.tolist() == [[1.0, 1.0]]
+    # at 0.4 alternating (D, C) and (C, D) is an equilibrium: the set is a triangle
+    sets = equilibrium_payoff_sets(prisoners_dilemma(), [0.2, 0.4])
+    assert sets[0].tolist() == [[1.0, 1.0]] and len(sets[1]) == 3
