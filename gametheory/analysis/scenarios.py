@@ -199,6 +199,57 @@ class ScenarioResult:
         ax.legend(fontsize=7)
         return ax
 
+    def plot_trajectory_grid(self, axes=None, *, noise: float | None = None,
+                             side: str | None = None, mission: str | None = None):
+        """Small multiples: one panel per opponent, each with the mission size when
+        ``side`` plays each of the two strategies and its 95 % simulation band; shared
+        axes, one legend. ``axes``: an array of at least as many Axes as opponents (by
+        default a new figure, three panels a row). Returns the Axes array.
+
+        A band over the opponents hides what differs between them (against some the
+        mission is restored, against others it is lost); here each match-up is read
+        alone, as in a paper's figure.
+        """
+        import matplotlib.pyplot as plt
+
+        from .._format import PALETTE
+
+        tr = self.trajectories
+        noise = tr.noise.max() if noise is None else noise
+        side = side if side is not None else tr.side.iloc[0]
+        mission = mission if mission is not None else side
+        players = [c.removeprefix("final_staff_") for c in self.outcomes.columns
+                   if c.startswith("final_staff_")]
+        own_col = "first" if players.index(side) == 0 else "second"
+        opp_col = "second" if own_col == "first" else "first"
+        tr = tr[np.isclose(tr.noise, noise) & (tr.side == side) & (tr.mission_of == mission)]
+        opponents = list(dict.fromkeys(tr[opp_col]))
+        if axes is None:
+            ncols = min(3, max(1, len(opponents)))
+            nrows = -(-len(opponents) // ncols)
+            _, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.4 * nrows),
+                                   sharex=True, sharey=True, squeeze=False)
+        flat = np.asarray(axes).ravel()
+        if len(flat) < len(opponents):
+            raise ValueError(f"need {len(opponents)} Axes, got {len(flat)}")
+        for ax, opp in zip(flat, opponents, strict=False):
+            for k, name in enumerate(self.strategies):
+                g = tr[(tr[own_col] == name) & (tr[opp_col] == opp)].sort_values("turn")
+                ax.plot(g.turn, g.mean_staff, color=PALETTE[k], lw=1.6,
+                        label=f"{side} plays {name}")
+                ax.fill_between(g.turn, g.low, g.high, color=PALETTE[k], alpha=0.2, lw=0)
+            ax.set_title(f"against {opp}", fontsize=9)
+            ax.tick_params(labelsize=8)
+        for ax in flat[len(opponents):]:
+            ax.set_axis_off()
+        flat[0].legend(fontsize=7, loc="best")
+        for ax in flat[:len(opponents)]:
+            if ax.get_subplotspec() is None or ax.get_subplotspec().is_first_col():
+                ax.set_ylabel(f"{mission} staff", fontsize=8)
+            if ax.get_subplotspec() is None or ax.get_subplotspec().is_last_row():
+                ax.set_xlabel("turn", fontsize=8)
+        return axes
+
     def plot_comparison(self, ax=None, *, side: str | None = None):
         """Payoff difference (first minus second strategy) by opponent and noise."""
         import matplotlib.pyplot as plt

@@ -68,14 +68,18 @@ UTILITY_MATHML = (
     "c, k are in the table below.</p>")
 
 
-def _fig(draw, alt: str, size=(8, 4)) -> str:
-    # a Figure without pyplot: no global backend switch, nothing left open
+def _fig(draw, alt: str, size=(8, 4), grid: tuple[int, int] | None = None) -> str:
+    # a Figure without pyplot: no global backend switch, nothing left open; with
+    # ``grid`` (rows, columns) ``draw`` gets the array of Axes (shared axes)
     from matplotlib.figure import Figure
 
     from .report import figure_html
 
-    fig = Figure(figsize=size)
-    draw(fig.subplots())
+    fig = Figure(figsize=size, layout="constrained")
+    if grid is None:
+        draw(fig.subplots())
+    else:
+        draw(fig.subplots(*grid, sharex=True, sharey=True, squeeze=False))
     return figure_html(fig, alt)
 
 
@@ -568,10 +572,13 @@ def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: 
         _fig(lambda ax, s=s: res.plot_comparison(ax=ax, side=s),
              f"{s}: payoff of zero all minus tit for tat, by opponent and noise")
         for s in cal.players)
+    n_opp = int(res.comparison.opponent.nunique())
+    n_rows = -(-n_opp // 3)
     figs += "".join(
-        _fig(lambda ax, s=s: res.plot_trajectories(ax=ax, noise=cal.params.noise, side=s),
-             f"{s} mission size when {s} plays each strategy (noise {cal.params.noise:g}): "
-             "mean over the opponents and the range between them", size=(8, 4))
+        _fig(lambda axes, s=s: res.plot_trajectory_grid(axes, noise=cal.params.noise, side=s),
+             f"{s} mission size when {s} plays each strategy (noise {cal.params.noise:g}), "
+             "one panel per opponent, with 95 % simulation bands",
+             size=(9.6, 2.5 * n_rows), grid=(n_rows, min(3, n_opp)))
         for s in cal.players)
     analysis.add(
         "Does 'zero all restrictions' do better than tit for tat?",

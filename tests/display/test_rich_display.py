@@ -206,10 +206,15 @@ def test_every_figure_uses_the_colour_blind_safe_palette(instances):
     drawn = []
     for name, obj in instances:
         for meth in [m for m in dir(obj) if m.startswith("plot") or m == "draw"]:
-            _, ax = plt.subplots()
+            fn = getattr(obj, meth)
             try:
-                getattr(obj, meth)(ax=ax)
-                rgba = _colours(ax)
+                if "axes" in inspect.signature(fn).parameters:     # small multiples
+                    axes = np.asarray(fn()).ravel()
+                else:
+                    _, ax = plt.subplots()
+                    fn(ax=ax)
+                    axes = [ax]
+                rgba = np.concatenate([_colours(a) for a in axes])
             finally:
                 plt.close("all")
             rgb = rgba[rgba[:, 3] > 0, :3]
