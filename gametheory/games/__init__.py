@@ -1,5 +1,6 @@
 """Games: the normal-form model, named games and Gambit file formats."""
 
+from .bargaining import BargainingProblem
 from .catalogue import (
     battle_of_the_sexes,
     catalogue,
@@ -18,6 +19,7 @@ from .normal_form import Game, MixedStrategy
 from .stochastic import StochasticGame
 
 __all__ = [
+    "BargainingProblem",
     "Game",
     "GameTree",
     "GameTreeError",

@@ -5,6 +5,14 @@ in rational arithmetic when payoffs are exact) before returning it.
 """
 
 from ._compiled import compile_notice
+from .bargaining import (
+    AlternatingOffers,
+    BargainingSolutions,
+    alternating_offers,
+    alternating_offers_finite,
+    bargaining_solutions,
+    pareto_frontier,
+)
 from .correlated import correlated_equilibrium, correlated_equilibrium_polytope
 from .degeneracy import DegeneracyCertificate, equilibrium_components, is_degenerate
 from .dispatch import METHODS, solve
@@ -47,6 +55,8 @@ __all__ = [
     "BATCH_METHODS",
     "METHODS",
     "STOCHASTIC_METHODS",
+    "AlternatingOffers",
+    "BargainingSolutions",
     "BatchEntry",
     "BatchResult",
     "CorrelatedEquilibrium",
@@ -62,7 +72,10 @@ __all__ = [
     "QREPath",
     "Rejected",
     "ShapleyBatch",
+    "alternating_offers",
+    "alternating_offers_finite",
     "automaton_game",
+    "bargaining_solutions",
     "best_response_gain",
     "check_profile",
     "compile_notice",
@@ -83,6 +96,7 @@ __all__ = [
     "markov_qre",
     "markov_values",
     "matrix_values",
+    "pareto_frontier",
     "pure_markov_perfect",
     "pure_nash",
     "qre",

@@ -148,6 +148,10 @@ def _instances():
                                                   start="2016-12-01", end="2021-12-31"),
         "RobustnessResult": coding_robustness(cal, [("talk", "moves")], repetitions=3,
                                               turns=3, dynamic=False),
+        "BargainingProblem": (bp := gt.games.BargainingProblem(
+            [[0, 1], [0.6, 0.9], [1, 0]], [0, 0], convex=True)),
+        "BargainingSolutions": gt.solvers.bargaining_solutions(bp),
+        "AlternatingOffers": gt.solvers.alternating_offers((0.9, 0.8)),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()
