@@ -149,6 +149,20 @@ class ScenarioResult:
                    if len(worse) else "") + ".")
         return " ".join(parts)
 
+    def _trajectory_rows(self, noise, side, mission):
+        """The trajectories drawn for one side, noise level and mission, with the
+        columns naming the side's own strategy and its opponent's."""
+        tr = self.trajectories
+        noise = tr.noise.max() if noise is None else noise
+        side = side if side is not None else tr.side.iloc[0]
+        mission = mission if mission is not None else side
+        players = [c.removeprefix("final_staff_") for c in self.outcomes.columns
+                   if c.startswith("final_staff_")]
+        own_col = "first" if players.index(side) == 0 else "second"
+        opp_col = "second" if own_col == "first" else "first"
+        tr = tr[np.isclose(tr.noise, noise) & (tr.side == side) & (tr.mission_of == mission)]
+        return tr, noise, side, mission, own_col, opp_col
+
     def plot_trajectories(self, ax=None, *, noise: float | None = None,
                           side: str | None = None, mission: str | None = None,
                           opponent: str | None = None):
@@ -164,15 +178,8 @@ class ScenarioResult:
 
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
-        tr = self.trajectories
-        noise = tr.noise.max() if noise is None else noise
-        side = side if side is not None else tr.side.iloc[0]
-        mission = mission if mission is not None else side
-        players = [c.removeprefix("final_staff_") for c in self.outcomes.columns
-                   if c.startswith("final_staff_")]
-        own_col = "first" if players.index(side) == 0 else "second"
-        opp_col = "second" if own_col == "first" else "first"
-        tr = tr[np.isclose(tr.noise, noise) & (tr.side == side) & (tr.mission_of == mission)]
+        tr, noise, side, mission, own_col, opp_col = self._trajectory_rows(noise, side,
+                                                                           mission)
         if opponent is not None:
             tr = tr[tr[opp_col] == opponent]
         from .._format import PALETTE as colours
@@ -214,15 +221,8 @@ class ScenarioResult:
 
         from .._format import PALETTE
 
-        tr = self.trajectories
-        noise = tr.noise.max() if noise is None else noise
-        side = side if side is not None else tr.side.iloc[0]
-        mission = mission if mission is not None else side
-        players = [c.removeprefix("final_staff_") for c in self.outcomes.columns
-                   if c.startswith("final_staff_")]
-        own_col = "first" if players.index(side) == 0 else "second"
-        opp_col = "second" if own_col == "first" else "first"
-        tr = tr[np.isclose(tr.noise, noise) & (tr.side == side) & (tr.mission_of == mission)]
+        tr, noise, side, mission, own_col, opp_col = self._trajectory_rows(noise, side,
+                                                                           mission)
         opponents = list(dict.fromkeys(tr[opp_col]))
         if axes is None:
             ncols = min(3, max(1, len(opponents)))

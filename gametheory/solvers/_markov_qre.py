@@ -62,6 +62,37 @@ def flatten(stage_payoffs, transitions, discount, scale: float):
             np.asarray(discount, dtype=float))
 
 
+@jit(inline="always")
+def _term(k, i, s, x, sig, M, P, U, delta, boff, acts):  # pragma: no cover
+    """Player ``i``'s total payoff ``g`` at joint action ``k`` of state ``s`` (stage
+    payoff and discounted continuation values ``x[M:]``) and the probability ``po`` that
+    the others play their parts of ``k``."""
+    S = P.shape[1]
+    N = acts.shape[1]
+    cont = 0.0
+    for t in range(S):
+        cont += P[k, t] * x[M + t * N + i]
+    g = (1.0 - delta[i]) * U[k, i] + delta[i] * cont
+    po = 1.0
+    for j in range(N):
+        if j != i:
+            po *= sig[boff[s * N + j] + acts[k, j]]
+    return g, po
+
+
+@jit(inline="always")     # in the innermost loop: numba's IR inlining, not a call
+def _add_dq(Jm, x, val, c, o, ni, vr, lam, sc):  # pragma: no cover
+    """Enter ``dQ_c / d w_x = val`` into the rows it reaches: the logit rows of the
+    block (``-λ`` for action ``c ≥ 1``, ``+λ`` in every row when ``c`` is the reference
+    action 0) and the value row (``-σ_c``)."""
+    if c >= 1:
+        Jm[o + c - 1, x] -= lam * val
+    else:
+        for a in range(1, ni):
+            Jm[o + a - 1, x] += lam * val
+    Jm[vr, x] -= sc * val
+
+
 @jit
 def _evaluate(w, n_act, boff, joff, acts, U, P, delta, H, Jm, want_jac):  # pragma: no cover
     S, N = n_act.shape
@@ -76,14 +107,7 @@ def _evaluate(w, n_act, boff, joff, acts, U, P, delta, H, Jm, want_jac):  # prag
     for s in range(S):
         for k in range(joff[s], joff[s + 1]):
             for i in range(N):
-                cont = 0.0
-                for t in range(S):
-                    cont += P[k, t] * w[M + t * N + i]
-                g = (1.0 - delta[i]) * U[k, i] + delta[i] * cont
-                po = 1.0
-                for j in range(N):
-                    if j != i:
-                        po *= sig[boff[s * N + j] + acts[k, j]]
+                g, po = _term(k, i, s, w, sig, M, P, U, delta, boff, acts)
                 b = s * N + i
                 o = boff[b]
                 ni = n_act[s, i]
@@ -95,27 +119,13 @@ def _evaluate(w, n_act, boff, joff, acts, U, P, delta, H, Jm, want_jac):  # prag
                 sc = sig[o + c]
                 # derivatives of Q_sic: other players' log-probabilities, then the values
                 for j in range(N):
-                    if j == i:
-                        continue
-                    x = boff[s * N + j] + acts[k, j]
-                    val = g * po
-                    if c >= 1:
-                        Jm[o + c - 1, x] -= lam * val
-                    else:
-                        for a in range(1, ni):
-                            Jm[o + a - 1, x] += lam * val
-                    Jm[vr, x] -= sc * val
+                    if j != i:
+                        _add_dq(Jm, boff[s * N + j] + acts[k, j], g * po, c, o, ni, vr,
+                                lam, sc)
                 for t in range(S):
-                    if P[k, t] == 0.0:
-                        continue
-                    x = M + t * N + i
-                    val = delta[i] * P[k, t] * po
-                    if c >= 1:
-                        Jm[o + c - 1, x] -= lam * val
-                    else:
-                        for a in range(1, ni):
-                            Jm[o + a - 1, x] += lam * val
-                    Jm[vr, x] -= sc * val
+                    if P[k, t] != 0.0:
+                        _add_dq(Jm, M + t * N + i, delta[i] * P[k, t] * po, c, o, ni, vr,
+                                lam, sc)
         for i in range(N):
             b = s * N + i
             o = boff[b]
@@ -379,14 +389,7 @@ def _polish_eval(x, sup, n_act, boff, joff, acts, U, P, delta, H, Jm):  # pragma
     for s in range(S):
         for k in range(joff[s], joff[s + 1]):
             for i in range(N):
-                cont = 0.0
-                for t in range(S):
-                    cont += P[k, t] * x[M + t * N + i]
-                g = (1.0 - delta[i]) * U[k, i] + delta[i] * cont
-                po = 1.0
-                for j in range(N):
-                    if j != i:
-                        po *= sig[boff[s * N + j] + acts[k, j]]
+                g, po = _term(k, i, s, x, sig, M, P, U, delta, boff, acts)
                 c = boff[s * N + i] + acts[k, i]
                 Q[c] += g * po
                 for j in range(N):

@@ -1751,12 +1751,13 @@ def _markov_trace(system: _MarkovSystem, w: np.ndarray, lam_stop: float, max_ste
     raise exc
 
 
-def _polish_markov(system: _MarkovSystem, prof, threshold: float):
+def _polish_markov(system: _MarkovSystem, prof, threshold: float, least_squares: bool = False):
     """A stationary equilibrium with the supports ``prof`` suggests (the actions with at
     least ``threshold`` times the largest probability): in each state every supported
     action of a player has the same action value. Newton's method, compiled
     (:func:`._markov_qre.polish`), from ``prof``; None if it does not converge to a
-    profile with nonnegative probabilities."""
+    profile with nonnegative probabilities. ``least_squares``: minimum-norm steps
+    (:func:`_polish_least_squares`), for when Newton fails at every threshold."""
     from ._markov_qre import polish
 
     sup = np.concatenate([p > threshold * p.max() for row in prof for p in row])
@@ -1764,9 +1765,10 @@ def _polish_markov(system: _MarkovSystem, prof, threshold: float):
     start = [[p / p.sum() for p in row] for row in start]
     V0 = (markov_values(system.game, start) / system.scale).T.ravel()
     x0 = np.concatenate([np.concatenate([p for row in start for p in row]), V0])
-    ok, x = polish(x0, sup, *system.flat, 50)
-    if not ok:
+    if least_squares:
         x, ok = _polish_least_squares(system, x0, sup)
+    else:
+        ok, x = polish(x0, sup, *system.flat, 50)
     sig = x[:system.M]
     if not ok or (sig < -1e-12).any():
         return None
@@ -1853,7 +1855,8 @@ def markov_qre(game: StochasticGame, *, lam_max: float | None = None, tol: float
     stops = [1e4, 1e5, 1e6] if lam_max is None else [float(lam_max) * system.scale]
     w = _markov_start(system)
     steps, bifurcations, failure = 0, [], None
-    for stop in stops:
+    thresholds = (1e-3, 1e-5, 1e-8, 1e-2)
+    for k, stop in enumerate(stops):
         try:
             w, n, bif = _markov_trace(system, w, stop, max_steps - steps)
         except SolverError as exc:
@@ -1865,8 +1868,13 @@ def markov_qre(game: StochasticGame, *, lam_max: float | None = None, tol: float
             steps += n
             bifurcations += bif
         end = system.profile(w[:system.M])
-        for threshold in (1e-3, 1e-5, 1e-8, 1e-2):
-            polished = _polish_markov(system, end, threshold)
+        # Newton at each support threshold; at the last point, minimum-norm steps too
+        # (for equilibria that form a continuum, where Newton's Jacobian is singular)
+        last = failure is not None or k == len(stops) - 1
+        tries = [(t, False) for t in thresholds] + ([(t, True) for t in thresholds]
+                                                    if last else [])
+        for threshold, lsq in tries:
+            polished = _polish_markov(system, end, threshold, lsq)
             if polished is None:
                 continue
             eq = _verified(game, polished, tol)
