@@ -455,7 +455,7 @@ def test_turn_qre_follows_the_same_branch_as_the_dense_markov_qre(seed, n_states
     game = _random_turn_game(seed, n_states, 2, delta, generic=True)
     try:
         dense = markov_qre(game)[0]
-        sparse_ = turn_qre(game)[0]
+        sparse_ = turn_qre(game, engine="sparse")[0]
     except SolverError:
         return
     assert best_response_gain(game, [list(s) for s in sparse_.strategies]).max() < 1e-8
@@ -469,7 +469,9 @@ def test_turn_qre_does_not_polish_a_nearly_indifferent_point_into_another_equili
     from gametheory.solvers import markov_qre, turn_qre
 
     game = _random_turn_game(691, 2, 2, 0.5)
-    res = turn_qre(game)
+    res = turn_qre(game, engine="sparse")
+    assert res.details["engine"] == "sparse"
+    assert turn_qre(game).details["engine"] == "dense (markov_qre)"     # small: dense
     assert res.details["lam"] > 100 and res.details["branch_distance"] <= 0.05
     assert res[0].values == pytest.approx(markov_qre(game)[0].values, abs=1e-6)
     assert res[0].strategies[1][1] == pytest.approx([0.0, 1.0], abs=1e-6)
