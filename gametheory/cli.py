@@ -308,6 +308,11 @@ def repeated(
             _fail("give either an .nfg FILE or --game NAME")
         g = read_nfg(file) if file is not None else get_game(game)
         rg = RepeatedGame(g, discount=discount)
+        from .solvers import compile_notice
+
+        notice = compile_notice("_payoff_sets")
+        if notice:
+            typer.echo(f"note: {notice}", err=True)
         grim = public_grim_trigger(*g.shape)
         threshold = rg.critical_discount_factor((grim, grim))
         vertices = rg.equilibrium_payoffs()

@@ -95,11 +95,13 @@ COMPILE_NOTICE = ("compiling the solver kernels once (about 20-60 s on first use
                   "load them from {dir}")
 
 
-def compile_notice() -> str | None:
-    """The notice to show before the compiled kernels are first needed, or None when
-    they are cached or already loaded in this process."""
+def compile_notice(module: str = "_pivoting") -> str | None:
+    """The notice to show before ``module``'s compiled kernels (``_pivoting``: the
+    batch solvers; ``_payoff_sets``: repeated-game payoff sets; ``_markov_qre``: the
+    Markov QRE homotopy) are first needed, or None when they are cached or already
+    loaded in this process."""
     import sys
 
-    if "gametheory.solvers._pivoting" in sys.modules or kernels_cached():
+    if f"gametheory.solvers.{module}" in sys.modules or kernels_cached(module):
         return None
     return COMPILE_NOTICE.format(dir=cache_dir())

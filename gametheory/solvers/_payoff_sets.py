@@ -1,12 +1,15 @@
 """Compiled Abreu–Sannikov iteration for the equilibrium payoff set of a two-player
 repeated game (numba).
 
-The same operator, in the same arithmetic, as the NumPy loop of
-:func:`gametheory.solvers.repeated.equilibrium_payoffs` (``_convex``'s clipping,
-hull, de-duplication and Hausdorff distance), written as loops over fixed buffers so
-that one iteration costs microseconds instead of the Python overhead of clipping a
-polygon per action profile. Called by ``equilibrium_payoffs``; compiled on first use
-and cached (:mod:`._compiled`).
+The same operator as the NumPy loop of :mod:`gametheory.solvers.repeated` (clip the
+current set by each action profile's incentive constraints, map, take the hull, stop
+when successive sets are within a Hausdorff distance), written as loops over fixed
+buffers so that one iteration costs microseconds instead of the Python overhead of
+clipping a polygon per action profile. Unlike the NumPy loop it does not round: the
+hull is Andrew's monotone chain with exact orientation tests and a relative tolerance
+of 1e-12, and incentive constraints are relaxed by 1e-13 of the payoff range so that
+exactly binding ones survive rounding. Called by ``equilibrium_payoffs``; compiled on
+first use and cached (:mod:`._compiled`).
 """
 
 from __future__ import annotations

@@ -170,9 +170,9 @@ def _slack(U: np.ndarray, rel: float = 1e-9) -> float:
 
 
 def _abreu_sannikov(rg: RepeatedGameValue, tol: float, max_iter: int) -> np.ndarray:
-    """The Abreu–Sannikov iteration, compiled (:mod:`._payoff_sets`); the same operator
-    and arithmetic as ``_iterate(..., "abreu_sannikov", ...)`` (tested vertex for
-    vertex), the result in :func:`._convex.hull`'s vertex order."""
+    """The Abreu–Sannikov iteration, compiled (:mod:`._payoff_sets`): the operator of
+    ``_iterate(..., "abreu_sannikov", ...)`` without its rounding (tested vertex for
+    vertex against it, to its precision), the result in :func:`._convex.hull`'s order."""
     from . import _payoff_sets as ps
 
     U, dev = _stage_arrays(rg)

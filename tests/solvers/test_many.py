@@ -435,3 +435,21 @@ def test_no_notice_once_the_kernels_are_loaded():
 
     solve_many(np.ones((1, 4, 4)), np.ones((1, 4, 4)))
     assert _compiled.compile_notice() is None
+
+
+def test_compile_notice_per_kernel_module(tmp_path, monkeypatch):
+    """Each compiled module is announced until it is cached or loaded (the payoff-set
+    and Markov QRE kernels compile on their own first use)."""
+    from gametheory.solvers import _compiled
+    from gametheory.solvers.repeated import RepeatedGame
+
+    monkeypatch.setenv("GAMETHEORY_CACHE_DIR", str(tmp_path))
+    for module in ("_payoff_sets", "_markov_qre"):
+        monkeypatch.delitem(__import__("sys").modules, f"gametheory.solvers.{module}",
+                            raising=False)
+        assert "compiling the solver kernels once" in _compiled.compile_notice(module)
+    monkeypatch.undo()
+    from gametheory.games import prisoners_dilemma
+
+    RepeatedGame(prisoners_dilemma(), discount=0.5).equilibrium_payoffs()
+    assert _compiled.compile_notice("_payoff_sets") is None
