@@ -153,7 +153,12 @@ def _evaluate(w, n_act, boff, joff, acts, U, P, delta, H, Jm, want_jac):  # prag
 
 @jit
 def _lu(A, piv):  # pragma: no cover
-    """In-place LU with partial pivoting; returns the sign of det(A) (0 if singular)."""
+    """In-place LU with partial pivoting; returns the sign of det(A) (0 if singular).
+
+    Written here rather than taken from LAPACK because the corrector reuses the factors
+    across iterations inside compiled code: numba exposes ``np.linalg.solve`` (which
+    refactors every call) but not ``getrf``/``getrs``, and the determinant's sign (the
+    branch's orientation) comes with the factors for free."""
     m = A.shape[0]
     sign = 1.0
     for k in range(m):

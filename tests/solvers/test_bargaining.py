@@ -61,7 +61,7 @@ def test_pareto_frontier_and_distances():
     dist = bargaining_solutions(conv).distances(["B", "D"]).set_index("deal")
     assert dist.loc["B", "to the frontier"] == pytest.approx(0.0, abs=1e-12)
     assert dist.loc["B", "to Nash"] == pytest.approx(0.0, abs=1e-12)
-    # D = (0.5, 0.5) lies 0.3 / sqrt(1.81) * ... from the segment B-C: check by projection
+    # D = (0.5, 0.5) is nearest to the segment B-C: its projection onto it
     b, c, d = np.array([0.6, 0.9]), np.array([1.0, 0.0]), np.array([0.5, 0.5])
     e = c - b
     t = np.clip(np.dot(d - b, e) / np.dot(e, e), 0, 1)
@@ -141,9 +141,15 @@ def test_solutions_are_rational_and_on_the_frontier(pts, d):
         for name in res.table.solution:
             u = res.point(name)
             assert np.all(u >= np.array(d) - 1e-9), name
-            assert res.distances([prob.labels[0]]) is not None
             if convex:
                 assert _on_frontier(prob, u), (name, u)
+        # a Pareto-optimal deal is on the frontier, at distance 0; no deal is beyond it
+        dist = res.distances(list(prob.labels)).set_index("deal")["to the frontier"]
+        front = set(pareto_frontier(prob).tolist()) if not convex else None
+        for k, lab in enumerate(prob.labels):
+            if not convex and k in front:
+                assert dist[lab] == pytest.approx(0.0, abs=1e-12)
+            assert dist[lab] >= 0.0
         nash = res.point("Nash") - np.array(d, float)
         # the Nash point's product of gains is at least every rational deal's
         assert nash[0] * nash[1] >= (gains[:, 0] * gains[:, 1]).max() - 1e-9

@@ -236,8 +236,13 @@ def test_compiled_abreu_sannikov_on_sets_that_collapse_to_a_segment():
 
 def test_compiled_abreu_sannikov_reports_an_empty_set_and_non_convergence():
     from gametheory.errors import SolverError
+    from gametheory.games import matching_pennies
     from gametheory.solvers.repeated import _iterate
 
+    # no pure stage equilibrium, hence no pure-strategy equilibrium payoff at all
+    empty = RepeatedGame(matching_pennies(), discount=0.5)
+    assert empty.equilibrium_payoffs().shape == (0, 2)
+    assert _iterate(empty, "abreu_sannikov", 128, 1e-10, 5000).shape == (0, 2)
     rg = RepeatedGame(prisoners_dilemma(), discount=0.9)
     with pytest.raises(SolverError, match="did not converge in 3 steps"):
         rg.equilibrium_payoffs(max_iter=3)
