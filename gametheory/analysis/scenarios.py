@@ -47,8 +47,14 @@ class Continuing(Strategy):
         self.name = self.strategy.name
         self.classifier = dict(self.strategy.classifier)
 
+    _batchable = False
+
     def get_params(self) -> dict[str, Any]:
         return {"strategy": self.strategy, "own": self.own, "observed": self.observed}
+
+    def clone(self) -> Continuing:
+        """A fresh copy (the wrapped strategy cloned, not deep-copied with its match state)."""
+        return type(self)(self.strategy.clone(), list(self.own), list(self.observed))
 
     def setup(self) -> None:
         from ..strategies.base import History
@@ -60,6 +66,66 @@ class Continuing(Strategy):
             self._hist.own, self._hist.opponent = self.own[:t], self.observed[:t]
             self._hist.intended = self.own[:t]
             self._inner.decide(self._hist)
+        # vectorised play needs a rectangular history (one observed turn per own turn)
+        # and a wrapped strategy the engine can vectorise
+        self._batchable = len(self.own) == len(self.observed) and (
+            self._inner.batch_family() is not None or self._inner.decide_batch is not None)
+
+    @property
+    def decide_batch(self):
+        """The vectorised decision (the engine plays all matches of this object in one
+        group) when the wrapped strategy has a vectorised family or its own
+        ``decide_batch`` and the record has one observed turn per own turn; else None, and
+        the engine calls :meth:`decide` match by match. Both give the same moves."""
+        return self._decide_batch if self._batchable else None
+
+    def start_batch(self, batch) -> None:
+        """Feed the record to the wrapped strategy's vectorised form in every match (the
+        record is the same for all, so each match starts in the state :meth:`setup`
+        reaches); its history is the record followed by the scenario's turns."""
+        from ..strategies.base import Batch
+        from ..strategies.families import FAMILIES
+
+        inner = self.strategy.clone()
+        inner.reset(self.view)
+        n, R = batch.n, len(self.own)
+        ib = Batch(n, self.view)
+        fam = inner.batch_family()
+        if fam is not None:
+            impl = FAMILIES[fam[0]]
+            impl.start(ib, [fam[1]], np.zeros(n, dtype=np.int64))
+            decide = impl.decide
+        else:
+            inner.start_batch(ib)
+            decide = inner.decide_batch
+        hist = np.zeros((3, R + 64, n), dtype=np.int64)  # own, observed, intended
+        hist[0, :R] = np.asarray(self.own, dtype=np.int64)[:, None]
+        hist[1, :R] = np.asarray(self.observed, dtype=np.int64)[:, None]
+        hist[2, :R] = hist[0, :R]
+        ib.attach(hist[0], hist[1], hist[2], slice(0, n))
+        ib.u = np.full(n, 0.5)          # as History's draw while setup replays the record
+        for r in range(R):
+            ib.turn = r
+            decide(ib)
+        batch.state["continuing"] = {"batch": ib, "decide": decide, "hist": hist, "R": R}
+
+    def _decide_batch(self, batch) -> np.ndarray:
+        c = batch.state["continuing"]
+        ib, R, t = c["batch"], c["R"], batch.turn
+        row = R + t
+        if row >= c["hist"].shape[1]:   # grow the history (doubling)
+            grown = np.zeros((3, 2 * row, ib.n), dtype=np.int64)
+            grown[:, :row] = c["hist"][:, :row]
+            c["hist"] = grown
+            ib.attach(grown[0], grown[1], grown[2], slice(0, ib.n))
+        if t > 0:
+            h = c["hist"]
+            h[0, row - 1] = batch.last_own
+            h[1, row - 1] = batch.last_opponent
+            h[2, row - 1] = batch.intended[:, t - 1]
+        ib.turn = row
+        ib.u = batch.u
+        return np.asarray(c["decide"](ib), dtype=np.int64)
 
     def decide(self, history) -> int:
         h = self._hist
@@ -442,8 +508,9 @@ def compare_strategies(cal: Calibration, first: Strategy | str = "Zero all restr
         for s in own:
             mine, theirs = placed(s, side), placed(opp, other)
             for r in range(repetitions):
-                pairs.append((mine.clone(), theirs.clone()) if i == 0 else
-                             (theirs.clone(), mine.clone()))
+                # the same objects in every repetition: the engine plays each (object,
+                # side) as one vectorised group and gives every match its own copy
+                pairs.append((mine, theirs) if i == 0 else (theirs, mine))
                 ids.append((si, oi, ni, r))
         paths = simulate_paths(cal, pairs, turns=turns, noise=nz, observation_noise=nz,
                                seed=seed, ids=np.array(ids, dtype=np.uint64))

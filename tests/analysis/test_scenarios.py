@@ -118,3 +118,29 @@ def test_echo_effect_in_the_calibrated_model():
                              repetitions=50)
     o = res.outcomes[res.outcomes.strategy == "Tit for tat"]
     assert (o.p_normal == 0).all()
+
+
+@pytest.mark.parametrize("name", ["Tit for tat", "Commensurate", "Parity seeking", "GRIT",
+                                  "Random", "Contrite tit for tat",
+                                  "Raise the stakes", "Always escalate"])
+def test_continuing_vectorised_play_matches_plain_python(name):
+    """The engine plays a Continuing strategy as one vectorised group (the record fed to
+    the wrapped strategy's family or decide_batch); the plain-Python path, match by
+    match, must give the same moves, with noise, misperception and a neighbour kernel,
+    and over more turns than the first history buffer holds."""
+    from gametheory._random import as_seed_sequence, match_keys
+    from gametheory.iterated.engine import run_matches
+    from gametheory.strategies import get_strategy
+
+    rec = CAL.sequences()
+    us = Continuing(get_strategy(name), rec["USA"].own, rec["USA"].observed)
+    ru = Continuing(TitForTat(), rec["RUS"].own[:-1], rec["RUS"].observed[:-1])
+    pairs = [(us, ru)] * 12 + [(ru.clone(), us)] * 5
+    keys = match_keys(as_seed_sequence(3), np.arange(len(pairs), dtype=np.uint64)[:, None])
+    kw = dict(turns=90, noise=0.1, observation_noise=0.05, magnitudes=CAL.magnitudes(),
+              noise_kernel=CAL.noise_kernels())
+    game = CAL.stage_game()
+    fast = run_matches(game, pairs, keys, **kw)
+    slow = run_matches(game, pairs, keys, engine="python", **kw)
+    for field in ("executed", "intended", "observed"):
+        assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
