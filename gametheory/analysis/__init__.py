@@ -26,6 +26,7 @@ from .inference import (
     estimate_mixture,
     fit_sides,
     move_probabilities,
+    next_move_probabilities,
     simulate_play,
     strategy_likelihoods,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "holdout_turns",
     "load_parameters",
     "move_probabilities",
+    "next_move_probabilities",
     "out_of_sample",
     "sensitivity",
     "simulate_play",

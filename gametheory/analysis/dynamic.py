@@ -33,6 +33,7 @@ All weights are assumptions, named in the ``dynamic`` section of the parameters 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -734,8 +735,10 @@ def dynamic_analysis(cal: Calibration, *, turns: int = 40,
 MARKOV_PERFECT = "Markov perfect"
 
 
-def _draw(cum: np.ndarray, u: float) -> int:
-    return int(min(np.searchsorted(cum, u * cum[-1], side="right"), len(cum) - 1))
+def _draw(cum: list[float], u: float) -> int:
+    """The index at which ``u`` times the total falls in the cumulative weights ``cum``
+    (a Python list: bisecting it is ~10x faster than ``np.searchsorted`` on one value)."""
+    return min(bisect.bisect_right(cum, u * cum[-1]), len(cum) - 1)
 
 
 def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *, sides,
@@ -786,6 +789,8 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
             raise SolverError("no Markov-perfect equilibrium found for the opponent "
                               f"{MARKOV_PERFECT!r}: {res.details['starts']}")
         mpe = np.array([st[movers[s]] for s, st in enumerate(res[0].strategies)])
+    cum_l = cum.tolist()
+    mpe_cum = np.cumsum(mpe, axis=1).tolist() if mpe is not None else None
     staff = np.stack([tab[f"staff_{p}"].to_numpy() for p in players], axis=1)
     B = np.array([cal.params.missions[p].baseline for p in players])
     normal = cal.params.normal_functioning * B
@@ -817,7 +822,7 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
         for oi, opp in enumerate(opps):
             for ni, nz in enumerate(noise_levels):
                 kern = _kernel(cal.params, nz)
-                kcum = np.cumsum(kern, axis=1)
+                kcum = np.cumsum(kern, axis=1).tolist()
                 ids = np.array([(si, oi, ni, r) for r in range(repetitions)], dtype=np.uint64)
                 keys = match_keys(root, ids)
                 states = np.zeros((2, repetitions, turns), dtype=np.int64)
@@ -826,7 +831,7 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
                 for k, mine in enumerate(own):
                     for r in range(repetitions):
                         rng = np.random.default_rng(int(keys[r]))
-                        U = rng.random((turns, 4))
+                        U = rng.random((turns, 4)).tolist()
                         strategies = [None, None]
                         hist = [None, None]
                         fresh_side = [False, False]
@@ -842,10 +847,10 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
                         for t in range(turns):
                             m = int(movers[s])
                             if strategies[m] is None:
-                                intended = _draw(np.cumsum(mpe[s]), U[t, 0])
+                                intended = _draw(mpe_cum[s], U[t][0])
                             else:
                                 h = hist[m]
-                                h._u = U[t, 0]
+                                h._u = U[t][0]
                                 if fresh_side[m] and not h.own and h.opponent:
                                     # a fresh initiative opens unconditionally: the move it
                                     # follows is paired with its opening, as in play
@@ -854,14 +859,14 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
                                     h.opponent = seen_before
                                 else:
                                     intended = int(strategies[m].decide(h))
-                            done = _draw(kcum[intended], U[t, 1])
-                            seen = _draw(kcum[done], U[t, 2])
+                            done = _draw(kcum[intended], U[t][1])
+                            seen = _draw(kcum[done], U[t][2])
                             hist[m].own.append(done)
                             hist[m].intended.append(intended)
                             hist[1 - m].opponent.append(seen)
                             states[k, r, t] = s
                             levels[k, r, t] = done
-                            s = _draw(cum[s, done], U[t, 3])
+                            s = _draw(cum_l[s][done], U[t][3])
                             path[k, r, t + 1] = staff[s]
                 cases.append({"side": side, "i": i, "opponent": names[oi], "noise": nz,
                               "states": states, "levels": levels, "path": path})

@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["MixtureResult", "SimulatedPlay", "StrategyFit", "dispute_candidates",
-           "estimate_mixture", "fit_sides", "move_probabilities", "simulate_play",
+           "estimate_mixture", "fit_sides", "move_probabilities", "next_move_probabilities",
+           "simulate_play",
            "strategy_likelihoods"]
 
 #: Points at which a stochastic strategy's decision is evaluated to get its move probabilities.
@@ -47,6 +48,40 @@ def _view(game: Game, player: int, magnitudes) -> PlayerView:
     from ..games.views import make_views
 
     return make_views(game, magnitudes)[player]
+
+
+def _prepared(strategy, own, observed, game, player, magnitudes):
+    """The strategy cloned and reset for ``player``'s view, the checked move lists."""
+    strat = as_strategy(strategy).clone()
+    view = _view(game, player, magnitudes)
+    own, observed = list(map(int, own)), list(map(int, observed))
+    if len(observed) != len(own):
+        raise ShapeError(f"own ({len(own)}) and observed ({len(observed)}) moves differ "
+                         "in length")
+    for name, seq, n in (("own", own, view.n_actions), ("observed", observed,
+                                                         len(view.other_actions))):
+        bad = [a for a in seq if not 0 <= a < n]
+        if bad:
+            raise ShapeError(f"{name} moves contain {bad[0]}, not an action index below {n}")
+    strat.reset(view)
+    return strat, view, own, observed
+
+
+def _decision_counts(strat: Strategy, hist: History, k: int) -> np.ndarray:
+    """How often the strategy's decision on ``hist`` is each action over the 120 draws of
+    ``_U_GRID`` (one decision for a deterministic strategy, counted 120 times); the
+    strategy itself is left as after a decision at the draw 0.5."""
+    counts = np.zeros(k)
+    if strat.classifier.get("stochastic", False):
+        for u in _U_GRID:
+            trial = copy.deepcopy(strat)
+            hist._u = float(u)
+            counts[int(trial.decide(hist))] += 1
+        hist._u = 0.5
+        strat.decide(hist)
+    else:
+        counts[int(strat.decide(hist))] = len(_U_GRID)
+    return counts
 
 
 def move_probabilities(strategy: Strategy | str, own: Sequence[int], observed: Sequence[int],
@@ -63,35 +98,47 @@ def move_probabilities(strategy: Strategy | str, own: Sequence[int], observed: S
     -------
     ndarray, shape (T,)
     """
-    strat = as_strategy(strategy).clone()
-    view = _view(game, player, magnitudes)
-    own, observed = list(map(int, own)), list(map(int, observed))
-    if len(own) != len(observed):
-        raise ShapeError(f"own ({len(own)}) and observed ({len(observed)}) moves differ "
-                         "in length")
-    for name, seq, n in (("own", own, view.n_actions), ("observed", observed,
-                                                         len(view.other_actions))):
-        bad = [a for a in seq if not 0 <= a < n]
-        if bad:
-            raise ShapeError(f"{name} moves contain {bad[0]}, not an action index below {n}")
-    strat.reset(view)
-    stochastic = bool(strat.classifier.get("stochastic", False))
+    strat, view, own, observed = _prepared(strategy, own, observed, game, player,
+                                           magnitudes)
     hist = History(view)
     out = np.empty(len(own))
     for t, move in enumerate(own):
         hist.own, hist.opponent, hist.intended = own[:t], observed[:t], own[:t]
-        if stochastic:
-            hits = 0
-            for u in _U_GRID:
-                trial = copy.deepcopy(strat)
-                hist._u = float(u)
-                hits += trial.decide(hist) == move
-            out[t] = hits / len(_U_GRID)
-            hist._u = 0.5
-            strat.decide(hist)
-        else:
-            out[t] = float(strat.decide(hist) == move)
+        out[t] = _decision_counts(strat, hist, view.n_actions)[move] / len(_U_GRID)
     return out
+
+
+def next_move_probabilities(strategy: Strategy | str, own: Sequence[int],
+                            observed: Sequence[int], game: Game, *, player: int = 0,
+                            magnitudes=None) -> np.ndarray:
+    """Probability of each of ``player``'s actions as the strategy's next move, after it
+    has made the moves ``own`` and perceived the other side's ``observed`` (as many).
+
+    The history is replayed once (as in :func:`move_probabilities`); a stochastic
+    strategy's next decision is evaluated at the same 120 draws.
+
+    Returns
+    -------
+    ndarray, shape (K,)
+        Sums to one.
+
+    Examples
+    --------
+    >>> from gametheory.games import prisoners_dilemma
+    >>> next_move_probabilities("Tit for tat", [0, 0], [0, 1], prisoners_dilemma()).tolist()
+    [0.0, 1.0]
+    >>> next_move_probabilities("Random", [], [], prisoners_dilemma()).tolist()
+    [0.5, 0.5]
+    """
+    strat, view, own, observed = _prepared(strategy, own, observed, game, player,
+                                           magnitudes)
+    hist = History(view)
+    for t in range(len(own)):
+        hist.own, hist.opponent, hist.intended = own[:t], observed[:t], own[:t]
+        hist._u = 0.5
+        strat.decide(hist)
+    hist.own, hist.opponent, hist.intended = own, observed, own
+    return _decision_counts(strat, hist, view.n_actions) / len(_U_GRID)
 
 
 def _loglik(beta, p: np.ndarray, k: int, axis=-1):

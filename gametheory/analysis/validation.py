@@ -185,7 +185,7 @@ def out_of_sample(cal: Calibration, *, candidates=None, structural: bool = False
     """
     import pandas as pd
 
-    from .inference import dispute_candidates, fit_sides, move_probabilities
+    from .inference import dispute_candidates, fit_sides, next_move_probabilities
 
     turns = holdout_turns(cal)
     if not turns.holdout.any():
@@ -228,9 +228,8 @@ def out_of_sample(cal: Calibration, *, candidates=None, structural: bool = False
                 if standing != "best":
                     continue
                 weight = 1.0
-            padded = seen + [idle] * (len(own) + 1 - len(seen))   # unused last entry
-            p = np.array([move_probabilities(c, [*own, a], padded, game, player=side,
-                                             magnitudes=mags)[-1] for a in range(k)])
+            padded = (seen + [idle] * (len(own) - len(seen)))[:len(own)]
+            p = next_move_probabilities(c, own, padded, game, player=side, magnitudes=mags)
             q = beta * p + (1 - beta) * (1 - p) / (k - 1)
             total += weight * q / q.sum()
             wsum += weight

@@ -13,6 +13,7 @@ from gametheory.analysis import (
     estimate_mixture,
     fit_sides,
     move_probabilities,
+    next_move_probabilities,
     simulate_play,
     strategy_likelihoods,
 )
@@ -32,6 +33,34 @@ def test_move_probabilities_known_answers():
         move_probabilities(TitForTat(), [0, 1], [0], PD)
     with pytest.raises(ShapeError, match="not an action index"):
         move_probabilities(TitForTat(), [0, 2], [0, 0], PD)
+
+
+CAL = calibrate()
+
+
+def test_next_move_probabilities_known_answers():
+    # grim trigger after a defection it saw defects for ever; Random is uniform
+    assert next_move_probabilities(GrimTrigger(), [0, 1], [1, 0], PD).tolist() == [0, 1]
+    assert next_move_probabilities(Random(), [0], [1], PD).tolist() == [0.5, 0.5]
+    with pytest.raises(ShapeError, match="differ in length"):
+        next_move_probabilities(TitForTat(), [0], [], PD)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=8),
+       st.sampled_from(["Tit for tat", "Parity seeking", "GRIT", "Random", "Commensurate"]),
+       st.integers(0, 1))
+def test_next_move_probabilities_agree_with_move_probabilities(turns, name, player):
+    """The next-move distribution sums to one and gives each action the probability
+    move_probabilities gives it as the last move of the history extended by it."""
+    own, seen = [a for a, _ in turns], [b for _, b in turns]
+    game, mags = CAL.stage_game(), CAL.magnitudes()
+    p = next_move_probabilities(name, own, seen, game, player=player, magnitudes=mags)
+    assert p.shape == (5,) and abs(p.sum() - 1) < 1e-12
+    for a in range(5):
+        q = move_probabilities(name, [*own, a], [*seen, 0], game, player=player,
+                               magnitudes=mags)[-1]
+        assert p[a] == q
 
 
 def test_ml_beta_closed_form_and_profile_interval():
