@@ -234,6 +234,28 @@ class Prior(BaseModel):
             return np.exp(rng.uniform(np.log(self.low), np.log(self.high), n))
         return self.mean * np.exp(rng.normal(0.0, self.scale, n))
 
+    def _frozen(self):
+        from scipy import stats
+
+        d = self.distribution
+        if d == "half_normal":
+            return stats.halfnorm(scale=self.scale)
+        if d == "normal":
+            return stats.norm(self.mean, self.scale)
+        if d == "uniform":
+            return stats.uniform(self.low, self.high - self.low)
+        if d == "log_uniform":
+            return stats.loguniform(self.low, self.high)
+        return stats.lognorm(self.scale, scale=self.mean)
+
+    def logpdf(self, x):
+        """Log density at ``x`` (``-inf`` outside the support)."""
+        return self._frozen().logpdf(x)
+
+    def ppf(self, q):
+        """Quantiles (the inverse distribution function at ``q``)."""
+        return self._frozen().ppf(q)
+
     def describe(self) -> str:
         """The distribution in words, e.g. ``half-normal, scale 0.5``."""
         d = self.distribution

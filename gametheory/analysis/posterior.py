@@ -4,11 +4,14 @@ comparison as a probability.
 :func:`weight_posterior` combines the priors of the parameters file (``priors``) with
 the likelihood of the record under the structural model of
 :func:`~gametheory.analysis.fit_weights` (the logit Markov QRE of the dispute game) by
-**importance sampling**: draws from the prior, each weighted by its likelihood. The
-prior is the proposal, so the weights need no density of the proposal and the method
-is exact as the number of draws grows; how many draws effectively carry the answer is
-reported (the effective sample size ``1 / Σ w²``). No MCMC library is needed for two
-or three parameters, and the draws are independent (so they run in processes).
+**adaptive importance sampling** in two stages: half the draws from the prior, each
+weighted by its likelihood; then a Student t fitted to that first posterior (on the
+logs) proposes the other half, mixed with the prior (defensive mixture, Hesterberg
+1995), and every draw is weighted by prior × likelihood over the density of the
+whole sample's proposal. The method is exact as the number of draws grows; how many
+draws effectively carry the answer is reported (the effective sample size
+``1 / Σ w²``). No MCMC library is needed for two or three parameters, and the draws
+of a stage are independent (so they run in processes).
 
 :func:`verdict_probabilities` answers "does *first* do better than *second* for a
 side?" as a probability over that posterior: the play of
@@ -49,6 +52,12 @@ RUNS = 8
 ANCHOR_LAMBDA = 1e-3
 #: Probabilities at or beyond these bounds are read as a verdict in words.
 CLEAR = 0.95
+#: The adaptive stage (see :func:`weight_posterior`): the share of its draws taken from
+#: the prior (the defensive part of the mixture), the t proposal's degrees of freedom,
+#: and the share of the prior's spread added to its scale.
+DEFENSIVE = 0.3
+PROPOSAL_DF = 5
+PROPOSAL_FLOOR = 0.01
 
 
 def default_prior(name: str, file_value: float, lam_high: float) -> Prior:
@@ -84,17 +93,20 @@ def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class WeightPosterior:
-    """Draws from the prior with importance weights (:func:`weight_posterior`).
+    """Draws with importance weights (:func:`weight_posterior`): from the prior, and in
+    the adaptive stage from a defensive mixture of the prior and a t proposal.
 
     Attributes
     ----------
     names : tuple of str
         ``lambda`` then the free weights (``parity_weight[USA]``, ...).
     draws : ndarray, shape (n_draws, len(names))
-        Prior draws, natural scale.
+        The draws, natural scale (first stage from the prior, then the mixture; see
+        ``details["stages"]``).
     loglik : ndarray, shape (n_draws,)
         Log-likelihood of the record at each draw (``-inf`` where the model could not
-        be solved; those draws get weight 0 and are counted in ``failed``).
+        be solved - those draws get weight 0 and are counted in ``failed`` - and at
+        draws outside the priors' support, which are not solved).
     weights : ndarray, shape (n_draws,)
         Normalised importance weights (the posterior).
     ess : float
@@ -126,7 +138,7 @@ class WeightPosterior:
             x = self.draws[:, j]
             mean = float(np.sum(self.weights * x))
             lo, med, hi = _weighted_quantiles(x, self.weights, (0.025, 0.5, 0.975))
-            plo, pmed, phi = np.quantile(x, (0.025, 0.5, 0.975))
+            plo, pmed, phi = (float(v) for v in self.priors[name].ppf([0.025, 0.5, 0.975]))
             rows.append({"parameter": name, "prior": self.priors[name].describe(),
                          "prior median": pmed, "prior 95% low": plo, "prior 95% high": phi,
                          "posterior mean": mean, "posterior median": med,
@@ -139,7 +151,7 @@ class WeightPosterior:
         parts = [f"{r['parameter']}: posterior median {r['posterior median']:.3g} "
                  f"[{r['posterior 95% low']:.3g}, {r['posterior 95% high']:.3g}] "
                  f"(prior {r['prior']})" for _, r in t.iterrows()]
-        return ("; ".join(parts) + f". {len(self.draws)} prior draws, effective sample "
+        return ("; ".join(parts) + f". {len(self.draws)} draws, effective sample "
                 f"size {self.ess:.0f}" + (f", {self.failed} could not be solved"
                                           if self.failed else "") + ".")
 
@@ -158,7 +170,7 @@ class WeightPosterior:
         t = self.to_frame()
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
         return (f"<p><b>Posterior over the weights</b> (importance sampling: "
-                f"{len(self.draws)} prior draws, effective sample size {self.ess:.0f})</p>"
+                f"{len(self.draws)} draws, effective sample size {self.ess:.0f})</p>"
                 + t.to_html(index=False, float_format=lambda v: f"{v:.3g}")
                 + (f"<ul>{notes}</ul>" if notes else ""))
 
@@ -192,10 +204,11 @@ def _evaluate_chunk(records, spec, xs: np.ndarray) -> np.ndarray:
     return out
 
 
-def _importance(records, spec, draws: np.ndarray, workers: int) -> np.ndarray:
+def _importance(records, spec, draws: np.ndarray, workers: int, pool=None) -> np.ndarray:
     """Log-likelihood at each draw (natural scale, λ first), evaluated in ``RUNS``
     contiguous runs ordered by λ (then the first weight) so that each solve
-    warm-starts from a near one; the runs go to ``workers`` processes."""
+    warm-starts from a near one; the runs go to ``workers`` processes (``pool``, an
+    executor, when one is open)."""
     x = draws.copy()
     x[:, 0] = np.log(draws[:, 0])
     order = np.lexsort((x[:, 1] if x.shape[1] > 1 else x[:, 0], x[:, 0]))
@@ -203,15 +216,13 @@ def _importance(records, spec, draws: np.ndarray, workers: int) -> np.ndarray:
     # same draws give the same log-likelihoods bit for bit in one process or several
     chunks = [c for c in np.array_split(order, RUNS) if len(c)]
     ll = np.full(len(draws), -np.inf)
-    if workers > 1 and len(chunks) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=ctx) as pool:
-            futures = [(c, pool.submit(_evaluate_chunk, records, spec, x[c])) for c in chunks]
-            for c, fut in futures:
-                ll[c] = fut.result()
+    if pool is not None and len(chunks) > 1:
+        futures = [(c, pool.submit(_evaluate_chunk, records, spec, x[c])) for c in chunks]
+        for c, fut in futures:
+            ll[c] = fut.result()
+    elif workers > 1 and len(chunks) > 1:
+        with _pool(workers) as own:
+            return _importance(records, spec, draws, workers, own)
     else:
         for c in chunks:
             ll[c] = _evaluate_chunk(records, spec, x[c])
@@ -220,14 +231,112 @@ def _importance(records, spec, draws: np.ndarray, workers: int) -> np.ndarray:
     return ll
 
 
+def _pool(workers: int):
+    """A process pool of ``workers`` (forkserver: safe with the threads numba and BLAS
+    start), or a null context when one process is asked for."""
+    from contextlib import nullcontext
+
+    if workers <= 1:
+        return nullcontext(None)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(min(workers, RUNS),
+                               mp_context=multiprocessing.get_context("forkserver"))
+
+
+def _log_prior(priors: Sequence[Prior], draws: np.ndarray) -> np.ndarray:
+    """Σ_j log prior_j(θ_j) per draw (``-inf`` outside the support)."""
+    with np.errstate(divide="ignore"):
+        return sum(np.asarray(p.logpdf(draws[:, j]), dtype=float)
+                   for j, p in enumerate(priors))
+
+
+def _fit_proposal(draws: np.ndarray, weights: np.ndarray):
+    """The adaptive stage's proposal: a multivariate Student t (5 degrees of freedom) on
+    the logs of the draws, centred on the first stage's weighted mean, its scale twice
+    the weighted covariance plus 1 % of the prior draws' own spread (so a posterior
+    resting on one draw still gives a proposal of full rank)."""
+    from scipy import stats
+
+    z = np.log(np.maximum(draws, 1e-300))
+    mean = weights @ z
+    dz = z - mean
+    cov = (weights[:, None] * dz).T @ dz / max(1.0 - float(np.sum(weights ** 2)), 1e-12)
+    spread = np.diag(np.var(z, axis=0)) + 1e-9 * np.eye(z.shape[1])
+    return stats.multivariate_t(loc=mean, shape=2.0 * cov + PROPOSAL_FLOOR * spread,
+                                df=PROPOSAL_DF)
+
+
+def _log_t(proposal, draws: np.ndarray) -> np.ndarray:
+    """The t proposal's density carried to the natural scale (Jacobian Π 1/θ_j)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.log(draws)
+        out = np.atleast_1d(proposal.logpdf(z)) - z.sum(axis=1)
+    return np.where(np.all(draws > 0, axis=1), out, -np.inf)
+
+
 def _normalised(ll: np.ndarray) -> np.ndarray:
     w = np.exp(ll - ll[np.isfinite(ll)].max())
     w[~np.isfinite(ll)] = 0.0
     return w / w.sum()
 
 
+def _adaptive_sample(priors: Sequence[Prior], loglik, n_draws: int, rng, adaptive: bool):
+    """Draws, their log-likelihoods and log importance weights (unnormalised), and
+    details: see :func:`weight_posterior` (``adaptive``). ``loglik(draws)`` returns the
+    log-likelihood of each row (``-inf`` where it cannot be computed; it may raise
+    :class:`SolverError` when none can); it is called only on draws inside the priors'
+    support."""
+
+    def from_prior(n: int) -> np.ndarray:
+        return np.column_stack([pr.sample(rng, n) for pr in priors])
+
+    def evaluate(draws: np.ndarray) -> np.ndarray:
+        inside = np.isfinite(_log_prior(priors, draws))
+        ll = np.full(len(draws), -np.inf)
+        if inside.any():
+            ll[inside] = loglik(draws[inside])
+        return ll
+
+    n1 = n_draws // 2 if adaptive else n_draws
+    n2 = n_draws - n1
+    stages = [from_prior(n1)]
+    lls = [evaluate(stages[0])]
+    proposal = None
+    if n2:
+        proposal = _fit_proposal(stages[0], _normalised(lls[0]))
+        t_draws = np.exp(np.asarray(proposal.rvs(size=n2, random_state=rng)))
+        t_draws = t_draws.reshape(n2, len(priors))
+        use_prior = rng.random(n2) < DEFENSIVE
+        stages.append(np.where(use_prior[:, None], from_prior(n2), t_draws))
+        try:
+            lls.append(evaluate(stages[1]))
+        except SolverError:      # no second-stage draw solved: they carry no weight
+            lls.append(np.full(n2, -np.inf))
+    draws = np.concatenate(stages)
+    ll = np.concatenate(lls)
+    log_prior = _log_prior(priors, draws)
+    if proposal is None:
+        log_q = log_prior
+    else:
+        with np.errstate(divide="ignore"):
+            log_q = np.logaddexp(np.log((n1 + DEFENSIVE * n2) / n_draws) + log_prior,
+                                 np.log((1 - DEFENSIVE) * n2 / n_draws)
+                                 + _log_t(proposal, draws))
+    inside = np.isfinite(log_prior)
+    log_w = np.where(inside, ll + log_prior - np.where(inside, log_q, 0.0), -np.inf)
+    details = {"stages": (n1, n2), "outside_support": int(np.sum(~inside))}
+    if proposal is not None:
+        details["proposal"] = {"log_mean": proposal.loc.tolist(),
+                               "log_scale": proposal.shape.tolist(), "df": PROPOSAL_DF,
+                               "defensive": DEFENSIVE}
+    return draws, ll, log_w, details
+
+
 def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight",),
-                     n_draws: int = 256, seed=2021, workers: int = 1) -> WeightPosterior:
+                     n_draws: int = 256, seed=2021, workers: int = 1,
+                     adaptive: bool = True) -> WeightPosterior:
     """Posterior over the logit precision and the free weights of the dispute game.
 
     Parameters
@@ -237,11 +346,20 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
         Weights of :data:`~gametheory.analysis.dynamic.FEATURES` drawn from their
         priors (one value per side); the others keep their file values.
     n_draws : int
-        Prior draws (the cost: one equilibrium solve each, about 0.1 s here).
+        Draws in all (the cost: one equilibrium solve each, 0.05-0.2 s here).
     seed : int or Generator
         The draws (same seed, same posterior, for any ``workers``).
     workers : int
         Processes; the draws are split into contiguous runs ordered by λ.
+    adaptive : bool
+        Two stages (default): half the draws from the prior; the other half from a
+        defensive mixture - with probability :data:`DEFENSIVE` the prior, otherwise a
+        Student t on the logs fitted to the first stage's posterior - and every draw
+        weighted by prior × likelihood over the density of the whole sample's
+        proposal (``(n1 prior + n2 mixture) / n``, the "balance heuristic" of multiple
+        importance sampling; Veach & Guibas 1995, Owen & Zhou 2000), so no draw's
+        weight exceeds ``n / (n1 + DEFENSIVE n2)`` times its likelihood ratio. False:
+        every draw from the prior (plain importance sampling).
 
     Returns
     -------
@@ -251,7 +369,8 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
     -----
     λ draws outside the estimator's range (:func:`~gametheory.analysis.fit_weights`:
     1e-4 up to the precision at which 1/10,000 of the payoff range decides a choice)
-    are moved to its ends; keep the prior of ``lambda`` inside it.
+    are moved to its ends; keep the prior of ``lambda`` inside it. A draw of the t
+    proposal outside the priors' support has weight 0 and is not solved.
 
     Examples
     --------
@@ -274,8 +393,9 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
     spec = _spec(records, free, ())
     bounds = _bounds(spec, records)
     lam_high = float(np.exp(bounds[0][1]))
+    lam_range = (float(np.exp(bounds[0][0])), lam_high)
     rng = as_generator(seed)
-    priors, cols = {}, []
+    priors = {}
     for j, name in enumerate(spec.names):
         if j == 0:
             label, feature, side = "lambda", "lambda", None
@@ -292,12 +412,20 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
                                  "values; weights are >= 0 (use half_normal, uniform from 0, "
                                  "log_uniform or lognormal)", key=f"priors.{feature}")
         priors[label] = prior
-        cols.append(prior.sample(rng, n_draws))
-    draws = np.column_stack(cols)
-    draws[:, 0] = np.clip(draws[:, 0], np.exp(bounds[0][0]), lam_high)
-    ll = _importance(records, spec, draws, workers)
-    failed = int(np.sum(~np.isfinite(ll)))
-    w = _normalised(ll)
+    plist = list(priors.values())
+
+    def evaluate(draws: np.ndarray, pool) -> np.ndarray:
+        x = draws.copy()
+        x[:, 0] = np.clip(x[:, 0], *lam_range)
+        return _importance(records, spec, x, workers, pool)
+
+    with _pool(workers) as pool:
+        draws, ll, log_w, details = _adaptive_sample(plist, lambda d: evaluate(d, pool),
+                                                     n_draws, rng, adaptive)
+    inside = np.isfinite(_log_prior(plist, draws))
+    draws[:, 0] = np.clip(draws[:, 0], *lam_range)
+    failed = int(np.sum(inside & ~np.isfinite(ll)))
+    w = _normalised(log_w)
     ess = float(1.0 / np.sum(w ** 2))
     thetas = np.repeat(records[0].theta[None], n_draws, axis=0)
     for j, entries in enumerate(spec.targets, start=1):
@@ -308,7 +436,7 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
         notes.append(f"the posterior rests on an effective {ess:.0f} of {n_draws} draws: "
                      "raise n_draws (or narrow the priors) before reading its tails.")
     if failed:
-        bad = draws[~np.isfinite(ll), 0]
+        bad = draws[inside & ~np.isfinite(ll), 0]
         ok = np.isfinite(ll)
         near = ok & (draws[:, 0] >= bad.min())
         gap = (f"; the solved draws at λ >= {bad.min():.3g} have log-likelihoods at least "
@@ -317,10 +445,11 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
         notes.append(f"{failed} draw(s) could not be solved (the logit equilibrium could not "
                      f"be continued to them; λ from {bad.min():.3g} to {bad.max():.3g}) and "
                      f"carry no weight{gap}.")
+    details = {"seed": seed, "free": tuple(free), **details}
     return WeightPosterior(names=("lambda", *spec.names[1:]), draws=draws, loglik=ll,
                            weights=w, ess=ess, priors=priors, thetas=thetas,
                            players=cal.players, failed=failed, notes=tuple(notes),
-                           details={"seed": seed, "free": tuple(free)})
+                           details=details)
 
 
 # ----------------------------------------------------------------- the verdict
