@@ -222,21 +222,32 @@ def _contract(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = 
     return out
 
 
-def _expect(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = None
-            ) -> np.ndarray:
-    """``_contract`` for one profile (no batch axis)."""
-    return _contract(arr, [np.asarray(p)[None] for p in strategies], skip)[0]
+def _by_shape(game: StochasticGame, prof, skip: int | None):
+    """Expected payoffs and transition rows of every state under ``prof`` (player
+    ``skip``'s actions kept), contracted for all states of one stage-game shape at once:
+    ``(rewards, trans)`` as lists over states, ``rewards[s]`` of shape
+    ([n_skip,] n_players) and ``trans[s]`` of shape ([n_skip,] n_states); one NumPy
+    contraction per shape rather than one per state."""
+    groups: dict[tuple, list[int]] = {}
+    for s, g in enumerate(game.stage_games):
+        groups.setdefault(g.shape, []).append(s)
+    rewards: list = [None] * game.n_states
+    trans: list = [None] * game.n_states
+    for ix in groups.values():
+        strat = [np.stack([prof[s][j] for s in ix]) for j in range(game.n_players)]
+        U = _contract(np.stack([game.stage_games[s].payoffs for s in ix]), strat, skip,
+                      batched=True)
+        T = _contract(np.stack([game.transition(s) for s in ix]), strat, skip, batched=True)
+        for k, s in enumerate(ix):
+            rewards[s], trans[s] = U[k], T[k]
+    return rewards, trans
 
 
 def _reduced(game: StochasticGame, prof: list[list[np.ndarray]], player: int):
     """Player ``player``'s MDP against the others: rewards[s] (own actions) and
     transitions[s] (own actions x states), both as lists over states."""
-    rewards, trans = [], []
-    for s, g in enumerate(game.stage_games):
-        u = g.payoffs[..., player]
-        rewards.append(_expect(u, prof[s], skip=player))
-        trans.append(_expect(game.transition(s), prof[s], skip=player))
-    return rewards, trans
+    rewards, trans = _by_shape(game, prof, player)
+    return [r[:, player] for r in rewards], trans
 
 
 def markov_values(game: StochasticGame, profile: Any) -> np.ndarray:
@@ -258,11 +269,11 @@ def markov_values(game: StochasticGame, profile: Any) -> np.ndarray:
     prof = _check_profile(game, profile)
     S = game.n_states
     values = np.empty((game.n_players, S))
+    rewards, trans = _by_shape(game, prof, None)
+    R = np.array(rewards, dtype=float)                 # (states, players)
+    P = np.array(trans, dtype=float)
     for i, delta in enumerate(game.discount):
-        r = np.array([_expect(g.payoffs[..., i], prof[s]) for s, g in
-                      enumerate(game.stage_games)], dtype=float)
-        P = np.array([_expect(game.transition(s), prof[s]) for s in range(S)])
-        values[i] = np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * r)
+        values[i] = np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * R[:, i])
     return values
 
 
