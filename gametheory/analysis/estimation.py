@@ -758,11 +758,9 @@ def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int]
     if which and workers > 1 and len(which) > 1:
         # one profile per task in worker processes (each refits from the estimate, so
         # the result does not depend on which worker ran it)
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from .._parallel import process_pool
 
-        ctx = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(min(workers, len(which)), mp_context=ctx) as pool:
+        with process_pool(min(workers, len(which))) as pool:
             futures = {j: pool.submit(_profile_task, records, spec, xhat, llhat, j, bounds,
                                       float(se[j]), snapshot) for j in which}
             for j, fut in futures.items():

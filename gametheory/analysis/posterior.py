@@ -232,17 +232,15 @@ def _importance(records, spec, draws: np.ndarray, workers: int, pool=None) -> np
 
 
 def _pool(workers: int):
-    """A process pool of ``workers`` (forkserver: safe with the threads numba and BLAS
-    start), or a null context when one process is asked for."""
+    """A process pool of ``workers`` (single-threaded BLAS in each), or a null context
+    when one process is asked for."""
     from contextlib import nullcontext
 
     if workers <= 1:
         return nullcontext(None)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from .._parallel import process_pool
 
-    return ProcessPoolExecutor(min(workers, RUNS),
-                               mp_context=multiprocessing.get_context("forkserver"))
+    return process_pool(min(workers, RUNS))
 
 
 def _log_prior(priors: Sequence[Prior], draws: np.ndarray) -> np.ndarray:

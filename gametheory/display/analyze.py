@@ -783,15 +783,29 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
     return ["Dynamic game, zero all vs tit for tat: " + res.answer()]
 
 
+def _posterior(cal, draws: int, timings: dict[str, float]):
+    """The posterior over the weights (run in a background thread by
+    :func:`build_analysis`; its draws are solved in two worker processes)."""
+    from ..analysis import weight_posterior
+
+    t0 = time.perf_counter()
+    try:
+        return weight_posterior(cal, n_draws=draws, seed=SEEDS["posterior"], workers=2)
+    finally:
+        timings["posterior (background)"] = time.perf_counter() - t0
+
+
 def _verdict_section(analysis, cal, *, repetitions: int, turns: int,
-                     draws: int = POSTERIOR_DRAWS) -> list[str]:
-    """The dynamic game's verdict over the posterior of the weights."""
+                     draws: int = POSTERIOR_DRAWS, posterior=None) -> list[str]:
+    """The dynamic game's verdict over the posterior of the weights (``posterior``: a
+    future of :func:`_posterior`, or None to compute it here)."""
     from .._format import table_html
-    from ..analysis import verdict_probabilities, weight_posterior
+    from ..analysis import verdict_probabilities
     from ..errors import GameError
 
     try:
-        post = weight_posterior(cal, n_draws=draws, seed=SEEDS["posterior"], workers=2)
+        post = (posterior.result() if posterior is not None
+                else _posterior(cal, draws, analysis.timings))
     except GameError as exc:
         analysis.add("The verdict as a probability", f"No posterior could be computed: {exc}")
         return [f"Verdict probabilities: not computed ({exc})"]
@@ -1025,6 +1039,29 @@ def build_analysis(model: str | Path, *, progress: bool = True,
     analysis = Analysis(f"{m.title}: the sequence, its game and the question whether "
                         f"offering to zero all restrictions beats tit for tat for {a} and {b}")
     analysis.timings = timings
+    # the posterior's draws (the longest stage) are solved in worker processes while
+    # this process works through the single-threaded stages; its result does not depend
+    # on when or where it runs (weight_posterior: same seed, same posterior)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .._parallel import blas_threads
+
+    background = ThreadPoolExecutor(1, thread_name_prefix="posterior")
+    posterior = background.submit(_posterior, cal, draws, timings)
+    try:
+        # the workers fill the cores: this process's BLAS takes one thread meanwhile
+        with blas_threads(1):
+            return _build(analysis, m, cal, bar, step, timings, posterior,
+                          repetitions=repetitions, turns=turns, draws=draws,
+                          progress=progress)
+    finally:
+        background.shutdown(wait=False, cancel_futures=True)
+        bar.close()
+
+
+def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int, turns: int,
+           draws: int, progress: bool):
+    """The stages of :func:`build_analysis`, in order."""
 
     step("sequence")
     lines = _sequence_sections(analysis, m)
@@ -1076,15 +1113,16 @@ def build_analysis(model: str | Path, *, progress: bool = True,
     bar.update()
     step("verdict probabilities")
     lines += _verdict_section(analysis, cal, repetitions=min(repetitions, 100), turns=turns,
-                              draws=draws)
+                              draws=draws, posterior=posterior)
     bar.update()
     step("report")
     _summary_section(analysis, cal)
     step("done")
     analysis.note("time of each stage (s): " + ", ".join(f"{k} {v:.1f}"
-                                                      for k, v in timings.items()))
+                                                      for k, v in timings.items())
+                  + " (the posterior's draws are solved in the background from the start, "
+                    "so the verdict stage counts only what is left of them)")
     analysis.appendix()
     analysis.summary_lines = lines
     bar.update()
-    bar.close()
     return analysis
