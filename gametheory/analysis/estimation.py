@@ -449,10 +449,11 @@ def _hessian(records, spec: _Spec, x: np.ndarray, bounds) -> np.ndarray:
     return 0.5 * (H + H.T)
 
 
-def _profile(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int, bounds,
-             se: float) -> tuple[float, float, bool, bool]:
-    """The 95 % likelihood-ratio interval of parameter ``j``: (low, high, low open,
-    high open). Open: the profile does not fall to the cutoff before the bound."""
+def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int, bounds,
+                   se: float, directions) -> list[tuple[float, bool]]:
+    """The ends of the 95 % likelihood-ratio interval of parameter ``j``, one per
+    direction (-1 below, +1 above): (end, open). Open: the profile does not fall to the
+    cutoff before the bound."""
     from scipy.optimize import brentq
 
     target = llhat - LR_CUTOFF
@@ -469,7 +470,7 @@ def _profile(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int, bound
         return cache[v][0] - target
 
     out = []
-    for direction in (-1, 1):
+    for direction in directions:
         lo_b, hi_b = bounds[j]
         limit = lo_b if direction < 0 else min(hi_b, xhat[j] + _UPPER * (abs(xhat[j]) + 1))
         step = se if np.isfinite(se) and se > 0 else 0.5 * (abs(xhat[j]) + 0.1)
@@ -492,8 +493,7 @@ def _profile(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int, bound
         a, b = sorted((inside, found))
         root = brentq(prof, a, b, args=(start,), xtol=1e-8, rtol=PROFILE_RTOL)
         out.append((root, False))
-    (low, low_open), (high, high_open) = out
-    return low, high, low_open, high_open
+    return out
 
 
 # ----------------------------------------------------------------- the dispute adapter
@@ -702,13 +702,14 @@ def _simulate(data: _TurnData, theta: np.ndarray, lam: float, rng: np.random.Gen
                      players=data.players, V=data.V, last=data.last)
 
 
-def _profile_task(records, spec, xhat, llhat, j, bounds, se, snapshot):
-    """One profile, every record warm-started at its solution at the estimate (the same
-    in a worker process as in this one, so the result does not depend on where it
-    ran)."""
+def _profile_task(records, spec, xhat, llhat, j, bounds, se, snapshot, direction):
+    """One side of one profile, every record warm-started at its solution at the
+    estimate (the same in a worker process as in this one, so the result does not
+    depend on where it ran): (end, open)."""
     for r, (V, last) in zip(records, snapshot, strict=True):
         r.V, r.last, r.lu = V.copy(), last, None
-    return _profile(records, spec, xhat, llhat, j, bounds, se)
+    (end, is_open), = _profile_sides(records, spec, xhat, llhat, j, bounds, se, (direction,))
+    return end, is_open
 
 
 def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int] = True,
@@ -755,20 +756,23 @@ def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int]
     _total(xhat, records, spec)
     snapshot = [(r.V.copy(), r.last) for r in records]
     which = list(range(n) if profile is True else () if profile is False else profile)
-    if which and workers > 1 and len(which) > 1:
-        # one profile per task in worker processes (each refits from the estimate, so
-        # the result does not depend on which worker ran it)
+    # one side of one profile per task (each refits from the estimate, so the result does
+    # not depend on which worker ran it, or whether one did)
+    tasks = [(j, d) for j in which for d in (-1, 1)]
+    ends = {}
+    if tasks and workers > 1:
         from .._parallel import process_pool
 
-        with process_pool(min(workers, len(which))) as pool:
-            futures = {j: pool.submit(_profile_task, records, spec, xhat, llhat, j, bounds,
-                                      float(se[j]), snapshot) for j in which}
-            for j, fut in futures.items():
-                low[j], high[j], low_open[j], high_open[j] = fut.result()
+        with process_pool(min(workers, len(tasks))) as pool:
+            futures = {t: pool.submit(_profile_task, records, spec, xhat, llhat, t[0], bounds,
+                                      float(se[t[0]]), snapshot, t[1]) for t in tasks}
+            ends = {t: fut.result() for t, fut in futures.items()}
     else:
-        for j in which:
-            low[j], high[j], low_open[j], high_open[j] = _profile_task(
-                records, spec, xhat, llhat, j, bounds, float(se[j]), snapshot)
+        ends = {t: _profile_task(records, spec, xhat, llhat, t[0], bounds, float(se[t[0]]),
+                                 snapshot, t[1]) for t in tasks}
+    for j in which:
+        low[j], low_open[j] = ends[(j, -1)]
+        high[j], high_open[j] = ends[(j, 1)]
     boot = None
     if n_boot:
         rng = as_generator(seed)
