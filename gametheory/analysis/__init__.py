@@ -10,6 +10,7 @@ from .calibration import (
     stage_payoffs,
     transition,
 )
+from .deals import PACKAGES, DisputeDeals, dispute_deals
 from .dynamic import (
     DisputeGame,
     DynamicResult,
@@ -37,7 +38,9 @@ from .scenarios import ScenarioResult, compare_strategies
 from .validation import HoldoutScore, cross_dispute, holdout_turns, out_of_sample
 
 __all__ = [
+    "PACKAGES",
     "Calibration",
+    "DisputeDeals",
     "DisputeGame",
     "DynamicResult",
     "HoldoutScore",
@@ -57,6 +60,7 @@ __all__ = [
     "compare_strategies",
     "cross_dispute",
     "dispute_candidates",
+    "dispute_deals",
     "dispute_game",
     "dynamic_analysis",
     "dynamic_compare",

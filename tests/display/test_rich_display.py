@@ -56,6 +56,7 @@ def _instances():
         calibrate,
         coding_robustness,
         compare_strategies,
+        dispute_deals,
         dispute_game,
         dynamic_analysis,
         estimate_mixture,
@@ -152,6 +153,7 @@ def _instances():
             [[0, 1], [0.6, 0.9], [1, 0]], [0, 0], convex=True)),
         "BargainingSolutions": gt.solvers.bargaining_solutions(bp),
         "AlternatingOffers": gt.solvers.alternating_offers((0.9, 0.8)),
+        "DisputeDeals": dispute_deals(cal, staff_steps=2, restriction_steps=2),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()
