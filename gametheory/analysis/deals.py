@@ -12,7 +12,8 @@ with the weights of the parameters file or any other (a fit, posterior draws). T
 disagreement point is the standoff at ``state_date``. Lotteries between deals are not
 allowed (a package cannot be half signed), so the solutions are deals.
 
-The packages (:data:`PACKAGES`) are codings of what was said, with their sources:
+The packages (:data:`PACKAGES`, the same for every dispute) are codings of what was
+said in the US-Russia dispute, with their sources:
 
 * **Zero all** - Lavrov to Blinken, OSCE Stockholm, 2 Dec 2021: "simply nullify all
   restrictions" (RU «обнулить все вот эти ограничения»): both missions back to their
@@ -50,16 +51,18 @@ __all__ = ["PACKAGES", "DisputeDeals", "dispute_deals"]
 #: ``state_date``), ``"equal at smaller baseline"``, ``"equal at second's state"``, a
 #: number; property ``"returned"`` or ``"held"`` (as at the state date).
 PACKAGES: dict[str, dict[str, Any]] = {
-    "Zero all (Lavrov, Dec 2021)": {
+    "Zero all": {
         "staff": "baseline", "restrictions": 0, "property": "returned",
-        "source": "Lavrov to Blinken, OSCE Stockholm, 2 Dec 2021 (timeline row 32)"},
-    "Parity at 455 (Price, Oct 2021)": {
+        "source": "US-Russia: Lavrov to Blinken, OSCE Stockholm, 2 Dec 2021 (timeline row "
+                  "32)"},
+    "Parity at the smaller baseline": {
         "staff": "equal at smaller baseline", "restrictions": 0, "property": "held",
-        "source": "Price, Oct 2021: 'parity on staffing numbers ... visa reciprocity' "
-                  "(timeline row 25); 455 = the 2017 cap's parity"},
-    "Parity at Russia's count (Price, Oct 2021)": {
+        "source": "US-Russia: Price, Oct 2021, 'parity on staffing numbers ... visa "
+                  "reciprocity' (timeline row 25); there 455, the 2017 cap's parity"},
+    "Parity at the second side's size": {
         "staff": "equal at second's state", "restrictions": 0, "property": "held",
-        "source": "as above, parity at the second side's mission size at the state date"},
+        "source": "as above, parity at the second side's mission size at the state date "
+                  "(US-Russia: Russia's 400)"},
 }
 
 
@@ -243,7 +246,7 @@ def dispute_deals(cal: Calibration, *, theta: np.ndarray | None = None,
     >>> deals.problem.n_deals
     3072
     >>> deals.positions()[["package", "pareto optimal"]].values.tolist()[0]
-    ['Zero all (Lavrov, Dec 2021)', True]
+    ['Zero all', True]
     """
     import pandas as pd
 

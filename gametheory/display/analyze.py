@@ -859,6 +859,96 @@ def _verdict_section(analysis, cal, *, repetitions: int, turns: int,
     return ["Verdict over the posterior: " + res.answer(noise=noise, discount=d)]
 
 
+def _deals_section(analysis, cal, posterior=None) -> list[str]:
+    """Where the two proposals of late 2021 lie in the deal space (appendix)."""
+    from .._format import table_html
+    from ..analysis import dispute_deals
+    from ..errors import GameError
+
+    deals = dispute_deals(cal)
+    pos = deals.positions()
+    sol = deals.solutions()
+    a, b = cal.players
+    analysis.tables["package_positions"] = pos
+    analysis.tables["bargaining_solutions"] = sol.table
+    rows = [[r["package"], r["deal"], f"{r[a]:.0f}", f"{r[b]:.0f}",
+             "yes" if r["both gain"] else "no",
+             "yes" if r["pareto optimal"] else f"no ({r['dominated by']} deals dominate it)",
+             f"{r['to the frontier']:.0f}", f"{r['to Nash']:.0f}"]
+            for _, r in pos.iterrows()]
+    srows = [[r["solution"], r["deal"], f"{r[a]:.0f}", f"{r[b]:.0f}"]
+             for _, r in sol.table.iterrows()]
+    post_html, post_line = "", ""
+    post = None
+    if posterior is not None:
+        try:
+            post = posterior.result()
+        except GameError:
+            post = None
+    if post is not None:
+        pp = deals.over_posterior(post)
+        analysis.tables["package_probabilities"] = pp
+
+        def cell(r, label):
+            return (f"{r[f'P({label})']:.2f} [{r[label + ': 95% low']:.2f}, "
+                    f"{r[label + ': 95% high']:.2f}]")
+        prow = [[r["package"], cell(r, "pareto optimal"),
+                 cell(r, "both gain over the standoff"), cell(r, "nearest the Nash solution")]
+                for _, r in pp.iterrows()]
+        post_html = table_html(["package", "P(Pareto optimal)", "P(both gain)",
+                                "P(nearest the Nash solution)"], prow,
+                               caption="Over the posterior of the weights (the draws of the "
+                                       "verdict section; Wilson 95 % intervals at "
+                                       f"{pp['effective draws'].iloc[0]:.0f} effective draws)")
+        z = pp.iloc[0]
+        post_line = (f" Over the posterior of the weights, P('{z.package}' leaves both sides "
+                     f"better off than the standoff) = {z['P(both gain over the standoff)']:.2f}.")
+    zero, parity = pos.iloc[0], pos.iloc[1]
+    text = (
+        f"The deal space: every package of the two mission sizes ({a} from "
+        f"{deals.standoff[0][0]:g} to {deals.baseline[0]:g}, {b} from "
+        f"{deals.standoff[0][1]:g} to {deals.baseline[1]:g}), the restrictions in force "
+        "against each side and whether each side's seized property is returned "
+        f"({deals.problem.n_deals} deals), each valued by the per-turn utility of the "
+        "dynamic game with nobody moving, under the parameters file's weights; the "
+        f"standoff at {cal.params.state_date} is the disagreement point and a package "
+        "cannot be half signed (no lotteries). The packages are codings of the two "
+        "proposals of the US-Russia dispute, a judgement: 'zero all' (Lavrov, December "
+        "2021) is every restriction lifted, both missions back to their baselines and the "
+        "seized property returned; parity (Price, October 2021: 'parity on staffing "
+        "numbers and visa reciprocity') is equal mission sizes and the restrictions "
+        "lifted, the seized property not included - at the smaller baseline, or at the "
+        f"second side's ({b}'s) size at the state date. Reading: '{zero.package}' is "
+        f"{'Pareto optimal' if zero['pareto optimal'] else 'dominated'} and "
+        f"{_who_gains(zero, a, b)}; "
+        f"'{parity.package}' is "
+        f"{'Pareto optimal' if parity['pareto optimal'] else 'dominated'} and "
+        f"{_who_gains(parity, a, b)}."
+        + post_line + (" Seized property carries no value in the file's weights "
+                       "(property_value 0), so whether a package returns the compounds "
+                       "changes nothing here: such deals tie, and ties are kept."
+                       if not any(cal.params.dynamic.per_side("property_value",
+                                                               cal.players)) else ""))
+    analysis.add(
+        "Zero all against parity as bargaining positions", text,
+        table_html(["package", "deal", f"{a} per turn", f"{b} per turn", "both gain",
+                    "Pareto optimal", "to the frontier", "to Nash"], rows,
+                   caption="The packages against the standoff (utility per turn; distances "
+                           "in the same units)")
+        + table_html(["solution", "deal", a, b], srows,
+                     caption="The bargaining solutions over the deals")
+        + post_html)
+    return [f"Bargaining positions: {text.split('Reading: ')[1].split(' Seized')[0]}"]
+
+
+def _who_gains(row, a: str, b: str) -> str:
+    """'leaves both sides better off than the standoff' or who it leaves worse off."""
+    worse = [p for p in (a, b) if row[f"gain {p}"] < 0]
+    if not worse:
+        return "leaves both sides at least as well off as the standoff"
+    return f"leaves {' and '.join(worse)} worse off than the standoff"
+
+
 def _summary_section(analysis, cal) -> list[str]:
     """The answer first: a section placed at the top of the report, built from the
     tables the other sections computed."""
@@ -1114,6 +1204,7 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     step("verdict probabilities")
     lines += _verdict_section(analysis, cal, repetitions=min(repetitions, 100), turns=turns,
                               draws=draws, posterior=posterior)
+    lines += _deals_section(analysis, cal, posterior)
     bar.update()
     step("report")
     _summary_section(analysis, cal)

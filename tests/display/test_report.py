@@ -72,7 +72,10 @@ def test_analyze_from_python_returns_every_table_and_section(tmp_path):
     titles = [t for t, _, _ in a.sections]
     assert titles[0] == "Summary: the answer first"
     assert "The verdict as a probability" in " ".join(titles)
-    assert {"equilibria", "verdict_probabilities", "weight_posterior"} <= set(a.tables)
+    assert {"equilibria", "verdict_probabilities", "weight_posterior", "package_positions",
+            "package_probabilities"} <= set(a.tables)
+    assert "Zero all against parity as bargaining positions" in titles
+    assert "Bargaining positions:" in a.summary()
     html = a._repr_html_()
     assert "<details>" in html and "<img" in html and "Czech" in html
     assert "Verdict over the posterior" in a.summary()
