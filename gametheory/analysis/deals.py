@@ -203,6 +203,46 @@ class DisputeDeals:
             rows.append(row)
         return pd.DataFrame(rows)
 
+    def plot(self, ax=None, *, solutions: bool = True):
+        """The deals in utility space (grey), the frontier of the deals both sides
+        prefer to the standoff, the standoff, the packages and (``solutions``) the
+        bargaining solutions. Returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        from .._format import PALETTE
+        from ..solvers.bargaining import pareto_frontier
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+        prob = self.problem
+        U, d = prob.utilities, prob.disagreement
+        a, b = self.players
+        ax.scatter(U[:, 0], U[:, 1], s=6, color="0.75", label="deals", zorder=1)
+        front = U[pareto_frontier(prob)]
+        if len(front):
+            front = front[np.argsort(front[:, 0])]
+            ax.plot(front[:, 0], front[:, 1], color=PALETTE[0], lw=0.8, marker=".",
+                    label="Pareto-optimal deals both prefer to the standoff", zorder=2)
+        ax.scatter([d[0]], [d[1]], marker="s", s=60, color=PALETTE[7], label="standoff",
+                   zorder=4)
+        for k, (name, lab) in enumerate(self.packages.items()):
+            u = U[prob.labels.index(lab)]
+            ax.scatter([u[0]], [u[1]], marker="o^v"[k % 3], s=80, color=PALETTE[1 + k % 3],
+                       edgecolor=PALETTE[7], label=name, zorder=5)
+        if solutions:
+            t = self.solutions().table
+            for k, (_, row) in enumerate(t.iterrows()):     # coinciding ones stay visible
+                ax.scatter([row[a]], [row[b]], marker="x+1*"[k % 4], s=90 - 15 * k,
+                           color=PALETTE[(4, 5, 6, 7)[k % 4]],
+                           label=f"{row['solution']} solution", zorder=6)
+        ax.axvline(d[0], color="0.6", lw=0.8, ls=":")
+        ax.axhline(d[1], color="0.6", lw=0.8, ls=":")
+        ax.set_xlabel(f"{a}: utility per turn")
+        ax.set_ylabel(f"{b}: utility per turn")
+        ax.set_title("Packages against the standoff")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        return ax
+
     def _repr_html_(self) -> str:
         from .._format import frame_html
 

@@ -931,7 +931,9 @@ def _deals_section(analysis, cal, posterior=None) -> list[str]:
                                                                cal.players)) else ""))
     analysis.add(
         "Zero all against parity as bargaining positions", text,
-        table_html(["package", "deal", f"{a} per turn", f"{b} per turn", "both gain",
+        _fig(lambda ax: deals.plot(ax=ax), "The deals, the frontier, the standoff, the "
+             "packages and the bargaining solutions in utility per turn", size=(9, 5))
+        + table_html(["package", "deal", f"{a} per turn", f"{b} per turn", "both gain",
                     "Pareto optimal", "to the frontier", "to Nash"], rows,
                    caption="The packages against the standoff (utility per turn; distances "
                            "in the same units)")
