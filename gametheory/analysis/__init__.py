@@ -19,7 +19,7 @@ from .dynamic import (
     dynamic_compare,
     turn_discount,
 )
-from .estimation import WeightFit, fit_weights
+from .estimation import WeightFit, fit_weights, recorded_staff
 from .inference import (
     MixtureResult,
     StrategyFit,
@@ -72,6 +72,7 @@ __all__ = [
     "move_probabilities",
     "next_move_probabilities",
     "out_of_sample",
+    "recorded_staff",
     "sensitivity",
     "simulate_play",
     "slip_matrix",

@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .calibration import Calibration
 
-__all__ = ["WeightFit", "fit_theta", "fit_weights", "structural_forecast"]
+__all__ = ["WeightFit", "fit_theta", "fit_weights", "recorded_staff", "structural_forecast"]
 
 #: Half the 95 % quantile of chi-square with one degree of freedom: the drop of the
 #: profile log-likelihood that bounds a 95 % likelihood-ratio interval.
@@ -102,6 +102,12 @@ class _TurnData:
     #: fails; 0: no trace once a solution exists (the point is reported unsolvable,
     #: as the posterior's importance sampling wants: one draw lost, not minutes).
     trace_steps: int = field(default=3_000, repr=False)
+    #: Per sequence, per turn: the recorded mission sizes as splits over the staff grids
+    #: ``(w_first, w_second)``, which replace the filter's staff marginal before the
+    #: turn (:func:`recorded_staff`); None: the states follow the model's own effects.
+    anchors: list | None = field(default=None, repr=False)
+    #: Sizes of the two staff grids (the first two axes of the state index).
+    staff_shape: tuple[int, int] = (0, 0)
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -232,6 +238,16 @@ def _choice_derivatives(system, V: np.ndarray, lam: float, sig: np.ndarray, Q: n
     return out
 
 
+def _anchor(b: np.ndarray, w: tuple[np.ndarray, np.ndarray], staff_shape) -> np.ndarray:
+    """Replace the staff marginal of a belief (states[, directions]) by the recorded
+    splits ``w``, keeping the belief over everything else (linear in ``b``; the mass is
+    kept)."""
+    n0, n1 = staff_shape
+    x = b.reshape(n0, n1, -1, *b.shape[1:])
+    rest = x.sum(axis=(0, 1))
+    return np.einsum("i,j,r...->ijr...", w[0], w[1], rest).reshape(b.shape)
+
+
 def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *, dirs=None):
     """Log-likelihood of the record (and, with ``dirs``, its gradient along them)."""
     system, V = _equilibrium(data, theta, lam)
@@ -242,11 +258,16 @@ def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *, dirs=None):
                        data.kernel) if P else None)
     total = 0.0
     grad = np.zeros(P)
-    for start, levels in data.sequences:
+    for j, (start, levels) in enumerate(data.sequences):
         b = np.zeros(data.flat.S)
         b[start] = 1.0
         db = np.zeros((data.flat.S, P))
-        for k in levels:
+        anchors = data.anchors[j] if data.anchors is not None else None
+        for t, k in enumerate(levels):
+            if anchors is not None:
+                b = _anchor(b, anchors[t], data.staff_shape)
+                if P:
+                    db = _anchor(db, anchors[t], data.staff_shape)
             a = b * real[:, k]
             p = float(a.sum())
             if not p > 1e-200:
@@ -497,8 +518,10 @@ def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int,
 
 
 # ----------------------------------------------------------------- the dispute adapter
-def _dispute_data(cal: Calibration, name: str) -> _TurnData:
-    """The record of a calibration as a :class:`_TurnData` on its dispute game."""
+def _dispute_data(cal: Calibration, name: str, staffing=None) -> _TurnData:
+    """The record of a calibration as a :class:`_TurnData` on its dispute game; with a
+    ``staffing`` series, each turn's mission sizes are the recorded ones
+    (:func:`recorded_staff`)."""
     from scipy import sparse
 
     from ..solvers.stochastic import TurnLogit
@@ -525,9 +548,104 @@ def _dispute_data(cal: Calibration, name: str) -> _TurnData:
     levels = turns.level_index.to_numpy().astype(np.int64)
     from .dynamic import feature_weights
 
+    anchors = None
+    if staffing is not None:
+        from .dynamic import _split
+
+        staff = recorded_staff(cal, staffing)[[f"staff_{p}" for p in cal.players]]
+        per_turn = []
+        for row in staff.to_numpy(float):
+            w = []
+            for i in range(2):
+                grid = np.asarray(dg.staff_grid[i], dtype=float)
+                lo, hi, wt = _split(np.array([row[i]]), grid)
+                v = np.zeros(grid.size)
+                v[lo[0]] += 1.0 - wt[0]
+                v[hi[0]] += wt[0]
+                w.append(v)
+            per_turn.append((w[0], w[1]))
+        anchors = [per_turn]
     return _TurnData(name=name, logit=logit, phi=phi, theta=feature_weights(cal.params),
                      kernel=dg.kernel, realised=realised, sequences=[(start, levels)],
-                     players=cal.players)
+                     players=cal.players, anchors=anchors,
+                     staff_shape=(len(dg.staff_grid[0]), len(dg.staff_grid[1])))
+
+
+#: Events that take staff out of the other side's mission, by unit (see
+#: :func:`recorded_staff`).
+_REMOVALS = {("expel", "persons"), ("rotation_limit", "persons")}
+
+
+def recorded_staff(cal: Calibration, staffing) -> pd.DataFrame:
+    """Each side's recorded mission size before every turn of the record.
+
+    The size is the last reported count or cap of the whole mission (``staffing`` rows
+    with ``series == "mission"`` and ``kind`` ``count`` or ``cap``, dated strictly before
+    the turn; a partial date at the end or start of its month or year as
+    ``classification.partial_dates_at`` says; ``confidence == "low"`` rows are left out:
+    they are the conflicting counts the file flags) minus the persons the other side
+    removed since (expulsions and rotation limits counted in persons, by their
+    effective date, announced from ``start_date`` on), within 0 and the baseline;
+    before any report, the baseline. The
+    2017 cap's "cut" of 755 is a cut, not a size, and is not used (the cap's own row
+    is). A removal with no count (a local-hire ban, a closure) changes nothing until the
+    next report shows its effect.
+
+    Returns
+    -------
+    DataFrame
+        One row per turn: ``turn``, ``date`` (the turn's start), ``staff_<side>`` and
+        ``anchor_<side>`` (the date of the report it starts from, or ``baseline``).
+
+    Examples
+    --------
+    >>> import gametheory as gt
+    >>> from gametheory.analysis import calibrate
+    >>> t = recorded_staff(calibrate(), gt.load_model().staffing)
+    >>> t[["staff_USA", "staff_RUS"]].iloc[[0, 7, 19]].values.tolist()
+    [[1200.0, 455.0], [455.0, 455.0], [120.0, 376.0]]
+    """
+    import pandas as pd
+
+    players = cal.players
+    need = {"date", "mission_of", "kind", "series", "count"}
+    missing = need - set(getattr(staffing, "columns", ()))
+    if missing:
+        raise ParameterError(f"the staffing series lacks the column(s) {sorted(missing)}",
+                             key="staffing")
+    at_end = cal.params.classification.partial_dates_at == "end"
+
+    def when(text: str):
+        per = pd.Period(str(text))
+        return (per.end_time if at_end else per.start_time).date()
+
+    rows = staffing[(staffing.series == "mission") & staffing.kind.isin(["count", "cap"])]
+    if "confidence" in rows:
+        rows = rows[rows.confidence.astype(str) != "low"]
+    reports = {p: sorted((when(r.date), float(r["count"]), str(r.date))
+                         for _, r in rows[rows.mission_of == p].iterrows()) for p in players}
+    removals = {p: [] for p in players}
+    first = cal.params.start_date
+    for e in cal.events:
+        if e.target in players and e.magnitude is not None and \
+                (e.action_type.value, e.magnitude_unit) in _REMOVALS and \
+                (first is None or e.date_announced >= first):
+            removals[e.target].append((e.date_effective or e.date_announced,
+                                       float(e.magnitude)))
+    out = []
+    for _, turn in cal.turns_.iterrows():
+        date = pd.Timestamp(turn.start).date()
+        row = {"turn": int(turn.turn), "date": date}
+        for p in players:
+            B = float(cal.params.missions[p].baseline)
+            before = [r for r in reports[p] if r[0] < date]
+            size, since, label = ((before[-1][1], before[-1][0], before[-1][2]) if before
+                                  else (B, None, "baseline"))
+            size -= sum(m for d, m in removals[p] if d < date and (since is None or d > since))
+            row[f"staff_{p}"] = float(min(max(size, 0.0), B))
+            row[f"anchor_{p}"] = label
+        out.append(row)
+    return pd.DataFrame(out)
 
 
 # ----------------------------------------------------------------- result
@@ -795,7 +913,8 @@ def fit_weights(cal: Calibration | Sequence[Calibration], *,
                 free: Sequence[str] = ("parity_weight", "own_cost_per_staff"),
                 shared: Sequence[str] = (), profile: bool = True, n_boot: int = 0,
                 seed: int | np.random.Generator | None = None,
-                names: Sequence[str] | None = None, workers: int = 1) -> WeightFit:
+                names: Sequence[str] | None = None, workers: int = 1,
+                staffing=None) -> WeightFit:
     """Fit the dispute game's weights and logit precision to the record by maximum
     likelihood.
 
@@ -820,6 +939,12 @@ def fit_weights(cal: Calibration | Sequence[Calibration], *,
     workers : int
         Processes for the profiles (one parameter's profile per task; the result is the
         same for any number).
+    staffing : DataFrame or sequence of DataFrame, optional
+        The recorded mission sizes (a model's ``staffing``; one per dispute when
+        pooling): each turn's choice is then conditioned on the recorded sizes
+        (:func:`recorded_staff`) instead of the sizes the model's own effects of the
+        recorded levels would give (which take the US mission to about 1,070 where the
+        record has 120); restrictions and seized property still follow the model.
 
     Returns
     -------
@@ -848,7 +973,15 @@ def fit_weights(cal: Calibration | Sequence[Calibration], *,
         ["dispute"] if len(cals) == 1 else [f"dispute{i + 1}" for i in range(len(cals))])
     if len(labels) != len(cals):
         raise ParameterError(f"{len(labels)} names for {len(cals)} disputes", key="names")
-    records = [_dispute_data(c, n) for c, n in zip(cals, labels, strict=True)]
+    if staffing is None or hasattr(staffing, "columns"):
+        staffs = [staffing] * len(cals)
+    else:
+        staffs = list(staffing)
+        if len(staffs) != len(cals):
+            raise ParameterError(f"{len(staffs)} staffing series for {len(cals)} disputes",
+                                 key="staffing")
+    records = [_dispute_data(c, n, st) for c, n, st in zip(cals, labels, staffs,
+                                                           strict=True)]
     spec = _spec(records, free, shared)
     if not (isinstance(workers, int) and workers >= 1):
         raise ParameterError(f"workers must be a positive integer, got {workers!r}",
@@ -869,6 +1002,11 @@ def fit_weights(cal: Calibration | Sequence[Calibration], *,
     ends = {}
     for c, r in zip(cals, records, strict=True):
         ends[r.name] = _end_state(c, r)
+        if r.anchors is not None:
+            notes.append(f"{r.name}: each turn is conditioned on the recorded mission sizes "
+                         "(the staffing series), not on those the model's own effects of "
+                         "the recorded levels would give.")
+            continue
         for p, v in ends[r.name].items():
             if abs(v["model"] - v["record"]) > 0.25 * c.params.missions[p].baseline:
                 notes.append(f"{r.name}: the model's own effects of the recorded levels leave "

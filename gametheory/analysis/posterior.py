@@ -334,7 +334,7 @@ def _adaptive_sample(priors: Sequence[Prior], loglik, n_draws: int, rng, adaptiv
 
 def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight",),
                      n_draws: int = 256, seed=2021, workers: int = 1,
-                     adaptive: bool = True) -> WeightPosterior:
+                     adaptive: bool = True, staffing=None) -> WeightPosterior:
     """Posterior over the logit precision and the free weights of the dispute game.
 
     Parameters
@@ -358,6 +358,9 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
         importance sampling; Veach & Guibas 1995, Owen & Zhou 2000), so no draw's
         weight exceeds ``n / (n1 + DEFENSIVE n2)`` times its likelihood ratio. False:
         every draw from the prior (plain importance sampling).
+    staffing : DataFrame, optional
+        The recorded mission sizes: the likelihood conditions each turn on them (see
+        :func:`~gametheory.analysis.fit_weights`).
 
     Returns
     -------
@@ -387,7 +390,7 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
     if not (isinstance(workers, int) and workers >= 1):
         raise ParameterError(f"workers must be a positive integer, got {workers!r}",
                              key="workers")
-    records = [_dispute_data(cal, "dispute")]
+    records = [_dispute_data(cal, "dispute", staffing)]
     spec = _spec(records, free, ())
     bounds = _bounds(spec, records)
     lam_high = float(np.exp(bounds[0][1]))
@@ -443,7 +446,8 @@ def weight_posterior(cal: Calibration, *, free: Sequence[str] = ("parity_weight"
         notes.append(f"{failed} draw(s) could not be solved (the logit equilibrium could not "
                      f"be continued to them; λ from {bad.min():.3g} to {bad.max():.3g}) and "
                      f"carry no weight{gap}.")
-    details = {"seed": seed, "free": tuple(free), **details}
+    details = {"seed": seed, "free": tuple(free), "anchored": staffing is not None,
+               **details}
     return WeightPosterior(names=("lambda", *spec.names[1:]), draws=draws, loglik=ll,
                            weights=w, ess=ess, priors=priors, thetas=thetas,
                            players=cal.players, failed=failed, notes=tuple(notes),

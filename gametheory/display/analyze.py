@@ -697,11 +697,22 @@ def _dynamic_section(analysis, cal) -> list[str]:
             + "; ".join(f"{k:g}: {v}" for k, v in by_parity.items())]
 
 
-def _estimation_section(analysis, cal) -> list[str]:
+def _usable_staffing(model, cal):
+    """The model's staffing series when it reports both missions' sizes (the estimator
+    then conditions on them), else None."""
+    st = getattr(model, "staffing", None)
+    if st is None or st.empty or not {"date", "mission_of", "kind", "series",
+                                       "count"} <= set(st.columns):
+        return None
+    mission = st[(st.series == "mission") & st.kind.isin(["count", "cap"])]
+    return st if set(cal.players) <= set(mission.mission_of) else None
+
+
+def _estimation_section(analysis, cal, staffing=None) -> list[str]:
     from ..analysis import fit_weights
 
     try:
-        fit = fit_weights(cal, free=("parity_weight",), workers=2)
+        fit = fit_weights(cal, free=("parity_weight",), workers=2, staffing=staffing)
     except Exception as exc:   # a record the estimator cannot take: said, not hidden
         from ..errors import GameError
 
@@ -721,9 +732,15 @@ def _estimation_section(analysis, cal) -> list[str]:
         "turn is a choice of the side to move in the dispute as a stochastic game, whose "
         "probability is that of the logit Markov quantal response equilibrium (the branch "
         "that starts at uniform play), and the parity weight of each side and the logit "
-        "precision λ are fitted by maximum likelihood, the states followed through the "
-        "record by the model's own effects of each recorded level. Intervals: 95 % profile "
-        "likelihood. The other weights are held at the parameters file's values "
+        "precision λ are fitted by maximum likelihood. "
+        + ("Each choice is conditioned on the mission sizes the record reports before it "
+           "(the staffing series: the last reported size less the expulsions and rotations "
+           "that took effect since), restrictions and seized property following the "
+           "model's effects of the recorded levels. " if staffing is not None else
+           "The states are followed through the record by the model's own effects of "
+           "each recorded level (this model has no staffing series to anchor them). ")
+        + "Intervals: 95 % profile likelihood. The other weights are held at the "
+        "parameters file's values "
         f"({fixed}); they fix the scale. Log-likelihood {fit.loglik:.2f} against "
         f"{fit.loglik_uniform:.2f} for uniform play, {fit.n_turns} turns.\n\n"
         "What the fit says about itself: " + " ".join(fit.diagnostics),
@@ -783,14 +800,15 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
     return ["Dynamic game, zero all vs tit for tat: " + res.answer()]
 
 
-def _posterior(cal, draws: int, timings: dict[str, float]):
+def _posterior(cal, draws: int, timings: dict[str, float], staffing=None):
     """The posterior over the weights (run in a background thread by
     :func:`build_analysis`; its draws are solved in two worker processes)."""
     from ..analysis import weight_posterior
 
     t0 = time.perf_counter()
     try:
-        return weight_posterior(cal, n_draws=draws, seed=SEEDS["posterior"], workers=2)
+        return weight_posterior(cal, n_draws=draws, seed=SEEDS["posterior"], workers=2,
+                                staffing=staffing)
     finally:
         timings["posterior (background)"] = time.perf_counter() - t0
 
@@ -1139,7 +1157,7 @@ def build_analysis(model: str | Path, *, progress: bool = True,
     from .._parallel import blas_threads
 
     background = ThreadPoolExecutor(1, thread_name_prefix="posterior")
-    posterior = background.submit(_posterior, cal, draws, timings)
+    posterior = background.submit(_posterior, cal, draws, timings, _usable_staffing(m, cal))
     try:
         # the workers fill the cores: this process's BLAS takes one thread meanwhile
         with blas_threads(1):
@@ -1183,7 +1201,7 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     lines += _dynamic_section(analysis, cal)
     bar.update()
     step("estimation")
-    lines += _estimation_section(analysis, cal)
+    lines += _estimation_section(analysis, cal, _usable_staffing(m, cal))
     bar.update()
     step("tournament")
     lines += _tournament_section(analysis, cal, game)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import sparse
 
@@ -19,6 +20,7 @@ from gametheory.analysis.estimation import (
     _TurnData,
     fit_weights,
 )
+from gametheory.analysis.parameters import FEATURES
 from gametheory.errors import ParameterError
 
 
@@ -196,3 +198,84 @@ def test_profiles_in_worker_processes_equal_the_serial_ones():
 def test_workers_must_be_a_positive_integer(cal):
     with pytest.raises(ParameterError, match="workers"):
         fit_weights(cal, profile=False, workers=0)
+
+
+# ----------------------------------------------------------------- recorded mission sizes
+def test_recorded_staff_follows_reports_and_removals(cal):
+    """US: 1,200 before the 2017 cap, 455 under it, 60 fewer once the March 2018
+    expulsions took effect (5 April), 123 after the local-hire ban's report of 27 August
+    2021, 120 from the October report. Russia: 35 fewer after the December 2016
+    expulsions until its own count of 455 (28 July 2017); 400 by Sullivan's August 2021
+    count, less the 24 whose rotation ended 3 September; Zakharova's low-confidence 200
+    is not used."""
+    import gametheory as gt
+    from gametheory.analysis import recorded_staff
+
+    t = recorded_staff(cal, gt.load_model().staffing).set_index("turn")
+    assert t.loc[0, "staff_USA"] == 1200 and t.loc[0, "anchor_RUS"] == "baseline"
+    assert t.loc[3, "staff_RUS"] == 455 - 35
+    assert t.loc[4, "staff_RUS"] == 455 and t.loc[6, "staff_USA"] == 455
+    assert t.loc[8, "staff_USA"] == 455 - 60 and t.loc[8, "staff_RUS"] == 455 - 60
+    assert t.loc[15, "staff_USA"] == 123 and t.loc[18, "staff_USA"] == 120
+    assert t.loc[19, "staff_RUS"] == 400 - 24
+    with pytest.raises(ParameterError, match="lacks the column"):
+        recorded_staff(cal, gt.load_model().staffing.drop(columns="series"))
+
+
+def test_anchored_likelihood_matches_a_brute_force_filter(cal):
+    """The anchored log-likelihood against the same filter written state by state with
+    pandas: before each turn the belief over the states keeps its distribution over
+    everything but the mission sizes, which become the recorded ones split over the
+    grid; the exact gradient matches finite differences."""
+    import gametheory as gt
+    from gametheory.analysis.dynamic import _split, dispute_game
+    from gametheory.analysis.estimation import _dispute_data, _equilibrium, _loglik_one
+
+    staffing = gt.load_model().staffing
+    data = _dispute_data(cal, "d", staffing)
+    plain = _dispute_data(cal, "d")
+    theta, lam = data.theta.copy(), 0.3
+    ll = _loglik_one(data, theta, lam)
+    assert ll != pytest.approx(_loglik_one(plain, theta, lam))      # the anchors matter
+    dg = dispute_game(cal)
+    tab = dg.table
+    rest = tab.drop(columns=["staff_USA", "staff_RUS"]).astype(str).agg("|".join, axis=1)
+    from gametheory.analysis import recorded_staff
+
+    rec = recorded_staff(cal, staffing)
+    weight = np.ones(len(tab))
+    system, V = _equilibrium(data, theta, lam)
+    sig, _ = system.parts(V, lam)
+    real = sig @ data.kernel
+    start, levels = data.sequences[0]
+    b = np.zeros(len(tab))
+    b[start] = 1.0
+    total = 0.0
+    for t, k in enumerate(levels):
+        q = pd.Series(b).groupby(rest.values).sum()
+        weight = np.ones(len(tab))
+        for i, p in enumerate(cal.players):
+            grid = np.asarray(dg.staff_grid[i])
+            lo, hi, w = _split(np.array([rec[f"staff_{p}"].iloc[t]]), grid)
+            col = tab[f"staff_{p}"].to_numpy()
+            weight *= np.where(col == grid[lo[0]], 1 - w[0], 0) + np.where(
+                col == grid[hi[0]], w[0], 0)
+        b = weight * q.reindex(rest.values).to_numpy()
+        a = b * real[:, k]
+        total += np.log(a.sum())
+        b = data.realised[k].T @ (a / a.sum())
+    assert ll == pytest.approx(total, rel=1e-10)
+    # gradient in λ and the parity weights, by central differences
+    f = FEATURES.index("parity_weight")
+    _, g = _loglik_one(data, theta, lam, dirs=["lambda", [(0, f)], [(1, f)]])
+    h = 1e-5
+    num = []
+    for d in range(3):
+        th_p, th_m, lp, lm = theta.copy(), theta.copy(), lam, lam
+        if d == 0:
+            lp, lm = lam * np.exp(h), lam * np.exp(-h)
+        else:
+            th_p[d - 1, f] += h
+            th_m[d - 1, f] -= h
+        num.append((_loglik_one(data, th_p, lp) - _loglik_one(data, th_m, lm)) / (2 * h))
+    np.testing.assert_allclose(g, num, rtol=1e-4, atol=1e-6)
