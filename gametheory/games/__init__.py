@@ -1,6 +1,7 @@
 """Games: the normal-form model, named games and Gambit file formats."""
 
 from .bargaining import BargainingProblem
+from .bayesian import BayesianGame
 from .catalogue import (
     battle_of_the_sexes,
     catalogue,
@@ -20,6 +21,7 @@ from .stochastic import StochasticGame
 
 __all__ = [
     "BargainingProblem",
+    "BayesianGame",
     "Game",
     "GameTree",
     "GameTreeError",

@@ -13,6 +13,7 @@ from .bargaining import (
     bargaining_solutions,
     pareto_frontier,
 )
+from .bayesian import BayesNashResult, bayes_nash, interim_gains
 from .correlated import correlated_equilibrium, correlated_equilibrium_polytope
 from .degeneracy import DegeneracyCertificate, equilibrium_components, is_degenerate
 from .dispatch import METHODS, solve
@@ -59,6 +60,7 @@ __all__ = [
     "BargainingSolutions",
     "BatchEntry",
     "BatchResult",
+    "BayesNashResult",
     "CorrelatedEquilibrium",
     "DegeneracyCertificate",
     "DominanceResult",
@@ -76,6 +78,7 @@ __all__ = [
     "alternating_offers_finite",
     "automaton_game",
     "bargaining_solutions",
+    "bayes_nash",
     "best_response_gain",
     "check_profile",
     "compile_notice",
@@ -85,6 +88,7 @@ __all__ = [
     "equilibrium_components",
     "exact_markov_check",
     "fit_qre",
+    "interim_gains",
     "is_degenerate",
     "iterated_best_response",
     "iterated_dominance",

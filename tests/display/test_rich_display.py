@@ -154,6 +154,10 @@ def _instances():
         "BargainingSolutions": gt.solvers.bargaining_solutions(bp),
         "AlternatingOffers": gt.solvers.alternating_offers((0.9, 0.8)),
         "DisputeDeals": dispute_deals(cal, staff_steps=2, restriction_steps=2),
+        "BayesianGame": (bg := gt.games.BayesianGame(
+            [[[[[2, 1], [0, 0]], [[0, 0], [1, 2]]], [[[2, 0], [0, 2]], [[0, 1], [1, 0]]]]],
+            [[0.5, 0.5]], types=[["-"], ["meet", "avoid"]])),
+        "BayesNashResult": gt.solvers.bayes_nash(bg),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()
