@@ -17,6 +17,7 @@ from .efg import read_efg, write_efg
 from .extensive import GameTree, GameTreeError, backward_induction, negotiation_tree
 from .nfg import read_nfg, write_nfg
 from .normal_form import Game, MixedStrategy
+from .signalling import SignallingGame, beer_quiche
 from .stochastic import StochasticGame
 
 __all__ = [
@@ -26,9 +27,11 @@ __all__ = [
     "GameTree",
     "GameTreeError",
     "MixedStrategy",
+    "SignallingGame",
     "StochasticGame",
     "backward_induction",
     "battle_of_the_sexes",
+    "beer_quiche",
     "catalogue",
     "chicken",
     "embassy_dispute",

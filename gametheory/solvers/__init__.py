@@ -30,6 +30,12 @@ from .result import (
     Rejected,
 )
 from .shapley_batch import ShapleyBatch, matrix_values, shapley_many
+from .signalling import (
+    MAX_SIGNALLING_PROFILES,
+    SignallingEquilibrium,
+    SignallingResult,
+    signalling_equilibria,
+)
 from .stochastic import (
     STOCHASTIC_METHODS,
     ExactCheck,
@@ -54,6 +60,7 @@ from .zero_sum import zero_sum
 
 __all__ = [
     "BATCH_METHODS",
+    "MAX_SIGNALLING_PROFILES",
     "METHODS",
     "STOCHASTIC_METHODS",
     "AlternatingOffers",
@@ -74,6 +81,8 @@ __all__ = [
     "QREPath",
     "Rejected",
     "ShapleyBatch",
+    "SignallingEquilibrium",
+    "SignallingResult",
     "alternating_offers",
     "alternating_offers_finite",
     "automaton_game",
@@ -106,6 +115,7 @@ __all__ = [
     "qre",
     "shapley",
     "shapley_many",
+    "signalling_equilibria",
     "solve",
     "solve_many",
     "support_enumeration",

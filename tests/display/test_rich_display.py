@@ -158,6 +158,8 @@ def _instances():
             [[[[[2, 1], [0, 0]], [[0, 0], [1, 2]]], [[[2, 0], [0, 2]], [[0, 1], [1, 0]]]]],
             [[0.5, 0.5]], types=[["-"], ["meet", "avoid"]])),
         "BayesNashResult": gt.solvers.bayes_nash(bg),
+        "SignallingGame": (sg := gt.games.beer_quiche()),
+        "SignallingResult": gt.solvers.signalling_equilibria(sg),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()

@@ -1,0 +1,121 @@
+"""Signalling games: a sender with a private type sends a message, a receiver who sees
+only the message acts (Spence 1973; Cho & Kreps 1987).
+
+A :class:`SignallingGame` holds the prior over the sender's types and both players'
+payoffs for every (type, message, action). Its perfect Bayesian equilibria are in
+:func:`~gametheory.solvers.signalling_equilibria`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import PayoffError, ProfileError, ShapeError
+
+__all__ = ["SignallingGame", "beer_quiche"]
+
+
+@dataclass(frozen=True, eq=False)
+class SignallingGame:
+    """A sender-receiver game of incomplete information.
+
+    Parameters
+    ----------
+    prior : array_like, shape (T,)
+        Probability of each sender type (non-negative, sums to one).
+    sender, receiver : array_like, shape (T, M, A)
+        Payoffs for type, message, receiver action.
+    types, messages, actions : sequence of str, optional
+        Labels.
+    title : str
+
+    Examples
+    --------
+    >>> g = beer_quiche()
+    >>> g.types, g.messages, g.actions
+    (('weak', 'strong'), ('beer', 'quiche'), ('duel', "don't"))
+    """
+
+    prior: np.ndarray
+    sender: np.ndarray
+    receiver: np.ndarray
+    types: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    title: str = ""
+
+    def __post_init__(self):
+        try:
+            p = np.asarray(self.prior, dtype=float)
+            S = np.asarray(self.sender, dtype=float)
+            R = np.asarray(self.receiver, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise PayoffError(f"prior and payoffs must be numbers: {exc}") from None
+        if p.ndim != 1 or p.size < 1:
+            raise ShapeError(f"the prior must be a vector over types, got shape {p.shape}")
+        if S.ndim != 3 or S.shape[0] != p.size:
+            raise ShapeError(f"sender payoffs need shape (types {p.size}, messages, actions), "
+                             f"got {S.shape}")
+        if R.shape != S.shape:
+            raise ShapeError(f"receiver payoffs have shape {R.shape}, the sender's {S.shape}")
+        if 0 in S.shape:
+            raise ShapeError(f"at least one type, message and action: {S.shape}")
+        for name, arr in (("sender", S), ("receiver", R)):
+            if not np.isfinite(arr).all():
+                bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+                raise PayoffError(f"{name} payoffs must be finite (NaN or inf at {bad})")
+        if not np.isfinite(p).all() or (p < 0).any():
+            raise ProfileError(f"prior probabilities must be finite and >= 0, got {p}")
+        if abs(p.sum() - 1) > 1e-9:
+            raise ProfileError(f"the prior must sum to 1, sums to {p.sum():.12g}")
+        T, M, A = S.shape
+        labels = {}
+        for name, given, k, stem in (("types", self.types, T, "t"),
+                                     ("messages", self.messages, M, "m"),
+                                     ("actions", self.actions, A, "a")):
+            lab = tuple(map(str, given)) or tuple(f"{stem}{j + 1}" for j in range(k))
+            if len(lab) != k or len(set(lab)) != k:
+                raise ShapeError(f"{name}: need {k} distinct labels, got {lab}")
+            labels[name] = lab
+        for arr in (p, S, R):
+            arr.setflags(write=False)
+        for key, val in (("prior", p), ("sender", S), ("receiver", R), *labels.items()):
+            object.__setattr__(self, key, val)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(types, messages, actions)."""
+        return self.sender.shape
+
+    def _repr_html_(self) -> str:
+        from .._format import table_html
+
+        T, M, A = self.shape
+        rows = [[self.types[t], f"{self.prior[t]:.4g}", self.messages[m], self.actions[a],
+                 f"{self.sender[t, m, a]:g}", f"{self.receiver[t, m, a]:g}"]
+                for t in range(T) for m in range(M) for a in range(A)]
+        return (f"<p><b>{self.title or 'Signalling game'}</b></p>"
+                + table_html(["type", "prior", "message", "action", "sender", "receiver"],
+                             rows, caption="Payoffs"))
+
+
+def beer_quiche(p_strong: float = 0.9) -> SignallingGame:
+    """Cho & Kreps's (1987) beer-quiche game.
+
+    The sender is strong (probability ``p_strong``) or weak. A strong sender prefers
+    beer for breakfast, a weak one quiche (worth 1); avoiding a duel is worth 2. The
+    receiver gains 1 by dueling a weak sender or by not dueling a strong one.
+    """
+    T, M, A = 2, 2, 2
+    S = np.zeros((T, M, A))
+    R = np.zeros((T, M, A))
+    for t in range(T):              # 0 weak, 1 strong
+        for m in range(M):          # 0 beer, 1 quiche
+            for a in range(A):      # 0 duel, 1 don't
+                S[t, m, a] = (1 if (t == 1) == (m == 0) else 0) + (2 if a == 1 else 0)
+                R[t, m, a] = 1 if (a == 0) == (t == 0) else 0
+    return SignallingGame([1 - p_strong, p_strong], S, R, types=["weak", "strong"],
+                          messages=["beer", "quiche"], actions=["duel", "don't"],
+                          title="Beer-quiche (Cho & Kreps 1987)")

@@ -1,0 +1,121 @@
+"""Pure perfect Bayesian equilibria of signalling games and the intuitive criterion."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gametheory import Game
+from gametheory.errors import GameTooLargeError
+from gametheory.games import SignallingGame, beer_quiche
+from gametheory.solvers import signalling_equilibria
+from gametheory.solvers import signalling as signalling_module
+
+
+def test_beer_quiche_two_pooling_equilibria_and_only_beer_is_intuitive():
+    """Cho & Kreps (1987): both types drink beer (no duel; a duel after quiche, held by
+    believing the quiche eater weak with probability at least 1/2), or both eat quiche
+    (the mirror image); no separating equilibrium. The intuitive criterion rejects
+    quiche: a strong type cannot gain by beer only if believed weak, which beer cannot
+    pay for a weak type."""
+    res = signalling_equilibria(beer_quiche())
+    assert len(res) == 2 and {e.kind for e in res} == {"pooling"}
+    beer, quiche = res
+    assert beer.sender == {"weak": "beer", "strong": "beer"}
+    assert beer.receiver == {"beer": "don't", "quiche": "duel"}
+    assert beer.beliefs["beer"]["weak"] == pytest.approx(0.1)
+    lo, hi = beer.off_path["quiche"]["weak"]
+    assert lo == pytest.approx(0.5) and hi == pytest.approx(1.0)
+    assert beer.intuitive and not quiche.intuitive
+    assert "'weak'" in quiche.reason and "'strong' gains" in quiche.reason
+    assert beer.payoffs == {"weak": 2.0, "strong": 3.0, "receiver": pytest.approx(0.9)}
+    assert [e.sender for e in res.intuitive()] == [beer.sender]
+    assert "<table" in res._repr_html_() and len(res.to_frame()) == 2
+
+
+def job_market(p_high: float = 0.3) -> SignallingGame:
+    """A textbook job-market signal: productivity 2 (high) or 1 (low); a degree costs
+    the low type 1.5 and the high type 0.5; the employer pays a wage of 1 or 2 and loses
+    the squared gap to productivity."""
+    T, M, A = 2, 2, 2                       # types low, high; none, degree; wage 1, 2
+    S, R = np.zeros((T, M, A)), np.zeros((T, M, A))
+    prod, cost, wage = (1.0, 2.0), (1.5, 0.5), (1.0, 2.0)
+    for t, m, a in itertools.product(range(T), range(M), range(A)):
+        S[t, m, a] = wage[a] - cost[t] * m
+        R[t, m, a] = -(wage[a] - prod[t]) ** 2
+    return SignallingGame([1 - p_high, p_high], S, R, types=["low", "high"],
+                          messages=["none", "degree"], actions=["wage 1", "wage 2"])
+
+
+def test_job_market_signalling_intuitive_criterion_selects_separation():
+    """Spence's separating equilibrium (only the high type takes the degree) and the
+    pooling one without degrees (wage 1 after a degree too, believed low with
+    probability at least 1/2); the intuitive criterion keeps only separation."""
+    res = signalling_equilibria(job_market())
+    kinds = {e.kind: e for e in res}
+    assert set(kinds) == {"separating", "pooling"} and len(res) == 2
+    sep, pool = kinds["separating"], kinds["pooling"]
+    assert sep.sender == {"low": "none", "high": "degree"}
+    assert sep.receiver == {"none": "wage 1", "degree": "wage 2"}
+    assert sep.beliefs["degree"] == {"low": 0.0, "high": 1.0}
+    assert pool.sender == {"low": "none", "high": "none"}
+    assert pool.off_path["degree"]["low"][0] == pytest.approx(0.5)
+    assert sep.intuitive and not pool.intuitive
+
+
+def _induced(game: SignallingGame) -> tuple[Game, list, list]:
+    """The induced normal form (sender plans x receiver plans), built here directly."""
+    T, M, A = game.shape
+    splans = list(itertools.product(range(M), repeat=T))
+    rplans = list(itertools.product(range(A), repeat=M))
+    P = np.zeros((len(splans), len(rplans), 2))
+    for i, s in enumerate(splans):
+        for j, r in enumerate(rplans):
+            for t in range(T):
+                P[i, j, 0] += game.prior[t] * game.sender[t, s[t], r[s[t]]]
+                P[i, j, 1] += game.prior[t] * game.receiver[t, s[t], r[s[t]]]
+    return Game(P), splans, rplans
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-3, 4), min_size=16, max_size=16),
+       st.integers(1, 9))
+def test_equilibria_are_nash_in_the_induced_form_and_complete_on_the_path(pay, w):
+    """Every pure PBE is a Nash equilibrium of the induced normal form with beliefs that
+    sum to one and follow Bayes' rule; every pure Nash equilibrium that sends both
+    messages (so no belief is free) is a PBE."""
+    S = np.array(pay[:8], float).reshape(2, 2, 2)
+    R = np.array(pay[8:], float).reshape(2, 2, 2)
+    game = SignallingGame([w / 10, 1 - w / 10], S, R)
+    res = signalling_equilibria(game)
+    nf, splans, rplans = _induced(game)
+    A, B = nf.payoffs[..., 0], nf.payoffs[..., 1]
+    found = set()
+    for e in res:
+        s = tuple(game.messages.index(e.sender[t]) for t in game.types)
+        r = tuple(game.actions.index(e.receiver[m]) for m in game.messages)
+        i, j = splans.index(s), rplans.index(r)
+        assert A[i, j] >= A[:, j].max() - 1e-9 and B[i, j] >= B[i, :].max() - 1e-9
+        for m, belief in e.beliefs.items():
+            assert sum(belief.values()) == pytest.approx(1.0)
+            sent = [t for t in range(2) if s[t] == game.messages.index(m)]
+            expected = {game.types[t]: (game.prior[t] / sum(game.prior[u] for u in sent)
+                                        if t in sent else 0.0) for t in range(2)}
+            assert belief == pytest.approx(expected)
+        found.add((s, r))
+    for i, s in enumerate(splans):
+        if len(set(s)) < 2:
+            continue
+        for j, r in enumerate(rplans):
+            if A[i, j] >= A[:, j].max() - 1e-9 and B[i, j] >= B[i, :].max() - 1e-9:
+                assert (s, r) in found
+
+
+def test_size_is_checked_before_enumerating(monkeypatch):
+    monkeypatch.setattr(signalling_module, "MAX_SIGNALLING_PROFILES", 10)
+    with pytest.raises(GameTooLargeError, match="strategy pairs"):
+        signalling_equilibria(beer_quiche())
