@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from gametheory import Game
 from gametheory.errors import GameTooLargeError
 from gametheory.games import SignallingGame, beer_quiche
-from gametheory.solvers import signalling_equilibria
 from gametheory.solvers import signalling as signalling_module
+from gametheory.solvers import signalling_equilibria
 
 
 def test_beer_quiche_two_pooling_equilibria_and_only_beer_is_intuitive():
