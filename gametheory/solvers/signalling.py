@@ -103,6 +103,17 @@ class SignallingEquilibrium:
     intuitive: bool
     reason: str = ""
 
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html(f"A {self.kind} perfect Bayesian equilibrium",
+                           [("sender", self.sender), ("receiver", self.receiver),
+                            ("beliefs on the path", self.beliefs),
+                            ("off-path beliefs (ranges)", self.off_path),
+                            ("payoffs", self.payoffs),
+                            ("intuitive criterion", "passes" if self.intuitive
+                             else f"fails: {self.reason}")])
+
 
 @dataclass(frozen=True, eq=False)
 class SignallingResult:

@@ -159,7 +159,8 @@ def _instances():
             [[0.5, 0.5]], types=[["-"], ["meet", "avoid"]])),
         "BayesNashResult": gt.solvers.bayes_nash(bg),
         "SignallingGame": (sg := gt.games.beer_quiche()),
-        "SignallingResult": gt.solvers.signalling_equilibria(sg),
+        "SignallingResult": (sr := gt.solvers.signalling_equilibria(sg)),
+        "SignallingEquilibrium": sr[0],
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()
