@@ -33,11 +33,13 @@ from .inference import (
 )
 from .parameters import ModelParameters, Prior, load_parameters
 from .posterior import VerdictResult, WeightPosterior, verdict_probabilities, weight_posterior
+from .resolve import DEFAULT_TYPES, ResolveResult, resolve_posterior
 from .robustness import RobustnessResult, coding_robustness
 from .scenarios import ScenarioResult, compare_strategies
 from .validation import HoldoutScore, cross_dispute, holdout_turns, out_of_sample
 
 __all__ = [
+    "DEFAULT_TYPES",
     "PACKAGES",
     "Calibration",
     "DisputeDeals",
@@ -48,6 +50,7 @@ __all__ = [
     "ModelParameters",
     "ModelState",
     "Prior",
+    "ResolveResult",
     "RobustnessResult",
     "ScenarioResult",
     "StrategyFit",
@@ -73,6 +76,7 @@ __all__ = [
     "next_move_probabilities",
     "out_of_sample",
     "recorded_staff",
+    "resolve_posterior",
     "sensitivity",
     "simulate_play",
     "slip_matrix",

@@ -961,6 +961,38 @@ def _deals_section(analysis, cal, posterior=None) -> list[str]:
     return [f"Bargaining positions: {text.split('Reading: ')[1].split(' Seized')[0]}"]
 
 
+def _resolve_section(analysis, cal) -> list[str]:
+    """What the record says about each side's resolve (appendix)."""
+    from .._format import table_html
+    from ..analysis import resolve_posterior
+
+    res = resolve_posterior(cal)
+    analysis.tables["resolve_path"] = res.path
+    analysis.tables["resolve_reveal"] = res.reveal
+    mid = sorted(res.betas)[len(res.betas) // 2]
+    rev = res.reveal[np.isclose(res.reveal.beta, mid)]
+    rows = [[r["side"], r["next level"], f"{r['likelihood ratio']:.3g}",
+             f"{r['P(resolute) after it']:.2f}"] for _, r in rev.iterrows()]
+    types = "; ".join(f"{t}: {', '.join(v)}" for t, v in res.types.items())
+    analysis.add(
+        "Private resolve: what the moves reveal",
+        "Each side is read as one of two types the other cannot see - resolute or "
+        f"conciliatory - each a set of strategies ({types}; equally likely within a type), "
+        f"followed with probability β (otherwise a random other level). From a prior of "
+        f"{res.prior:g}, Bayes' rule after each turn gives the belief that the side is "
+        "resolute; β is shown as a coding choice (the band). This is inference about "
+        "resolve from behaviour with the types' strategies given, not an equilibrium of "
+        "a game with private types. " + res.answer(),
+        _fig(lambda ax: res.plot(ax=ax), "The belief that each side is resolute after each "
+             "of its turns, with the band over β", size=(8, 3.5))
+        + table_html(["side", "next move", "likelihood ratio (resolute : conciliatory)",
+                      "P(resolute) after it"], rows,
+                     caption=f"What each possible next move would reveal after the record "
+                             f"(β {mid:g}): a ratio above 1 makes the side look more "
+                             "resolute"))
+    return ["Private resolve: " + res.answer()]
+
+
 def _who_gains(row, a: str, b: str) -> str:
     """'leaves both sides better off than the standoff' or who it leaves worse off."""
     worse = [p for p in (a, b) if row[f"gain {p}"] < 0]
@@ -1225,6 +1257,7 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     lines += _verdict_section(analysis, cal, repetitions=min(repetitions, 100), turns=turns,
                               draws=draws, posterior=posterior)
     lines += _deals_section(analysis, cal, posterior)
+    lines += _resolve_section(analysis, cal)
     bar.update()
     step("report")
     _summary_section(analysis, cal)

@@ -75,6 +75,7 @@ def test_analyze_from_python_returns_every_table_and_section(tmp_path):
     assert {"equilibria", "verdict_probabilities", "weight_posterior", "package_positions",
             "package_probabilities"} <= set(a.tables)
     assert "Zero all against parity as bargaining positions" in titles
+    assert "Private resolve: what the moves reveal" in titles
     assert "Bargaining positions:" in a.summary()
     html = a._repr_html_()
     assert "<details>" in html and "<img" in html and "Czech" in html

@@ -154,6 +154,7 @@ def _instances():
         "BargainingSolutions": gt.solvers.bargaining_solutions(bp),
         "AlternatingOffers": gt.solvers.alternating_offers((0.9, 0.8)),
         "DisputeDeals": dispute_deals(cal, staff_steps=2, restriction_steps=2),
+        "ResolveResult": gt.analysis.resolve_posterior(cal, betas=(0.8,)),
         "BayesianGame": (bg := gt.games.BayesianGame(
             [[[[[2, 1], [0, 0]], [[0, 0], [1, 2]]], [[[2, 0], [0, 2]], [[0, 1], [1, 0]]]]],
             [[0.5, 0.5]], types=[["-"], ["meet", "avoid"]])),
