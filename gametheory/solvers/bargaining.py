@@ -59,13 +59,7 @@ def pareto_frontier(problem: BargainingProblem) -> np.ndarray:
     U = problem.utilities
     if not problem.convex:
         ir = np.flatnonzero(problem.individually_rational())
-        keep = []
-        for k in ir:
-            dom = (np.all(U[ir] >= U[k] - _TOL, axis=1)
-                   & np.any(U[ir] > U[k] + _TOL, axis=1))
-            if not dom.any():
-                keep.append(int(k))
-        return np.array(keep, dtype=np.int64)
+        return ir[~_dominated(U[ir])]
     poly = _feasible(problem)
     if len(poly) == 0:
         return np.zeros((0, 2))
@@ -123,6 +117,31 @@ class BargainingSolutions:
                           + (" over lotteries between deals" if self.problem.convex
                              else " over the deals") + (f"; ties: {', '.join(self.ties)}"
                                                         if self.ties else ""))
+
+
+def _dominated(U: np.ndarray) -> np.ndarray:
+    """Which rows of U (n, 2) another row weakly dominates with a strict gain for someone
+    (within ``_TOL``): row j dominates k when ``U[j] >= U[k] - tol`` in both coordinates
+    and ``U[j] > U[k] + tol`` in one. O(n log n): sorted by the first utility, a prefix
+    maximum of the second answers both cases - some j better in the first coordinate by
+    more than tol and not worse in the second (case A), or some j not worse in the first
+    and better in the second by more than tol (case B)."""
+    n = len(U)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(-U[:, 0], kind="stable")
+    u1, u2 = U[order, 0], U[order, 1]
+    pmax = np.maximum.accumulate(u2)
+    neg = -u1                                   # ascending, for searchsorted
+    # case A: rows with u1 > u1_k + tol are the prefix before the first u1 <= u1_k + tol
+    a_end = np.searchsorted(neg, -(u1 + _TOL), side="left")
+    case_a = (a_end > 0) & (pmax[np.maximum(a_end - 1, 0)] >= u2 - _TOL)
+    # case B: rows with u1 >= u1_k - tol are the prefix up to the last u1 >= u1_k - tol
+    b_end = np.searchsorted(neg, -(u1 - _TOL), side="right")
+    case_b = pmax[b_end - 1] > u2 + _TOL
+    out = np.empty(n, dtype=bool)
+    out[order] = case_a | case_b
+    return out
 
 
 def _distance_to_frontier(prob: BargainingProblem, u: np.ndarray) -> float:

@@ -159,3 +159,22 @@ def _on_frontier(prob, u) -> bool:
     from gametheory.solvers.bargaining import _distance_to_frontier
 
     return _distance_to_frontier(prob, u) < 1e-7
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=40),
+       st.sampled_from([0.0, 1e-13, 0.5]))
+def test_sorted_frontier_equals_the_pairwise_definition(points, jitter):
+    """The O(n log n) frontier of deals equals the definition checked pair by pair, with
+    many exact ties (small integers) and with differences below and above tolerance."""
+    from gametheory.solvers.bargaining import _TOL
+
+    U = np.array(points, float)
+    U[::2, 1] += jitter
+    prob = BargainingProblem(U, [-1.0, -1.0])
+    keep = []
+    for k in range(len(U)):
+        dom = np.all(U >= U[k] - _TOL, axis=1) & np.any(U > U[k] + _TOL, axis=1)
+        if not dom.any():
+            keep.append(k)
+    assert pareto_frontier(prob).tolist() == keep
