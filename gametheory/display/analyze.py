@@ -920,7 +920,9 @@ def _deals_section(analysis, cal, posterior=None) -> list[str]:
                                        f"{pp['effective draws'].iloc[0]:.0f} effective draws)")
         z = pp.iloc[0]
         post_line = (f" Over the posterior of the weights, P('{z.package}' leaves both sides "
-                     f"better off than the standoff) = {z['P(both gain over the standoff)']:.2f}.")
+                     f"better off than the standoff) = {z['P(both gain over the standoff)']:.2f}"
+                     f" [{z['both gain over the standoff: 95% low']:.2f}, "
+                     f"{z['both gain over the standoff: 95% high']:.2f}].")
     zero, parity = pos.iloc[0], pos.iloc[1]
     text = (
         f"The deal space: every package of the two mission sizes ({a} from "
