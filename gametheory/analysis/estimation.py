@@ -482,9 +482,12 @@ def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int,
 
     def prof(v: float, start: np.ndarray) -> float:
         if v not in cache:
-            # warm start from the nearest point already profiled on this side (the
-            # estimate included)
-            side = [u for u in cache if (u - xhat[j]) * (v - xhat[j]) >= 0]
+            # warm start from the nearest point already profiled on this side that is
+            # inside the interval (the estimate included): a point beyond the cutoff
+            # can sit where the other parameters are extreme, and a fit started there
+            # may need a full branch trace of the equilibrium at every evaluation
+            side = [u for u in cache if (u - xhat[j]) * (v - xhat[j]) >= 0
+                    and cache[u][0] >= target]
             start = cache[min(side, key=lambda u: abs(u - v))][1]
             x, ll, _ = _maximise(records, spec, start, bounds, fixed={j: v})
             cache[v] = (ll, x)
