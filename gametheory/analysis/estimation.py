@@ -619,12 +619,22 @@ def recorded_staff(cal: Calibration, staffing) -> pd.DataFrame:
     at_end = cal.params.classification.partial_dates_at == "end"
 
     def when(text: str):
-        per = pd.Period(str(text))
+        try:
+            per = pd.Period(str(text))
+        except (ValueError, TypeError):
+            raise ParameterError(f"the staffing series has the date {text!r}, not a date "
+                                 "(YYYY, YYYY-MM or YYYY-MM-DD)", key="staffing.date") from None
         return (per.end_time if at_end else per.start_time).date()
 
     rows = staffing[(staffing.series == "mission") & staffing.kind.isin(["count", "cap"])]
     if "confidence" in rows:
         rows = rows[rows.confidence.astype(str) != "low"]
+    counts = pd.to_numeric(rows["count"], errors="coerce")
+    if counts.isna().any() or (counts < 0).any():
+        bad = rows[counts.isna() | (counts < 0)].iloc[0]
+        raise ParameterError(f"the staffing series has the count {bad['count']!r} on "
+                             f"{bad['date']} ({bad['mission_of']}), not a number >= 0",
+                             key="staffing.count")
     reports = {p: sorted((when(r.date), float(r["count"]), str(r.date))
                          for _, r in rows[rows.mission_of == p].iterrows()) for p in players}
     removals = {p: [] for p in players}

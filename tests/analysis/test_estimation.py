@@ -220,6 +220,14 @@ def test_recorded_staff_follows_reports_and_removals(cal):
     assert t.loc[19, "staff_RUS"] == 400 - 24
     with pytest.raises(ParameterError, match="lacks the column"):
         recorded_staff(cal, gt.load_model().staffing.drop(columns="series"))
+    bad = gt.load_model().staffing.copy()
+    bad.loc[bad.series == "mission", "date"] = "autumn"
+    with pytest.raises(ParameterError, match="'autumn', not a date"):
+        recorded_staff(cal, bad)
+    bad = gt.load_model().staffing.astype({"count": object})
+    bad.loc[bad.series == "mission", "count"] = "many"
+    with pytest.raises(ParameterError, match=r"'many'.*not a number"):
+        recorded_staff(cal, bad)
 
 
 def test_anchored_likelihood_matches_a_brute_force_filter(cal):
