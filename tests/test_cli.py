@@ -80,7 +80,7 @@ def test_analyze_writes_report(tmp_path):
     assert "The verdict as a probability" in html and "Verdict over the posterior" in \
         out.output
     assert "Zero all against parity as bargaining positions" in html
-    assert "Bargaining positions: 'Zero all" in out.output
+    assert "Bargaining positions: with the file's weights, 'Zero all" in out.output
     assert prov["seeds"]["scenarios"] == 2021 and prov["coding"]["merge_within_days"] == 45
     assert len(prov["inputs_sha256"]["events.csv"]) == 64
     assert "Provenance" in html and prov["version"] in html
