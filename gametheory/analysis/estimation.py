@@ -284,10 +284,12 @@ def _loglik_one(data: _TurnData, theta: np.ndarray, lam: float, *, dirs=None):
 
 
 def _turn_predictions(data: _TurnData, theta: np.ndarray, lam: float,
-                      levels: Sequence[int]) -> np.ndarray:
+                      levels: Sequence[int], anchors=None) -> np.ndarray:
     """Predictive probabilities of the realised level of each turn of ``levels`` given
     the turns before it, shape (turns, levels): the filter of the likelihood, run over
-    a longer record (the calibration's turns and those held out after them)."""
+    a longer record (the calibration's turns and those held out after them); with
+    ``anchors`` (one per turn), the staff marginal is replaced by the recorded sizes
+    before each turn, as the anchored likelihood does."""
     if data.V is None:     # reach λ by continuation from nearly uniform play, as the fit
         _equilibrium(data, theta, min(lam, 1e-3))     # does (a trace from 0 may fold)
     system, V = _equilibrium(data, theta, lam)
@@ -297,6 +299,8 @@ def _turn_predictions(data: _TurnData, theta: np.ndarray, lam: float,
     b[data.sequences[0][0]] = 1.0
     out = np.empty((len(levels), real.shape[1]))
     for t, k in enumerate(levels):
+        if anchors is not None:
+            b = _anchor(b, anchors[t], data.staff_shape)
         pred = b @ real
         out[t] = pred / pred.sum()
         a = b * real[:, k]
@@ -323,21 +327,30 @@ def fit_theta(cal: Calibration, fit: WeightFit) -> tuple[np.ndarray, float]:
     return theta, float(fit.estimate[0])
 
 
-def structural_forecast(cal: Calibration, turns, fit: WeightFit | None = None
-                        ) -> np.ndarray:
+def structural_forecast(cal: Calibration, turns, fit: WeightFit | None = None, *,
+                        staffing=None) -> np.ndarray:
     """Predictive probabilities of each turn's level under the structural model at the
     fitted weights (default: :func:`fit_weights` of ``cal``, parity weights free), given
     the turns before it; ``turns`` as :func:`~gametheory.analysis.holdout_turns` gives
-    them (alternating, starting with the calibration's)."""
+    them (alternating, starting with the calibration's).
+
+    With a ``staffing`` series, every turn (held-out ones too) is predicted from the
+    mission sizes recorded before it (:func:`recorded_staff`), as the anchored fit
+    conditions on them; a given ``fit`` should then be one fitted with the same series.
+    """
     if fit is None:
-        fit = fit_weights(cal, free=("parity_weight",), profile=False)
+        fit = fit_weights(cal, free=("parity_weight",), profile=False, staffing=staffing)
     theta, lam = fit_theta(cal, fit)
     actors = list(turns.actor)
     if any(a == b for a, b in itertools.pairwise(actors)):
         raise ParameterError("the turns do not alternate: the structural forecast needs "
                              "alternating turns", key="classification.insert_idle_turns")
     data = _dispute_data(cal, "dispute")
-    return _turn_predictions(data, theta, lam, turns.level_index.to_numpy().astype(int))
+    anchors = None
+    if staffing is not None:
+        anchors = _staff_anchors(cal, dispute_game(cal), staffing, turns)
+    return _turn_predictions(data, theta, lam, turns.level_index.to_numpy().astype(int),
+                             anchors)
 
 
 # ----------------------------------------------------------------- parameters
@@ -551,27 +564,31 @@ def _dispute_data(cal: Calibration, name: str, staffing=None) -> _TurnData:
     levels = turns.level_index.to_numpy().astype(np.int64)
     from .dynamic import feature_weights
 
-    anchors = None
-    if staffing is not None:
-        from .dynamic import _split
-
-        staff = recorded_staff(cal, staffing)[[f"staff_{p}" for p in cal.players]]
-        per_turn = []
-        for row in staff.to_numpy(float):
-            w = []
-            for i in range(2):
-                grid = np.asarray(dg.staff_grid[i], dtype=float)
-                lo, hi, wt = _split(np.array([row[i]]), grid)
-                v = np.zeros(grid.size)
-                v[lo[0]] += 1.0 - wt[0]
-                v[hi[0]] += wt[0]
-                w.append(v)
-            per_turn.append((w[0], w[1]))
-        anchors = [per_turn]
+    anchors = None if staffing is None else [_staff_anchors(cal, dg, staffing)]
     return _TurnData(name=name, logit=logit, phi=phi, theta=feature_weights(cal.params),
                      kernel=dg.kernel, realised=realised, sequences=[(start, levels)],
                      players=cal.players, anchors=anchors,
                      staff_shape=(len(dg.staff_grid[0]), len(dg.staff_grid[1])))
+
+
+def _staff_anchors(cal: Calibration, dg, staffing, turns=None) -> list:
+    """Per turn, each side's recorded mission size (:func:`recorded_staff`) as weights
+    on the dispute game's staff grid (the two neighbouring grid points, linearly)."""
+    from .dynamic import _split
+
+    staff = recorded_staff(cal, staffing, turns)[[f"staff_{p}" for p in cal.players]]
+    per_turn = []
+    for row in staff.to_numpy(float):
+        w = []
+        for i in range(2):
+            grid = np.asarray(dg.staff_grid[i], dtype=float)
+            lo, hi, wt = _split(np.array([row[i]]), grid)
+            v = np.zeros(grid.size)
+            v[lo[0]] += 1.0 - wt[0]
+            v[hi[0]] += wt[0]
+            w.append(v)
+        per_turn.append((w[0], w[1]))
+    return per_turn
 
 
 #: Events that take staff out of the other side's mission, by unit (see
@@ -579,7 +596,7 @@ def _dispute_data(cal: Calibration, name: str, staffing=None) -> _TurnData:
 _REMOVALS = {("expel", "persons"), ("rotation_limit", "persons")}
 
 
-def recorded_staff(cal: Calibration, staffing) -> pd.DataFrame:
+def recorded_staff(cal: Calibration, staffing, turns=None) -> pd.DataFrame:
     """Each side's recorded mission size before every turn of the record.
 
     The size is the last reported count or cap of the whole mission (``staffing`` rows
@@ -593,6 +610,16 @@ def recorded_staff(cal: Calibration, staffing) -> pd.DataFrame:
     2017 cap's "cut" of 755 is a cut, not a size, and is not used (the cap's own row
     is). A removal with no count (a local-hire ban, a closure) changes nothing until the
     next report shows its effect.
+
+    Parameters
+    ----------
+    cal : Calibration
+    staffing : DataFrame
+        A model's staffing series (columns ``date``, ``mission_of``, ``kind``,
+        ``series``, ``count``, optionally ``confidence``).
+    turns : DataFrame, optional
+        Turns with ``turn`` and ``start`` columns (default the calibration's; the
+        holdout's from :func:`~gametheory.analysis.holdout_turns` for forecasts).
 
     Returns
     -------
@@ -646,7 +673,7 @@ def recorded_staff(cal: Calibration, staffing) -> pd.DataFrame:
             removals[e.target].append((e.date_effective or e.date_announced,
                                        float(e.magnitude)))
     out = []
-    for _, turn in cal.turns_.iterrows():
+    for _, turn in (cal.turns_ if turns is None else turns).iterrows():
         date = pd.Timestamp(turn.start).date()
         row = {"turn": int(turn.turn), "date": date}
         for p in players:

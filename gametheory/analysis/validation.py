@@ -159,8 +159,8 @@ class HoldoutScore:
                 + self.scores.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
-def out_of_sample(cal: Calibration, *, candidates=None, structural: bool = False
-                  ) -> HoldoutScore:
+def out_of_sample(cal: Calibration, *, candidates=None, structural: bool = False,
+                  staffing=None, fit=None) -> HoldoutScore:
     """Predict every holdout turn from the turns before it; score models and baselines.
 
     Parameters
@@ -175,6 +175,14 @@ def out_of_sample(cal: Calibration, *, candidates=None, structural: bool = False
         at the weights :func:`~gametheory.analysis.fit_weights` estimates from the
         calibration period (parity weights and λ free), each turn predicted from the
         state the turns before it lead to (the likelihood's filter run on). About 5 s.
+    staffing : DataFrame, optional
+        A model's staffing series: the structural model is then fitted and every turn
+        (held-out ones too) predicted from the mission sizes recorded before it
+        (:func:`~gametheory.analysis.recorded_staff`), restrictions and seized property
+        following the model's effects of the levels before it.
+    fit : WeightFit, optional
+        The structural fit to forecast with (fitted on the calibration period, with the
+        same ``staffing``); default: fitted here.
 
     Examples
     --------
@@ -256,7 +264,7 @@ def out_of_sample(cal: Calibration, *, candidates=None, structural: bool = False
     if structural:
         from .estimation import structural_forecast
 
-        struct = structural_forecast(cal, turns)
+        struct = structural_forecast(cal, turns, fit, staffing=staffing)
         names = (*MODELS, STRUCTURAL, *BASELINES)
     rows = []
     for t, ((side, own, seen), row) in enumerate(zip(hist, turns.itertuples(), strict=True)):

@@ -466,13 +466,13 @@ def _reciprocity_section(analysis, cal) -> list[str]:
     return ["Reciprocity (monthly VAR): " + res.summary()]
 
 
-def _holdout_section(analysis, cal) -> list[str]:
+def _holdout_section(analysis, cal, staffing=None, fit=None) -> list[str]:
     from .._format import table_html
     from ..analysis import out_of_sample
 
     if cal.params.holdout_from is None:
         return []
-    res = out_of_sample(cal, structural=True)
+    res = out_of_sample(cal, structural=True, staffing=staffing, fit=fit)
     analysis.tables["holdout_scores"] = res.scores
     analysis.tables["holdout_predictions"] = res.predictions
     p = res.predictions
@@ -486,7 +486,10 @@ def _holdout_section(analysis, cal) -> list[str]:
         "strategies fitted above (mixed by their Akaike weights, each with its β; and the "
         "best one alone), by the structural model (the dispute game's logit Markov QRE at "
         "the parity weights and λ fitted by maximum likelihood to the calibration period, "
-        "each turn predicted from the state the turns before it lead to) and by four naive "
+        + ("each turn predicted from the mission sizes recorded before it, restrictions "
+           "and seized property following the levels before it" if staffing is not None
+           else "each turn predicted from the state the turns before it lead to")
+        + ") and by four naive "
         "baselines fitted on the same period: uniform, "
         "repeat own last level, mirror the other side's last level, and the side's level "
         "frequencies. Log score: mean log probability of the level that happened (higher "
@@ -708,7 +711,8 @@ def _usable_staffing(model, cal):
     return st if set(cal.players) <= set(mission.mission_of) else None
 
 
-def _estimation_section(analysis, cal, staffing=None) -> list[str]:
+def _estimation_section(analysis, cal, staffing=None) -> tuple[list[str], object]:
+    """The estimation section's lines and the fit (None when it could not be made)."""
     from ..analysis import fit_weights
 
     try:
@@ -720,7 +724,7 @@ def _estimation_section(analysis, cal, staffing=None) -> list[str]:
             raise
         analysis.add("Estimated weights", f"The structural estimator could not be applied: "
                      f"{exc}")
-        return [f"Estimated weights: not estimated ({exc})"]
+        return [f"Estimated weights: not estimated ({exc})"], None
     frame = fit.to_frame().reset_index()
     analysis.tables["weight_fit"] = frame
     fixed = ", ".join(f"{k} {', '.join(f'{p} {v:g}' for p, v in by.items())}"
@@ -750,7 +754,7 @@ def _estimation_section(analysis, cal, staffing=None) -> list[str]:
         lo = "open" if fit.low_open[j] else f"{fit.low[j]:.3g}"
         hi = "open" if fit.high_open[j] else f"{fit.high[j]:.3g}"
         cells.append(f"{n} {fit.estimate[j]:.3g} [{lo}, {hi}]")
-    return ["Estimated weights (95 % profile likelihood): " + "; ".join(cells)]
+    return ["Estimated weights (95 % profile likelihood): " + "; ".join(cells)], fit
 
 
 def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> list[str]:
@@ -1236,14 +1240,16 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     lines += _dynamic_section(analysis, cal)
     bar.update()
     step("estimation")
-    lines += _estimation_section(analysis, cal, _usable_staffing(m, cal))
+    staffing = _usable_staffing(m, cal)
+    est_lines, fit = _estimation_section(analysis, cal, staffing)
+    lines += est_lines
     bar.update()
     step("tournament")
     lines += _tournament_section(analysis, cal, game)
     bar.update()
     step("inference")
     lines += _inference_section(analysis, cal)
-    lines += _holdout_section(analysis, cal)
+    lines += _holdout_section(analysis, cal, staffing, fit)
     bar.update()
     step("robustness")
     lines += _robustness_section(analysis, cal, progress=progress)

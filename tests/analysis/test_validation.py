@@ -136,3 +136,30 @@ def test_structural_forecast_reproduces_the_fitted_likelihood_and_scores_the_hol
         pred[np.flatnonzero(turns.holdout.to_numpy()), levels[turns.holdout.to_numpy()]]
         .tolist())
     assert "structural model" in r.summary()
+
+
+def test_anchored_structural_forecast_reproduces_the_anchored_likelihood(cal):
+    import gametheory as gt
+    from gametheory.analysis import fit_weights, recorded_staff
+    from gametheory.analysis.estimation import structural_forecast
+
+    staffing = gt.load_model().staffing
+    fit = fit_weights(cal, free=("parity_weight",), profile=False, staffing=staffing)
+    turns = holdout_turns(cal)
+    pred = structural_forecast(cal, turns, fit, staffing=staffing)
+    plain = structural_forecast(cal, turns, fit)
+    n = len(cal.turns_)
+    levels = turns.level_index.to_numpy()
+    ll = float(np.sum(np.log(pred[np.arange(n), levels[:n]])))
+    assert ll == pytest.approx(fit.loglik, abs=1e-6)
+    # the held-out turns start from the sizes recorded before them (the 2022 ones
+    # differ from where the model's own effects of the levels lead)
+    staff = recorded_staff(cal, staffing, turns)
+    assert len(staff) == len(turns)
+    assert staff.iloc[:n].equals(recorded_staff(cal, staffing))
+    hold = turns.holdout.to_numpy()
+    assert not np.allclose(pred[hold], plain[hold])
+    r = out_of_sample(cal, structural=True, staffing=staffing, fit=fit)
+    rows = r.predictions[r.predictions.forecaster == "structural model"]
+    assert rows.probability.tolist() == pytest.approx(
+        pred[np.flatnonzero(hold), levels[hold]].tolist())
