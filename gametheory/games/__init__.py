@@ -14,9 +14,16 @@ from .catalogue import (
     stag_hunt,
 )
 from .efg import read_efg, write_efg
-from .extensive import GameTree, GameTreeError, backward_induction, negotiation_tree
+from .extensive import (
+    GameTree,
+    GameTreeError,
+    backward_induction,
+    negotiation_tree,
+    random_tree,
+)
 from .nfg import read_nfg, write_nfg
 from .normal_form import Game, MixedStrategy
+from .sequence_form import SequenceForm, sequence_form
 from .signalling import SignallingGame, beer_quiche
 from .stochastic import StochasticGame
 
@@ -27,6 +34,7 @@ __all__ = [
     "GameTree",
     "GameTreeError",
     "MixedStrategy",
+    "SequenceForm",
     "SignallingGame",
     "StochasticGame",
     "backward_induction",
@@ -39,9 +47,11 @@ __all__ = [
     "matching_pennies",
     "negotiation_tree",
     "prisoners_dilemma",
+    "random_tree",
     "read_efg",
     "read_nfg",
     "rock_paper_scissors",
+    "sequence_form",
     "stag_hunt",
     "write_efg",
     "write_nfg",

@@ -24,7 +24,7 @@ from ..errors import GameTreeError
 from .normal_form import Game
 
 __all__ = ["BackwardInduction", "GameTree", "GameTreeError", "backward_induction",
-           "negotiation_tree"]
+           "negotiation_tree", "random_tree"]
 
 
 #: Deepest tree accepted (moves from the root to a leaf); the tree algorithms recurse.
@@ -691,4 +691,76 @@ def negotiation_tree(*, lifted: tuple[int, int] = (3, 2), parity: tuple[int, int
     for leaf in ("US retaliates after zero all", "US retaliates after parity",
                  "Russia retaliates", "Russia retaliates again"):
         t.terminal(leaf, spiral)
+    return t
+
+
+#: Most nodes :func:`random_tree` builds.
+MAX_RANDOM_TREE_NODES = 2_000_000
+
+
+def random_tree(depth: int, *, branching: int = 2, infoset_size: int = 2,
+                chance_root: bool = False, payoffs: tuple[int, int] = (0, 99),
+                seed=None) -> GameTree:
+    """A random two-player tree with perfect recall and imperfect information.
+
+    The players move in turn (player 1 at the root, or after a chance move with
+    ``chance_root``), each with ``branching`` actions, for ``depth`` moves; every
+    leaf gets integer payoffs drawn uniformly from ``payoffs``. At each level, the
+    mover's nodes that its own earlier moves cannot tell apart (same own sequence)
+    are grouped at random into information sets of up to ``infoset_size`` nodes - so
+    the tree has perfect recall and, with ``infoset_size > 1``, imperfect
+    information (as the binary trees of von Stengel, van den Elzen & Talman 2002).
+
+    Examples
+    --------
+    >>> t = random_tree(4, seed=1)
+    >>> len([n for n, d in t.graph.nodes(data=True) if d["kind"] == "terminal"])
+    16
+    >>> t.perfect_information
+    False
+    """
+    for name, v, lo in (("depth", depth, 1), ("branching", branching, 2),
+                        ("infoset_size", infoset_size, 1)):
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < lo:
+            raise GameTreeError(f"{name} must be an integer >= {lo}, got {v!r}")
+    lo_pay, hi_pay = (int(v) for v in payoffs)
+    if hi_pay < lo_pay:
+        raise GameTreeError(f"payoffs must be (low, high) with low <= high, got {payoffs!r}")
+    if depth > MAX_TREE_DEPTH:
+        raise GameTreeError(f"depth {depth} is more than the limit of {MAX_TREE_DEPTH}")
+    size = sum(branching ** k for k in range(depth + 1)) * (2 if chance_root else 1)
+    if size > MAX_RANDOM_TREE_NODES:
+        raise GameTreeError(f"a tree of depth {depth} with {branching} actions has {size:,} "
+                            f"nodes, more than the limit of {MAX_RANDOM_TREE_NODES:,}")
+    rng = as_generator(seed)
+    t = GameTree(players=("1", "2"), title=f"random tree (depth {depth})")
+    if chance_root:
+        t.chance("root", outcomes={"a": ("c0", Fraction(1, 2)), "b": ("c1", Fraction(1, 2))})
+        level = [("c0", ("", "")), ("c1", ("", ""))]
+    else:
+        level = [("root", ("", ""))]
+    for k in range(depth):
+        p = k % 2
+        groups: dict[str, list[tuple[str, tuple[str, str]]]] = {}
+        for item in level:
+            groups.setdefault(item[1][p], []).append(item)
+        nxt = []
+        for g, (own, items) in enumerate(groups.items()):
+            order = rng.permutation(len(items))
+            for j in range(0, len(items), infoset_size):
+                h = f"{'AB'[p]}{k}.{g}.{j // infoset_size}"
+                for idx in order[j:j + infoset_size]:
+                    node, hist = items[int(idx)]
+                    kids = [f"{node}.{a}" for a in range(branching)]
+                    t.decision(node, player=p, infoset=h,
+                               actions=[(f"a{a}", kid) for a, kid in enumerate(kids)])
+                    for a, kid in enumerate(kids):
+                        new = list(hist)
+                        new[p] = f"{h}:{a}"
+                        nxt.append((kid, (new[0], new[1])))
+            del own
+        level = nxt
+    pay = rng.integers(lo_pay, hi_pay + 1, size=(len(level), 2))
+    for (node, _), u in zip(level, pay, strict=True):
+        t.terminal(node, (int(u[0]), int(u[1])))
     return t

@@ -29,6 +29,12 @@ from .result import (
     EquilibriumResult,
     Rejected,
 )
+from .sequence_form import (
+    BehaviourEquilibrium,
+    BehaviourResult,
+    sequence_lemke,
+    sequence_lp,
+)
 from .shapley_batch import ShapleyBatch, matrix_values, shapley_many
 from .signalling import (
     MAX_SIGNALLING_PROFILES,
@@ -68,6 +74,8 @@ __all__ = [
     "BatchEntry",
     "BatchResult",
     "BayesNashResult",
+    "BehaviourEquilibrium",
+    "BehaviourResult",
     "CorrelatedEquilibrium",
     "DegeneracyCertificate",
     "DominanceResult",
@@ -113,6 +121,8 @@ __all__ = [
     "pure_markov_perfect",
     "pure_nash",
     "qre",
+    "sequence_lemke",
+    "sequence_lp",
     "shapley",
     "shapley_many",
     "signalling_equilibria",

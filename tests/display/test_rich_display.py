@@ -162,6 +162,9 @@ def _instances():
         "SignallingGame": (sg := gt.games.beer_quiche()),
         "SignallingResult": (sr := gt.solvers.signalling_equilibria(sg)),
         "SignallingEquilibrium": sr[0],
+        "SequenceForm": (sqf := gt.games.sequence_form(gt.games.random_tree(3, seed=0))),
+        "BehaviourResult": (bhr := gt.solvers.sequence_lemke(sqf)),
+        "BehaviourEquilibrium": bhr[0],
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()

@@ -1,0 +1,431 @@
+"""Equilibria of two-player game trees in behaviour strategies, on the sequence form.
+
+* :func:`sequence_lemke` - Lemke's algorithm on the linear complementarity problem
+  of the sequence form (Koller, Megiddo & von Stengel 1996): one Nash equilibrium
+  per covering vector, several with ``starts``; the same method as Gambit's
+  ``lcp_solve`` on a tree. Sizes linear in the tree, not exponential as the reduced
+  normal form.
+* :func:`sequence_lp` - the zero-sum (or constant-sum) sequence-form linear program
+  (von Stengel 1996): the value and optimal behaviour strategies of both players,
+  by HiGHS; Gambit's ``lp_solve`` on a tree.
+
+Every returned profile is verified before it is returned: each player's payoff is
+within ``tol`` (relative to the payoff range) of its best response in the tree,
+computed by backward induction over its information sets
+(:meth:`~gametheory.games.SequenceForm.gains`).
+
+The LCP. With ``x, y`` the realisation plans, ``E x = e`` and ``F y = f`` their
+constraints, and positive costs ``C1 = K R - A`` and ``C2 = K R - B`` (payoffs shifted
+below their minimum over leaves; ``R`` the leaves' chance probabilities, so the
+shift changes every payoff by the same constant), find ``z = (x, y, p, q) >= 0``
+with ``w = q0 + M z >= 0`` and ``z . w = 0``, where::
+
+    M = [[0,     C1, -E^T,  0  ],      q0 = [ 0,
+         [C2^T,  0,   0,  -F^T ],             0,
+         [E,     0,   0,    0  ],            -e,
+         [0,     F,   0,    0  ]]            -f ]
+
+(``p, q`` are the information sets' best-response costs; positive costs keep them
+positive, so ``E x >= e`` binds). Lemke's method adds an artificial variable
+``z0`` along a covering vector ``d > 0`` and pivots complementarily until ``z0``
+leaves; degenerate ties are broken lexicographically (Eaves 1971), so the path
+cannot cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._random import as_generator
+from .._validate import check_tolerance
+from ..errors import IterationLimitError, SolverError
+from ..games.sequence_form import SequenceForm, sequence_form
+
+__all__ = ["BehaviourEquilibrium", "BehaviourResult", "sequence_lemke", "sequence_lp"]
+
+
+@dataclass(frozen=True, eq=False)
+class BehaviourEquilibrium:
+    """A Nash equilibrium of a two-player tree in behaviour strategies.
+
+    Attributes
+    ----------
+    behaviour : tuple of two dicts
+        Per player, ``{infoset: {action: probability}}`` (uniform at information sets
+        the player's own moves never reach).
+    plans : tuple of two arrays
+        The realisation plans (over :attr:`SequenceForm.sequences`).
+    payoffs : tuple of float
+    gains : tuple of float
+        Each player's gain from its best response (at most ``tol`` times the payoff
+        range: verified).
+    """
+
+    behaviour: tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]
+    plans: tuple[np.ndarray, np.ndarray] = field(repr=False)
+    payoffs: tuple[float, float]
+    gains: tuple[float, float] = field(repr=False)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{i + 1}</td><td>{html.escape(h)}</td><td>"
+            + html.escape(", ".join(f"{a} {p:.4g}" for a, p in probs.items())) + "</td></tr>"
+            for i, beh in enumerate(self.behaviour) for h, probs in beh.items())
+        return ("<table><caption>Behaviour strategies (payoffs "
+                + ", ".join(f"{u:.6g}" for u in self.payoffs) + ")</caption><tr><th>player"
+                "</th><th>information set</th><th>action probabilities</th></tr>" + rows
+                + "</table>")
+
+
+@dataclass(frozen=True, eq=False)
+class BehaviourResult:
+    """Equilibria of a tree from :func:`sequence_lemke` or :func:`sequence_lp`.
+
+    Attributes
+    ----------
+    equilibria : list of BehaviourEquilibrium
+    method : str
+    form : SequenceForm
+    pivots : int
+        Lemke pivots over all starts (0 for the LP).
+    value : float or None
+        Player 1's value (zero-sum LP only).
+    guarantee : str
+        ``"one"`` (Lemke: one equilibrium per start, not all) or ``"value"`` (the LP:
+        every optimal strategy pair has this value).
+    """
+
+    equilibria: list[BehaviourEquilibrium]
+    method: str
+    form: SequenceForm = field(repr=False)
+    pivots: int = 0
+    value: float | None = None
+    guarantee: str = "one"
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def __getitem__(self, k: int) -> BehaviourEquilibrium:
+        return self.equilibria[k]
+
+    def __iter__(self):
+        return iter(self.equilibria)
+
+    def to_frame(self):
+        """One row per equilibrium, player, information set and action."""
+        import pandas as pd
+
+        rows = []
+        for k, eq in enumerate(self.equilibria):
+            for i, beh in enumerate(eq.behaviour):
+                for h, probs in beh.items():
+                    for a, p in probs.items():
+                        rows.append({"equilibrium": k, "player": self.form.players[i],
+                                     "infoset": h, "action": a, "probability": p})
+        return pd.DataFrame(rows)
+
+    def _repr_html_(self) -> str:
+        from .._format import frame_html
+
+        what = (f"value {self.value:.6g}, " if self.value is not None else "")
+        return frame_html(self.to_frame(), f"{len(self)} equilibri"
+                          f"{'um' if len(self) == 1 else 'a'} in behaviour strategies "
+                          f"({self.method}, {what}{self.pivots} pivots)")
+
+
+# ------------------------------------------------------------------- helpers
+def _form(game) -> SequenceForm:
+    if isinstance(game, SequenceForm):
+        return game
+    from ..games.extensive import GameTree
+
+    if not isinstance(game, GameTree):
+        from ..errors import GameError
+
+        raise GameError(f"a sequence-form solver needs a GameTree or a SequenceForm, got "
+                        f"{type(game).__name__}")
+    return sequence_form(game)
+
+
+def _costs(sf: SequenceForm):
+    """Positive cost matrices (scaled to the payoff range) and that range."""
+    R = sf.reach.tocoo()
+    out, spans = [], []
+    for P in (sf.A, sf.B):
+        # entries are chance-weighted sums of leaf payoffs: their averages per entry lie
+        # within the leaves' payoff range
+        avg = np.asarray(P.tocsr()[R.row, R.col]).ravel() / R.data
+        hi, lo = float(avg.max(initial=0.0)), float(avg.min(initial=0.0))
+        span = hi - lo if hi > lo else 1.0
+        spans.append(span)
+        out.append(((hi * sf.reach - P) / span + sf.reach).tocsr())
+    return out[0], out[1], spans
+
+
+def _verify(sf: SequenceForm, x: np.ndarray, y: np.ndarray, tol: float, spans,
+            what: str) -> BehaviourEquilibrium:
+    for i, (plan, (E, e)) in enumerate(((x, sf.constraints(0)), (y, sf.constraints(1)))):
+        if np.abs(E @ plan - e).max(initial=0.0) > 1e-7 or plan.min(initial=0.0) < -1e-9:
+            raise SolverError(f"{what}: player {sf.players[i]!r}'s plan violates the "
+                              "sequence-form constraints (numerical failure)")
+    beh = (sf.behaviour(0, x), sf.behaviour(1, y))
+    # re-derive the plans from the behaviour so that the verified profile is the one
+    # returned
+    x, y = sf.plan(0, beh[0]), sf.plan(1, beh[1])
+    g = sf.gains(x, y)
+    for i in (0, 1):
+        if g[i] > tol * spans[i]:
+            raise SolverError(f"{what}: player {sf.players[i]!r} gains {g[i]:.3g} by "
+                              "deviating; the profile is not an equilibrium (numerical "
+                              "failure)")
+    return BehaviourEquilibrium(
+        behaviour=(sf.behaviour_dict(0, beh[0]), sf.behaviour_dict(1, beh[1])),
+        plans=(x, y), payoffs=sf.payoffs(x, y), gains=g)
+
+
+# ------------------------------------------------------------------- Lemke
+def _lcp(sf: SequenceForm):
+    """``(M, q0, n1, n2)`` of the sequence-form LCP (M as CSC)."""
+    from scipy import sparse
+
+    C1, C2, spans = _costs(sf)
+    E, e = sf.constraints(0)
+    F, f = sf.constraints(1)
+    n1, n2 = sf.n_sequences
+    m1, m2 = E.shape[0], F.shape[0]
+    Z = None
+    M = sparse.bmat([[Z, C1, -E.T, Z], [C2.T, Z, Z, -F.T], [E, Z, Z, Z], [Z, F, Z, Z]],
+                    format="csc", dtype=float)
+    n = n1 + n2 + m1 + m2
+    if M.shape != (n, n):           # a player without information sets: pad
+        M.resize((n, n))
+    q0 = np.concatenate([np.zeros(n1 + n2), -e, -f])
+    return M, q0, n1, n2, spans
+
+
+def _lex_pick(rows: np.ndarray, col: np.ndarray, Binv: np.ndarray, tol: float) -> int:
+    """Among tied rows, the one whose row of the basis inverse divided by its pivot
+    entry is lexicographically smallest (the lexicographic ratio test)."""
+    cand = rows
+    V = Binv[cand] / col[cand, None]
+    while len(cand) > 1:
+        spread = V.max(axis=0) - V.min(axis=0)
+        differ = np.flatnonzero(spread > tol * np.maximum(1.0, np.abs(V).max(axis=0)))
+        if differ.size == 0:            # identical rows: cannot happen for a basis inverse
+            break
+        j = differ[0]
+        keep = V[:, j] <= V[:, j].min() + tol * max(1.0, abs(V[:, j].min()))
+        cand, V = cand[keep], V[keep]
+    return int(cand[0])
+
+
+def _lemke(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int, tol: float = 1e-9):
+    """Lemke's method with covering vector ``d``; returns (z, pivots)."""
+    from scipy.linalg.blas import dger
+
+    n = len(q0)
+    Binv = np.asfortranarray(np.eye(n))
+    beta = q0.astype(float).copy()
+    basis = np.arange(n)                       # variable in each row: w_i = i, z_j = n + j
+    Mp, Mi, Mx = M.indptr, M.indices, M.data
+
+    def column(var: int) -> np.ndarray:
+        if var < n:
+            return Binv[:, var].copy()
+        if var == 2 * n:
+            return -(Binv @ d)
+        j = var - n
+        lo, hi = Mp[j], Mp[j + 1]
+        return -(Binv[:, Mi[lo:hi]] @ Mx[lo:hi])
+
+    def pivot(r: int, col: np.ndarray, var: int) -> None:
+        nonlocal Binv
+        piv = col[r]
+        Binv[r] /= piv
+        beta[r] /= piv
+        c = col.copy()
+        c[r] = 0.0
+        Binv = dger(-1.0, c, Binv[r].copy(), a=Binv, overwrite_a=True)
+        beta[:] -= c * beta[r]
+        basis[r] = var
+
+    # z0 enters: the most negative q0_i / d_i leaves (the largest index on ties keeps
+    # the tableau lexicographically positive)
+    ratios = -q0 / d
+    top = ratios.max()
+    if top <= 0:
+        return np.zeros(n), 0
+    r = int(np.flatnonzero(ratios >= top - tol * max(1.0, top))[-1])
+    leaving = int(basis[r])
+    pivot(r, column(2 * n), 2 * n)
+    pivots = 1
+    while True:
+        entering = leaving + n if leaving < n else leaving - n
+        col = column(entering)
+        pos = np.flatnonzero(col > tol)
+        if pos.size == 0:
+            raise SolverError("Lemke's method ended on a ray (no equilibrium found from "
+                              "this covering vector)")
+        ratio = beta[pos] / col[pos]
+        m = ratio.min()
+        tied = pos[ratio <= m + tol * max(1.0, abs(m))]
+        z0_row = np.flatnonzero(basis[tied] == 2 * n)
+        if z0_row.size:
+            r = int(tied[z0_row[0]])
+        elif tied.size == 1:
+            r = int(tied[0])
+        else:
+            r = _lex_pick(tied, col, Binv, tol)
+        leaving = int(basis[r])
+        pivot(r, col, entering)
+        pivots += 1
+        if leaving == 2 * n:
+            break
+        if pivots > max_pivots:
+            raise IterationLimitError(f"Lemke's method took more than {max_pivots} pivots")
+    z = np.zeros(n)
+    for row, var in enumerate(basis):
+        if n <= var < 2 * n:
+            z[var - n] = max(beta[row], 0.0)
+    return z, pivots
+
+
+def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
+                   max_pivots: int | None = None) -> BehaviourResult:
+    """Nash equilibria of a two-player tree by Lemke's algorithm on its sequence form.
+
+    Parameters
+    ----------
+    game : GameTree or SequenceForm
+        Two players, perfect recall; chance moves allowed.
+    starts : int
+        Covering vectors to start from: the first is all ones (Gambit's ``lcp_solve``
+        starts there too), the others drawn from ``seed`` (log-uniform in [1/4, 4]).
+        Distinct equilibria found are returned once each; this is *not* all
+        equilibria.
+    seed : int or Generator, optional
+    tol : float
+        Verification tolerance, relative to each player's payoff range.
+    max_pivots : int, optional
+        Per start (default 50 times the LCP's size).
+
+    Returns
+    -------
+    BehaviourResult
+        ``guarantee == "one"``: each start's path ends at one equilibrium.
+
+    Raises
+    ------
+    GameTreeError
+        Not two players, or imperfect recall.
+    SolverError
+        A path that ends on a ray, or a profile that fails verification.
+
+    Examples
+    --------
+    Matching pennies as a tree (the second mover does not see the first move):
+
+    >>> from gametheory.games import GameTree
+    >>> t = GameTree(players=("1", "2"))
+    >>> t.decision("r", player="1", actions={"H": "a", "T": "b"})
+    >>> t.decision("a", player="2", actions={"h": "ah", "t": "at"}, infoset="I")
+    >>> t.decision("b", player="2", actions={"h": "bh", "t": "bt"}, infoset="I")
+    >>> for n, u in {"ah": (1, -1), "at": (-1, 1), "bh": (-1, 1), "bt": (1, -1)}.items():
+    ...     t.terminal(n, u)
+    >>> res = sequence_lemke(t)
+    >>> res[0].behaviour
+    ({'r': {'H': 0.5, 'T': 0.5}}, {'I': {'h': 0.5, 't': 0.5}})
+    """
+    sf = _form(game)
+    tol = check_tolerance(tol)
+    if isinstance(starts, bool) or not isinstance(starts, int | np.integer) or starts < 1:
+        raise SolverError(f"starts must be a positive integer, got {starts!r}")
+    M, q0, n1, n2, spans = _lcp(sf)
+    n = len(q0)
+    limit = 50 * n if max_pivots is None else int(max_pivots)
+    rng = as_generator(seed)
+    found: list[BehaviourEquilibrium] = []
+    total = 0
+    for s in range(int(starts)):
+        d = np.ones(n) if s == 0 else np.exp(rng.uniform(np.log(0.25), np.log(4.0), n))
+        z, piv = _lemke(M, q0, d, max_pivots=limit)
+        total += piv
+        eq = _verify(sf, z[:n1], z[n1:n1 + n2], tol, spans, "sequence_lemke")
+        if not any(np.allclose(eq.plans[0], o.plans[0], atol=1e-7)
+                   and np.allclose(eq.plans[1], o.plans[1], atol=1e-7) for o in found):
+            found.append(eq)
+    return BehaviourResult(equilibria=found, method="sequence_lemke", form=sf,
+                           pivots=total, guarantee="one")
+
+
+# ------------------------------------------------------------------- zero-sum LP
+def sequence_lp(game, *, tol: float = 1e-7) -> BehaviourResult:
+    """Value and optimal behaviour strategies of a two-player zero-sum tree.
+
+    Solves the sequence-form linear programs of both players (von Stengel 1996) with
+    HiGHS: player 1 maximises ``f.q`` subject to ``F^T q <= A^T x, E x = e, x >= 0``;
+    player 2 minimises ``e.p`` subject to ``E^T p >= A y, F y = f, y >= 0``. Constant
+    sum (``A + B`` the same at every leaf) is accepted.
+
+    Raises
+    ------
+    SolverError
+        If the game is not constant-sum, the two programs' values differ, or the
+        profile fails verification.
+
+    Examples
+    --------
+    >>> from gametheory.games import GameTree
+    >>> t = GameTree(players=("1", "2"))
+    >>> t.decision("r", player="1", actions={"H": "a", "T": "b"})
+    >>> t.decision("a", player="2", actions={"h": "ah", "t": "at"}, infoset="I")
+    >>> t.decision("b", player="2", actions={"h": "bh", "t": "bt"}, infoset="I")
+    >>> for n, u in {"ah": (2, -2), "at": (-1, 1), "bh": (-1, 1), "bt": (1, -1)}.items():
+    ...     t.terminal(n, u)
+    >>> res = sequence_lp(t)
+    >>> round(res.value, 6), res[0].behaviour[0]
+    (0.2, {'r': {'H': 0.4, 'T': 0.6}})
+    """
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    sf = _form(game)
+    tol = check_tolerance(tol)
+    A, R = sf.A, sf.reach.tocoo()
+    total = (A + sf.B).tocsr()
+    const = np.asarray(total[R.row, R.col]).ravel() / R.data
+    _, _, spans = _costs(sf)
+    if const.size and const.max() - const.min() > 1e-9 * max(spans):
+        raise SolverError("sequence_lp needs a zero-sum (constant-sum) tree: the players' "
+                          "payoffs do not add up to the same constant at every leaf")
+    E, e = sf.constraints(0)
+    F, f = sf.constraints(1)
+    n1, n2 = sf.n_sequences
+    m1, m2 = E.shape[0], F.shape[0]
+    # player 1: variables (x, q); maximise f.q
+    A_ub = sparse.hstack([-A.T, F.T], format="csr")
+    A_eq = sparse.hstack([E, sparse.csr_matrix((m1, m2))], format="csr")
+    r1 = linprog(np.concatenate([np.zeros(n1), -f]), A_ub=A_ub, b_ub=np.zeros(n2),
+                 A_eq=A_eq, b_eq=e, bounds=[(0, None)] * n1 + [(None, None)] * m2,
+                 method="highs")
+    # player 2: variables (y, p); minimise e.p
+    A_ub2 = sparse.hstack([A, -E.T], format="csr")
+    A_eq2 = sparse.hstack([F, sparse.csr_matrix((m2, m1))], format="csr")
+    r2 = linprog(np.concatenate([np.zeros(n2), e]), A_ub=A_ub2, b_ub=np.zeros(n1),
+                 A_eq=A_eq2, b_eq=f, bounds=[(0, None)] * n2 + [(None, None)] * m1,
+                 method="highs")
+    if r1.status != 0 or r2.status != 0:
+        raise SolverError(f"sequence_lp: HiGHS failed ({r1.message}; {r2.message})")
+    v1, v2 = -float(r1.fun), float(r2.fun)
+    if abs(v1 - v2) > tol * spans[0]:
+        raise SolverError(f"sequence_lp: the players' programs disagree on the value "
+                          f"({v1:.9g} vs {v2:.9g})")
+    x = np.clip(r1.x[:n1], 0.0, None)
+    y = np.clip(r2.x[:n2], 0.0, None)
+    eq = _verify(sf, x, y, tol, spans, "sequence_lp")
+    return BehaviourResult(equilibria=[eq], method="sequence_lp", form=sf, value=v1,
+                           guarantee="value")
