@@ -207,20 +207,25 @@ def _lcp(sf: SequenceForm):
     return M, q0, n1, n2, spans
 
 
+def _lex_order(V: np.ndarray, tol: float) -> int:
+    """Index of the lexicographically smallest row of ``V`` (entries compared with a
+    relative tolerance)."""
+    cand = np.arange(V.shape[0])
+    while len(cand) > 1:
+        W = V[cand]
+        spread = W.max(axis=0) - W.min(axis=0)
+        differ = np.flatnonzero(spread > tol * np.maximum(1.0, np.abs(W).max(axis=0)))
+        if differ.size == 0:            # identical rows: cannot happen for a basis inverse
+            break
+        col = W[:, differ[0]]
+        cand = cand[col <= col.min() + tol * max(1.0, abs(col.min()))]
+    return int(cand[0])
+
+
 def _lex_pick(rows: np.ndarray, col: np.ndarray, Binv: np.ndarray, tol: float) -> int:
     """Among tied rows, the one whose row of the basis inverse divided by its pivot
     entry is lexicographically smallest (the lexicographic ratio test)."""
-    cand = rows
-    V = Binv[cand] / col[cand, None]
-    while len(cand) > 1:
-        spread = V.max(axis=0) - V.min(axis=0)
-        differ = np.flatnonzero(spread > tol * np.maximum(1.0, np.abs(V).max(axis=0)))
-        if differ.size == 0:            # identical rows: cannot happen for a basis inverse
-            break
-        j = differ[0]
-        keep = V[:, j] <= V[:, j].min() + tol * max(1.0, abs(V[:, j].min()))
-        cand, V = cand[keep], V[keep]
-    return int(cand[0])
+    return int(rows[_lex_order(Binv[rows] / col[rows, None], tol)])
 
 
 def _lemke(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int, tol: float = 1e-9):
@@ -294,8 +299,140 @@ def _lemke(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int, tol: float = 1e
     return z, pivots
 
 
+#: Pivots between refactorisations of the basis (sparse Lemke).
+REFACTOR_EVERY = 48
+#: ``engine="auto"`` keeps the dense basis inverse up to this LCP size (measured:
+#: 1.1 s dense vs 1.3 s sparse at 1,540 rows; 40 s vs 16 s at 3,076 rows).
+DENSE_UP_TO = 2_000
+
+
+def _lemke_sparse(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
+                  tol: float = 1e-9):
+    """Lemke's method on a sparse LU of the basis with product-form (eta) updates and
+    the same lexicographic rule as :func:`_lemke`: the rows of the basis inverse
+    that a tie needs are computed by backward solves (transposed etas, then the LU)
+    only when there is a tie. Returns (z, pivots), or None when the path fails
+    numerically (the caller then takes the dense path)."""
+    from scipy import sparse
+    from scipy.sparse.linalg import splu
+
+    n = len(q0)
+    Mp, Mi, Mx = M.indptr, M.indices, M.data
+    basis = np.arange(n)
+
+    def dense_col(var: int) -> np.ndarray:
+        a = np.zeros(n)
+        if var < n:
+            a[var] = 1.0
+        elif var == 2 * n:
+            a[:] = -d
+        else:
+            j = var - n
+            a[Mi[Mp[j]:Mp[j + 1]]] = -Mx[Mp[j]:Mp[j + 1]]
+        return a
+
+    def factor():
+        cols, rows, vals = [], [], []
+        for k, var in enumerate(basis):
+            if var < n:
+                rows.append(np.array([var]))
+                vals.append(np.array([1.0]))
+            elif var == 2 * n:
+                rows.append(np.arange(n))
+                vals.append(-d)
+            else:
+                j = var - n
+                rows.append(Mi[Mp[j]:Mp[j + 1]])
+                vals.append(-Mx[Mp[j]:Mp[j + 1]])
+            cols.append(np.full(len(rows[-1]), k))
+        B = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows),
+                                                      np.concatenate(cols))), shape=(n, n))
+        return splu(B, permc_spec="COLAMD")
+
+    etas: list[tuple[int, np.ndarray]] = []
+    lu = None
+
+    def ftran(a: np.ndarray) -> np.ndarray:
+        u = a.copy() if lu is None else lu.solve(a)
+        for r, alpha in etas:
+            t = u[r] / alpha[r]
+            u -= alpha * t
+            u[r] = t
+        return u
+
+    def inverse_rows(rows: np.ndarray) -> np.ndarray:
+        """Rows of the current basis inverse, shape (len(rows), n)."""
+        V = np.zeros((n, len(rows)))
+        V[rows, np.arange(len(rows))] = 1.0
+        for r, alpha in reversed(etas):
+            dots = alpha @ V
+            V[r] = V[r] - (dots - V[r]) / alpha[r]
+        if lu is not None:
+            V = lu.solve(np.asfortranarray(V), trans="T")
+        return V.T
+
+    beta = q0.astype(float).copy()
+    ratios = -q0 / d
+    top = ratios.max()
+    if top <= 0:
+        return np.zeros(n), 0
+
+    def pivot(r: int, alpha: np.ndarray, var: int) -> None:
+        nonlocal lu
+        t = beta[r] / alpha[r]
+        beta[:] -= alpha * t
+        beta[r] = t
+        basis[r] = var
+        etas.append((r, alpha))
+        if len(etas) >= REFACTOR_EVERY:
+            etas.clear()
+            lu = factor()
+            beta[:] = lu.solve(q0)
+
+    r = int(np.flatnonzero(ratios >= top - tol * max(1.0, top))[-1])
+    leaving = int(basis[r])
+    pivot(r, ftran(dense_col(2 * n)), 2 * n)
+    pivots = 1
+    try:
+        while True:
+            entering = leaving + n if leaving < n else leaving - n
+            alpha = ftran(dense_col(entering))
+            pos = np.flatnonzero(alpha > tol)
+            if pos.size == 0:
+                return None
+            ratio = beta[pos] / alpha[pos]
+            m = ratio.min()
+            tied = pos[ratio <= m + tol * max(1.0, abs(m))]
+            z0 = np.flatnonzero(basis[tied] == 2 * n)
+            if z0.size:
+                r = int(tied[z0[0]])
+            elif tied.size == 1:
+                r = int(tied[0])
+            else:
+                rows = inverse_rows(tied)
+                r = int(tied[_lex_order(rows / alpha[tied, None], tol)])
+            leaving = int(basis[r])
+            pivot(r, alpha, entering)
+            pivots += 1
+            if leaving == 2 * n:
+                break
+            if pivots > max_pivots:
+                return None
+        etas.clear()
+        lu = factor()
+        beta = lu.solve(q0)
+    except RuntimeError:        # a numerically singular basis: the caller falls back
+        return None
+    if not np.all(np.isfinite(beta)) or beta.min() < -1e-7:
+        return None
+    z = np.zeros(n)
+    sel = (basis >= n) & (basis < 2 * n)
+    z[basis[sel] - n] = np.maximum(beta[sel], 0.0)
+    return z, pivots
+
+
 def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
-                   max_pivots: int | None = None) -> BehaviourResult:
+                   max_pivots: int | None = None, engine: str = "auto") -> BehaviourResult:
     """Nash equilibria of a two-player tree by Lemke's algorithm on its sequence form.
 
     Parameters
@@ -311,7 +448,16 @@ def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
     tol : float
         Verification tolerance, relative to each player's payoff range.
     max_pivots : int, optional
-        Per start (default 50 times the LCP's size).
+        Per start (default 1,000 times the LCP's size: a safety bound; with the
+        lexicographic rule the path cannot cycle, but random covering vectors can
+        make it long - up to 90 times the size was seen on random trees).
+    engine : {"auto", "sparse", "dense"}
+        ``"dense"``: the explicit basis inverse (O(n^2) per pivot); ``"sparse"``: a
+        sparse LU of the basis, refactorised every ``REFACTOR_EVERY`` pivots, with
+        product-form updates and the rows a lexicographic tie needs computed by
+        backward solves. Both follow the same lexicographic rule, so the same path.
+        ``"auto"``: dense up to ``DENSE_UP_TO`` rows, else sparse, falling back to
+        dense when the sparse path fails numerically.
 
     Returns
     -------
@@ -344,17 +490,35 @@ def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
     tol = check_tolerance(tol)
     if isinstance(starts, bool) or not isinstance(starts, int | np.integer) or starts < 1:
         raise SolverError(f"starts must be a positive integer, got {starts!r}")
+    if engine not in ("auto", "sparse", "dense"):
+        from ..errors import UnknownNameError
+
+        raise UnknownNameError("engine", engine, ("auto", "sparse", "dense"))
     M, q0, n1, n2, spans = _lcp(sf)
     n = len(q0)
-    limit = 50 * n if max_pivots is None else int(max_pivots)
+    limit = 1000 * n if max_pivots is None else int(max_pivots)
     rng = as_generator(seed)
     found: list[BehaviourEquilibrium] = []
     total = 0
     for s in range(int(starts)):
         d = np.ones(n) if s == 0 else np.exp(rng.uniform(np.log(0.25), np.log(4.0), n))
-        z, piv = _lemke(M, q0, d, max_pivots=limit)
-        total += piv
-        eq = _verify(sf, z[:n1], z[n1:n1 + n2], tol, spans, "sequence_lemke")
+        eq = None
+        if engine == "sparse" or (engine == "auto" and n > DENSE_UP_TO):
+            out = _lemke_sparse(M, q0, d, max_pivots=limit)
+            if out is not None:
+                z, piv = out
+                total += piv
+                try:
+                    eq = _verify(sf, z[:n1], z[n1:n1 + n2], tol, spans, "sequence_lemke")
+                except SolverError:
+                    eq = None
+            if eq is None and engine == "sparse":
+                raise SolverError("sequence_lemke: the sparse path failed numerically "
+                                  "(engine='dense' follows the exact lexicographic rule)")
+        if eq is None:
+            z, piv = _lemke(M, q0, d, max_pivots=limit)
+            total += piv
+            eq = _verify(sf, z[:n1], z[n1:n1 + n2], tol, spans, "sequence_lemke")
         if not any(np.allclose(eq.plans[0], o.plans[0], atol=1e-7)
                    and np.allclose(eq.plans[1], o.plans[1], atol=1e-7) for o in found):
             found.append(eq)

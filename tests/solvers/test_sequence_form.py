@@ -165,3 +165,15 @@ def test_sequence_form_is_linear_where_the_normal_form_explodes():
     assert sf.n_sequences == (87, 171)
     eq = sequence_lemke(sf)[0]
     assert max(eq.gains) <= 1e-7 * 99
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_sparse_and_dense_engines_follow_the_same_lexicographic_path(seed):
+    sf = sequence_form(random_tree(8, infoset_size=2, chance_root=seed == 9, seed=seed))
+    dense = sequence_lemke(sf, engine="dense")
+    sparse = sequence_lemke(sf, engine="sparse")     # > REFACTOR_EVERY pivots
+    assert sparse.pivots == dense.pivots > 48
+    for a, b in zip(sparse[0].plans, dense[0].plans, strict=True):
+        assert np.allclose(a, b, atol=1e-9)
+    with pytest.raises(gt.errors.UnknownNameError, match="engine"):
+        sequence_lemke(sf, engine="lu")
