@@ -5,6 +5,7 @@ in rational arithmetic when payoffs are exact) before returning it.
 """
 
 from ._compiled import compile_notice
+from .agent_qre import AgentQRE, AgentQREFit, agent_qre, fit_agent_qre
 from .bargaining import (
     AlternatingOffers,
     BargainingSolutions,
@@ -69,6 +70,8 @@ __all__ = [
     "MAX_SIGNALLING_PROFILES",
     "METHODS",
     "STOCHASTIC_METHODS",
+    "AgentQRE",
+    "AgentQREFit",
     "AlternatingOffers",
     "BargainingSolutions",
     "BatchEntry",
@@ -91,6 +94,7 @@ __all__ = [
     "ShapleyBatch",
     "SignallingEquilibrium",
     "SignallingResult",
+    "agent_qre",
     "alternating_offers",
     "alternating_offers_finite",
     "automaton_game",
@@ -104,6 +108,7 @@ __all__ = [
     "dominance",
     "equilibrium_components",
     "exact_markov_check",
+    "fit_agent_qre",
     "fit_qre",
     "interim_gains",
     "is_degenerate",

@@ -165,6 +165,9 @@ def _instances():
         "SequenceForm": (sqf := gt.games.sequence_form(gt.games.random_tree(3, seed=0))),
         "BehaviourResult": (bhr := gt.solvers.sequence_lemke(sqf)),
         "BehaviourEquilibrium": bhr[0],
+        "AgentQRE": gt.solvers.agent_qre(sqf, [0.0, 1.0]),
+        "AgentQREFit": gt.solvers.fit_agent_qre(
+            sqf, {sqf.infosets[0][0]: {sqf.actions[0][0][0]: 3, sqf.actions[0][0][1]: 1}}),
         "SweepSpec": load_spec({"task": "solve", "game": "stag_hunt",
                                 "grid": {"stag": [4, 5]}}),
     }.items()
