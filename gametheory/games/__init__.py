@@ -24,7 +24,7 @@ from .extensive import (
 from .nfg import read_nfg, write_nfg
 from .normal_form import Game, MixedStrategy
 from .sequence_form import SequenceForm, sequence_form
-from .signalling import SignallingGame, beer_quiche
+from .signalling import SignallingGame, beer_quiche, reassurance_game
 from .stochastic import StochasticGame
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "random_tree",
     "read_efg",
     "read_nfg",
+    "reassurance_game",
     "rock_paper_scissors",
     "sequence_form",
     "stag_hunt",

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..errors import PayoffError, ProfileError, ShapeError
 
-__all__ = ["SignallingGame", "beer_quiche"]
+__all__ = ["SignallingGame", "beer_quiche", "reassurance_game"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,3 +119,55 @@ def beer_quiche(p_strong: float = 0.9) -> SignallingGame:
     return SignallingGame([1 - p_strong, p_strong], S, R, types=["weak", "strong"],
                           messages=["beer", "quiche"], actions=["duel", "don't"],
                           title="Beer-quiche (Cho & Kreps 1987)")
+
+
+def reassurance_game(p_trustworthy: float = 0.5, *, cost: float = 1.0,
+                     value_trustworthy: float = 2.0, value_untrustworthy: float = 0.5,
+                     gain: float = 1.0, loss: float = 2.0) -> SignallingGame:
+    """A costly-reassurance game (Kydd 2000; "sinking costs" in Fearon 1997).
+
+    The sender is trustworthy (probability ``p_trustworthy``) or not. It may make a
+    costly conciliatory gesture (``cost``, paid by either type: a unilateral lifting
+    of restrictions, say) or not; the receiver then cooperates or guards. Being met
+    with cooperation is worth ``value_trustworthy`` to a trustworthy sender and
+    ``value_untrustworthy`` to an untrustworthy one (what exploiting trust is worth);
+    guarding gives the sender 0. The receiver gains ``gain`` by cooperating with a
+    trustworthy sender, loses ``loss`` by cooperating with an untrustworthy one, and
+    gets 0 by guarding.
+
+    Kydd's result, as pure perfect Bayesian equilibria: the gesture reassures - a
+    separating equilibrium in which only the trustworthy type makes it and is met
+    with cooperation - if and only if ``value_untrustworthy <= cost <=
+    value_trustworthy`` (trustworthy types are more willing to pay for trust).
+    A costless gesture (``cost = 0``, cheap talk such as a standing offer) can never
+    separate while the untrustworthy type values trust. When the receiver would guard
+    on the prior (``p gain < (1 - p) loss``), pooling on no gesture with guarding is
+    an equilibrium too, but it fails the intuitive criterion whenever the gesture
+    separates. The tests check these conditions.
+
+    Examples
+    --------
+    >>> from gametheory.solvers import signalling_equilibria
+    >>> res = signalling_equilibria(reassurance_game(0.3, cost=1.0))
+    >>> sorted((e.kind, e.intuitive) for e in res)
+    [('pooling', False), ('separating', True)]
+    >>> [e.sender for e in res if e.kind == "separating"]
+    [{'trustworthy': 'gesture', 'untrustworthy': 'none'}]
+    """
+    for name, v in (("cost", cost), ("value_trustworthy", value_trustworthy),
+                    ("value_untrustworthy", value_untrustworthy), ("gain", gain),
+                    ("loss", loss)):
+        if not np.isfinite(float(v)):
+            raise PayoffError(f"{name} must be a finite number, got {v!r}")
+    values = (float(value_trustworthy), float(value_untrustworthy))
+    S = np.zeros((2, 2, 2))
+    R = np.zeros((2, 2, 2))
+    for t in range(2):               # 0 trustworthy, 1 untrustworthy
+        for m in range(2):           # 0 gesture, 1 none
+            for a in range(2):       # 0 cooperate, 1 guard
+                S[t, m, a] = (values[t] if a == 0 else 0.0) - (float(cost) if m == 0 else 0.0)
+                R[t, m, a] = 0.0 if a == 1 else (float(gain) if t == 0 else -float(loss))
+    return SignallingGame([p_trustworthy, 1 - p_trustworthy], S, R,
+                          types=["trustworthy", "untrustworthy"],
+                          messages=["gesture", "none"], actions=["cooperate", "guard"],
+                          title="Costly reassurance (Kydd 2000)")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gametheory import Game
-from gametheory.errors import GameTooLargeError
+from gametheory.errors import GameTooLargeError, PayoffError
 from gametheory.games import SignallingGame, beer_quiche
 from gametheory.solvers import signalling as signalling_module
 from gametheory.solvers import signalling_equilibria
@@ -119,3 +119,39 @@ def test_size_is_checked_before_enumerating(monkeypatch):
     monkeypatch.setattr(signalling_module, "MAX_SIGNALLING_PROFILES", 10)
     with pytest.raises(GameTooLargeError, match="strategy pairs"):
         signalling_equilibria(beer_quiche())
+
+
+@pytest.mark.parametrize("p", [0.3, 0.8])
+def test_costly_reassurance_separates_exactly_when_kydd_says(p):
+    """Kydd (2000): a costly gesture reassures (only trustworthy types make it, and
+    are trusted) iff value_untrustworthy <= cost <= value_trustworthy; cheap talk
+    never does; a receiver who would guard on the prior also has a pooling
+    equilibrium without gestures, which fails the intuitive criterion exactly when the
+    gesture could separate."""
+    from gametheory.games import reassurance_game
+
+    vt, vu = 2.0, 0.5
+    for cost in (0.0, 0.25, 0.5, 0.75, 1.5, 2.0, 2.5, 4.0):
+        res = signalling_equilibria(reassurance_game(p, cost=cost, value_trustworthy=vt,
+                                                     value_untrustworthy=vu))
+        sep = [e for e in res if e.kind == "separating"]
+        if vu <= cost <= vt:
+            assert [e.sender for e in sep] == [{"trustworthy": "gesture",
+                                                "untrustworthy": "none"}], cost
+            assert sep[0].receiver == {"gesture": "cooperate", "none": "guard"}
+        else:
+            assert not sep, cost
+        pools = [e for e in res if e.kind == "pooling"]
+        if p * 1.0 < (1 - p) * 2.0:      # the receiver guards on the prior
+            none_guard = [e for e in pools if e.sender == {"trustworthy": "none",
+                                                           "untrustworthy": "none"}
+                          and e.receiver["none"] == "guard"]
+            # one per off-path reply that deters the gesture (cooperating after it
+            # deters too once the gesture costs more than trust is worth to both)
+            assert len(none_guard) == (2 if cost >= vt else 1), cost
+            assert all(e.intuitive == (not vu < cost < vt) for e in none_guard), cost
+        else:                             # trusted without paying: nobody gestures
+            assert any(e.sender == {"trustworthy": "none", "untrustworthy": "none"}
+                       and e.receiver["none"] == "cooperate" for e in pools)
+    with pytest.raises(PayoffError, match="cost"):
+        reassurance_game(cost=float("nan"))
