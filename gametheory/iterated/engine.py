@@ -345,21 +345,29 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
     def draws(a: int, b: int, purpose: int) -> np.ndarray:  # (slots, turns)
         return uniforms(slot_keys[a:b, None], turn_grid, side_of[a:b, None], purpose)
 
+    # every slot decided by a compiled family, slips by the uniform rule: the compiled
+    # turn loop draws what it needs itself (the same numbers)
+    table = _kernel_table(kernels, n_act)
+    compiled = (engine in ("auto", "batch") and table is None and S > 0 and bool(groups)
+                and all(g.kind == "family" and g.impl.name in ("memory-one", "automaton")
+                        for g in groups))
     for g in groups:
-        g.u = draws(g.start, g.stop, _DECIDE) if g.needs_random else None
+        g.u = draws(g.start, g.stop, _DECIDE) if g.needs_random and not compiled else None
         g.check = g.kind == "object" and not type(g.impl).__module__.startswith(
             "gametheory.strategies")
     # with two actions a botched or misread move has only one alternative: no draw needed
-    table = _kernel_table(kernels, n_act)
     two_actions = bool(n_act.max() <= 2) and table is None
-    if noise > 0:
+    if noise > 0 and not compiled:
         botch = draws(0, S, _BOTCH) < noise
         botched = np.zeros((S, T)) if two_actions else draws(0, S, _BOTCHED)
-    if observation_noise > 0:
+    if observation_noise > 0 and not compiled:
         misread = draws(0, S, _MISREAD) < observation_noise
         perceived = np.zeros((S, T)) if two_actions else draws(0, S, _PERCEIVED)
+    if compiled:
+        _play_compiled(groups, T, S, slot_keys, side_of, opp_of, k_own, k_opp, noise,
+                       observation_noise, two_actions, own_hist, opp_hist, int_hist)
     zeros = {g.stop - g.start: np.zeros(g.stop - g.start) for g in groups}
-    for t in range(T):
+    for t in range(0 if compiled else T):
         intended = int_hist[t]  # the groups write their choices straight into the history
         for g in groups:
             a, b = g.start, g.stop
@@ -422,8 +430,16 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
         table = np.zeros((2, K, K))
         table[0, :n_act[0], :n_act[1]] = A
         table[1, :n_act[1], :n_act[0]] = B.T
+        if compiled:
+            from ._compiled_play import summarise
+
+            tot, coo = summarise(own_hist, opp_of, table, side_of, alive_len)
+            return MatchSummary(tot[position].reshape(M, 2), coo[position].reshape(M, 2),
+                                lengths)
         alive = np.arange(T)[:, None] < alive_len[None, :]
-        pay = table.reshape(-1).take((side_of * K + own_hist) * K + opp_hist) * alive
+        # payoffs follow the moves played, not the misread ones
+        played = own_hist[:, opp_of]
+        pay = table.reshape(-1).take((side_of * K + own_hist) * K + played) * alive
         totals = pay.sum(axis=0)[position].reshape(M, 2)
         coops = ((own_hist == 0) & alive).sum(axis=0)[position].reshape(M, 2)
         return MatchSummary(totals, coops, lengths)
@@ -440,6 +456,37 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
     for arr in (executed_m, intended_m, observed_m):
         arr[~alive] = -1
     return MatchArrays(executed_m, intended_m, observed_m, payoffs, lengths)
+
+
+def _play_compiled(groups, T, S, slot_keys, side_of, opp_of, k_own, k_opp, noise,
+                   observation_noise, two_actions, own_hist, opp_hist, int_hist) -> None:
+    """The turn loop for compiled families only (see :mod:`._compiled_play`)."""
+    from ._compiled_play import play_families
+
+    kind = np.zeros(S, dtype=np.int64)
+    local = np.zeros(S, dtype=np.int64)
+    random_slot = np.zeros(S, dtype=np.bool_)
+    m_p, m_p0 = np.zeros(4), np.zeros(1)
+    a_out, a_trans, a_states, a_actions = np.zeros(1, np.int64), np.zeros(1, np.int64), 1, 1
+    for g in groups:
+        st = g.batch.state
+        kind[g.start:g.stop] = 0 if g.impl.name == "memory-one" else 1
+        local[g.start:g.stop] = np.arange(g.stop - g.start)
+        random_slot[g.start:g.stop] = g.needs_random
+        if g.impl.name == "memory-one":
+            m_p, m_p0 = st["p_flat"], st["p0"]
+        else:
+            a_out, a_trans = st["out"], st["trans"]
+            a_states, a_actions = int(st["S"]), int(st["k"])
+    play_families(T, kind, local, np.ascontiguousarray(m_p, dtype=float),
+                  np.ascontiguousarray(m_p0, dtype=float),
+                  np.ascontiguousarray(a_out, dtype=np.int64),
+                  np.ascontiguousarray(a_trans, dtype=np.int64), a_states, a_actions,
+                  random_slot, np.ascontiguousarray(slot_keys, dtype=np.uint64),
+                  side_of, opp_of, k_own, k_opp, float(noise), float(observation_noise),
+                  bool(two_actions),
+                  np.array([_DECIDE, _BOTCH, _BOTCHED, _MISREAD, _PERCEIVED], dtype=np.int64),
+                  own_hist, opp_hist, int_hist)
 
 
 def _run_single(game: Game, pair: tuple[Strategy, Strategy], key: np.uint64, length: int,

@@ -134,3 +134,48 @@ def test_misbehaving_strategies_cost_only_their_own_matches():
     good = res.players.index("Tit for tat"), res.players.index("Defector")
     assert np.isfinite(res.payoff_matrix[good])
     assert res.ranking[0] in ("Tit for tat", "Defector", "Cooperator")
+
+
+@pytest.mark.parametrize("noise,observation", [(0.0, 0.0), (0.1, 0.0), (0.05, 0.2)])
+def test_compiled_turn_loop_plays_move_for_move_as_plain_python(noise, observation,
+                                                                monkeypatch):
+    """Memory-one strategies (deterministic and stochastic) and automata are played by
+    the compiled turn loop; every executed, intended and observed move and every
+    payoff equals the plain-Python engine's."""
+    from gametheory.iterated import engine as eng
+    from gametheory.iterated.engine import match_keys, run_matches
+
+    called = []
+    real = eng._play_compiled
+    monkeypatch.setattr(eng, "_play_compiled",
+                        lambda *a, **k: called.append(1) or real(*a, **k))
+    players = [p for p in BASIC if p.name != "Go by majority"] + [
+        gs.GenerousTitForTat(), gs.GrimTrigger(), gs.ZeroDeterminant()]
+    pairs = [(a, b) for a in players for b in players]
+    keys = match_keys(np.random.SeedSequence(7), np.arange(len(pairs))[:, None])
+    game = gt.games.prisoners_dilemma()
+    fast = run_matches(game, pairs, keys, turns=40, noise=noise,
+                       observation_noise=observation)
+    assert called, "the compiled loop was not taken"
+    slow = run_matches(game, pairs, keys, turns=40, noise=noise,
+                       observation_noise=observation, engine="python")
+    for name in ("executed", "intended", "observed", "payoffs"):
+        assert np.array_equal(getattr(fast, name), getattr(slow, name)), name
+    short = run_matches(game, pairs, keys, turns=40, noise=noise,
+                        observation_noise=observation, summary=True)
+    assert np.allclose(short.totals, slow.payoffs.sum(axis=1))
+
+
+def test_match_summaries_score_the_moves_played_not_the_moves_misread():
+    """With observation noise a summary's totals are the payoffs of what was played
+    (a misread move changes the reader's next decision, not the payoff), on the
+    NumPy path (Random is decided outside the compiled families) as on the compiled."""
+    from gametheory.iterated.engine import match_keys, run_matches
+
+    pairs = [(gs.TitForTat(), gs.Random()), (gs.Random(), gs.WinStayLoseShift())]
+    keys = match_keys(np.random.SeedSequence(3), np.arange(len(pairs))[:, None])
+    game = gt.games.prisoners_dilemma()
+    full = run_matches(game, pairs, keys, turns=60, observation_noise=0.3)
+    short = run_matches(game, pairs, keys, turns=60, observation_noise=0.3, summary=True)
+    assert np.array_equal(short.totals, full.payoffs.sum(axis=1))
+    assert (full.observed != full.executed[:, :, ::-1]).any()    # misreads happened
