@@ -21,6 +21,7 @@ and side), then plain strategies decided in Python. Histories are
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -38,6 +39,11 @@ __all__ = ["MatchArrays", "MatchSummary", "make_views", "match_keys", "noise_ker
            "run_matches", "uniforms"]
 
 _DECIDE, _BOTCH, _BOTCHED, _MISREAD, _PERCEIVED = range(5)
+#: Slot-turns (two slots a match, times turns) from which a batch of compiled
+#: families takes the compiled turn loop when it is not loaded yet: loading numba and
+#: the cached kernel costs about 0.5 s once per process, the NumPy loop about 25 µs a
+#: turn, so a small first tournament stays on NumPy (same results either way).
+COMPILED_FROM = 100_000
 _LENGTH = 7
 @dataclass
 class MatchSummary:
@@ -350,7 +356,9 @@ def _run_matches(game, pairs, keys, turns, continuation, noise, observation_nois
     table = _kernel_table(kernels, n_act)
     compiled = (engine in ("auto", "batch") and table is None and S > 0 and bool(groups)
                 and all(g.kind == "family" and g.impl.name in ("memory-one", "automaton")
-                        for g in groups))
+                        for g in groups)
+                and (S * T >= COMPILED_FROM
+                     or "gametheory.iterated._compiled_play" in sys.modules))
     for g in groups:
         g.u = draws(g.start, g.stop, _DECIDE) if g.needs_random and not compiled else None
         g.check = g.kind == "object" and not type(g.impl).__module__.startswith(

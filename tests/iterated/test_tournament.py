@@ -146,6 +146,7 @@ def test_compiled_turn_loop_plays_move_for_move_as_plain_python(noise, observati
     from gametheory.iterated.engine import match_keys, run_matches
 
     called = []
+    monkeypatch.setattr(eng, "COMPILED_FROM", 0)
     real = eng._play_compiled
     monkeypatch.setattr(eng, "_play_compiled",
                         lambda *a, **k: called.append(1) or real(*a, **k))
