@@ -542,7 +542,9 @@ def verdict_probabilities(cal: Calibration, posterior: WeightPosterior | None = 
                           noise_levels: Sequence[float] = (0.0, 0.05),
                           discounts: Sequence[float] = (0.8,), turns: int = 40,
                           repetitions: int = 100, seed=2021, n_boot: int = 400,
-                          fresh=("Zero all restrictions", "GRIT")) -> VerdictResult:
+                          fresh=("Zero all restrictions", "GRIT"),
+                          weightings: Sequence[str] = ("by fit to the record", "equal")
+                          ) -> VerdictResult:
     """P(``first`` does better than ``second``) for each side, over the posterior.
 
     Parameters
@@ -560,6 +562,9 @@ def verdict_probabilities(cal: Calibration, posterior: WeightPosterior | None = 
         The simulated matches and the bootstrap.
     n_boot : int
         Bootstrap replications of the interval.
+    weightings : sequence of str
+        How the opponents are weighted: ``"by fit to the record"`` (Akaike weights of
+        the strategy fits, renormalised) and/or ``"equal"``.
 
     Returns
     -------
@@ -604,8 +609,15 @@ def verdict_probabilities(cal: Calibration, posterior: WeightPosterior | None = 
                           repetitions=repetitions, seed=root, fresh=fresh, changes={})
     dg = sim["game"]
     names = sim["names"]
-    pi = {"by fit to the record": _opponent_weights(cal, names)}
-    pi["equal"] = {s: np.full(len(names), 1.0 / len(names)) for s in cal.players}
+    unknown = [w for w in weightings if w not in ("by fit to the record", "equal")]
+    if unknown or not weightings:
+        raise ParameterError(f"weightings: {unknown or 'none given'}; the weightings are "
+                             "'by fit to the record' and 'equal'", key="weightings")
+    pi = {}
+    if "by fit to the record" in weightings:
+        pi["by fit to the record"] = _opponent_weights(cal, names)
+    if "equal" in weightings:
+        pi["equal"] = {s: np.full(len(names), 1.0 / len(names)) for s in cal.players}
     w_post = posterior.weights
     keep_draws = np.flatnonzero(w_post > 0)
     thetas = posterior.thetas[keep_draws]            # (J, 2, F)

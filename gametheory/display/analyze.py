@@ -395,9 +395,19 @@ def _inference_section(analysis, cal) -> list[str]:
             f"{err:.3f} (300 simulated sequences)"]
 
 
-def _robustness_section(analysis, cal, *, progress: bool) -> list[str]:
+def _robustness_section(analysis, cal, *, progress: bool, posterior=None) -> list[str]:
+    """``posterior``: a future of :func:`_posterior` (its draws give each coding its
+    verdict as a probability), or None."""
     from .._format import table_html
     from ..analysis import coding_robustness
+    from ..errors import GameError
+
+    post = None
+    if posterior is not None:
+        try:
+            post = posterior.result()
+        except GameError:       # said in the verdict section
+            post = None
 
     wrap = None
     if progress:
@@ -407,10 +417,11 @@ def _robustness_section(analysis, cal, *, progress: bool) -> list[str]:
             return tqdm(it, desc="codings", leave=False)
     reps, turns = 30, 20
     res = coding_robustness(cal, repetitions=reps, turns=turns, seed=SEEDS["robustness"],
-                            progress=wrap)
+                            progress=wrap, posterior=post)
     analysis.tables["coding_robustness"] = res.table
     t = res.table
-    cols = ["option", "value", "turns", *res.conclusions]
+    cols = ["option", "value", "turns", *res.conclusions,
+            *[c for c in t.columns if c.startswith("P(")]]
     analysis.add(
         "Robustness over coding choices",
         "Each named coding option of the parameters file changed one at a time from the "
@@ -420,6 +431,11 @@ def _robustness_section(analysis, cal, *, progress: bool) -> list[str]:
         f"better or worse than tit for tat (at the model's noise and δ, {reps} paired "
         f"matches of {turns} turns per case, so a flip by one can be simulation noise), "
         "and what the side to move intends at the state date in the dynamic game. "
+        + ("With the posterior draws of the weights (those of the verdict section, fitted "
+           "at the model's coding and not refitted per coding), each coding also gets the "
+           "verdict as a probability: P(zero all beats tit for tat) for each side in the "
+           "dynamic game, opponents weighted equally, with its 95 % interval, and its "
+           "reading as a conclusion. " if post is not None else "")
         + res.summary(),
         table_html(cols, [[("" if v is None else str(v)) for v in row]
                           for row in t[cols].values.tolist()],
@@ -1252,7 +1268,7 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     lines += _holdout_section(analysis, cal, staffing, fit)
     bar.update()
     step("robustness")
-    lines += _robustness_section(analysis, cal, progress=progress)
+    lines += _robustness_section(analysis, cal, progress=progress, posterior=posterior)
     bar.update()
     step("scenarios")
     lines += _scenario_section(analysis, cal, repetitions=repetitions, turns=turns,
