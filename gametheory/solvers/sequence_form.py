@@ -222,10 +222,24 @@ def _lex_order(V: np.ndarray, tol: float) -> int:
     return int(cand[0])
 
 
-def _lex_pick(rows: np.ndarray, col: np.ndarray, Binv: np.ndarray, tol: float) -> int:
-    """Among tied rows, the one whose row of the basis inverse divided by its pivot
-    entry is lexicographically smallest (the lexicographic ratio test)."""
-    return int(rows[_lex_order(Binv[rows] / col[rows, None], tol)])
+def _leaving_row(alpha: np.ndarray, beta: np.ndarray, basis: np.ndarray, n: int,
+                 tol: float, inverse_rows) -> int | None:
+    """The ratio test of both engines: the row that leaves when a column ``alpha``
+    (the entering variable's, in the current basis) enters; ``z0`` leaves on a tie
+    (the path ends), other ties by the lexicographic rule on the rows of the basis
+    inverse (``inverse_rows(rows)``) divided by their pivot entries. None on a ray."""
+    pos = np.flatnonzero(alpha > tol)
+    if pos.size == 0:
+        return None
+    ratio = beta[pos] / alpha[pos]
+    m = ratio.min()
+    tied = pos[ratio <= m + tol * max(1.0, abs(m))]
+    z0 = np.flatnonzero(basis[tied] == 2 * n)
+    if z0.size:
+        return int(tied[z0[0]])
+    if tied.size == 1:
+        return int(tied[0])
+    return int(tied[_lex_order(inverse_rows(tied) / alpha[tied, None], tol)])
 
 
 def _lemke(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int, tol: float = 1e-9):
@@ -271,20 +285,10 @@ def _lemke(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int, tol: float = 1e
     while True:
         entering = leaving + n if leaving < n else leaving - n
         col = column(entering)
-        pos = np.flatnonzero(col > tol)
-        if pos.size == 0:
+        r = _leaving_row(col, beta, basis, n, tol, lambda rows: Binv[rows])
+        if r is None:
             raise SolverError("Lemke's method ended on a ray (no equilibrium found from "
                               "this covering vector)")
-        ratio = beta[pos] / col[pos]
-        m = ratio.min()
-        tied = pos[ratio <= m + tol * max(1.0, abs(m))]
-        z0_row = np.flatnonzero(basis[tied] == 2 * n)
-        if z0_row.size:
-            r = int(tied[z0_row[0]])
-        elif tied.size == 1:
-            r = int(tied[0])
-        else:
-            r = _lex_pick(tied, col, Binv, tol)
         leaving = int(basis[r])
         pivot(r, col, entering)
         pivots += 1
@@ -397,20 +401,9 @@ def _lemke_sparse(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
         while True:
             entering = leaving + n if leaving < n else leaving - n
             alpha = ftran(dense_col(entering))
-            pos = np.flatnonzero(alpha > tol)
-            if pos.size == 0:
+            r = _leaving_row(alpha, beta, basis, n, tol, inverse_rows)
+            if r is None:
                 return None
-            ratio = beta[pos] / alpha[pos]
-            m = ratio.min()
-            tied = pos[ratio <= m + tol * max(1.0, abs(m))]
-            z0 = np.flatnonzero(basis[tied] == 2 * n)
-            if z0.size:
-                r = int(tied[z0[0]])
-            elif tied.size == 1:
-                r = int(tied[0])
-            else:
-                rows = inverse_rows(tied)
-                r = int(tied[_lex_order(rows / alpha[tied, None], tol)])
             leaving = int(basis[r])
             pivot(r, alpha, entering)
             pivots += 1
