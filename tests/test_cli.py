@@ -70,8 +70,10 @@ def test_analyze_writes_report(tmp_path):
     assert html.index("Summary: the answer first") > first
     assert html.index("Summary: the answer first") < html.index("<section id='s1'>")
     assert "better against" in html[first:html.index("<section id='s1'>")]
-    assert "Robustness over coding choices" in html and "Robustness: Of 6 conclusions" in \
+    # six conclusions at the file's weights and the posterior verdict of each side
+    assert "Robustness over coding choices" in html and "Robustness: Of 8 conclusions" in \
         out.output
+    assert "posterior verdict, USA" in out.output and "P(zero all beats tit for tat)" in html
     import json
 
     prov = json.loads((tmp_path / "r" / "provenance.json").read_text())
