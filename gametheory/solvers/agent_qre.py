@@ -103,9 +103,14 @@ class AgentQREFit:
 
 # ------------------------------------------------------------------- the map
 class _Agents:
-    """Index bookkeeping: all (player, infoset, action) as one vector."""
+    """Index bookkeeping: all (player, infoset, action) as one vector, and each
+    player's descendant matrix ``D`` (``D[a, s] = 1`` when sequence ``s`` extends
+    sequence ``a`` or is ``a``), so that a plan is ``exp(D.T @ log b)`` and the payoff
+    below every sequence is ``D @ (x * c)`` - no loop over information sets."""
 
     def __init__(self, sf: SequenceForm):
+        from scipy import sparse
+
         self.sf = sf
         self.slices: list[list[slice]] = [[], []]
         k = 0
@@ -114,6 +119,33 @@ class _Agents:
                 self.slices[i].append(slice(k, k + len(acts)))
                 k += len(acts)
         self.size = k
+        self.starts = np.array([s.start for per in self.slices for s in per], dtype=np.int64)
+        self.group = np.repeat(np.arange(len(self.starts)),
+                               np.diff(np.append(self.starts, k)))
+        self.seq = []          # per player: the sequence of each of its stacked actions
+        self.span = []         # per player: its slice of the stacked vector
+        self.D = []
+        for i in (0, 1):
+            n = len(sf.sequences[i])
+            seq = np.concatenate([np.arange(f, f + len(acts)) for f, acts in
+                                  zip(sf.first[i], sf.actions[i], strict=True)]
+                                 ).astype(np.int64) if sf.actions[i] else np.zeros(0, np.int64)
+            parent_of = np.zeros(n, dtype=np.int64)       # the sequence each extends
+            for f, par, acts in zip(sf.first[i], sf.parent[i], sf.actions[i], strict=True):
+                parent_of[f:f + len(acts)] = par
+            rows, cols = [], []
+            for s_ in range(n):                          # every ancestor of every sequence
+                a_ = s_
+                while True:
+                    rows.append(a_)
+                    cols.append(s_)
+                    if a_ == 0:
+                        break
+                    a_ = int(parent_of[a_])
+            self.D.append(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)))
+            self.seq.append(seq)
+            first = self.slices[i][0].start if self.slices[i] else 0
+            self.span.append(slice(first, first + len(seq)))
         self.R = sf.reach.tocsr()
         self.RT = self.R.T.tocsr()
         self.BT = sf.B.T.tocsr()
@@ -121,54 +153,41 @@ class _Agents:
     def split(self, logb: np.ndarray) -> list[list[np.ndarray]]:
         return [[np.exp(logb[s]) for s in self.slices[i]] for i in (0, 1)]
 
-    def values(self, beh: list[list[np.ndarray]]) -> np.ndarray:
-        """Conditional action values at every information set, stacked."""
+    def _plan(self, i: int, logb: np.ndarray) -> np.ndarray:
+        """Realisation plan of (possibly unnormalised, mid-Newton) log-behaviour."""
+        lseq = np.zeros(self.D[i].shape[0])
+        lseq[self.seq[i]] = logb[self.span[i]]
+        return np.exp(self.D[i].T @ lseq)
+
+    def values(self, logb: np.ndarray) -> np.ndarray:
+        """Conditional action values at every information set, stacked: the payoff
+        below each action's sequence, divided by the action's probability and by the
+        probability of reaching its information set."""
         sf = self.sf
-        x, y = self._plan(0, beh[0]), self._plan(1, beh[1])
+        x, y = self._plan(0, logb), self._plan(1, logb)
         out = np.zeros(self.size)
+        b = np.maximum(np.exp(logb), 1e-300)
         for i, (own, c, r) in enumerate(((x, sf.A @ y, self.R @ y),
                                          (y, self.BT @ x, self.RT @ x))):
-            W, WR = own * c, own * r
-            par, first = sf.parent[i], sf.first[i]
-            for h in range(len(par) - 1, -1, -1):
-                k = len(sf.actions[i][h])
-                W[par[h]] += W[first[h]:first[h] + k].sum()
-                WR[par[h]] += WR[first[h]:first[h] + k].sum()
-            for h in range(len(par)):
-                k = len(sf.actions[i][h])
-                seg = slice(first[h], first[h] + k)
-                reach = WR[seg].sum()
-                s = self.slices[i][h]
-                b = beh[i][h]
-                if reach > 1e-300:
-                    out[s] = W[seg] / np.maximum(b, 1e-300) / reach
+            W = (self.D[i] @ (own * c))[self.seq[i]]
+            WR = (self.D[i] @ (own * r))[self.seq[i]]
+            sp = self.span[i]
+            grp = self.group[sp] - self.group[sp][0] if len(self.seq[i]) else self.group[sp]
+            reach = np.bincount(grp, weights=WR)[grp]
+            ok = reach > 1e-300
+            out[sp] = np.where(ok, W / b[sp] / np.where(ok, reach, 1.0), 0.0)
         return out
-
-    def _plan(self, i: int, beh: list[np.ndarray]) -> np.ndarray:
-        """Realisation plan of (possibly unnormalised, mid-Newton) behaviour."""
-        sf = self.sf
-        x = np.zeros(len(sf.sequences[i]))
-        x[0] = 1.0
-        for h, (par, fst) in enumerate(zip(sf.parent[i], sf.first[i], strict=True)):
-            x[fst:fst + len(beh[h])] = x[par] * beh[h]
-        return x
 
     def residual(self, logb: np.ndarray, lam: float) -> np.ndarray:
-        v = lam * self.values(self.split(logb))
-        out = np.empty_like(logb)
-        for per in self.slices:
-            for s in per:
-                z = v[s]
-                m = z.max()
-                out[s] = logb[s] - (z - m - np.log(np.exp(z - m).sum()))
-        return out
+        """``log b - log softmax(λ v)`` at every information set."""
+        z = lam * self.values(logb)
+        m = np.maximum.reduceat(z, self.starts)
+        lse = np.log(np.add.reduceat(np.exp(z - m[self.group]), self.starts)) + m
+        return logb - (z - lse[self.group])
 
     def uniform(self) -> np.ndarray:
-        out = np.empty(self.size)
-        for per in self.slices:
-            for s in per:
-                out[s] = -np.log(s.stop - s.start)
-        return out
+        counts = np.diff(np.append(self.starts, self.size))
+        return -np.log(counts[self.group]).astype(float)
 
 
 def _newton(ag: _Agents, logb: np.ndarray, lam: float, *, tol: float, max_iter: int = 40
