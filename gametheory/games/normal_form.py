@@ -23,7 +23,7 @@ from ..errors import LabelError, PayoffError, ProfileError, ShapeError, UnknownN
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Game", "MixedStrategy", "action_values", "profile_regrets"]
+__all__ = ["Game", "MixedStrategy", "action_values", "profile_regrets", "profile_values"]
 
 #: Default tolerance for "is this a best response" checks, relative to the payoff range.
 DEFAULT_TOL = 1e-9
@@ -716,20 +716,31 @@ def _expected(payoffs: np.ndarray, sigma: Sequence[np.ndarray]) -> np.ndarray:
 def action_values(u: np.ndarray, sigma: Sequence[np.ndarray], i: int) -> np.ndarray:
     """Payoff of each action of player i: contract ``u`` (i's payoff array, one axis per
     player) over every other player's mixed strategy in ``sigma``."""
-    out = np.moveaxis(u, i, 0)
+    # one matrix-vector product with the others' product distribution (an outer product
+    # per player): a fraction of the cost of one tensordot per player on small games
+    w = np.ones(1)
     for j, s in enumerate(sigma):
-        if j == i:
-            continue
-        out = np.tensordot(out, s, axes=(1, 0))
+        if j != i:
+            w = np.multiply.outer(w, np.asarray(s, dtype=float)).reshape(-1)
+    out = np.moveaxis(u, i, 0).reshape(u.shape[i], -1) @ w
     return np.asarray(out, dtype=float)
 
 
 def profile_regrets(payoffs: np.ndarray, sigma: Sequence[np.ndarray]) -> np.ndarray:
     """Each player's regret (best action value minus the profile's value) at ``sigma``,
     for a payoff-profile array."""
+    return profile_values(payoffs, sigma)[1]
+
+
+def profile_values(payoffs: np.ndarray, sigma: Sequence[np.ndarray]
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Each player's expected payoff and regret at ``sigma`` (one pass over the action
+    values), for a payoff-profile array."""
     n = payoffs.ndim - 1
     r = np.empty(n)
+    value = np.empty(n)
     for i in range(n):
         v = action_values(payoffs[..., i], sigma, i)
-        r[i] = max(0.0, float(v.max() - v @ sigma[i]))
-    return r
+        value[i] = float(v @ sigma[i])
+        r[i] = max(0.0, float(v.max() - value[i]))
+    return value, r

@@ -21,6 +21,7 @@ from .dispatch import METHODS, solve
 from .dominance import DominanceResult, dominance, iterated_dominance
 from .lemke_howson import lemke_howson
 from .many import BATCH_METHODS, BatchEntry, BatchResult, solve_many
+from .polynomial import polynomial_enumeration
 from .pure import pure_nash
 from .qre import QREFit, QREPath, fit_qre, logit_qre, logit_qre_path, qre
 from .result import (
@@ -123,6 +124,7 @@ __all__ = [
     "markov_values",
     "matrix_values",
     "pareto_frontier",
+    "polynomial_enumeration",
     "pure_markov_perfect",
     "pure_nash",
     "qre",

@@ -42,9 +42,19 @@ def solve_unique(M: Sequence[Sequence[Fraction]], b: Sequence[Fraction]
     return [rows[k][n] for k in range(n)]
 
 
+def _pure_index(s: Sequence[Fraction]) -> int | None:
+    """The action a one-hot strategy plays, else None."""
+    ones = [k for k, v in enumerate(s) if v != 0]
+    return ones[0] if len(ones) == 1 and s[ones[0]] == 1 else None
+
+
 def _action_values_exact(U: np.ndarray, profile: Sequence[Sequence[Fraction]], i: int
                          ) -> list[Fraction]:
     """Exact payoff of each action of player i (U has shape game.shape, object dtype)."""
+    pure = [_pure_index(s) if j != i else None for j, s in enumerate(profile)]
+    if all(a is not None for j, a in enumerate(pure) if j != i):
+        # the others play pure actions: read the payoffs off, no products of fractions
+        return list(U[tuple(slice(None) if j == i else a for j, a in enumerate(pure))])
     out = np.moveaxis(U, i, 0)
     for j, s in enumerate(profile):
         if j == i:

@@ -12,6 +12,7 @@ from ..games.stochastic import StochasticGame
 from .correlated import correlated_equilibrium
 from .dominance import dominance
 from .lemke_howson import lemke_howson
+from .polynomial import polynomial_enumeration
 from .pure import pure_nash
 from .qre import qre
 from .result import EquilibriumResult
@@ -31,6 +32,7 @@ METHODS: dict[str, Callable[..., EquilibriumResult]] = {
     "dominance": dominance,
     "correlated": correlated_equilibrium,
     "qre": qre,
+    "polynomial": polynomial_enumeration,
 }
 
 

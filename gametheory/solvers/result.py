@@ -31,6 +31,10 @@ GUARANTEES = {
     "all_extreme": "every extreme equilibrium; all equilibria are convex combinations "
                    "within the listed components",
     "all_pure": "every pure-strategy equilibrium",
+    "all_regular": "every equilibrium on the supports whose equations were resolved; the "
+                   "supports in details['unresolved_supports'] (singular: a continuum or a "
+                   "singular root; or over budget) were not, and the points found on them "
+                   "may not be all",
     "accessible": "every equilibrium reachable by Lemke-Howson from the labels tried",
     "one": "one equilibrium",
     "optimal": "an equilibrium optimising the stated objective",

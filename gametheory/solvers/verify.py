@@ -23,7 +23,7 @@ import numpy as np
 
 from .._validate import check_tolerance
 from ..errors import SolverError, VerificationWarning
-from ..games.normal_form import Game, MixedStrategy, profile_regrets
+from ..games.normal_form import Game, MixedStrategy, profile_values
 from ._exact import exact_regrets, rationalize_bimatrix_profile
 from .result import Equilibrium, EquilibriumResult, Rejected
 
@@ -84,7 +84,7 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
     cleaned = _clean(profile, tol)
     if isinstance(cleaned, str):
         return None, cleaned
-    regrets = profile_regrets(game.payoffs, cleaned)
+    values, regrets = profile_values(game.payoffs, cleaned)
     scale = game.payoff_scale
     if np.any(regrets > tol * scale):
         k = int(np.argmax(regrets))
@@ -112,6 +112,7 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
             # set, where nothing forces it to be rational: it stays float-verified.
         if exact_profile is not None:
             cleaned = [np.array([float(v) for v in s]) for s in exact_profile]
+            values, regrets = profile_values(game.payoffs, cleaned)
     elif exact:
         raise SolverError("exact=True needs exact payoffs (integers, fractions, decimal "
                           "strings) and, for mixed equilibria, a two-player game")
@@ -121,11 +122,10 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
                  player=game.players[i])
         for i in range(game.n_players)
     )
-    payoffs = game.payoff(cleaned)
     eq = Equilibrium(
         strategies=strategies,
-        payoffs=payoffs,
-        regret=float(profile_regrets(game.payoffs, cleaned).max()),
+        payoffs=values,
+        regret=float(regrets.max()),
         verified="exact" if exact_profile is not None else "float",
         exact_strategies=(tuple(tuple(s) for s in exact_profile)
                           if exact_profile is not None else None),

@@ -1,0 +1,875 @@
+"""Compiled kernel of :func:`~gametheory.solvers.polynomial.polynomial_enumeration`.
+
+For every support profile (one non-empty set of actions per player) the kernel
+solves the indifference equations - for each player, every action of the
+support earns what the first one earns - over the probability boxes of the
+players, and keeps the roots that are probability vectors against which no
+action outside a support does better.
+
+The equations are *multilinear*: each player's expected payoff is linear in
+every other player's mixed strategy, so every variable appears with degree at
+most one. Two facts follow and carry the method:
+
+* the range of each equation (and of each entry of the Jacobian, itself
+  multilinear) over a box is attained at the box's vertices, so the exclusion
+  test "this equation cannot vanish in the box" is exact, not an interval
+  over-estimate;
+* the Krawczyk operator ``K(X) = c - Y F(c) + (I - Y J(X)) (X - c)`` with the
+  exact interval Jacobian ``J(X)`` certifies a unique root in a box
+  (``K(X)`` inside ``X``) or none (``K(X)`` disjoint from ``X``) (Moore,
+  Kearfott & Cloud 2009, ch. 8; Krawczyk 1969).
+
+Boxes are split until each is excluded or certified; a certified root is
+polished by Newton's method. A box that shrinks below ``min_width`` without
+either certificate holds a singular root or a continuum of solutions; the
+support is then reported as *singular* (as Gambit's ``enumpoly`` reports it),
+its Gauss-Newton point is still returned as a candidate, and the search of
+that support stops. A structurally singular system (more equations than
+unknowns in one block, as when a pure player faces a mixing one) needs no
+special case: generically no box survives the exclusion test. A support whose
+search exceeds ``max_boxes`` is reported as over budget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._jit import jit
+
+__all__ = ["enumerate_supports"]
+
+_EXCLUDE = 1e-12
+#: Krawczyk is tried on boxes narrower than this (wider ones rarely certify; they are
+#: split after the cheaper exclusion tests)
+_KRAWCZYK_WIDTH = 0.1
+
+
+
+
+@jit
+def _profile_index(strides, choice, sup, n_players):
+    idx = 0
+    for j in range(n_players):
+        idx += strides[j] * sup[j, choice[j]]
+    return idx
+
+
+@jit
+def _next_choice(choice, k, skip):
+    """Odometer over support positions, player ``skip`` held at 0. False when done."""
+    j = len(k) - 1
+    while j >= 0:
+        if j != skip:
+            choice[j] += 1
+            if choice[j] < k[j]:
+                return True
+            choice[j] = 0
+        j -= 1
+    return False
+
+
+@jit
+def _dominated(U, strides, m, sup, k, n_players, tol):
+    """True when some support action is strictly worse than another action of its
+    player against every profile of the others' supports (conditional dominance)."""
+    choice = np.zeros(n_players, dtype=np.int64)
+    for i in range(n_players):
+        for ta in range(k[i]):
+            a = sup[i, ta]
+            for b in range(m[i]):
+                if b == a:
+                    continue
+                dominated = True
+                for j in range(n_players):
+                    choice[j] = 0
+                while True:
+                    base = _profile_index(strides, choice, sup, n_players) - strides[i] * sup[i, 0]
+                    if U[i, base + strides[i] * b] <= U[i, base + strides[i] * a] + tol:
+                        dominated = False
+                        break
+                    if not _next_choice(choice, k, i):
+                        break
+                if dominated:
+                    return True
+    return False
+
+
+@jit
+def _monomials(U, strides, sup, k, offsets, n_players):
+    """Coefficients and probability indices of every indifference equation.
+
+    Equation ``(i, t)``: ``sum_s [U_i(S_i[t], s) - U_i(S_i[0], s)] prod_{j != i} p_j[s_j]``
+    over the profiles ``s`` of the other players' supports. ``idx[m, j]`` is the
+    position of player j's action in the concatenated support probabilities, -1 for
+    the equation's own player.
+    """
+    n_mono = 0
+    for i in range(n_players):
+        rest = 1
+        for j in range(n_players):
+            if j != i:
+                rest *= k[j]
+        n_mono += (k[i] - 1) * rest
+    coef = np.empty(n_mono)
+    eq = np.empty(n_mono, dtype=np.int64)
+    idx = np.empty((n_mono, n_players), dtype=np.int64)
+    choice = np.zeros(n_players, dtype=np.int64)
+    row = 0
+    e = 0
+    for i in range(n_players):
+        for t in range(1, k[i]):
+            for j in range(n_players):
+                choice[j] = 0
+            while True:
+                base = _profile_index(strides, choice, sup, n_players) - strides[i] * sup[i, 0]
+                coef[row] = (U[i, base + strides[i] * sup[i, t]]
+                             - U[i, base + strides[i] * sup[i, 0]])
+                eq[row] = e
+                for j in range(n_players):
+                    idx[row, j] = -1 if j == i else offsets[j] + choice[j]
+                row += 1
+                if not _next_choice(choice, k, i):
+                    break
+            e += 1
+    return coef, eq, idx
+
+
+@jit
+def _inequalities(U, strides, m, sup, k, offsets, n_players):
+    """The equilibrium inequalities of the support: for every action b outside player
+    i's support, ``sum_s [U_i(b, s) - U_i(S_i[0], s)] prod_{j != i} p_j[s_j] <= 0``.
+    Same layout as :func:`_monomials` (row index in ``eq``)."""
+    n_mono = 0
+    for i in range(n_players):
+        rest = 1
+        for j in range(n_players):
+            if j != i:
+                rest *= k[j]
+        n_mono += (m[i] - k[i]) * rest
+    coef = np.empty(n_mono)
+    eq = np.empty(n_mono, dtype=np.int64)
+    idx = np.empty((n_mono, n_players), dtype=np.int64)
+    own = np.empty(n_mono, dtype=np.int64)
+    choice = np.zeros(n_players, dtype=np.int64)
+    row = 0
+    e = 0
+    for i in range(n_players):
+        for b in range(m[i]):
+            inside = False
+            for t in range(k[i]):
+                if sup[i, t] == b:
+                    inside = True
+            if inside:
+                continue
+            for j in range(n_players):
+                choice[j] = 0
+            while True:
+                base = _profile_index(strides, choice, sup, n_players) - strides[i] * sup[i, 0]
+                coef[row] = U[i, base + strides[i] * b] - U[i, base + strides[i] * sup[i, 0]]
+                eq[row] = e
+                own[row] = i
+                for j in range(n_players):
+                    idx[row, j] = -1 if j == i else offsets[j] + choice[j]
+                row += 1
+                if not _next_choice(choice, k, i):
+                    break
+            e += 1
+    return coef, eq, idx, own, e
+
+
+@jit
+def _violated(coef, eq, idx, own, n_rows, k, offsets, var_off, var_mask, n, lo, hi, x, p,
+              vals, low):
+    """True when some action outside a support does strictly better than the support
+    everywhere in the box (exact: the minimum over the box's vertices is positive)."""
+    if n_rows == 0:
+        return False
+    n_players = idx.shape[1]
+    for e in range(n_rows):
+        low[e] = np.inf
+    for v in range(1 << n):
+        for d in range(n):
+            x[d] = hi[d] if (v >> d) & 1 else lo[d]
+        _probabilities(x, k, offsets, var_off, n_players, p)
+        for e in range(n_rows):
+            vals[e] = 0.0
+        for r in range(len(coef)):
+            if v & var_mask[own[r]]:
+                continue
+            val = coef[r]
+            for j in range(n_players):
+                g = idx[r, j]
+                if g >= 0:
+                    val *= p[g]
+            vals[eq[r]] += val
+        for r in range(len(coef)):
+            e = eq[r]
+            if not (v & var_mask[own[r]]) and vals[e] < low[e]:
+                low[e] = vals[e]
+    for e in range(n_rows):
+        if low[e] > _EXCLUDE:
+            return True
+    return False
+
+
+@jit
+def _probabilities(x, k, offsets, var_off, n_players, p):
+    for j in range(n_players):
+        s = 0.0
+        for t in range(1, k[j]):
+            v = x[var_off[j] + t - 1]
+            p[offsets[j] + t] = v
+            s += v
+        p[offsets[j]] = 1.0 - s
+
+
+@jit
+def _residual(coef, eq, idx, p, n, out):
+    for e in range(n):
+        out[e] = 0.0
+    for r in range(len(coef)):
+        v = coef[r]
+        for j in range(idx.shape[1]):
+            g = idx[r, j]
+            if g >= 0:
+                v *= p[g]
+        out[eq[r]] += v
+
+
+@jit
+def _jacobian(coef, eq, idx, p, k, offsets, var_off, n, out):
+    """d F / d x (x the free probabilities; each player's first support action is
+    one minus the others)."""
+    n_players = idx.shape[1]
+    for a in range(n):
+        for b in range(n):
+            out[a, b] = 0.0
+    for r in range(len(coef)):
+        for j in range(n_players):
+            g = idx[r, j]
+            if g < 0 or k[j] == 1:
+                continue
+            v = coef[r]
+            for q in range(n_players):
+                h = idx[r, q]
+                if q != j and h >= 0:
+                    v *= p[h]
+            pos = g - offsets[j]
+            if pos == 0:
+                for t in range(1, k[j]):
+                    out[eq[r], var_off[j] + t - 1] -= v
+            else:
+                out[eq[r], var_off[j] + pos - 1] += v
+
+
+@jit
+def _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n, lo, hi,
+                with_jacobian, f_lo, f_hi, j_lo, j_hi, x, p, fv, acc):
+    """Exact ranges of F (and of J when asked) over the box, from its 2^n vertices;
+    F at every vertex is left in ``fv``.
+
+    An equation of player i does not involve player i's probabilities, and its
+    derivative by player j's involves neither player's: each term is evaluated
+    only at the vertices where those players' bits are zero (elsewhere the value
+    repeats), which saves a factor 2^(k_i - 1) (and 2^(k_j - 1)).
+    """
+    n_players = idx.shape[1]
+    for e in range(n):
+        f_lo[e] = np.inf
+        f_hi[e] = -np.inf
+        if with_jacobian:
+            for b in range(n):
+                j_lo[e, b] = np.inf
+                j_hi[e, b] = -np.inf
+    for v in range(1 << n):
+        for d in range(n):
+            x[d] = hi[d] if (v >> d) & 1 else lo[d]
+        _probabilities(x, k, offsets, var_off, n_players, p)
+        for e in range(n):
+            fv[v, e] = 0.0
+        for r in range(len(coef)):
+            if v & var_mask[own[r]]:
+                continue
+            val = coef[r]
+            for j in range(n_players):
+                g = idx[r, j]
+                if g >= 0:
+                    val *= p[g]
+            fv[v, eq[r]] += val
+        for e in range(n):
+            mask = var_mask[eq_own[e]]
+            if v & mask:
+                fv[v, e] = fv[v & ~mask, e]
+            else:
+                if fv[v, e] < f_lo[e]:
+                    f_lo[e] = fv[v, e]
+                if fv[v, e] > f_hi[e]:
+                    f_hi[e] = fv[v, e]
+        if not with_jacobian:
+            continue
+        for e in range(n):
+            for b in range(n):
+                acc[e, b] = 0.0
+        for r in range(len(coef)):
+            i = own[r]
+            if v & var_mask[i]:
+                continue
+            for j in range(n_players):
+                g = idx[r, j]
+                if g < 0 or k[j] == 1 or (v & var_mask[j]):
+                    continue
+                val = coef[r]
+                for q in range(n_players):
+                    h = idx[r, q]
+                    if q != j and h >= 0:
+                        val *= p[h]
+                pos = g - offsets[j]
+                if pos == 0:
+                    for t in range(1, k[j]):
+                        acc[eq[r], var_off[j] + t - 1] -= val
+                else:
+                    acc[eq[r], var_off[j] + pos - 1] += val
+        for j in range(n_players):
+            if k[j] == 1 or (v & var_mask[j]):
+                continue
+            for e in range(n):
+                if v & var_mask[eq_own[e]] or eq_own[e] == j:
+                    continue
+                for t in range(1, k[j]):
+                    b = var_off[j] + t - 1
+                    if acc[e, b] < j_lo[e, b]:
+                        j_lo[e, b] = acc[e, b]
+                    if acc[e, b] > j_hi[e, b]:
+                        j_hi[e, b] = acc[e, b]
+    # derivatives by the equation's own player's probabilities are identically zero
+    if with_jacobian:
+        for e in range(n):
+            j = eq_own[e]
+            for t in range(1, k[j]):
+                b = var_off[j] + t - 1
+                j_lo[e, b] = 0.0
+                j_hi[e, b] = 0.0
+
+
+@jit
+def _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, iters, least_squares):
+    """Newton's method from x (in place); Gauss-Newton minimum-norm steps when
+    ``least_squares``. Returns the final residual's max-norm."""
+    n_players = idx.shape[1]
+    res = np.inf
+    for _ in range(iters):
+        _probabilities(x, k, offsets, var_off, n_players, p)
+        _residual(coef, eq, idx, p, n, f)
+        res = np.max(np.abs(f))
+        if res < 1e-14:
+            break
+        _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
+        if least_squares:
+            step = np.linalg.pinv(jac, rcond=1e-10) @ f
+        else:
+            if abs(np.linalg.det(jac)) < 1e-300:
+                break
+            step = np.linalg.solve(jac, f)
+        for d in range(n):
+            x[d] -= step[d]
+        if not np.all(np.isfinite(x)):
+            break
+    _probabilities(x, k, offsets, var_off, n_players, p)
+    _residual(coef, eq, idx, p, n, f)
+    return np.max(np.abs(f))
+
+
+@jit
+def _invert(A, out, work, n):
+    """Inverse of the n x n matrix A into ``out`` by Gauss-Jordan elimination with
+    partial pivoting, without allocating; False when a pivot vanishes."""
+    for i in range(n):
+        for j in range(n):
+            work[i, j] = A[i, j]
+            out[i, j] = 1.0 if i == j else 0.0
+    scale = 0.0
+    for i in range(n):
+        for j in range(n):
+            scale = max(scale, abs(A[i, j]))
+    if scale == 0.0:
+        return False
+    for col in range(n):
+        piv = col
+        for r in range(col + 1, n):
+            if abs(work[r, col]) > abs(work[piv, col]):
+                piv = r
+        if abs(work[piv, col]) <= 1e-13 * scale:
+            return False
+        if piv != col:
+            for j in range(n):
+                t = work[col, j]
+                work[col, j] = work[piv, j]
+                work[piv, j] = t
+                t = out[col, j]
+                out[col, j] = out[piv, j]
+                out[piv, j] = t
+        d = 1.0 / work[col, col]
+        for j in range(n):
+            work[col, j] *= d
+            out[col, j] *= d
+        for r in range(n):
+            if r != col:
+                fct = work[r, col]
+                if fct != 0.0:
+                    for j in range(n):
+                        work[r, j] -= fct * work[col, j]
+                        out[r, j] -= fct * out[col, j]
+    return True
+
+
+@jit
+def _narrow(table, n_fun, n, lo, hi, new_lo, new_hi):
+    """Shrink the box to the part where every function of ``table`` can vanish.
+
+    ``table[v, e]`` is function e at vertex v of the box. Each function is affine in
+    each variable, so along variable d it is, for every vertex w of the other
+    variables, the line through its values at ``lo[d]`` and ``hi[d]``. Where all those
+    lines are negative (or all positive) the function cannot vanish; such a stretch
+    that starts at an end of ``[lo[d], hi[d]]`` is cut off (the projection of the
+    zero set, exact for the box). Returns False when the box becomes empty.
+    """
+    for d in range(n):
+        new_lo[d] = lo[d]
+        new_hi[d] = hi[d]
+    for d in range(n):
+        bit = 1 << d
+        width = hi[d] - lo[d]
+        if width <= 0.0:
+            continue
+        for e in range(n_fun):
+            # [neg_a, neg_b]: where every line is < 0; [pos_a, pos_b]: every line > 0
+            neg_a = 0.0
+            neg_b = 1.0
+            pos_a = 0.0
+            pos_b = 1.0
+            for w in range(1 << n):
+                if w & bit:
+                    continue
+                l0 = table[w, e]
+                l1 = table[w | bit, e]
+                # negative part of this line on [0, 1]
+                if l0 < 0.0 and l1 < 0.0:
+                    pass
+                elif l0 < 0.0:
+                    neg_b = min(neg_b, l0 / (l0 - l1))
+                elif l1 < 0.0:
+                    neg_a = max(neg_a, l0 / (l0 - l1))
+                else:
+                    neg_a = 2.0
+                if l0 > 0.0 and l1 > 0.0:
+                    pass
+                elif l0 > 0.0:
+                    pos_b = min(pos_b, l0 / (l0 - l1))
+                elif l1 > 0.0:
+                    pos_a = max(pos_a, l0 / (l0 - l1))
+                else:
+                    pos_a = 2.0
+            # cut what starts at either end (a margin keeps roots on the edge)
+            cut_lo = 0.0
+            cut_hi = 1.0
+            if neg_a == 0.0 and neg_b > 0.0:
+                cut_lo = max(cut_lo, neg_b)
+            if pos_a == 0.0 and pos_b > 0.0:
+                cut_lo = max(cut_lo, pos_b)
+            if neg_b == 1.0 and neg_a < 1.0:
+                cut_hi = min(cut_hi, neg_a)
+            if pos_b == 1.0 and pos_a < 1.0:
+                cut_hi = min(cut_hi, pos_a)
+            if cut_lo >= 1.0 or cut_hi <= 0.0 or cut_lo > cut_hi:
+                return False
+            if cut_lo > 0.0:
+                new_lo[d] = max(new_lo[d], lo[d] + (cut_lo - 1e-9) * width - 1e-13)
+            if cut_hi < 1.0:
+                new_hi[d] = min(new_hi[d], lo[d] + (cut_hi + 1e-9) * width + 1e-13)
+        if new_lo[d] > new_hi[d]:
+            return False
+    return True
+
+
+@jit
+def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, var_off, n,
+                   max_boxes, min_width, stats):
+    """Every root of the support's system in the probability boxes.
+
+    Returns (roots (r, n), status: 0 solved, 1 singular, 2 over budget, boxes used).
+    ``stats`` counts the boxes by fate (outside the simplex, excluded by F, by an
+    inequality, by the preconditioned system or by narrowing, narrowed, split, roots).
+    """
+    n_players = idx.shape[1]
+    cap = 4 * n * n + 64
+    lo_stack = np.empty((cap, n))
+    hi_stack = np.empty((cap, n))
+    margin = 1e-6
+    for d in range(n):
+        lo_stack[0, d] = -margin
+        hi_stack[0, d] = 1.0 + margin
+    depth = 1
+    roots = np.empty((8, n))
+    n_roots = 0
+    x = np.empty(n)
+    p = np.empty(int(offsets[-1]) + int(k[-1]))
+    f = np.empty(n)
+    jac = np.empty((n, n))
+    f_lo = np.empty(n)
+    f_hi = np.empty(n)
+    j_lo = np.empty((n, n))
+    j_hi = np.empty((n, n))
+    status = 0
+    lo = np.empty(n)
+    hi = np.empty(n)
+    nlo = np.empty(n)
+    nhi = np.empty(n)
+    ilo = np.empty(n)
+    ihi = np.empty(n)
+    c = np.empty(n)
+    yf = np.empty(n)
+    fv = np.empty((1 << n, n))
+    yfv = np.empty((1 << n, n))
+    acc = np.empty((n, n))
+    jc = np.empty((n, n))
+    Y = np.empty((n, n))
+    work = np.empty((n, n))
+    ivals = np.empty(max(n_rows, 1))
+    ilow = np.empty(max(n_rows, 1))
+    own = np.empty(len(coef), dtype=np.int64)
+    for r in range(len(coef)):
+        for j in range(n_players):
+            if idx[r, j] < 0:
+                own[r] = j
+    eq_own = np.zeros(n, dtype=np.int64)
+    for r in range(len(coef)):
+        eq_own[eq[r]] = own[r]
+    var_mask = np.zeros(n_players, dtype=np.int64)
+    for j in range(n_players):
+        for t in range(1, k[j]):
+            var_mask[j] |= 1 << (var_off[j] + t - 1)
+    boxes = 0
+    while depth > 0:
+        depth -= 1
+        lo[:] = lo_stack[depth]
+        hi[:] = hi_stack[depth]
+        boxes += 1
+        if boxes > max_boxes:
+            status = 2
+            break
+        # outside the simplex: some player's free probabilities already exceed one
+        outside = False
+        for j in range(n_players):
+            s = 0.0
+            for t in range(1, k[j]):
+                s += lo[var_off[j] + t - 1]
+            if s > 1.0 + margin:
+                outside = True
+        if outside:
+            stats[0] += 1
+            continue
+        excluded = False
+        have_y = False
+        for _round in range(6):
+            _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n, lo,
+                        hi, False, f_lo, f_hi, j_lo, j_hi, x, p, fv, acc)
+            for e in range(n):
+                if f_lo[e] > _EXCLUDE or f_hi[e] < -_EXCLUDE:
+                    excluded = True
+            if excluded:
+                stats[1] += 1
+                break
+            if _violated(icoef, ieq, iidx, iown, n_rows, k, offsets, var_off, var_mask, n,
+                         lo, hi, x, p, ivals, ilow):
+                excluded = True
+                stats[2] += 1
+                break
+            # the system preconditioned by the inverse Jacobian at the centre, Y F, is
+            # multilinear too and close to x - root near a root: exact ranges, narrowing
+            for d in range(n):
+                c[d] = 0.5 * (lo[d] + hi[d])
+            _probabilities(c, k, offsets, var_off, n_players, p)
+            _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
+            jc[:, :] = jac
+            have_y = _invert(jac, Y, work, n)
+            if not _narrow(fv, n, n, lo, hi, nlo, nhi):
+                excluded = True
+                stats[3] += 1
+                break
+            if have_y:
+                for v in range(1 << n):
+                    for a in range(n):
+                        t = 0.0
+                        for e in range(n):
+                            t += Y[a, e] * fv[v, e]
+                        yfv[v, a] = t
+                # both narrowings read the same box's vertex table: intersect them
+                if not _narrow(yfv, n, n, lo, hi, ilo, ihi):
+                    excluded = True
+                    stats[3] += 1
+                    break
+                for d in range(n):
+                    nlo[d] = max(nlo[d], ilo[d])
+                    nhi[d] = min(nhi[d], ihi[d])
+                    if nlo[d] > nhi[d]:
+                        excluded = True
+                if excluded:
+                    stats[3] += 1
+                    break
+            shrink = 0.0
+            for d in range(n):
+                w_old = hi[d] - lo[d]
+                if w_old > 0.0:
+                    shrink = max(shrink, 1.0 - (nhi[d] - nlo[d]) / w_old)
+            lo[:] = nlo
+            hi[:] = nhi
+            if shrink < 0.2:
+                break
+            stats[4] += 1
+        if excluded:
+            continue
+        width = 0.0
+        split = 0
+        for d in range(n):
+            w = hi[d] - lo[d]
+            if w > width:
+                width = w
+                split = d
+        decided = False
+        if width < _KRAWCZYK_WIDTH:
+            # Krawczyk on the box inflated by a tenth of its width each side (and by
+            # 1e-10: narrowing can leave a box of nearly zero width around a root)
+            for d in range(n):
+                w = hi[d] - lo[d]
+                ilo[d] = lo[d] - 0.1 * w - 1e-10
+                ihi[d] = hi[d] + 0.1 * w + 1e-10
+                c[d] = 0.5 * (lo[d] + hi[d])
+            _probabilities(c, k, offsets, var_off, n_players, p)
+            _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
+            jc[:, :] = jac
+            if _invert(jac, Y, work, n):
+                _residual(coef, eq, idx, p, n, f)
+                for a in range(n):
+                    t = 0.0
+                    for e in range(n):
+                        t += Y[a, e] * f[e]
+                    yf[a] = t
+                _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n,
+                            ilo, ihi, True, f_lo, f_hi, j_lo, j_hi, x, p, fv, acc)
+                inside = True
+                disjoint = False
+                for a in range(n):
+                    rad = 0.0
+                    for b in range(n):
+                        # entry (a, b) of I - Y J(X) as an interval
+                        mlo = 1.0 if a == b else 0.0
+                        mhi = mlo
+                        for q in range(n):
+                            y = Y[a, q]
+                            if y >= 0:
+                                mlo -= y * j_hi[q, b]
+                                mhi -= y * j_lo[q, b]
+                            else:
+                                mlo -= y * j_lo[q, b]
+                                mhi -= y * j_hi[q, b]
+                        rad += max(abs(mlo), abs(mhi)) * 0.5 * (ihi[b] - ilo[b])
+                    centre = c[a] - yf[a]
+                    if centre - rad <= ilo[a] or centre + rad >= ihi[a]:
+                        inside = False
+                    if centre + rad < ilo[a] or centre - rad > ihi[a]:
+                        disjoint = True
+                if disjoint:
+                    decided = True
+                    stats[3] += 1
+                elif inside:
+                    decided = True
+                    x[:] = c
+                    res = _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, 40,
+                                  False)
+                    if res < 1e-9:
+                        duplicate = False
+                        for r in range(n_roots):
+                            if np.max(np.abs(roots[r] - x)) < 1e-9:
+                                duplicate = True
+                        if not duplicate:
+                            if n_roots == roots.shape[0]:
+                                roots = np.concatenate((roots, np.empty_like(roots)))
+                            roots[n_roots] = x
+                            stats[6] += 1
+                            n_roots += 1
+        if decided:
+            continue
+        if width < min_width:
+            # neither excluded nor certified at the smallest width: a singular root or
+            # a continuum. Report, keep the Gauss-Newton point, stop this support.
+            status = 1
+            for d in range(n):
+                x[d] = 0.5 * (lo[d] + hi[d])
+            res = _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, 50, True)
+            if res < 1e-10:
+                if n_roots == roots.shape[0]:
+                    roots = np.concatenate((roots, np.empty_like(roots)))
+                roots[n_roots] = x
+                n_roots += 1
+            break
+        if depth + 2 > cap:
+            cap *= 2
+            lo_stack = np.concatenate((lo_stack, np.empty_like(lo_stack)))
+            hi_stack = np.concatenate((hi_stack, np.empty_like(hi_stack)))
+        # split where the box is widest relative to the equations' sensitivity (the
+        # "smear" of Kearfott 1996), the widest side when the Jacobian vanishes
+        best = 0.0
+        for d in range(n):
+            sens = 0.0
+            for e in range(n):
+                sens = max(sens, abs(jc[e, d]))
+            if sens * (hi[d] - lo[d]) > best:
+                best = sens * (hi[d] - lo[d])
+                split = d
+        mid = lo[split] + 0.4999 * (hi[split] - lo[split])
+        lo_stack[depth] = lo
+        hi_stack[depth] = hi
+        hi_stack[depth, split] = mid
+        lo_stack[depth + 1] = lo
+        hi_stack[depth + 1] = hi
+        lo_stack[depth + 1, split] = mid
+        depth += 2
+        stats[5] += 1
+    return roots[:n_roots], status, boxes
+
+
+@jit
+def _equilibrium_check(U, strides, m, sup, k, offsets, p, n_players, tol):
+    """Largest gain of an action outside its player's support over the support's
+    first action, against the others' mixed strategies ``p`` (on their supports)."""
+    worst = -np.inf
+    choice = np.zeros(n_players, dtype=np.int64)
+    for i in range(n_players):
+        payoff = np.zeros(m[i])
+        for j in range(n_players):
+            choice[j] = 0
+        while True:
+            w = 1.0
+            for j in range(n_players):
+                if j != i:
+                    w *= p[offsets[j] + choice[j]]
+            base = _profile_index(strides, choice, sup, n_players) - strides[i] * sup[i, 0]
+            for b in range(m[i]):
+                payoff[b] += w * U[i, base + strides[i] * b]
+            if not _next_choice(choice, k, i):
+                break
+        ref = payoff[sup[i, 0]]
+        for b in range(m[i]):
+            gain = payoff[b] - ref
+            if gain > worst:
+                worst = gain
+    return worst
+
+
+@jit
+def enumerate_supports(U, m, max_boxes, min_width, tol):
+    """Candidate equilibria of the game ``U`` (shape (n_players, prod m), each player's
+    payoffs scaled to [0, 1], C order over the action axes).
+
+    Returns
+    -------
+    candidates : (c, sum m) float array, every player's full mixed strategy
+    origin : (c,) int array, the status of the support each candidate came from
+    flagged : (f, n_players + 1) int array, support masks and status (1 singular,
+        2 over budget)
+    examined : number of support profiles whose equations were solved
+    boxes : total boxes examined
+    """
+    n_players = len(m)
+    strides = np.empty(n_players, dtype=np.int64)
+    s = 1
+    for j in range(n_players - 1, -1, -1):
+        strides[j] = s
+        s *= m[j]
+    total_actions = 0
+    for j in range(n_players):
+        total_actions += m[j]
+    mmax = np.max(m)
+    masks = np.ones(n_players, dtype=np.int64)
+    sup = np.zeros((n_players, mmax), dtype=np.int64)
+    k = np.zeros(n_players, dtype=np.int64)
+    offsets = np.zeros(n_players, dtype=np.int64)
+    var_off = np.zeros(n_players, dtype=np.int64)
+    candidates = np.empty((16, total_actions))
+    origin = np.empty(16, dtype=np.int64)
+    n_cand = 0
+    flagged = np.empty((16, n_players + 1), dtype=np.int64)
+    n_flag = 0
+    examined = 0
+    boxes = 0
+    stats = np.zeros(8, dtype=np.int64)
+    full_off = np.zeros(n_players, dtype=np.int64)
+    for j in range(1, n_players):
+        full_off[j] = full_off[j - 1] + m[j - 1]
+    while True:
+        # the support profile of the current masks
+        off = 0
+        voff = 0
+        for j in range(n_players):
+            c = 0
+            for a in range(m[j]):
+                if (masks[j] >> a) & 1:
+                    sup[j, c] = a
+                    c += 1
+            k[j] = c
+            offsets[j] = off
+            var_off[j] = voff
+            off += c
+            voff += c - 1
+        n = voff
+        if not _dominated(U, strides, m, sup, k, n_players, tol):
+            examined += 1
+            p = np.empty(off)
+            if n == 0:
+                roots = np.zeros((1, 0))
+                status = 0
+            else:
+                coef, eq, idx = _monomials(U, strides, sup, k, offsets, n_players)
+                icoef, ieq, iidx, iown, n_rows = _inequalities(U, strides, m, sup, k, offsets,
+                                                               n_players)
+                roots, status, used = _solve_support(coef, eq, idx, icoef, ieq, iidx, iown,
+                                                     n_rows, k, offsets, var_off, n,
+                                                     max_boxes, min_width, stats)
+                boxes += used
+            if status != 0:
+                if n_flag == flagged.shape[0]:
+                    flagged = np.concatenate((flagged, np.empty_like(flagged)))
+                for j in range(n_players):
+                    flagged[n_flag, j] = masks[j]
+                flagged[n_flag, n_players] = status
+                n_flag += 1
+            for r in range(roots.shape[0]):
+                _probabilities(roots[r], k, offsets, var_off, n_players, p)
+                if np.min(p) < -1e-9:
+                    continue
+                for g in range(off):
+                    if p[g] < 0.0:
+                        p[g] = 0.0
+                if _equilibrium_check(U, strides, m, sup, k, offsets, p, n_players,
+                                      tol) > tol:
+                    continue
+                if n_cand == candidates.shape[0]:
+                    candidates = np.concatenate((candidates, np.empty_like(candidates)))
+                    origin = np.concatenate((origin, np.empty_like(origin)))
+                origin[n_cand] = status
+                candidates[n_cand] = 0.0
+                for j in range(n_players):
+                    for t in range(k[j]):
+                        candidates[n_cand, full_off[j] + sup[j, t]] = p[offsets[j] + t]
+                n_cand += 1
+        # next support profile (odometer over masks 1 .. 2^m_j - 1)
+        j = n_players - 1
+        while j >= 0:
+            masks[j] += 1
+            if masks[j] < (1 << m[j]):
+                break
+            masks[j] = 1
+            j -= 1
+        if j < 0:
+            break
+    return candidates[:n_cand], origin[:n_cand], flagged[:n_flag], examined, stats
