@@ -23,6 +23,7 @@ from .extensive import (
 )
 from .nfg import read_nfg, write_nfg
 from .normal_form import Game, MixedStrategy
+from .outcomes import Issue, LinearAdditiveUtility, OutcomeSpace, bargaining_problem
 from .sequence_form import SequenceForm, sequence_form
 from .signalling import SignallingGame, beer_quiche, reassurance_game
 from .stochastic import StochasticGame
@@ -33,11 +34,15 @@ __all__ = [
     "Game",
     "GameTree",
     "GameTreeError",
+    "Issue",
+    "LinearAdditiveUtility",
     "MixedStrategy",
+    "OutcomeSpace",
     "SequenceForm",
     "SignallingGame",
     "StochasticGame",
     "backward_induction",
+    "bargaining_problem",
     "battle_of_the_sexes",
     "beer_quiche",
     "catalogue",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -51,6 +52,10 @@ class BargainingProblem:
     players: tuple[str, str] = ("1", "2")
     convex: bool = False
     title: str = field(default="")
+    #: The outcome behind each deal (rows of issue values), when the problem comes from
+    #: an :class:`~gametheory.games.outcomes.OutcomeSpace`; ``issues`` names the columns.
+    outcomes: Any = field(default=None, repr=False)
+    issues: tuple[str, ...] = ()
 
     def __post_init__(self):
         try:
@@ -86,6 +91,43 @@ class BargainingProblem:
                    ) -> BargainingProblem:
         """From ``{label: (u1, u2)}``."""
         return cls(list(deals.values()), disagreement, labels=tuple(deals), **options)
+
+    def outcome_at(self, deal_a: int | str, deal_b: int | str, weight: float
+                   ) -> dict[str, Any]:
+        """The outcome of the lottery with probability ``weight`` on deal ``deal_a`` and
+        the rest on ``deal_b`` - how a convex solution (``deal`` column ``"a / b"`` with
+        its ``weight`` on the first) reads on a continuous outcome space, where between
+        two adjacent corners only one issue moves."""
+        if self.outcomes is None:
+            raise ShapeError("this problem was not built from an outcome space")
+        a = self._deal_index(deal_a)
+        b = self._deal_index(deal_b)
+        w = float(weight)
+        if not 0.0 <= w <= 1.0:
+            raise ShapeError(f"weight must be in [0, 1], got {weight!r}")
+        out = {}
+        for name, x, y in zip(self.issues, self.outcomes[a], self.outcomes[b], strict=True):
+            if x == y:
+                out[name] = x
+            else:
+                try:
+                    out[name] = w * float(x) + (1 - w) * float(y)
+                except (TypeError, ValueError):
+                    raise ShapeError(f"issue {name!r} is discrete ({x!r} vs {y!r}): no "
+                                     "outcome lies between the two deals") from None
+        return out
+
+    def _deal_index(self, deal: int | str) -> int:
+        if isinstance(deal, str):
+            if deal not in self.labels:
+                from ..errors import UnknownNameError
+
+                raise UnknownNameError("deal", deal, self.labels)
+            return self.labels.index(deal)
+        k = int(deal)
+        if not 0 <= k < self.n_deals:
+            raise ShapeError(f"deal index {deal} outside 0..{self.n_deals - 1}")
+        return k
 
     @property
     def n_deals(self) -> int:

@@ -63,6 +63,23 @@ def pareto_frontier(problem: BargainingProblem) -> np.ndarray:
     poly = _feasible(problem)
     if len(poly) == 0:
         return np.zeros((0, 2))
+    if len(poly) >= 3:
+        # the frontier of a convex polygon is the chain of its vertices from the best
+        # for the first party counter-clockwise to the best for the second; a vertex
+        # off that chain can be undominated by every *vertex* and still be dominated by
+        # a point of an edge (a lottery), so vertex-against-vertex dominance is not enough
+        P = hull(poly, tol=0.0)
+        if len(P) >= 3:
+            a = int(np.lexsort((P[:, 1], P[:, 0]))[-1])     # max u1, then max u2
+            b = int(np.lexsort((P[:, 0], P[:, 1]))[-1])     # max u2, then max u1
+            chain = [P[a]]
+            k = a
+            while k != b:
+                k = (k + 1) % len(P)
+                chain.append(P[k])
+            front = np.array(chain)
+            return front[np.argsort(front[:, 0], kind="stable")]
+        poly = P
     pts = poly[np.lexsort((poly[:, 1], poly[:, 0]))[::-1]]       # by u1 descending
     out = []
     for p in pts:       # keep a point unless another is at least as good for both

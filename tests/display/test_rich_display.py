@@ -153,6 +153,11 @@ def _instances():
             [[0, 1], [0.6, 0.9], [1, 0]], [0, 0], convex=True)),
         "BargainingSolutions": gt.solvers.bargaining_solutions(bp),
         "AlternatingOffers": gt.solvers.alternating_offers((0.9, 0.8)),
+        "Issue": (iss := gt.games.Issue("visas", values=("suspended", "restored"))),
+        "OutcomeSpace": (osp := gt.games.OutcomeSpace(
+            [iss, gt.games.Issue("staff", bounds=(0, 455))])),
+        "LinearAdditiveUtility": gt.games.LinearAdditiveUtility(
+            osp, [1, 2], [(0, 1), "increasing"], reserved_value=0.3),
         "DisputeDeals": dispute_deals(cal, staff_steps=2, restriction_steps=2),
         "ResolveResult": gt.analysis.resolve_posterior(cal, betas=(0.8,)),
         "BayesianGame": (bg := gt.games.BayesianGame(
