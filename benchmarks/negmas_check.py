@@ -10,8 +10,8 @@ so it is not a test dependency; it runs in its own environment:
 For each random space (2-4 discrete issues of 2-6 values, random weights and scores,
 reservation values between each party's worst and middle utility - NegMAS measures
 gains from the larger of the reservation value and the worst outcome) both sides
-build the two utilities and compute, over the deals (no lotteries): the Pareto frontier (the set of utility pairs), the Nash point
-(largest product of gains over the reservation values) and the egalitarian point
+build the two utilities and compute, over the deals (no lotteries): the Pareto
+frontier (the set of utility pairs), the Nash point (largest product of gains over the reservation values) and the egalitarian point
 (largest smallest gain; NegMAS calls it ``kalai_points``), compared as utility pairs
 within 1e-9 (a tie counts as agreement when our listed deal is among NegMAS's). The
 Kalai-Smorodinsky definitions differ on finite sets (NegMAS: the frontier point whose
