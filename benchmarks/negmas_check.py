@@ -11,7 +11,8 @@ For each random space (2-4 discrete issues of 2-6 values, random weights and sco
 reservation values between each party's worst and middle utility - NegMAS measures
 gains from the larger of the reservation value and the worst outcome) both sides
 build the two utilities and compute, over the deals (no lotteries): the Pareto
-frontier (the set of utility pairs), the Nash point (largest product of gains over the reservation values) and the egalitarian point
+frontier (the set of utility pairs), the Nash point (largest product of gains over
+the reservation values) and the egalitarian point
 (largest smallest gain; NegMAS calls it ``kalai_points``), compared as utility pairs
 within 1e-9 (a tie counts as agreement when our listed deal is among NegMAS's). The
 Kalai-Smorodinsky definitions differ on finite sets (NegMAS: the frontier point whose
