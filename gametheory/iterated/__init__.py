@@ -21,11 +21,19 @@ from .markov import (
     zero_determinant_coefficients,
 )
 from .match import MatchResult, play
+from .negotiation import (
+    NegotiationResult,
+    NegotiationTournament,
+    negotiate,
+    negotiation_tournament,
+)
 from .tournament import Tournament, TournamentResult
 
 __all__ = [
     "MatchResult",
     "MoranResult",
+    "NegotiationResult",
+    "NegotiationTournament",
     "ReplicatorResult",
     "Tournament",
     "TournamentResult",
@@ -34,6 +42,8 @@ __all__ = [
     "make_views",
     "memory_one_payoffs",
     "moran_process",
+    "negotiate",
+    "negotiation_tournament",
     "play",
     "replicator_dynamics",
     "run_matches",

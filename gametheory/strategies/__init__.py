@@ -23,20 +23,34 @@ from .base import (
 )
 from .library import *  # noqa: F403 - the families' __all__ lists are the public list
 from .library import __all__ as _library_all
+from .negotiators import (
+    ACCEPT,
+    NegotiationState,
+    Negotiator,
+    all_negotiators,
+    get_negotiator,
+    register_negotiator,
+)
 
 __all__ = [
+    "ACCEPT",
     "CLASSIFIER_KEYS",
     "DEFAULT_CLASSIFIER",
     "Batch",
     "History",
+    "NegotiationState",
+    "Negotiator",
     "PlayerView",
     "Strategy",
     "StrategyError",
+    "all_negotiators",
     "all_strategies",
     "check_strategy",  # noqa: F405 - served by __getattr__ below
     "filter_strategies",
+    "get_negotiator",
     "get_strategy",
     "register",
+    "register_negotiator",
     *_library_all,
 ]
 

@@ -30,6 +30,8 @@ NOT_RESULTS = {
     "History": "a strategy's view of one match, passed to decide()",
     "PlayerView": "the game as a strategy sees it, passed to reset()",
     "Observed": "a strategy's view of the opponent's last move",
+    "NegotiationState": "a negotiator's view of one negotiation, passed to decide()",
+    "Negotiator": "the negotiators' base class, like Strategy (its results render)",
 }
 
 
@@ -153,6 +155,12 @@ def _instances():
             [[0, 1], [0.6, 0.9], [1, 0]], [0, 0], convex=True)),
         "BargainingSolutions": gt.solvers.bargaining_solutions(bp),
         "AlternatingOffers": gt.solvers.alternating_offers((0.9, 0.8)),
+        "NegotiationResult": gt.iterated.negotiate(
+            "Linear", "Boulware", gt.games.BargainingProblem([[0, 1], [0.5, 0.5], [1, 0]],
+                                                              [0, 0])),
+        "NegotiationTournament": gt.iterated.negotiation_tournament(
+            ["Linear", "Boulware"], gt.games.BargainingProblem([[0, 1], [0.5, 0.5], [1, 0]],
+                                                               [0, 0])),
         "Issue": (iss := gt.games.Issue("visas", values=("suspended", "restored"))),
         "OutcomeSpace": (osp := gt.games.OutcomeSpace(
             [iss, gt.games.Issue("staff", bounds=(0, 455))])),
