@@ -1,6 +1,6 @@
 """Games: the normal-form model, named games and Gambit file formats."""
 
-from .bargaining import BargainingProblem
+from .bargaining import BargainingProblem, alternating_offers_tree
 from .bayesian import BayesianGame
 from .catalogue import (
     battle_of_the_sexes,
@@ -41,6 +41,7 @@ __all__ = [
     "SequenceForm",
     "SignallingGame",
     "StochasticGame",
+    "alternating_offers_tree",
     "backward_induction",
     "bargaining_problem",
     "battle_of_the_sexes",

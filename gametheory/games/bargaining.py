@@ -19,7 +19,10 @@ import numpy as np
 
 from ..errors import PayoffError, ShapeError
 
-__all__ = ["BargainingProblem"]
+__all__ = ["MAX_OFFER_TREE_NODES", "BargainingProblem", "alternating_offers_tree"]
+
+#: Most nodes :func:`alternating_offers_tree` builds.
+MAX_OFFER_TREE_NODES = 500_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,3 +160,107 @@ class BargainingProblem:
                f"({d[0]:.4g}, {d[1]:.4g})")
         return table_html(["deal", self.players[0], self.players[1],
                            "individually rational"], rows, caption=cap)
+
+
+def alternating_offers_tree(problem: BargainingProblem, *, horizon: int,
+                            discounts: Sequence[float] = (1.0, 1.0), breakdown: float = 0.0,
+                            first: int = 0, max_nodes: int = MAX_OFFER_TREE_NODES):
+    """Alternating offers over the deals of ``problem`` as a game tree (OpenSpiel's
+    ``bargaining`` game; Rubinstein 1982 with a finite horizon, Stahl 1972).
+
+    In round ``t = 0, 1, ...`` the proposer (``first``, then the other, alternately)
+    names a deal; the responder accepts - both get ``discounts[i] ** t`` times their
+    utility of it - or rejects. After a rejection the talks break down with probability
+    ``breakdown`` (both get the disagreement point; Binmore, Rubinstein & Wolinsky 1986)
+    and otherwise continue; after ``horizon`` rejected offers both get the disagreement
+    point. Every subgame-perfect equilibrium, ties kept, comes from
+    :func:`~gametheory.games.backward_induction`; the tree also has a normal form and a
+    sequence form like any other.
+
+    The tree has one proposer node per history of rejected offers, so its size grows as
+    ``deals ** horizon``; it is counted before anything is built (``max_nodes``).
+
+    Examples
+    --------
+    A pie in twentieths, discount 0.47, two rounds. If the last responder accepts when
+    offered nothing, the second proposer takes all (worth 0.47 in round 1), the first
+    responder accepts the smallest share above that (0.5) and the proposer keeps 0.5
+    (Stahl's continuous answer is 1 - 0.47 = 0.53). If it rejects, the second proposer
+    must leave it 0.05 (worth 0.95 x 0.47 = 0.4465), and the first keeps 0.55. With
+    discrete offers both are subgame perfect, and both are found:
+
+    >>> import numpy as np
+    >>> from gametheory.games import backward_induction
+    >>> x = np.linspace(0, 1, 21)
+    >>> pie = BargainingProblem(np.stack([x, 1 - x], axis=1), [0, 0])
+    >>> tree = alternating_offers_tree(pie, horizon=2, discounts=(0.47, 0.47))
+    >>> res = backward_induction(tree, max_listed=1)    # count all, list one plan
+    >>> sorted(tuple(round(float(v), 4) for v in outcome) for outcome in res.values)
+    [(0.5, 0.5), (0.55, 0.45)]
+    """
+    from .._numbers import as_fraction
+    from .._validate import check_count
+    from ..errors import InputLimitError, ProfileError
+    from .extensive import GameTree
+
+    if not isinstance(problem, BargainingProblem):
+        raise ShapeError(f"need a BargainingProblem, got {type(problem).__name__}")
+    if problem.convex:
+        raise ShapeError("offers are deals: give a problem over deals (convex=False)")
+    horizon = check_count("horizon", horizon, maximum=10_000)
+    disc = [float(x) for x in discounts]
+    if len(disc) != 2 or not all(0.0 < x <= 1.0 for x in disc):
+        raise ProfileError(f"discounts must be two numbers in (0, 1], got {discounts!r}")
+    p = float(breakdown)
+    if not 0.0 <= p <= 1.0:
+        raise ProfileError(f"breakdown must be a probability, got {breakdown!r}")
+    if first not in (0, 1):
+        raise ProfileError(f"first must be 0 or 1, got {first!r}")
+    D = problem.n_deals
+    per_round = 2 * D + (2 * D if p > 0 else 0) + 1     # responder, accept, chance, breakdown
+    total = sum(D ** t for t in range(horizon)) * per_round + D ** horizon
+    if total > max_nodes:
+        raise InputLimitError(f"an alternating-offers tree over {D} deals for {horizon} "
+                              f"rounds has about {total:,} nodes, more than max_nodes="
+                              f"{max_nodes:,}; shorten the horizon or coarsen the deals")
+    U = problem.utilities
+    d = tuple(as_fraction(float(v)) for v in problem.disagreement)
+    tree = GameTree(players=problem.players,
+                    title=f"Alternating offers, {horizon} round(s)" + (f", breakdown {p:g}"
+                                                                      if p else ""))
+    breakdown_prob = as_fraction(p)
+    counter = [0]
+
+    def name(kind: str) -> str:
+        counter[0] += 1
+        return f"{kind} {counter[0]}"
+
+    def build(node: str, t: int) -> None:
+        proposer = (first + t) % 2
+        responders = []
+        for k in range(D):
+            responders.append((problem.labels[k], name(f"round {t + 1}: "
+                                                      f"{problem.labels[k]} offered")))
+        tree.decision(node, player=proposer, actions=responders)
+        for k, (_, rnode) in enumerate(responders):
+            acc = name(f"round {t + 1}: {problem.labels[k]} accepted")
+            rej = name(f"round {t + 1}: rejected")
+            tree.decision(rnode, player=1 - proposer, actions=[("accept", acc),
+                                                               ("reject", rej)])
+            tree.terminal(acc, [as_fraction(float(U[k, i]) * disc[i] ** t) for i in (0, 1)])
+            if t + 1 == horizon:
+                tree.terminal(rej, d)
+            elif p > 0:
+                nxt = name(f"round {t + 2}")
+                off = name("breakdown")
+                tree.chance(rej, outcomes=[("breakdown", off, breakdown_prob),
+                                           ("talks go on", nxt, 1 - breakdown_prob)])
+                tree.terminal(off, d)
+                build(nxt, t + 1)
+            else:
+                # the rejection node is the next proposer's node
+                build(rej, t + 1)
+
+    build("round 1", 0)
+    tree.validate()
+    return tree

@@ -175,3 +175,75 @@ def test_bad_input_is_named():
     big = OutcomeSpace([Issue.integers(f"i{j}", 0, 99) for j in range(4)])
     with pytest.raises(InputLimitError, match="100,000,000 outcomes"):
         big.outcomes()
+
+
+# --- alternating offers as a game tree -------------------------------------------------
+
+def _grid_pie(n):
+    from gametheory.games import BargainingProblem
+
+    x = np.linspace(0, 1, n)
+    return BargainingProblem(np.stack([x, 1 - x], axis=1), [0, 0])
+
+
+def _outcomes(tree):
+    from gametheory.games import backward_induction
+
+    res = backward_induction(tree, max_listed=1)
+    return sorted(tuple(round(float(v), 9) for v in o) for o in res.values)
+
+
+def test_offer_tree_ultimatum_and_stahl_limit():
+    from gametheory.games import alternating_offers_tree
+
+    # one round (ultimatum): the responder takes 0 or not - two subgame-perfect outcomes
+    assert _outcomes(alternating_offers_tree(_grid_pie(11), horizon=1)) == [(0.9, 0.1),
+                                                                           (1.0, 0.0)]
+    # three rounds, discount 0.5: Stahl's share 1 - d(1 - d) = 0.75, within a grid step
+    outs = _outcomes(alternating_offers_tree(_grid_pie(11), horizon=3,
+                                             discounts=(0.5, 0.5)))
+    assert all(abs(o[0] - 0.75) <= 0.1 + 1e-9 for o in outs)
+    assert (0.8, 0.2) in outs or (0.7, 0.3) in outs
+
+
+def test_offer_tree_breakdown_is_a_chance_move():
+    from gametheory.games import alternating_offers_tree
+
+    # breakdown certain after a rejection: an ultimatum game again
+    tree = alternating_offers_tree(_grid_pie(11), horizon=3, breakdown=1.0)
+    assert _outcomes(tree) == [(0.9, 0.1), (1.0, 0.0)]
+    # half a chance of breakdown: rejecting is worth half of what the second proposer
+    # keeps (1, or 0.9 if refused nothing), so the first offers 0.5 - or 0.6 when the
+    # responder refuses what leaves it indifferent
+    outs = _outcomes(alternating_offers_tree(_grid_pie(11), horizon=2, breakdown=0.5))
+    assert outs == [(0.4, 0.6), (0.5, 0.5)]
+
+
+def test_offer_tree_over_a_multi_issue_space():
+    """One round over a discrete two-issue space: the proposer's best deal among those
+    the responder weakly prefers to its reservation value (and, if rejecting zero is
+    kept, those it strictly prefers)."""
+    from gametheory.games import alternating_offers_tree
+
+    space = OutcomeSpace([Issue("visas", values=("no", "yes")),
+                          Issue.integers("consulates", 0, 2)])
+    a = LinearAdditiveUtility(space, [0.7, 0.3], [(0, 1), (1, 0.5, 0)], reserved_value=0.2)
+    b = LinearAdditiveUtility(space, [0.2, 0.8], [(1, 0), (0, 0.5, 1)], reserved_value=0.3)
+    prob = bargaining_problem(space, a, b)
+    outs = _outcomes(alternating_offers_tree(prob, horizon=1))
+    U, d = prob.utilities, prob.disagreement
+    ok = U[:, 1] >= d[1] - 1e-12
+    best = U[ok][np.argmax(U[ok, 0])]
+    assert (round(best[0], 9), round(best[1], 9)) in outs
+
+
+def test_offer_tree_size_is_checked_first():
+    from gametheory.games import alternating_offers_tree
+
+    with pytest.raises(InputLimitError, match="max_nodes"):
+        alternating_offers_tree(_grid_pie(101), horizon=5)
+    with pytest.raises(ShapeError, match="convex=False"):
+        from gametheory.games import BargainingProblem
+
+        alternating_offers_tree(BargainingProblem([[0, 1], [1, 0]], [0, 0], convex=True),
+                                horizon=2)
