@@ -10,6 +10,7 @@ from .calibration import (
     stage_payoffs,
     transition,
 )
+from .coalition import ExpulsionRound, expulsion_round
 from .deals import PACKAGES, DisputeDeals, dispute_deals
 from .dynamic import (
     DisputeGame,
@@ -45,6 +46,7 @@ __all__ = [
     "DisputeDeals",
     "DisputeGame",
     "DynamicResult",
+    "ExpulsionRound",
     "HoldoutScore",
     "MixtureResult",
     "ModelParameters",
@@ -68,6 +70,7 @@ __all__ = [
     "dynamic_analysis",
     "dynamic_compare",
     "estimate_mixture",
+    "expulsion_round",
     "fit_sides",
     "fit_weights",
     "holdout_turns",

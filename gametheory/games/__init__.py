@@ -13,6 +13,7 @@ from .catalogue import (
     rock_paper_scissors,
     stag_hunt,
 )
+from .coalitional import CoalitionalGame
 from .efg import read_efg, write_efg
 from .extensive import (
     GameTree,
@@ -31,6 +32,7 @@ from .stochastic import StochasticGame
 __all__ = [
     "BargainingProblem",
     "BayesianGame",
+    "CoalitionalGame",
     "Game",
     "GameTree",
     "GameTreeError",

@@ -15,6 +15,7 @@ from .bargaining import (
     pareto_frontier,
 )
 from .bayesian import BayesNashResult, bayes_nash, interim_gains
+from .coalitional import CoreResult, banzhaf_index, least_core, shapley_value
 from .correlated import correlated_equilibrium, correlated_equilibrium_polytope
 from .degeneracy import DegeneracyCertificate, equilibrium_components, is_degenerate
 from .dispatch import METHODS, solve
@@ -80,6 +81,7 @@ __all__ = [
     "BayesNashResult",
     "BehaviourEquilibrium",
     "BehaviourResult",
+    "CoreResult",
     "CorrelatedEquilibrium",
     "DegeneracyCertificate",
     "DominanceResult",
@@ -99,6 +101,7 @@ __all__ = [
     "alternating_offers",
     "alternating_offers_finite",
     "automaton_game",
+    "banzhaf_index",
     "bargaining_solutions",
     "bayes_nash",
     "best_response_gain",
@@ -115,6 +118,7 @@ __all__ = [
     "is_degenerate",
     "iterated_best_response",
     "iterated_dominance",
+    "least_core",
     "lemke_howson",
     "logit_qre",
     "logit_qre_path",
@@ -132,6 +136,7 @@ __all__ = [
     "sequence_lp",
     "shapley",
     "shapley_many",
+    "shapley_value",
     "signalling_equilibria",
     "solve",
     "solve_many",

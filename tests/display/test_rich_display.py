@@ -161,6 +161,9 @@ def _instances():
         "NegotiationTournament": gt.iterated.negotiation_tournament(
             ["Linear", "Boulware"], gt.games.BargainingProblem([[0, 1], [0.5, 0.5], [1, 0]],
                                                                [0, 0])),
+        "CoalitionalGame": (cg := gt.games.CoalitionalGame.weighted_voting([3, 2, 1], 4)),
+        "CoreResult": gt.solvers.least_core(cg),
+        "ExpulsionRound": gt.analysis.expulsion_round(gt.load_model("uk_russia_2018")),
         "Issue": (iss := gt.games.Issue("visas", values=("suspended", "restored"))),
         "OutcomeSpace": (osp := gt.games.OutcomeSpace(
             [iss, gt.games.Issue("staff", bounds=(0, 455))])),
