@@ -623,7 +623,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                     shrink = max(shrink, 1.0 - (nhi[d] - nlo[d]) / w_old)
             lo[:] = nlo
             hi[:] = nhi
-            if shrink < 0.2:
+            if shrink < 0.4:
                 break
             stats[4] += 1
         if excluded:

@@ -31,15 +31,19 @@ __all__ = ["check_profile", "finalize", "verify_equilibrium"]
 
 
 def _clean(profile: Sequence[Sequence[float]], tol: float) -> list[np.ndarray] | str:
+    parts = [np.asarray(s, dtype=float).reshape(-1) for s in profile]
+    flat = np.concatenate(parts) if parts else np.zeros(0)
+    # one pass over all players' probabilities; the per-player messages only on failure
+    if not (np.isfinite(flat).all() and flat.min(initial=0.0) >= -tol):
+        for k, x in enumerate(parts):
+            if not np.all(np.isfinite(x)):
+                return f"player {k + 1}: non-finite probability"
+            if np.any(x < -tol):
+                return f"player {k + 1}: negative probability {x.min():.3g}"
     out = []
-    for k, s in enumerate(profile):
-        x = np.asarray(s, dtype=float).reshape(-1)
-        if not np.all(np.isfinite(x)):
-            return f"player {k + 1}: non-finite probability"
-        if np.any(x < -tol):
-            return f"player {k + 1}: negative probability {x.min():.3g}"
+    for k, x in enumerate(parts):
         x = np.where(x < tol, 0.0, x)
-        total = x.sum()
+        total = float(x.sum())
         if abs(total - 1.0) > max(tol, 1e-9) * len(x):
             return f"player {k + 1}: probabilities sum to {total:.12g}"
         out.append(x / total)
@@ -111,8 +115,11 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
             # In a degenerate game an equilibrium can lie inside a face of the equilibrium
             # set, where nothing forces it to be rational: it stays float-verified.
         if exact_profile is not None:
-            cleaned = [np.array([float(v) for v in s]) for s in exact_profile]
-            values, regrets = profile_values(game.payoffs, cleaned)
+            exact_floats = [np.array([float(v) for v in s]) for s in exact_profile]
+            if not all(np.array_equal(a, b) for a, b in zip(exact_floats, cleaned,
+                                                              strict=True)):
+                cleaned = exact_floats
+                values, regrets = profile_values(game.payoffs, cleaned)
     elif exact:
         raise SolverError("exact=True needs exact payoffs (integers, fractions, decimal "
                           "strings) and, for mixed equilibria, a two-player game")
