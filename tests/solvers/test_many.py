@@ -16,7 +16,7 @@ from gametheory.errors import GameError, ShapeError, UnknownNameError
 from gametheory.games import battle_of_the_sexes, matching_pennies, prisoners_dilemma
 from gametheory.solvers import _batch_kernels as K
 
-from ..conftest import gambit_enummixed
+from ..conftest import bimatrix_games, gambit_enummixed
 
 
 def _profiles(entry, decimals=7):
@@ -123,9 +123,11 @@ def test_thin_games_on_the_pivoting_path(shape):
         assert _profiles(entry) == _single(A[i], B[i]), i
 
 
-def test_games_with_too_many_vertices_are_reported_not_crashed(monkeypatch):
-    """A polytope with more bases than the memory budget allows: that game goes to
-    errors with the reason, the others of the batch are solved."""
+def test_games_with_too_many_vertices_go_to_reverse_search(monkeypatch):
+    """A polytope with more bases than the hash-table search's memory budget: that game
+    is solved by reverse search instead (memory bounded by the depth), the others of
+    the batch by the hash-table search, with the same equilibria as the single-game
+    solver."""
     from gametheory.solvers import many as batch
 
     monkeypatch.setattr(batch, "PIVOT_MEMORY", 1)          # at least 64 bases still fit
@@ -135,9 +137,52 @@ def test_games_with_too_many_vertices_are_reported_not_crashed(monkeypatch):
     B = rng.integers(0, 100, (3, 8, 8)).astype(float)
     A[1] = B[1] = 1.0                                    # constant game: 9 vertices
     res = solve_many(A, B)
-    assert sorted(res.errors) == [0, 2]
-    assert "more than 64 bases" in res.errors[0] and "lemke_howson" in res.errors[0]
-    assert res.n_equilibria[1] == len(_single(A[1], B[1])) and res.n_equilibria[0] == 0
+    assert not res.errors
+    assert res.reverse_search.tolist() == [True, False, True]
+    assert res.summary()["by reverse search"] == 2
+    for i in range(3):
+        assert _profiles(res[i]) == _single(A[i], B[i]), i
+
+
+@pytest.mark.parametrize("shape,high", [((4, 4), 100), ((4, 4), 3), ((5, 5), 3),
+                                        ((6, 4), 4), ((3, 7), 2), ((7, 7), 100), ((8, 8), 3)])
+def test_reverse_search_agrees_with_the_hash_table_search(shape, high):
+    """Two enumerations of the same vertex sets: the breadth-first walk that keeps every
+    basis and the reverse search that keeps none - the same equilibria and degeneracy
+    flags, game by game, on degenerate (small payoff range) and generic games."""
+    from gametheory.solvers import _batch_kernels as K
+    from gametheory.solvers.many import _enumerate_pivoting, _reverse_search
+
+    rng = np.random.default_rng(high + 7 * shape[0])
+    A = rng.integers(0, high, (60, *shape)).astype(float)
+    B = rng.integers(0, high, (60, *shape)).astype(float)
+
+    def table(g, x, y):
+        rows = np.column_stack([g, x / x.sum(axis=1, keepdims=True),
+                                y / y.sum(axis=1, keepdims=True)])
+        return rows[np.lexsort(np.round(rows, 6).T[::-1])]
+
+    g, x, y, deg, _ = _enumerate_pivoting(A, B, 1e-9)
+    g2, x2, y2, deg2 = _reverse_search(K.normalise(A), K.normalise(B), range(len(A)), 1e-9)
+    ref, got = table(g, x, y), table(g2, x2, y2)
+    assert got.shape == ref.shape
+    np.testing.assert_allclose(got, ref, atol=1e-9)
+    assert np.array_equal(deg, deg2)
+
+
+@given(bimatrix_games(max_actions=5, low=0, high=3))
+def test_reverse_search_equals_gambit_enummixed(game):
+    """Degenerate games included: every extreme equilibrium, exactly Gambit's set."""
+    from gametheory.solvers import _batch_kernels as K
+    from gametheory.solvers.many import _reverse_search
+
+    A, B = (np.asarray(game.payoffs[..., i], dtype=float)[None] for i in (0, 1))
+    _, x, y, _ = _reverse_search(K.normalise(A), K.normalise(B), [0], 1e-9)
+    got = {(tuple(Fraction(float(v)).limit_denominator(1000) for v in a / a.sum()),
+            tuple(Fraction(float(v)).limit_denominator(1000) for v in b / b.sum()))
+           for a, b in zip(x, y, strict=True)}
+    expected, _ = gambit_enummixed(game)
+    assert got == expected
 
 
 def test_games_too_large_to_enumerate_are_reported():

@@ -1,0 +1,324 @@
+"""Memory-bounded enumeration of the extreme equilibria of a bimatrix game: reverse
+search over the bases of each best-response polytope (numba).
+
+The hash-table search of :mod:`._pivoting` keeps every basis it has seen, so its memory
+grows with the number of bases (a 16 x 16 game can need more than a gigabyte). Reverse
+search (Avis & Fukuda 1992; lrs, Avis 2000) keeps none: the bases of the
+lexicographically perturbed polytope ``{z >= 0, M z <= 1 + (eps, eps^2, ...)}`` form a
+tree whose root is the origin and where the *parent* of a basis is the one reached by
+one simplex pivot for ``min sum z`` - the entering variable by Bland's rule (the
+smallest index with a negative reduced cost), the leaving one by the lexicographic
+ratio test. A depth-first walk that enters a neighbour only when the basis it comes
+from is that neighbour's parent visits every basis exactly once and holds only the
+dictionaries along the current path: memory grows with the depth, not with the number
+of bases. The parent test needs no pivot: the neighbour's reduced costs follow from
+the current ones (``d'_j = d_j - d_k a_rj / a_rk``, ``d'_k = -d_k / a_rk``).
+
+Equilibria without storing the vertices (lrsnash's idea, Avis, Rosenberg, Savani &
+von Stengel 2010): at each vertex ``x`` of ``P`` with exactly ``m`` labels, the labels it
+misses must all be labels of ``y``; those ``n`` tight constraints of ``Q`` give ``y`` by one
+``n x n`` solve, kept when it lies in ``Q`` (and is not the origin). The same runs from
+the vertices of ``Q``. A pair where both vertices have extra labels (a degenerate game)
+or a singular completion is caught by keeping only those vertices (each once, by its
+label set) and testing them against each other - every extreme equilibrium is found.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._compiled import jit
+from ._pivoting import _insert, _leaving_row, _pivot_into, _popcount, _shift
+
+__all__ = ["reverse_search_equilibria"]
+
+
+@jit
+def _reduced(D, bs, nb, lvl, r, c, d):
+    """Reduced costs of ``min sum z`` for the non-basic columns of dictionary ``lvl``."""
+    for k in range(c):
+        v = 1.0 if nb[lvl, k] < c else 0.0
+        for i in range(r):
+            if bs[lvl, i] < c:
+                v -= D[lvl, i, k]
+        d[lvl, k] = v
+
+
+@jit
+def _grow3(a, n):
+    b = np.empty((n, a.shape[1], a.shape[2]), a.dtype)
+    b[:a.shape[0]] = a
+    return b
+
+
+@jit
+def _grow2(a, n):
+    b = np.empty((n, a.shape[1]), a.dtype)
+    b[:a.shape[0]] = a
+    return b
+
+
+@jit
+def _solve(A, b, x, work, k):
+    """Solve the ``k x k`` system ``A x = b`` (Gaussian elimination, partial pivoting)
+    into ``x``; False when it is singular (pivot below 1e-11 of the row scale)."""
+    for i in range(k):
+        for j in range(k):
+            work[i, j] = A[i, j]
+        work[i, k] = b[i]
+    for col in range(k):
+        piv = col
+        big = abs(work[col, col])
+        for i in range(col + 1, k):
+            if abs(work[i, col]) > big:
+                big = abs(work[i, col])
+                piv = i
+        if big <= 1e-11:
+            return False
+        if piv != col:
+            for j in range(k + 1):
+                t = work[col, j]
+                work[col, j] = work[piv, j]
+                work[piv, j] = t
+        for i in range(col + 1, k):
+            f = work[i, col] / work[col, col]
+            if f != 0.0:
+                for j in range(col, k + 1):
+                    work[i, j] -= f * work[col, j]
+    for i in range(k - 1, -1, -1):
+        s = work[i, k]
+        for j in range(i + 1, k):
+            s -= work[i, j] * x[j]
+        x[i] = s / work[i, i]
+    return True
+
+
+@jit
+def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
+    """Reverse search over the bases of ``{z >= 0, M z <= 1}`` (``r x c``), completing
+    each vertex with exactly ``c`` labels to a vertex of the other polytope
+    ``{w >= 0, Mo w <= 1}`` (``c x r``).
+
+    Labels: ``z_j = 0`` is bit ``col_off + j``, row ``i`` tight is ``row_off + i``; for
+    the other polytope ``w_j = 0`` is ``row_off + j`` and its row ``i`` is ``col_off + i``.
+
+    Returns (pairs z, pairs w, kept vertices' coordinates and labels - those with extra
+    labels or a singular completion -, bases visited; -1 past ``max_bases``).
+    """
+    r, c = M.shape
+    depth_cap = 64
+    D = np.empty((depth_cap, r, c))
+    rhs = np.empty((depth_cap, r))
+    bs = np.empty((depth_cap, r), np.int64)
+    nb = np.empty((depth_cap, c), np.int64)
+    d = np.empty((depth_cap, c))
+    nextk = np.zeros(depth_cap, np.int64)
+    for i in range(r):
+        for j in range(c):
+            D[0, i, j] = M[i, j]
+        rhs[0, i] = 1.0
+        bs[0, i] = c + i
+    for j in range(c):
+        nb[0, j] = j
+    _reduced(D, bs, nb, 0, r, c, d)
+    z = np.zeros(c)
+    w = np.zeros(r)
+    Asys = np.empty((r, r))
+    bsys = np.empty(r)
+    work = np.empty((r, r + 1))
+    PZ = np.empty((16, c))
+    PW = np.empty((16, r))
+    n_pairs = 0
+    KZ = np.empty((16, c))
+    KL = np.empty(16, np.int64)
+    n_kept = 0
+    kept = np.zeros(256, np.int64)
+    shift = _shift(256)
+    origin = np.int64(0)
+    for j in range(c):
+        origin |= np.int64(1) << (col_off + j)
+    lvl = 0
+    bases = 1
+    visit = True
+    while lvl >= 0:
+        if visit:
+            visit = False
+            # the vertex of this basis and its labels
+            lab = np.int64(0)
+            for j in range(c):
+                z[j] = 0.0
+            in_basis = np.int64(0)
+            for i in range(r):
+                var = bs[lvl, i]
+                in_basis |= np.int64(1) << var
+                val = rhs[lvl, i]
+                if var < c:
+                    z[var] = val
+                if val <= tol:
+                    lab |= np.int64(1) << (col_off + var if var < c else row_off + var - c)
+            for var in range(c + r):
+                if not (in_basis >> var) & 1:
+                    lab |= np.int64(1) << (col_off + var if var < c else row_off + var - c)
+            if lab != origin:
+                keep = _popcount(lab) > c
+                if not keep:
+                    # complete: the missing labels are the other vertex's tight constraints
+                    miss = full ^ lab
+                    q = 0
+                    for bit in range(r + c):
+                        if (miss >> bit) & 1:
+                            for j in range(r):
+                                Asys[q, j] = 0.0
+                            if row_off <= bit < row_off + r:
+                                Asys[q, bit - row_off] = 1.0      # w_j = 0
+                                bsys[q] = 0.0
+                            else:
+                                ii = bit - col_off                 # row ii of Mo tight
+                                for j in range(r):
+                                    Asys[q, j] = Mo[ii, j]
+                                bsys[q] = 1.0
+                            q += 1
+                    if q != r or not _solve(Asys, bsys, w, work, r):
+                        keep = True
+                    else:
+                        ok = True
+                        nonzero = False
+                        for j in range(r):
+                            if w[j] < -tol:
+                                ok = False
+                            if w[j] > tol:
+                                nonzero = True
+                        if ok and nonzero:
+                            for ii in range(c):
+                                s = 0.0
+                                for j in range(r):
+                                    s += Mo[ii, j] * w[j]
+                                if s > 1.0 + tol:
+                                    ok = False
+                                    break
+                        if ok and nonzero:
+                            if n_pairs == PZ.shape[0]:
+                                PZ = _grow2(PZ, 2 * n_pairs)
+                                PW = _grow2(PW, 2 * n_pairs)
+                            PZ[n_pairs] = z
+                            PW[n_pairs] = w
+                            n_pairs += 1
+                if keep and _insert(kept, lab + 1, shift):
+                    if 2 * (n_kept + 1) > kept.shape[0]:
+                        new = np.zeros(2 * kept.shape[0], np.int64)
+                        for key in kept:
+                            if key != 0:
+                                _insert(new, key, shift - 1)
+                        kept = new
+                        shift -= 1
+                    if n_kept == KZ.shape[0]:
+                        KZ = _grow2(KZ, 2 * n_kept)
+                        KL2 = np.empty(2 * n_kept, np.int64)
+                        KL2[:n_kept] = KL[:n_kept]
+                        KL = KL2
+                    KZ[n_kept] = z
+                    KL[n_kept] = lab
+                    n_kept += 1
+        k = nextk[lvl]
+        if k == c:
+            lvl -= 1
+            continue
+        nextk[lvl] = k + 1
+        row = _leaving_row(D, rhs, bs, nb, lvl, k, r, eps)
+        if row < 0:
+            continue
+        # is this basis the neighbour's parent? Bland's rule in the neighbour must pick
+        # the variable that leaves now (it re-enters along the same edge)
+        out = bs[lvl, row]
+        a = D[lvl, row, k]
+        dk = d[lvl, k]
+        best = -1
+        for j in range(c):
+            if j == k:
+                v = -dk / a
+                var = out
+            else:
+                v = d[lvl, j] - dk * D[lvl, row, j] / a
+                var = nb[lvl, j]
+            if v < -eps and (best < 0 or var < best):
+                best = var
+        if best != out:
+            continue
+        # a child: pivot into the next level
+        if lvl + 1 == D.shape[0]:
+            cap = 2 * D.shape[0]
+            D = _grow3(D, cap)
+            rhs = _grow2(rhs, cap)
+            bs = _grow2(bs, cap)
+            nb = _grow2(nb, cap)
+            d = _grow2(d, cap)
+            n2 = np.zeros(cap, np.int64)
+            n2[:nextk.shape[0]] = nextk
+            nextk = n2
+        _pivot_into(D, rhs, lvl, lvl + 1, row, k, r, c)
+        for i in range(r):
+            bs[lvl + 1, i] = bs[lvl, i]
+        bs[lvl + 1, row] = nb[lvl, k]
+        for j in range(c):
+            nb[lvl + 1, j] = nb[lvl, j]
+        nb[lvl + 1, k] = out
+        lvl += 1
+        _reduced(D, bs, nb, lvl, r, c, d)
+        nextk[lvl] = 0
+        visit = True
+        bases += 1
+        if bases > max_bases:
+            return PZ[:n_pairs], PW[:n_pairs], KZ[:n_kept], KL[:n_kept], -1
+    return PZ[:n_pairs].copy(), PW[:n_pairs].copy(), KZ[:n_kept].copy(), \
+        KL[:n_kept].copy(), bases
+
+
+@jit
+def reverse_search_equilibria(A, B, tol, eps, max_bases):
+    """Extreme equilibria (unnormalised ``x``, ``y``) of one game with payoffs in [1, 2].
+
+    Returns ``(X, Y, degenerate, bases)``: one row per equilibrium found (a pair may
+    be found from both polytopes: the caller removes repeats), whether a vertex had
+    extra labels, and the bases visited on both sides (-1 past ``max_bases``).
+    """
+    m, n = A.shape
+    full = (np.int64(1) << (m + n)) - 1
+    BT = B.T.copy()
+    # P: x in R^m, rows B^T x <= 1; labels: x_i = 0 -> i, row j tight -> m + j
+    px, py, kx, klx, nbp = _side(BT, A, tol, eps, m, 0, full, max_bases)
+    if nbp < 0:
+        return np.empty((0, m)), np.empty((0, n)), False, np.int64(-1)
+    # Q: y in R^n, rows A y <= 1; labels: y_j = 0 -> m + j, row i tight -> i
+    qy, qx, ky, kly, nbq = _side(A.copy(), BT, tol, eps, 0, m, full, max_bases)
+    if nbq < 0:
+        return np.empty((0, m)), np.empty((0, n)), False, np.int64(-1)
+    degenerate = False
+    for lab in klx:
+        if _popcount(lab) > m:
+            degenerate = True
+    for lab in kly:
+        if _popcount(lab) > n:
+            degenerate = True
+    total = px.shape[0] + qy.shape[0]
+    X = np.empty((total + 4, m))
+    Y = np.empty((total + 4, n))
+    e = 0
+    for t in range(px.shape[0]):
+        X[e] = px[t]
+        Y[e] = py[t]
+        e += 1
+    for t in range(qy.shape[0]):
+        X[e] = qx[t]
+        Y[e] = qy[t]
+        e += 1
+    # kept vertices (extra labels or singular completions) against each other
+    for p in range(kx.shape[0]):
+        for q in range(ky.shape[0]):
+            if (klx[p] | kly[q]) == full:
+                if e == X.shape[0]:
+                    X = _grow2(X, 2 * e)
+                    Y = _grow2(Y, 2 * e)
+                X[e] = kx[p]
+                Y[e] = ky[q]
+                e += 1
+    return X[:e].copy(), Y[:e].copy(), degenerate, np.int64(nbp + nbq)
