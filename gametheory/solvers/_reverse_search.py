@@ -113,6 +113,7 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
     nb = np.empty((depth_cap, c), np.int64)
     d = np.empty((depth_cap, c))
     nextk = np.zeros(depth_cap, np.int64)
+    dnext = np.empty(c)
     for i in range(r):
         for j in range(c):
             D[0, i, j] = M[i, j]
@@ -125,6 +126,9 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
     w = np.zeros(r)
     Asys = np.empty((r, r))
     bsys = np.empty(r)
+    wf = np.empty(r)
+    free = np.empty(r, np.int64)
+    rows = np.empty(c, np.int64)
     work = np.empty((r, r + 1))
     PZ = np.empty((16, c))
     PW = np.empty((16, r))
@@ -162,33 +166,38 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
             if lab != origin:
                 keep = _popcount(lab) > c
                 if not keep:
-                    # complete: the missing labels are the other vertex's tight constraints
+                    # complete: the missing labels are the other vertex's tight
+                    # constraints - w_j = 0 for some j, rows of Mo tight for the others -
+                    # so only the free coordinates F are solved for, from rows I
                     miss = full ^ lab
-                    q = 0
-                    for bit in range(r + c):
-                        if (miss >> bit) & 1:
-                            for j in range(r):
-                                Asys[q, j] = 0.0
-                            if row_off <= bit < row_off + r:
-                                Asys[q, bit - row_off] = 1.0      # w_j = 0
-                                bsys[q] = 0.0
-                            else:
-                                ii = bit - col_off                 # row ii of Mo tight
-                                for j in range(r):
-                                    Asys[q, j] = Mo[ii, j]
-                                bsys[q] = 1.0
-                            q += 1
-                    if q != r or not _solve(Asys, bsys, w, work, r):
-                        keep = True
+                    nf = 0
+                    ni = 0
+                    for j in range(r):
+                        if not (miss >> (row_off + j)) & 1:
+                            free[nf] = j
+                            nf += 1
+                    for ii in range(c):
+                        if (miss >> (col_off + ii)) & 1:
+                            rows[ni] = ii
+                            ni += 1
+                    for j in range(r):
+                        w[j] = 0.0
+                    solved = nf == ni and nf > 0
+                    if solved:
+                        for a in range(nf):
+                            for b in range(nf):
+                                Asys[a, b] = Mo[rows[a], free[b]]
+                            bsys[a] = 1.0
+                        solved = _solve(Asys, bsys, wf, work, nf)
+                    if not solved:
+                        keep = nf != ni or nf > 0
                     else:
                         ok = True
-                        nonzero = False
-                        for j in range(r):
-                            if w[j] < -tol:
+                        for a in range(nf):
+                            if wf[a] < -tol:
                                 ok = False
-                            if w[j] > tol:
-                                nonzero = True
-                        if ok and nonzero:
+                            w[free[a]] = wf[a]
+                        if ok:
                             for ii in range(c):
                                 s = 0.0
                                 for j in range(r):
@@ -196,7 +205,7 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
                                 if s > 1.0 + tol:
                                     ok = False
                                     break
-                        if ok and nonzero:
+                        if ok:
                             if n_pairs == PZ.shape[0]:
                                 PZ = _grow2(PZ, 2 * n_pairs)
                                 PW = _grow2(PW, 2 * n_pairs)
@@ -224,14 +233,19 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
             lvl -= 1
             continue
         nextk[lvl] = k + 1
+        dk = d[lvl, k]
+        if dk <= 0.0:
+            # the leaving variable would re-enter with reduced cost -dk / a >= 0: Bland's
+            # rule in the neighbour cannot pick it, so this is not the neighbour's parent
+            continue
         row = _leaving_row(D, rhs, bs, nb, lvl, k, r, eps)
         if row < 0:
             continue
         # is this basis the neighbour's parent? Bland's rule in the neighbour must pick
-        # the variable that leaves now (it re-enters along the same edge)
+        # the variable that leaves now (it re-enters along the same edge); the
+        # neighbour's reduced costs follow from these ones
         out = bs[lvl, row]
         a = D[lvl, row, k]
-        dk = d[lvl, k]
         best = -1
         for j in range(c):
             if j == k:
@@ -240,6 +254,7 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
             else:
                 v = d[lvl, j] - dk * D[lvl, row, j] / a
                 var = nb[lvl, j]
+            dnext[j] = v
             if v < -eps and (best < 0 or var < best):
                 best = var
         if best != out:
@@ -263,7 +278,8 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
             nb[lvl + 1, j] = nb[lvl, j]
         nb[lvl + 1, k] = out
         lvl += 1
-        _reduced(D, bs, nb, lvl, r, c, d)
+        for j in range(c):
+            d[lvl, j] = dnext[j]
         nextk[lvl] = 0
         visit = True
         bases += 1
