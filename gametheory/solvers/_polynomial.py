@@ -237,29 +237,41 @@ def _residual(coef, eq, idx, p, n, out):
 
 
 @jit
-def _jacobian(coef, eq, idx, p, k, offsets, var_off, n, out):
-    """d F / d x (x the free probabilities; each player's first support action is
-    one minus the others)."""
+def _add_derivatives(coef, eq, idx, p, k, offsets, var_off, own, var_mask, v, out):
+    """Add every monomial's derivative by each variable of another player into ``out``
+    (d F / d x, x the free probabilities; each player's first support action is one
+    minus the others). At a box vertex ``v`` (a bit mask of variables at their upper
+    bound) the terms of player ``i``'s equations, and their derivatives by player
+    ``j``'s variables, are only needed where both players' bits are zero (elsewhere
+    they repeat): those are skipped; ``v = 0`` adds them all."""
     n_players = idx.shape[1]
-    for a in range(n):
-        for b in range(n):
-            out[a, b] = 0.0
     for r in range(len(coef)):
+        if v & var_mask[own[r]]:
+            continue
         for j in range(n_players):
             g = idx[r, j]
-            if g < 0 or k[j] == 1:
+            if g < 0 or k[j] == 1 or (v & var_mask[j]):
                 continue
-            v = coef[r]
+            val = coef[r]
             for q in range(n_players):
                 h = idx[r, q]
                 if q != j and h >= 0:
-                    v *= p[h]
+                    val *= p[h]
             pos = g - offsets[j]
             if pos == 0:
                 for t in range(1, k[j]):
-                    out[eq[r], var_off[j] + t - 1] -= v
+                    out[eq[r], var_off[j] + t - 1] -= val
             else:
-                out[eq[r], var_off[j] + pos - 1] += v
+                out[eq[r], var_off[j] + pos - 1] += val
+
+
+@jit
+def _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, out):
+    """d F / d x at the probabilities ``p``."""
+    for a in range(n):
+        for b in range(n):
+            out[a, b] = 0.0
+    _add_derivatives(coef, eq, idx, p, k, offsets, var_off, own, var_mask, 0, out)
 
 
 @jit
@@ -310,25 +322,7 @@ def _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n, lo
         for e in range(n):
             for b in range(n):
                 acc[e, b] = 0.0
-        for r in range(len(coef)):
-            i = own[r]
-            if v & var_mask[i]:
-                continue
-            for j in range(n_players):
-                g = idx[r, j]
-                if g < 0 or k[j] == 1 or (v & var_mask[j]):
-                    continue
-                val = coef[r]
-                for q in range(n_players):
-                    h = idx[r, q]
-                    if q != j and h >= 0:
-                        val *= p[h]
-                pos = g - offsets[j]
-                if pos == 0:
-                    for t in range(1, k[j]):
-                        acc[eq[r], var_off[j] + t - 1] -= val
-                else:
-                    acc[eq[r], var_off[j] + pos - 1] += val
+        _add_derivatives(coef, eq, idx, p, k, offsets, var_off, own, var_mask, v, acc)
         for j in range(n_players):
             if k[j] == 1 or (v & var_mask[j]):
                 continue
@@ -352,7 +346,8 @@ def _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n, lo
 
 
 @jit
-def _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, iters, least_squares):
+def _newton(coef, eq, idx, k, offsets, var_off, own, var_mask, n, x, p, f, jac, iters,
+            least_squares):
     """Newton's method from x (in place); Gauss-Newton minimum-norm steps when
     ``least_squares``. Returns the final residual's max-norm."""
     n_players = idx.shape[1]
@@ -363,7 +358,7 @@ def _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, iters, least_sq
         res = np.max(np.abs(f))
         if res < 1e-14:
             break
-        _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
+        _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, jac)
         if least_squares:
             step = np.linalg.pinv(jac, rcond=1e-10) @ f
         else:
@@ -589,7 +584,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
             for d in range(n):
                 c[d] = 0.5 * (lo[d] + hi[d])
             _probabilities(c, k, offsets, var_off, n_players, p)
-            _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
+            _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, jac)
             jc[:, :] = jac
             have_y = _invert(jac, Y, work, n)
             if not _narrow(fv, n, n, lo, hi, nlo, nhi):
@@ -645,7 +640,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                 ihi[d] = hi[d] + 0.1 * w + 1e-10
                 c[d] = 0.5 * (lo[d] + hi[d])
             _probabilities(c, k, offsets, var_off, n_players, p)
-            _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
+            _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, jac)
             jc[:, :] = jac
             if _invert(jac, Y, work, n):
                 _residual(coef, eq, idx, p, n, f)
@@ -684,8 +679,8 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                 elif inside:
                     decided = True
                     x[:] = c
-                    res = _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, 40,
-                                  False)
+                    res = _newton(coef, eq, idx, k, offsets, var_off, own, var_mask, n, x,
+                                  p, f, jac, 40, False)
                     if res < 1e-9:
                         duplicate = False
                         for r in range(n_roots):
@@ -705,7 +700,8 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
             status = 1
             for d in range(n):
                 x[d] = 0.5 * (lo[d] + hi[d])
-            res = _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, 50, True)
+            res = _newton(coef, eq, idx, k, offsets, var_off, own, var_mask, n, x, p, f, jac,
+                          50, True)
             if res < 1e-10:
                 if n_roots == roots.shape[0]:
                     roots = np.concatenate((roots, np.empty_like(roots)))
