@@ -18,10 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SolverError
+from ..errors import InputLimitError, SolverError
 from ..games.coalitional import CoalitionalGame
 
-__all__ = ["CoreResult", "banzhaf_index", "least_core", "shapley_value"]
+__all__ = ["MAX_CORE_PLAYERS", "CoreResult", "banzhaf_index", "least_core", "shapley_value"]
+
+#: Most players :func:`least_core` takes (its LP has ``2^n`` rows).
+MAX_CORE_PLAYERS = 16
 
 
 def _popcount(masks: np.ndarray) -> np.ndarray:
@@ -122,6 +125,11 @@ def least_core(game: CoalitionalGame, *, tol: float = 1e-9) -> CoreResult:
     from scipy.optimize import linprog
 
     n = game.n_players
+    if n > MAX_CORE_PLAYERS:
+        raise InputLimitError(f"the least-core LP has a row per coalition: 2^{n} rows for "
+                              f"{n} players; at most {MAX_CORE_PLAYERS} players (for a "
+                              "voting game, the core is non-empty exactly when some player "
+                              "has a veto)")
     v = game.values
     full = (1 << n) - 1
     masks = np.arange(1, full, dtype=np.int64)         # proper, non-empty coalitions

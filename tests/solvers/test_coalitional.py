@@ -102,6 +102,8 @@ def test_bad_games_are_named():
         CoalitionalGame(np.zeros(2), [str(i) for i in range(30)])
     with pytest.raises(PayoffError, match="quota"):
         CoalitionalGame.weighted_voting([1, 2], 0)
+    with pytest.raises(InputLimitError, match="at most 16 players"):
+        least_core(CoalitionalGame.weighted_voting([1] * 17, 9))
 
 
 def test_expelling_coalition_of_2018():
