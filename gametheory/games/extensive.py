@@ -69,20 +69,38 @@ class BackwardInduction:
         self._tables = tables
         self.values = dict(tables[tree.root])
         self.count = sum(self.values.values())
-        self.equilibria: list[dict[str, str]] = []
-        self.payoffs: list[tuple[float, ...]] = []
-        self.paths: list[list[str]] = []
-        for plan, value in itertools.islice(self._iter(), max_listed):
-            self._add(plan, value)
-        self.truncated = self.count > len(self.equilibria)
+        self._max_listed = max_listed
+        self._listed: tuple[list, list, list] | None = None
+        self.truncated = self.count > max_listed
 
     def __len__(self) -> int:
         return self.count
 
-    def _add(self, plan: dict[str, int], value) -> None:
-        self.equilibria.append(self._labels(plan))
-        self.payoffs.append(tuple(float(v) for v in value))
-        self.paths.append(self._path(plan))
+    # the plans are listed on first use: on a wide tree listing them costs far more
+    # than counting them, and a caller may only want the counts or the outcomes
+    def _listing(self) -> tuple[list, list, list]:
+        if self._listed is None:
+            eqs: list[dict[str, str]] = []
+            pays: list[tuple[float, ...]] = []
+            paths: list[list[str]] = []
+            for plan, value in itertools.islice(self._iter(), self._max_listed):
+                eqs.append(self._labels(plan))
+                pays.append(tuple(float(v) for v in value))
+                paths.append(self._path(plan))
+            self._listed = (eqs, pays, paths)
+        return self._listed
+
+    @property
+    def equilibria(self) -> list[dict[str, str]]:
+        return self._listing()[0]
+
+    @property
+    def payoffs(self) -> list[tuple[float, ...]]:
+        return self._listing()[1]
+
+    @property
+    def paths(self) -> list[list[str]]:
+        return self._listing()[2]
 
     def _labels(self, plan: dict[str, int]) -> dict[str, str]:
         g = self.tree.graph
@@ -193,7 +211,7 @@ class BackwardInduction:
         return plan
 
     def __repr__(self) -> str:
-        shown = "" if not self.truncated else f", {len(self.equilibria)} listed"
+        shown = "" if not self.truncated else f", {self._max_listed} listed"
         return (f"BackwardInduction({self.count:,} subgame-perfect plan"
                 f"{'' if self.count == 1 else 's'}, {len(self.values)} outcome"
                 f"{'' if len(self.values) == 1 else 's'}{shown})")
