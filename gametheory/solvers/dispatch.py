@@ -45,7 +45,8 @@ def solve(game: Game | StochasticGame, method: str | None = None, **options) -> 
     method : str, optional
         One of :data:`METHODS`. By default: ``"vertex_enumeration"`` for two
         players (every extreme equilibrium, degenerate games included) and
-        ``"pure"`` for more players. A
+        ``"pure"`` for more players (every pure equilibrium; ``"polynomial"``
+        finds the mixed ones too, compiling its kernel on first use). A
         :class:`~gametheory.games.stochastic.StochasticGame` takes one of
         :data:`~gametheory.solvers.stochastic.STOCHASTIC_METHODS` (``"shapley"``,
         ``"pure_markov"``, the default, ``"markov_qre"``) and returns a
