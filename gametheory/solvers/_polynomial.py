@@ -178,34 +178,45 @@ def _inequalities(U, strides, m, sup, k, offsets, n_players):
 
 
 @jit
+def _at_vertex(coef, eq, idx, own, var_mask, k, offsets, var_off, n, lo, hi, v, x, p, out,
+               row, n_out):
+    """Set ``x`` (and ``p``) to vertex ``v`` of the box and add each row's monomials into
+    ``out[row, :n_out]`` (a row index, not a slice: views cost reference counting in
+    this inner loop), skipping the terms of player ``i``'s rows where ``i``'s bits are set
+    (they do not involve ``i``'s probabilities: the value repeats at the vertex with those
+    bits cleared)."""
+    for d in range(n):
+        x[d] = hi[d] if (v >> d) & 1 else lo[d]
+    _probabilities(x, k, offsets, var_off, idx.shape[1], p)
+    for e in range(n_out):
+        out[row, e] = 0.0
+    for r in range(len(coef)):
+        if v & var_mask[own[r]]:
+            continue
+        val = coef[r]
+        for j in range(idx.shape[1]):
+            g = idx[r, j]
+            if g >= 0:
+                val *= p[g]
+        out[row, eq[r]] += val
+
+
+@jit
 def _violated(coef, eq, idx, own, n_rows, k, offsets, var_off, var_mask, n, lo, hi, x, p,
               vals, low):
     """True when some action outside a support does strictly better than the support
     everywhere in the box (exact: the minimum over the box's vertices is positive)."""
     if n_rows == 0:
         return False
-    n_players = idx.shape[1]
     for e in range(n_rows):
         low[e] = np.inf
     for v in range(1 << n):
-        for d in range(n):
-            x[d] = hi[d] if (v >> d) & 1 else lo[d]
-        _probabilities(x, k, offsets, var_off, n_players, p)
-        for e in range(n_rows):
-            vals[e] = 0.0
-        for r in range(len(coef)):
-            if v & var_mask[own[r]]:
-                continue
-            val = coef[r]
-            for j in range(n_players):
-                g = idx[r, j]
-                if g >= 0:
-                    val *= p[g]
-            vals[eq[r]] += val
+        _at_vertex(coef, eq, idx, own, var_mask, k, offsets, var_off, n, lo, hi, v, x, p,
+                   vals, 0, n_rows)
         for r in range(len(coef)):
             e = eq[r]
-            if not (v & var_mask[own[r]]) and vals[e] < low[e]:
-                low[e] = vals[e]
+            if not (v & var_mask[own[r]]) and vals[0, e] < low[e]:
+                low[e] = vals[0, e]
     for e in range(n_rows):
         if low[e] > _EXCLUDE:
             return True
@@ -294,20 +305,8 @@ def _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n, lo
                 j_lo[e, b] = np.inf
                 j_hi[e, b] = -np.inf
     for v in range(1 << n):
-        for d in range(n):
-            x[d] = hi[d] if (v >> d) & 1 else lo[d]
-        _probabilities(x, k, offsets, var_off, n_players, p)
-        for e in range(n):
-            fv[v, e] = 0.0
-        for r in range(len(coef)):
-            if v & var_mask[own[r]]:
-                continue
-            val = coef[r]
-            for j in range(n_players):
-                g = idx[r, j]
-                if g >= 0:
-                    val *= p[g]
-            fv[v, eq[r]] += val
+        _at_vertex(coef, eq, idx, own, var_mask, k, offsets, var_off, n, lo, hi, v, x, p,
+                   fv, v, n)
         for e in range(n):
             mask = var_mask[eq_own[e]]
             if v & mask:
@@ -529,7 +528,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
     jc = np.empty((n, n))
     Y = np.empty((n, n))
     work = np.empty((n, n))
-    ivals = np.empty(max(n_rows, 1))
+    ivals = np.empty((1, max(n_rows, 1)))
     ilow = np.empty(max(n_rows, 1))
     own = np.empty(len(coef), dtype=np.int64)
     for r in range(len(coef)):
