@@ -95,57 +95,20 @@ def _dominated(U, strides, m, sup, k, n_players, tol):
 
 
 @jit
-def _monomials(U, strides, sup, k, offsets, n_players):
-    """Coefficients and probability indices of every indifference equation.
-
-    Equation ``(i, t)``: ``sum_s [U_i(S_i[t], s) - U_i(S_i[0], s)] prod_{j != i} p_j[s_j]``
-    over the profiles ``s`` of the other players' supports. ``idx[m, j]`` is the
-    position of player j's action in the concatenated support probabilities, -1 for
-    the equation's own player.
-    """
+def _rows(U, strides, sup, k, offsets, n_players, acts, n_acts):
+    """Payoff-difference rows: for player ``i`` and each action ``a`` in
+    ``acts[i, :n_acts[i]]``, ``sum_s [U_i(a, s) - U_i(S_i[0], s)] prod_{j != i} p_j[s_j]``
+    over the profiles ``s`` of the other players' supports, as monomials: coefficient,
+    row (``eq``), probability positions (``idx[r, j]``: player j's action in the
+    concatenated support probabilities, -1 for the row's own player), own player.
+    Returns them with the number of rows."""
     n_mono = 0
     for i in range(n_players):
         rest = 1
         for j in range(n_players):
             if j != i:
                 rest *= k[j]
-        n_mono += (k[i] - 1) * rest
-    coef = np.empty(n_mono)
-    eq = np.empty(n_mono, dtype=np.int64)
-    idx = np.empty((n_mono, n_players), dtype=np.int64)
-    choice = np.zeros(n_players, dtype=np.int64)
-    row = 0
-    e = 0
-    for i in range(n_players):
-        for t in range(1, k[i]):
-            for j in range(n_players):
-                choice[j] = 0
-            while True:
-                base = _profile_index(strides, choice, sup, n_players) - strides[i] * sup[i, 0]
-                coef[row] = (U[i, base + strides[i] * sup[i, t]]
-                             - U[i, base + strides[i] * sup[i, 0]])
-                eq[row] = e
-                for j in range(n_players):
-                    idx[row, j] = -1 if j == i else offsets[j] + choice[j]
-                row += 1
-                if not _next_choice(choice, k, i):
-                    break
-            e += 1
-    return coef, eq, idx
-
-
-@jit
-def _inequalities(U, strides, m, sup, k, offsets, n_players):
-    """The equilibrium inequalities of the support: for every action b outside player
-    i's support, ``sum_s [U_i(b, s) - U_i(S_i[0], s)] prod_{j != i} p_j[s_j] <= 0``.
-    Same layout as :func:`_monomials` (row index in ``eq``)."""
-    n_mono = 0
-    for i in range(n_players):
-        rest = 1
-        for j in range(n_players):
-            if j != i:
-                rest *= k[j]
-        n_mono += (m[i] - k[i]) * rest
+        n_mono += n_acts[i] * rest
     coef = np.empty(n_mono)
     eq = np.empty(n_mono, dtype=np.int64)
     idx = np.empty((n_mono, n_players), dtype=np.int64)
@@ -154,18 +117,13 @@ def _inequalities(U, strides, m, sup, k, offsets, n_players):
     row = 0
     e = 0
     for i in range(n_players):
-        for b in range(m[i]):
-            inside = False
-            for t in range(k[i]):
-                if sup[i, t] == b:
-                    inside = True
-            if inside:
-                continue
+        for t in range(n_acts[i]):
+            a = acts[i, t]
             for j in range(n_players):
                 choice[j] = 0
             while True:
                 base = _profile_index(strides, choice, sup, n_players) - strides[i] * sup[i, 0]
-                coef[row] = U[i, base + strides[i] * b] - U[i, base + strides[i] * sup[i, 0]]
+                coef[row] = U[i, base + strides[i] * a] - U[i, base + strides[i] * sup[i, 0]]
                 eq[row] = e
                 own[row] = i
                 for j in range(n_players):
@@ -175,6 +133,38 @@ def _inequalities(U, strides, m, sup, k, offsets, n_players):
                     break
             e += 1
     return coef, eq, idx, own, e
+
+
+@jit
+def _monomials(U, strides, sup, k, offsets, n_players):
+    """The indifference equations: row ``(i, t)`` for each support action ``S_i[t]``
+    after the first (see :func:`_rows`)."""
+    acts = np.zeros((n_players, sup.shape[1]), dtype=np.int64)
+    n_acts = np.zeros(n_players, dtype=np.int64)
+    for i in range(n_players):
+        for t in range(1, k[i]):
+            acts[i, t - 1] = sup[i, t]
+        n_acts[i] = k[i] - 1
+    coef, eq, idx, _, _ = _rows(U, strides, sup, k, offsets, n_players, acts, n_acts)
+    return coef, eq, idx
+
+
+@jit
+def _inequalities(U, strides, m, sup, k, offsets, n_players):
+    """The equilibrium inequalities: a row (``<= 0`` at an equilibrium) for each action
+    outside its player's support (see :func:`_rows`)."""
+    acts = np.zeros((n_players, np.max(m)), dtype=np.int64)
+    n_acts = np.zeros(n_players, dtype=np.int64)
+    for i in range(n_players):
+        for b in range(m[i]):
+            inside = False
+            for t in range(k[i]):
+                if sup[i, t] == b:
+                    inside = True
+            if not inside:
+                acts[i, n_acts[i]] = b
+                n_acts[i] += 1
+    return _rows(U, strides, sup, k, offsets, n_players, acts, n_acts)
 
 
 @jit
