@@ -207,6 +207,19 @@ def _pivot_into(D, rhs, b, t, row, k, r, c):
 
 
 @jit
+def _origin(M, D, rhs, bs, nb):
+    """Dictionary 0 = the origin of ``{z >= 0, M z <= 1}``: every slack basic."""
+    r, c = M.shape
+    for i in range(r):
+        for j in range(c):
+            D[0, i, j] = M[i, j]
+        rhs[0, i] = 1.0
+        bs[0, i] = c + i
+    for j in range(c):
+        nb[0, j] = j
+
+
+@jit
 def _search(M, eps, dicts, rhss, bss, nbs, skip, seen, limit):
     """Breadth-first search over the lexicographically feasible bases (see the module).
 
@@ -225,13 +238,7 @@ def _search(M, eps, dicts, rhss, bss, nbs, skip, seen, limit):
     work arrays.
     """
     r, c = M.shape
-    for i in range(r):
-        for j in range(c):
-            dicts[0, i, j] = M[i, j]
-        rhss[0, i] = 1.0
-        bss[0, i] = c + i
-    for j in range(c):
-        nbs[0, j] = j
+    _origin(M, dicts, rhss, bss, nbs)
     skip[0] = 0
     seen[:] = 0
     shift = _shift(seen.shape[0])

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._compiled import jit
-from ._pivoting import _insert, _leaving_row, _pivot_into, _popcount, _shift
+from ._pivoting import _insert, _leaving_row, _origin, _pivot_into, _popcount, _shift
 
 __all__ = ["reverse_search_equilibria"]
 
@@ -114,13 +114,7 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
     d = np.empty((depth_cap, c))
     nextk = np.zeros(depth_cap, np.int64)
     dnext = np.empty(c)
-    for i in range(r):
-        for j in range(c):
-            D[0, i, j] = M[i, j]
-        rhs[0, i] = 1.0
-        bs[0, i] = c + i
-    for j in range(c):
-        nb[0, j] = j
+    _origin(M, D, rhs, bs, nb)
     _reduced(D, bs, nb, 0, r, c, d)
     z = np.zeros(c)
     w = np.zeros(r)
