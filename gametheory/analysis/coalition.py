@@ -107,9 +107,11 @@ class ExpulsionRound:
         from .._format import table_html
 
         t = self.table
-        rows = [[r.member, f"{r.expelled:g}", f"{r._3:g}" + ("" if r._4 else " (assumed)"),
-                 "yes" if r.mirror else "no", "" if np.isnan(r._6) else f"{r._6:g}",
-                 r._7] for r in t.itertuples()]
+        rows = [[r["member"], f"{r['expelled']:g}",
+                 f"{r['expelled back']:g}" + ("" if r["size known"] else " (assumed)"),
+                 "yes" if r["mirror"] else "no",
+                 "" if np.isnan(r["days to answer"]) else f"{r['days to answer']:g}",
+                 r["other measures"]] for r in t.to_dict("records")]
         return table_html(["member", "expelled", "expelled back", "mirror", "days",
                            "other measures"], rows,
                           caption=f"Expulsions against {self.target}, {self.window[0]} to "

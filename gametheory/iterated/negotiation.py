@@ -114,10 +114,9 @@ def negotiate(first: Negotiator | str, second: Negotiator | str, problem: Bargai
         raise ProfileError(f"discount must be in (0, 1], got {discount!r}")
     if not 0.0 <= p_break <= 1.0:
         raise ProfileError(f"breakdown must be a probability, got {breakdown!r}")
-    agents = [get_negotiator(first).clone() if isinstance(first, Negotiator)
-              else get_negotiator(first),
-              get_negotiator(second).clone() if isinstance(second, Negotiator)
-              else get_negotiator(second)]
+    # a negotiator passed as an instance is cloned: its state stays out of the caller's
+    agents = [x.clone() if isinstance(x, Negotiator) else get_negotiator(x)
+              for x in (first, second)]
     names = (agents[0].name, agents[1].name)
     rng = as_generator(seed)
     U = problem.utilities
@@ -221,8 +220,9 @@ class NegotiationTournament:
         from .._format import table_html
 
         s = self.summary()
-        rows = [[r.negotiator, r.negotiations, f"{r._3:.4g} [{r.low:.4g}, {r.high:.4g}]",
-                 f"{r._6:.0%}"] for r in s.itertuples()]
+        rows = [[r["negotiator"], r["negotiations"],
+                 f"{r['mean gain']:.4g} [{r['low']:.4g}, {r['high']:.4g}]",
+                 f"{r['agreement rate']:.0%}"] for r in s.to_dict("records")]
         return table_html(["negotiator", "negotiations", "mean gain [95 %]",
                            "agreement rate"], rows,
                           caption=f"Negotiation tournament ({len(self.results)} "
@@ -248,7 +248,7 @@ def negotiation_tournament(negotiators: Sequence[Negotiator | str],
     >>> t.summary()["negotiator"].tolist()
     ['Boulware', 'Hardliner', 'Conceder']
     """
-    from ..solvers.bargaining import bargaining_solutions
+    from ..solvers.bargaining import bargaining_solutions, pareto_frontier
 
     started = time.perf_counter()
     probs = [problems] if isinstance(problems, BargainingProblem) else list(problems)
@@ -272,9 +272,9 @@ def negotiation_tournament(negotiators: Sequence[Negotiator | str],
     rows = []
     k = 0
     for pi, prob in enumerate(probs):
-        U = prob.utilities
         d = prob.disagreement
-        front = _pareto_mask(U, d)
+        front = np.zeros(prob.n_deals, dtype=bool)
+        front[pareto_frontier(prob)] = True
         try:
             nash = bargaining_solutions(prob).point("Nash")
         except Exception:       # no individually rational deal: no Nash point
@@ -299,12 +299,3 @@ def negotiation_tournament(negotiators: Sequence[Negotiator | str],
 
     return NegotiationTournament(pd.DataFrame(rows), names, time.perf_counter() - started)
 
-
-def _pareto_mask(U: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Deals no other individually rational deal weakly dominates (strictly somewhere)."""
-    ir = np.all(U >= d - 1e-12, axis=1)
-    mask = np.zeros(len(U), dtype=bool)
-    for k in np.flatnonzero(ir):
-        dom = np.all(U[ir] >= U[k] - 1e-12, axis=1) & np.any(U[ir] > U[k] + 1e-12, axis=1)
-        mask[k] = not dom.any()
-    return mask
