@@ -7,6 +7,7 @@ Python ``fractions.Fraction`` is the exact type; no C++ build is needed.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from decimal import Decimal
 from fractions import Fraction
@@ -102,9 +103,18 @@ def exact_float_array(values: np.ndarray) -> np.ndarray | None:
         return None
     out = np.empty(values.shape, dtype=object)
     flat_out = out.reshape(-1)
+    if np.all(values == np.round(values)):  # integers (the common case): shared Fractions
+        for k, v in enumerate(values.reshape(-1).astype(np.int64).tolist()):
+            flat_out[k] = _integer_fraction(v)
+        return out
     for k, v in enumerate(values.reshape(-1).tolist()):
         flat_out[k] = Fraction(v)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _integer_fraction(v: int) -> Fraction:
+    return Fraction(v)
 
 
 def binary_fraction_array(values: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ two-player game is ``payoffs[..., 0]`` and ``payoffs[..., 1]``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import numbers
 from collections.abc import Sequence
@@ -23,7 +24,8 @@ from ..errors import LabelError, PayoffError, ProfileError, ShapeError, UnknownN
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Game", "MixedStrategy", "action_values", "profile_regrets", "profile_values"]
+__all__ = ["Game", "MixedStrategy", "action_values", "batch_profile_values", "profile_regrets",
+           "profile_values"]
 
 #: Default tolerance for "is this a best response" checks, relative to the payoff range.
 DEFAULT_TOL = 1e-9
@@ -49,6 +51,20 @@ class MixedStrategy:
 
     def __init__(self, values: Sequence[Any] | np.ndarray, *, actions: Sequence[str],
                  player: str = ""):
+        if isinstance(values, np.ndarray) and values.dtype.kind == "f" and values.ndim == 1:
+            # the common case (solvers' float results): no per-entry type checks
+            if len(values) != len(actions):
+                raise ShapeError(
+                    f"strategy of {player or 'player'} has {len(values)} probabilities "
+                    f"for {len(actions)} actions"
+                )
+            arr = values.astype(float)  # a copy
+            arr.setflags(write=False)
+            self._values = tuple(arr.tolist())
+            self._array = arr
+            self.actions = tuple(actions)
+            self.player = player
+            return
         vals = list(values)
         if len(vals) != len(actions):
             raise ShapeError(
@@ -250,7 +266,7 @@ class Game:
     True
     """
 
-    __slots__ = ("_exact", "_hash", "_payoffs", "actions", "players", "title")
+    __slots__ = ("_exact", "_hash", "_payoffs", "_scale", "actions", "players", "title")
 
     def __init__(self, payoffs: Any, *, players: Sequence[str] | None = None,
                  actions: Sequence[Sequence[str]] | None = None, title: str = ""):
@@ -288,6 +304,7 @@ class Game:
         init = object.__setattr__
         init(self, "_exact", exact)
         init(self, "_hash", None)
+        init(self, "_scale", None)
         init(self, "players", players_)
         init(self, "actions", actions_)
         init(self, "title", str(title))
@@ -576,7 +593,9 @@ class Game:
     @property
     def payoff_scale(self) -> float:
         """``max(1, max payoff - min payoff)``: the scale for relative tolerances."""
-        return float(max(1.0, np.ptp(self._payoffs)))
+        if self._scale is None:  # computed once: verification asks for it per candidate
+            object.__setattr__(self, "_scale", float(max(1.0, np.ptp(self._payoffs))))
+        return self._scale
 
     def pure_equilibria(self, tol: float = DEFAULT_TOL) -> list[tuple[int, ...]]:
         """All pure-strategy Nash equilibria as action-index tuples (vectorised)."""
@@ -736,11 +755,44 @@ def profile_values(payoffs: np.ndarray, sigma: Sequence[np.ndarray]
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Each player's expected payoff and regret at ``sigma`` (one pass over the action
     values), for a payoff-profile array."""
+    flat = np.concatenate([np.asarray(s, dtype=float).reshape(-1) for s in sigma])
+    values, regrets = batch_profile_values(payoffs, flat[None, :])
+    return values[0], regrets[0]
+
+
+def batch_profile_values(payoffs: np.ndarray, profiles: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Expected payoffs and regrets of many profiles at once.
+
+    ``profiles`` has one row per profile: every player's mixed strategy, concatenated
+    (shape ``(c, sum of the action counts)``). Returns the values and the regrets,
+    each of shape ``(c, n_players)``: one contraction per player for the whole batch
+    (verification calls this with every candidate of a solver).
+    """
     n = payoffs.ndim - 1
-    r = np.empty(n)
-    value = np.empty(n)
+    shape = payoffs.shape[:-1]
+    X = np.asarray(profiles, dtype=float)
+    parts = np.split(X, np.cumsum(shape)[:-1], axis=1)
+    values = np.empty((len(X), n))
+    regrets = np.empty((len(X), n))
     for i in range(n):
-        v = action_values(payoffs[..., i], sigma, i)
-        value[i] = float(v @ sigma[i])
-        r[i] = max(0.0, float(v.max() - value[i]))
-    return value, r
+        u = np.asarray(payoffs[..., i], dtype=float)
+        if n == 1:
+            v = np.broadcast_to(u, (len(X), shape[0]))
+        elif n == 2:  # a matrix product each
+            v = parts[1] @ u.T if i == 0 else parts[0] @ u
+        else:
+            v = np.einsum(_contraction(n, i), u, *[parts[j] for j in range(n) if j != i])
+        values[:, i] = np.einsum("ca,ca->c", v, parts[i])
+        regrets[:, i] = np.maximum(0.0, v.max(axis=1) - values[:, i])
+    return values, regrets
+
+
+@functools.lru_cache(maxsize=256)
+def _contraction(n: int, i: int) -> str:
+    """The einsum subscripts contracting an n-player payoff array over every player's
+    strategy but player i's, for a batch of profiles (``"abc,...a,...c->...b"`` for
+    n = 3, i = 1)."""
+    letters = [chr(ord("a") + k) if k < 26 else chr(ord("A") + k - 26) for k in range(n)]
+    return ("".join(letters) + "," + ",".join("..." + letters[j] for j in range(n) if j != i)
+            + "->..." + letters[i])

@@ -66,6 +66,12 @@ def _action_values_exact(U: np.ndarray, profile: Sequence[Sequence[Fraction]], i
 def exact_regrets(exact_payoffs: np.ndarray, profile: Sequence[Sequence[Fraction]]
                   ) -> list[Fraction] | None:
     """Exact regret of every player, or None when the profile is not a distribution."""
+    pure = [_pure_index(s) for s in profile]
+    if all(a is not None for a in pure):
+        # a pure profile: each regret is a difference of payoffs read off the array
+        at = tuple(pure)
+        return [max(exact_payoffs[(*at[:i], slice(None), *at[i + 1:], i)])
+                - exact_payoffs[(*at, i)] for i in range(len(at))]
     for s in profile:
         if any(v < 0 for v in s) or sum(s, Fraction(0)) != 1:
             return None

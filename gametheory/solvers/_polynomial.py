@@ -168,47 +168,57 @@ def _inequalities(U, strides, m, sup, k, offsets, n_players):
 
 
 @jit
-def _at_vertex(coef, eq, idx, own, var_mask, k, offsets, var_off, n, lo, hi, v, x, p, out,
-               row, n_out):
-    """Set ``x`` (and ``p``) to vertex ``v`` of the box and add each row's monomials into
-    ``out[row, :n_out]`` (a row index, not a slice: views cost reference counting in
-    this inner loop), skipping the terms of player ``i``'s rows where ``i``'s bits are set
-    (they do not involve ``i``'s probabilities: the value repeats at the vertex with those
-    bits cleared)."""
-    for d in range(n):
-        x[d] = hi[d] if (v >> d) & 1 else lo[d]
-    _probabilities(x, k, offsets, var_off, idx.shape[1], p)
-    for e in range(n_out):
-        out[row, e] = 0.0
-    for r in range(len(coef)):
-        if v & var_mask[own[r]]:
-            continue
-        val = coef[r]
-        for j in range(idx.shape[1]):
-            g = idx[r, j]
-            if g >= 0:
-                val *= p[g]
-        out[row, eq[r]] += val
+def _vertex_probabilities(lo, hi, n, k, offsets, var_off, n_players, x, pv):
+    """``pv[v]``: every player's support probabilities at vertex ``v`` of the box (bit d
+    of v set: variable d at its upper bound)."""
+    for v in range(1 << n):
+        for d in range(n):
+            x[d] = hi[d] if (v >> d) & 1 else lo[d]
+        for j in range(n_players):
+            s = 0.0
+            for t in range(1, k[j]):
+                val = x[var_off[j] + t - 1]
+                pv[v, offsets[j] + t] = val
+                s += val
+            pv[v, offsets[j]] = 1.0 - s
 
 
 @jit
-def _violated(coef, eq, idx, own, n_rows, k, offsets, var_off, var_mask, n, lo, hi, x, p,
-              vals, low):
+def _vertex_values(coef, start, idx, row_own, var_mask, n_rows, n, pv, out):
+    """``out[v, e]``: row ``e`` (its monomials are ``start[e]:start[e + 1]``) at every
+    vertex ``v``. A row of player i does not involve i's probabilities: it is evaluated
+    where i's bits are zero and copied to the vertices that differ only there."""
+    n_players = idx.shape[1]
+    for e in range(n_rows):
+        mask = var_mask[row_own[e]]
+        for v in range(1 << n):
+            if v & mask:
+                out[v, e] = out[v & ~mask, e]
+                continue
+            t = 0.0
+            for r in range(start[e], start[e + 1]):
+                val = coef[r]
+                for j in range(n_players):
+                    g = idx[r, j]
+                    if g >= 0:
+                        val *= pv[v, g]
+                t += val
+            out[v, e] = t
+
+
+@jit
+def _violated(icoef, istart, iidx, irow_own, var_mask, n_rows, n, pv, ivals):
     """True when some action outside a support does strictly better than the support
     everywhere in the box (exact: the minimum over the box's vertices is positive)."""
     if n_rows == 0:
         return False
+    _vertex_values(icoef, istart, iidx, irow_own, var_mask, n_rows, n, pv, ivals)
     for e in range(n_rows):
-        low[e] = np.inf
-    for v in range(1 << n):
-        _at_vertex(coef, eq, idx, own, var_mask, k, offsets, var_off, n, lo, hi, v, x, p,
-                   vals, 0, n_rows)
-        for r in range(len(coef)):
-            e = eq[r]
-            if not (v & var_mask[own[r]]) and vals[0, e] < low[e]:
-                low[e] = vals[0, e]
-    for e in range(n_rows):
-        if low[e] > _EXCLUDE:
+        low = np.inf
+        for v in range(1 << n):
+            if ivals[v, e] < low:
+                low = ivals[v, e]
+        if low > _EXCLUDE:
             return True
     return False
 
@@ -238,20 +248,15 @@ def _residual(coef, eq, idx, p, n, out):
 
 
 @jit
-def _add_derivatives(coef, eq, idx, p, k, offsets, var_off, own, var_mask, v, out):
+def _add_derivatives(coef, eq, idx, p, k, offsets, var_off, out):
     """Add every monomial's derivative by each variable of another player into ``out``
     (d F / d x, x the free probabilities; each player's first support action is one
-    minus the others). At a box vertex ``v`` (a bit mask of variables at their upper
-    bound) the terms of player ``i``'s equations, and their derivatives by player
-    ``j``'s variables, are only needed where both players' bits are zero (elsewhere
-    they repeat): those are skipped; ``v = 0`` adds them all."""
+    minus the others)."""
     n_players = idx.shape[1]
     for r in range(len(coef)):
-        if v & var_mask[own[r]]:
-            continue
         for j in range(n_players):
             g = idx[r, j]
-            if g < 0 or k[j] == 1 or (v & var_mask[j]):
+            if g < 0 or k[j] == 1:
                 continue
             val = coef[r]
             for q in range(n_players):
@@ -267,75 +272,76 @@ def _add_derivatives(coef, eq, idx, p, k, offsets, var_off, own, var_mask, v, ou
 
 
 @jit
-def _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, out):
+def _jacobian(coef, eq, idx, p, k, offsets, var_off, n, out):
     """d F / d x at the probabilities ``p``."""
     for a in range(n):
         for b in range(n):
             out[a, b] = 0.0
-    _add_derivatives(coef, eq, idx, p, k, offsets, var_off, own, var_mask, 0, out)
+    _add_derivatives(coef, eq, idx, p, k, offsets, var_off, out)
 
 
 @jit
-def _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n, lo, hi,
-                with_jacobian, f_lo, f_hi, j_lo, j_hi, x, p, fv, acc):
-    """Exact ranges of F (and of J when asked) over the box, from its 2^n vertices;
-    F at every vertex is left in ``fv``.
+def _box_ranges(coef, start, idx, eq_own, k, offsets, var_off, var_mask, n, pv,
+                with_jacobian, f_lo, f_hi, j_lo, j_hi, fv, part):
+    """Exact ranges of F (and of J when asked) over the box whose vertex probabilities
+    are ``pv`` (:func:`_vertex_probabilities`); F at every vertex is left in ``fv``.
 
     An equation of player i does not involve player i's probabilities, and its
-    derivative by player j's involves neither player's: each term is evaluated
-    only at the vertices where those players' bits are zero (elsewhere the value
-    repeats), which saves a factor 2^(k_i - 1) (and 2^(k_j - 1)).
+    derivative by player j's involves neither player's: each is evaluated only at
+    the vertices where those players' bits are zero (elsewhere the value repeats).
     """
     n_players = idx.shape[1]
+    _vertex_values(coef, start, idx, eq_own, var_mask, n, n, pv, fv)
     for e in range(n):
-        f_lo[e] = np.inf
-        f_hi[e] = -np.inf
-        if with_jacobian:
-            for b in range(n):
-                j_lo[e, b] = np.inf
-                j_hi[e, b] = -np.inf
-    for v in range(1 << n):
-        _at_vertex(coef, eq, idx, own, var_mask, k, offsets, var_off, n, lo, hi, v, x, p,
-                   fv, v, n)
-        for e in range(n):
-            mask = var_mask[eq_own[e]]
-            if v & mask:
-                fv[v, e] = fv[v & ~mask, e]
-            else:
-                if fv[v, e] < f_lo[e]:
-                    f_lo[e] = fv[v, e]
-                if fv[v, e] > f_hi[e]:
-                    f_hi[e] = fv[v, e]
-        if not with_jacobian:
-            continue
-        for e in range(n):
-            for b in range(n):
-                acc[e, b] = 0.0
-        _add_derivatives(coef, eq, idx, p, k, offsets, var_off, own, var_mask, v, acc)
+        lo_e = np.inf
+        hi_e = -np.inf
+        for v in range(1 << n):
+            if fv[v, e] < lo_e:
+                lo_e = fv[v, e]
+            if fv[v, e] > hi_e:
+                hi_e = fv[v, e]
+        f_lo[e] = lo_e
+        f_hi[e] = hi_e
+    if not with_jacobian:
+        return
+    for e in range(n):
+        for b in range(n):
+            j_lo[e, b] = 0.0  # derivatives by the equation's own player's variables
+            j_hi[e, b] = 0.0
+    for e in range(n):
+        i = eq_own[e]
         for j in range(n_players):
-            if k[j] == 1 or (v & var_mask[j]):
+            if j == i or k[j] == 1:
                 continue
-            for e in range(n):
-                if v & var_mask[eq_own[e]] or eq_own[e] == j:
-                    continue
-                for t in range(1, k[j]):
-                    b = var_off[j] + t - 1
-                    if acc[e, b] < j_lo[e, b]:
-                        j_lo[e, b] = acc[e, b]
-                    if acc[e, b] > j_hi[e, b]:
-                        j_hi[e, b] = acc[e, b]
-    # derivatives by the equation's own player's probabilities are identically zero
-    if with_jacobian:
-        for e in range(n):
-            j = eq_own[e]
+            both = var_mask[i] | var_mask[j]
             for t in range(1, k[j]):
                 b = var_off[j] + t - 1
-                j_lo[e, b] = 0.0
-                j_hi[e, b] = 0.0
+                j_lo[e, b] = np.inf
+                j_hi[e, b] = -np.inf
+            for v in range(1 << n):
+                if v & both:
+                    continue
+                # part[pos]: the terms with player j's support action pos, without it
+                for pos in range(k[j]):
+                    part[pos] = 0.0
+                for r in range(start[e], start[e + 1]):
+                    val = coef[r]
+                    for q in range(n_players):
+                        h = idx[r, q]
+                        if q != j and h >= 0:
+                            val *= pv[v, h]
+                    part[idx[r, j] - offsets[j]] += val
+                for t in range(1, k[j]):
+                    b = var_off[j] + t - 1
+                    d = part[t] - part[0]
+                    if d < j_lo[e, b]:
+                        j_lo[e, b] = d
+                    if d > j_hi[e, b]:
+                        j_hi[e, b] = d
 
 
 @jit
-def _newton(coef, eq, idx, k, offsets, var_off, own, var_mask, n, x, p, f, jac, iters,
+def _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, iters,
             least_squares):
     """Newton's method from x (in place); Gauss-Newton minimum-norm steps when
     ``least_squares``. Returns the final residual's max-norm."""
@@ -347,7 +353,7 @@ def _newton(coef, eq, idx, k, offsets, var_off, own, var_mask, n, x, p, f, jac, 
         res = np.max(np.abs(f))
         if res < 1e-14:
             break
-        _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, jac)
+        _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
         if least_squares:
             step = np.linalg.pinv(jac, rcond=1e-10) @ f
         else:
@@ -407,7 +413,7 @@ def _invert(A, out, work, n):
 
 
 @jit
-def _narrow(table, n_fun, n, lo, hi, new_lo, new_hi):
+def _narrow(table, n_fun, n, lo, hi, new_lo, new_hi, fmask):
     """Shrink the box to the part where every function of ``table`` can vanish.
 
     ``table[v, e]`` is function e at vertex v of the box. Each function is affine in
@@ -415,7 +421,9 @@ def _narrow(table, n_fun, n, lo, hi, new_lo, new_hi):
     variables, the line through its values at ``lo[d]`` and ``hi[d]``. Where all those
     lines are negative (or all positive) the function cannot vanish; such a stretch
     that starts at an end of ``[lo[d], hi[d]]`` is cut off (the projection of the
-    zero set, exact for the box). Returns False when the box becomes empty.
+    zero set, exact for the box). ``fmask[e]``: the variables function e does not
+    depend on (its lines along them are flat, and its values repeat where their bits
+    are set): skipped. Returns False when the box becomes empty.
     """
     for d in range(n):
         new_lo[d] = lo[d]
@@ -426,13 +434,15 @@ def _narrow(table, n_fun, n, lo, hi, new_lo, new_hi):
         if width <= 0.0:
             continue
         for e in range(n_fun):
+            if bit & fmask[e]:
+                continue
             # [neg_a, neg_b]: where every line is < 0; [pos_a, pos_b]: every line > 0
             neg_a = 0.0
             neg_b = 1.0
             pos_a = 0.0
             pos_b = 1.0
             for w in range(1 << n):
-                if w & bit:
+                if w & bit or w & fmask[e]:
                     continue
                 l0 = table[w, e]
                 l1 = table[w | bit, e]
@@ -514,24 +524,34 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
     yf = np.empty(n)
     fv = np.empty((1 << n, n))
     yfv = np.empty((1 << n, n))
-    acc = np.empty((n, n))
+    part = np.empty(np.max(k))
+    pv = np.empty((1 << n, len(p)))
     jc = np.empty((n, n))
     Y = np.empty((n, n))
     work = np.empty((n, n))
-    ivals = np.empty((1, max(n_rows, 1)))
-    ilow = np.empty(max(n_rows, 1))
-    own = np.empty(len(coef), dtype=np.int64)
-    for r in range(len(coef)):
-        for j in range(n_players):
-            if idx[r, j] < 0:
-                own[r] = j
+    ivals = np.empty((1 << n, max(n_rows, 1)))
+    # each row's monomials are contiguous: row e is start[e]:start[e + 1]; its player
+    # is the one whose position in idx is -1
+    start = np.zeros(n + 1, dtype=np.int64)
     eq_own = np.zeros(n, dtype=np.int64)
     for r in range(len(coef)):
-        eq_own[eq[r]] = own[r]
+        start[eq[r] + 1] = r + 1
+        for j in range(n_players):
+            if idx[r, j] < 0:
+                eq_own[eq[r]] = j
+    istart = np.zeros(n_rows + 1, dtype=np.int64)
+    irow_own = np.zeros(max(n_rows, 1), dtype=np.int64)
+    for r in range(len(icoef)):
+        istart[ieq[r] + 1] = r + 1
+        irow_own[ieq[r]] = iown[r]
     var_mask = np.zeros(n_players, dtype=np.int64)
     for j in range(n_players):
         for t in range(1, k[j]):
             var_mask[j] |= 1 << (var_off[j] + t - 1)
+    eq_mask = np.empty(n, dtype=np.int64)  # the variables each equation ignores
+    for e in range(n):
+        eq_mask[e] = var_mask[eq_own[e]]
+    no_mask = np.zeros(n, dtype=np.int64)
     boxes = 0
     while depth > 0:
         depth -= 1
@@ -555,16 +575,16 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
         excluded = False
         have_y = False
         for _round in range(6):
-            _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n, lo,
-                        hi, False, f_lo, f_hi, j_lo, j_hi, x, p, fv, acc)
+            _vertex_probabilities(lo, hi, n, k, offsets, var_off, n_players, x, pv)
+            _box_ranges(coef, start, idx, eq_own, k, offsets, var_off, var_mask, n, pv,
+                        False, f_lo, f_hi, j_lo, j_hi, fv, part)
             for e in range(n):
                 if f_lo[e] > _EXCLUDE or f_hi[e] < -_EXCLUDE:
                     excluded = True
             if excluded:
                 stats[1] += 1
                 break
-            if _violated(icoef, ieq, iidx, iown, n_rows, k, offsets, var_off, var_mask, n,
-                         lo, hi, x, p, ivals, ilow):
+            if _violated(icoef, istart, iidx, irow_own, var_mask, n_rows, n, pv, ivals):
                 excluded = True
                 stats[2] += 1
                 break
@@ -573,10 +593,10 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
             for d in range(n):
                 c[d] = 0.5 * (lo[d] + hi[d])
             _probabilities(c, k, offsets, var_off, n_players, p)
-            _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, jac)
+            _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
             jc[:, :] = jac
             have_y = _invert(jac, Y, work, n)
-            if not _narrow(fv, n, n, lo, hi, nlo, nhi):
+            if not _narrow(fv, n, n, lo, hi, nlo, nhi, eq_mask):
                 excluded = True
                 stats[3] += 1
                 break
@@ -588,7 +608,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                             t += Y[a, e] * fv[v, e]
                         yfv[v, a] = t
                 # both narrowings read the same box's vertex table: intersect them
-                if not _narrow(yfv, n, n, lo, hi, ilo, ihi):
+                if not _narrow(yfv, n, n, lo, hi, ilo, ihi, no_mask):
                     excluded = True
                     stats[3] += 1
                     break
@@ -629,7 +649,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                 ihi[d] = hi[d] + 0.1 * w + 1e-10
                 c[d] = 0.5 * (lo[d] + hi[d])
             _probabilities(c, k, offsets, var_off, n_players, p)
-            _jacobian(coef, eq, idx, p, k, offsets, var_off, own, var_mask, n, jac)
+            _jacobian(coef, eq, idx, p, k, offsets, var_off, n, jac)
             jc[:, :] = jac
             if _invert(jac, Y, work, n):
                 _residual(coef, eq, idx, p, n, f)
@@ -638,8 +658,9 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                     for e in range(n):
                         t += Y[a, e] * f[e]
                     yf[a] = t
-                _box_ranges(coef, eq, idx, own, eq_own, k, offsets, var_off, var_mask, n,
-                            ilo, ihi, True, f_lo, f_hi, j_lo, j_hi, x, p, fv, acc)
+                _vertex_probabilities(ilo, ihi, n, k, offsets, var_off, n_players, x, pv)
+                _box_ranges(coef, start, idx, eq_own, k, offsets, var_off, var_mask, n, pv,
+                            True, f_lo, f_hi, j_lo, j_hi, fv, part)
                 inside = True
                 disjoint = False
                 for a in range(n):
@@ -668,7 +689,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                 elif inside:
                     decided = True
                     x[:] = c
-                    res = _newton(coef, eq, idx, k, offsets, var_off, own, var_mask, n, x,
+                    res = _newton(coef, eq, idx, k, offsets, var_off, n, x,
                                   p, f, jac, 40, False)
                     if res < 1e-9:
                         duplicate = False
@@ -689,7 +710,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
             status = 1
             for d in range(n):
                 x[d] = 0.5 * (lo[d] + hi[d])
-            res = _newton(coef, eq, idx, k, offsets, var_off, own, var_mask, n, x, p, f, jac,
+            res = _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac,
                           50, True)
             if res < 1e-10:
                 if n_roots == roots.shape[0]:

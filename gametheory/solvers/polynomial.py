@@ -124,7 +124,8 @@ def polynomial_enumeration(game: Game, *, tol: float = 1e-9, max_boxes: int = 20
         if origin[r] != 0 and any(np.abs(cands[r] - cands[q]).max() < 1e-6 for q in keep):
             continue
         keep.append(int(r))
-    candidates = [np.split(cands[r], splits) for r in keep]
+    bounds = list(zip([0, *splits.tolist()], [*splits.tolist(), cands.shape[1]], strict=True))
+    candidates = [[cands[r, a:b] for a, b in bounds] for r in keep]
     unresolved = [_support_record(game, row[:-1], int(row[-1])) for row in flagged]
     guarantee = "all" if not unresolved else "all_regular"
     if unresolved:
@@ -142,10 +143,13 @@ def polynomial_enumeration(game: Game, *, tol: float = 1e-9, max_boxes: int = 20
                                "unresolved_supports": unresolved})
     # which returned equilibria are only points found on an unresolved support (one
     # point of a continuum, or a singular root), by the support they live on
-    regular = {tuple(np.round(cands[r], 8)) for r in range(len(cands)) if origin[r] == 0}
-    result.details["unresolved_points"] = [
-        k for k, eq in enumerate(result.equilibria)
-        if tuple(np.round(np.concatenate(eq.profile), 8)) not in regular]
+    if np.any(origin != 0):
+        regular = {tuple(row) for row in np.round(cands[origin == 0], 8).tolist()}
+        result.details["unresolved_points"] = [
+            k for k, eq in enumerate(result.equilibria)
+            if tuple(np.round(np.concatenate(eq.profile), 8).tolist()) not in regular]
+    else:
+        result.details["unresolved_points"] = []
     return result
 
 

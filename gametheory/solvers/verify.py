@@ -23,30 +23,75 @@ import numpy as np
 
 from .._validate import check_tolerance
 from ..errors import SolverError, VerificationWarning
-from ..games.normal_form import Game, MixedStrategy, profile_values
+from ..games.normal_form import Game, MixedStrategy, batch_profile_values, profile_values
 from ._exact import exact_regrets, rationalize_bimatrix_profile
 from .result import Equilibrium, EquilibriumResult, Rejected
 
 __all__ = ["check_profile", "finalize", "verify_equilibrium"]
 
 
-def _clean(profile: Sequence[Sequence[float]], tol: float) -> list[np.ndarray] | str:
-    parts = [np.asarray(s, dtype=float).reshape(-1) for s in profile]
-    flat = np.concatenate(parts) if parts else np.zeros(0)
-    # one pass over all players' probabilities; the per-player messages only on failure
-    if not (np.isfinite(flat).all() and flat.min(initial=0.0) >= -tol):
-        for k, x in enumerate(parts):
-            if not np.all(np.isfinite(x)):
-                return f"player {k + 1}: non-finite probability"
-            if np.any(x < -tol):
-                return f"player {k + 1}: negative probability {x.min():.3g}"
-    out = []
-    for k, x in enumerate(parts):
-        x = np.where(x < tol, 0.0, x)
-        total = float(x.sum())
-        if abs(total - 1.0) > max(tol, 1e-9) * len(x):
-            return f"player {k + 1}: probabilities sum to {total:.12g}"
-        out.append(x / total)
+def _prepare(game: Game, candidates: Sequence, tol: float) -> list[tuple]:
+    """Clean every candidate and compute its values and regrets, the float work for the
+    whole batch at once. One entry per candidate: ``(given, cleaned, values, regrets)``
+    (``given``: the candidate as ``Fraction`` lists when it is exact) or
+    ``(given, reason)`` when it is not a profile of distributions over the game's actions.
+    """
+    shape = game.shape
+    out: list[tuple] = []
+    rows: list[np.ndarray] = []
+    where: list[int] = []
+    for cand in candidates:
+        given = _exact_candidate(cand)
+        try:
+            parts = [np.asarray(x, dtype=float).reshape(-1) for x in cand]
+        except (TypeError, ValueError) as exc:
+            out.append((given, f"not a profile of probability vectors ({exc})"))
+            continue
+        if len(parts) != len(shape):
+            out.append((given, f"{len(parts)} strategies for {len(shape)} players"))
+            continue
+        wrong = next((k for k, (x, m) in enumerate(zip(parts, shape, strict=True))
+                      if len(x) != m), None)
+        if wrong is not None:
+            out.append((given, f"player {wrong + 1}: {len(parts[wrong])} probabilities for "
+                               f"{shape[wrong]} actions"))
+            continue
+        out.append((given,))
+        rows.append(np.concatenate(parts))
+        where.append(len(out) - 1)
+    if not rows:
+        return out
+    X = np.stack(rows)
+    cuts = np.cumsum(shape)[:-1]
+    bounds = list(zip([0, *cuts.tolist()], np.cumsum(shape).tolist(), strict=True))
+    sizes = np.array(shape)
+    bad = ~np.isfinite(X).all(axis=1) | (X.min(axis=1) < -tol)
+    X = np.where(X < tol, 0.0, np.nan_to_num(X))
+    totals = np.add.reduceat(X, np.concatenate([[0], cuts]), axis=1)
+    off = np.abs(totals - 1.0) > max(tol, 1e-9) * sizes
+    ok = ~bad & ~off.any(axis=1)
+    X[ok] /= np.repeat(totals[ok], sizes, axis=1)
+    values, regrets = (batch_profile_values(game.payoffs, X[ok]) if ok.any()
+                       else (np.zeros((0, len(shape))), np.zeros((0, len(shape)))))
+    k = 0
+    for r, pos in enumerate(where):
+        given = out[pos][0]
+        if ok[r]:
+            out[pos] = (given, [X[r, a:b] for a, b in bounds], values[k].copy(),
+                        regrets[k].copy())
+            k += 1
+            continue
+        # the per-player message, from the raw candidate
+        raw = [rows[r][a:b] for a, b in bounds]
+        reason = next(
+            (f"player {j + 1}: non-finite probability" if not np.all(np.isfinite(x))
+             else f"player {j + 1}: negative probability {x.min():.3g}"
+             for j, x in enumerate(raw) if not np.all(np.isfinite(x)) or np.any(x < -tol)),
+            None)
+        if reason is None:
+            j = int(np.argmax(off[r]))
+            reason = f"player {j + 1}: probabilities sum to {float(totals[r, j]):.12g}"
+        out[pos] = (given, reason)
     return out
 
 
@@ -84,11 +129,16 @@ def check_profile(game: Game, profile: Sequence[Sequence[float]], *, tol: float 
     profile must be rational (two players or pure); ``exact=True`` stores the
     strategies as ``Fraction``.
     """
-    given = _exact_candidate(profile)
-    cleaned = _clean(profile, tol)
-    if isinstance(cleaned, str):
-        return None, cleaned
-    values, regrets = profile_values(game.payoffs, cleaned)
+    return _conclude(game, _prepare(game, [profile], tol)[0], tol=tol, exact=exact)
+
+
+def _conclude(game: Game, prepared: tuple, *, tol: float, exact: bool | None
+              ) -> tuple[Equilibrium | None, str]:
+    """The rest of :func:`check_profile` for one entry of :func:`_prepare`: the regret
+    test, the exact re-check, the labelled equilibrium."""
+    if len(prepared) == 2:
+        return None, prepared[1]
+    given, cleaned, values, regrets = prepared
     scale = game.payoff_scale
     if np.any(regrets > tol * scale):
         k = int(np.argmax(regrets))
@@ -150,7 +200,7 @@ def verify_equilibrium(game: Game, profile: Sequence[Sequence[float]], *, tol: f
 def _key(eq: Equilibrium) -> tuple:
     if eq.exact_strategies is not None:
         return ("exact", eq.exact_strategies)
-    return ("float", tuple(tuple(np.round(s.probabilities, 8)) for s in eq.strategies))
+    return ("float", tuple(tuple(np.round(s.probabilities, 8).tolist()) for s in eq.strategies))
 
 
 def finalize(game: Game, candidates: Iterable[Sequence[Sequence[float]]], *, method: str,
@@ -161,8 +211,9 @@ def finalize(game: Game, candidates: Iterable[Sequence[Sequence[float]]], *, met
     tol = check_tolerance(tol)
     seen: dict[tuple, Equilibrium] = {}
     rejected: list[Rejected] = []
-    for cand in candidates:
-        eq, reason = check_profile(game, cand, tol=tol, exact=exact)
+    candidates = list(candidates)
+    for cand, prepared in zip(candidates, _prepare(game, candidates, tol), strict=True):
+        eq, reason = _conclude(game, prepared, tol=tol, exact=exact)
         if eq is None:
             rejected.append(Rejected(tuple(tuple(float(v) for v in s) for s in cand), reason))
             continue
