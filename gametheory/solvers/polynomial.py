@@ -116,16 +116,13 @@ def polynomial_enumeration(game: Game, *, tol: float = 1e-9, max_boxes: int = 20
     U = _scaled(game)
     cands, origin, flagged, examined, stats = enumerate_supports(
         U, m, int(max_boxes), float(min_width), tol)
-    splits = np.cumsum(game.shape)[:-1]
     # a point found on an unresolved support within 1e-6 of another candidate (often
     # the end of a continuum, certified on a larger support) is the same equilibrium
-    keep = []
-    for r in np.argsort(origin != 0, kind="stable"):
-        if origin[r] != 0 and any(np.abs(cands[r] - cands[q]).max() < 1e-6 for q in keep):
-            continue
-        keep.append(int(r))
-    bounds = list(zip([0, *splits.tolist()], [*splits.tolist(), cands.shape[1]], strict=True))
-    candidates = [[cands[r, a:b] for a, b in bounds] for r in keep]
+    keep = np.flatnonzero(origin == 0).tolist()
+    for r in np.flatnonzero(origin != 0).tolist():
+        if not any(np.abs(cands[r] - cands[q]).max() < 1e-6 for q in keep):
+            keep.append(r)
+    candidates = cands[keep]
     unresolved = [_support_record(game, row[:-1], int(row[-1])) for row in flagged]
     guarantee = "all" if not unresolved else "all_regular"
     if unresolved:

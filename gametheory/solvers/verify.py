@@ -40,6 +40,11 @@ def _prepare(game: Game, candidates: Sequence, tol: float) -> list[tuple]:
     out: list[tuple] = []
     rows: list[np.ndarray] = []
     where: list[int] = []
+    if isinstance(candidates, np.ndarray):  # rows of concatenated strategies
+        out = [(None,)] * len(candidates)
+        rows = list(candidates)
+        where = list(range(len(candidates)))
+        candidates = ()
     for cand in candidates:
         given = _exact_candidate(cand)
         try:
@@ -66,7 +71,7 @@ def _prepare(game: Game, candidates: Sequence, tol: float) -> list[tuple]:
     bounds = list(zip([0, *cuts.tolist()], np.cumsum(shape).tolist(), strict=True))
     sizes = np.array(shape)
     bad = ~np.isfinite(X).all(axis=1) | (X.min(axis=1) < -tol)
-    X = np.where(X < tol, 0.0, np.nan_to_num(X))
+    X = np.where((X < tol) | bad[:, None], 0.0, X)  # bad rows are not used further
     totals = np.add.reduceat(X, np.concatenate([[0], cuts]), axis=1)
     off = np.abs(totals - 1.0) > max(tol, 1e-9) * sizes
     ok = ~bad & ~off.any(axis=1)
@@ -112,6 +117,8 @@ def _locally_degenerate(game: Game, profile: list[np.ndarray], tol: float) -> bo
 
 def _exact_candidate(profile) -> list[list[Fraction]] | None:
     """The profile as lists of ``Fraction`` when every entry is already exact, else None."""
+    if all(isinstance(s, np.ndarray) and s.dtype.kind == "f" for s in profile):
+        return None  # float arrays (most solvers' candidates): nothing exact to keep
     try:
         out = [list(s) for s in profile]
     except TypeError:
@@ -200,21 +207,36 @@ def verify_equilibrium(game: Game, profile: Sequence[Sequence[float]], *, tol: f
 def _key(eq: Equilibrium) -> tuple:
     if eq.exact_strategies is not None:
         return ("exact", eq.exact_strategies)
-    return ("float", tuple(tuple(np.round(s.probabilities, 8).tolist()) for s in eq.strategies))
+    return ("float", tuple(tuple(round(v, 8) for v in s.values) for s in eq.strategies))
 
 
 def finalize(game: Game, candidates: Iterable[Sequence[Sequence[float]]], *, method: str,
              guarantee: str, tol: float, exact: bool = False, started: float,
              n_iter: int = 0, converged: bool = True, degenerate: bool | None = None,
              details: dict | None = None, sort: bool = True) -> EquilibriumResult:
-    """Verify, de-duplicate and package candidates into an :class:`EquilibriumResult`."""
+    """Verify, de-duplicate and package candidates into an :class:`EquilibriumResult`.
+
+    ``candidates``: profiles (one sequence of probabilities per player), or a 2-D
+    float array with one row per profile, every player's strategy concatenated.
+    """
     tol = check_tolerance(tol)
     seen: dict[tuple, Equilibrium] = {}
     rejected: list[Rejected] = []
-    candidates = list(candidates)
-    for cand, prepared in zip(candidates, _prepare(game, candidates, tol), strict=True):
+    if isinstance(candidates, np.ndarray):
+        total = int(sum(game.shape))
+        if candidates.ndim != 2 or candidates.shape[1] != total:
+            raise SolverError(f"candidate rows must have {total} entries (every player's "
+                              f"strategy), got an array of shape {candidates.shape}")
+        ends = np.cumsum(game.shape).tolist()
+        bounds = list(zip([0, *ends[:-1]], ends, strict=True))
+        rows = np.asarray(candidates, dtype=float)
+        listed = None
+    else:
+        listed = rows = list(candidates)
+    for r, prepared in enumerate(_prepare(game, rows, tol)):
         eq, reason = _conclude(game, prepared, tol=tol, exact=exact)
         if eq is None:
+            cand = listed[r] if listed is not None else [rows[r, a:b] for a, b in bounds]
             rejected.append(Rejected(tuple(tuple(float(v) for v in s) for s in cand), reason))
             continue
         seen.setdefault(_key(eq), eq)

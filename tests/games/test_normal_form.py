@@ -196,3 +196,34 @@ def test_regret_scales_with_positive_affine_transform(game, a, b):
     y = rng.dirichlet(np.ones(game.shape[1]))
     r0, r1 = game.regret([x, y]), scaled.regret([x, y])
     assert np.allclose(r1[0], a * r0[0], atol=1e-9) and np.allclose(r1[1], r0[1])
+
+
+def test_batch_profile_values_known_answer():
+    # matching pennies at (1/2, 1/2): both players earn 0 and cannot gain
+    from gametheory.games.normal_form import batch_profile_values
+
+    g = matching_pennies()
+    rows = np.array([[0.5, 0.5, 0.5, 0.5], [1.0, 0.0, 1.0, 0.0]])
+    values, regrets = batch_profile_values(g.payoffs, rows)
+    np.testing.assert_allclose(values, [[0, 0], [1, -1]], atol=1e-15)
+    np.testing.assert_allclose(regrets, [[0, 0], [0, 2]], atol=1e-15)
+
+
+@given(shape=st.lists(st.integers(1, 3), min_size=1, max_size=4),
+       seed=st.integers(0, 2**32 - 1), count=st.integers(0, 4))
+def test_batch_profile_values_agree_with_one_contraction_per_profile(shape, seed, count):
+    # the batch (one einsum per player for all rows) equals each row's action values
+    from gametheory.games.normal_form import action_values, batch_profile_values
+
+    rng = np.random.default_rng(seed)
+    payoffs = rng.normal(size=(*shape, len(shape)))
+    sigmas = [[rng.dirichlet(np.ones(m)) for m in shape] for _ in range(count)]
+    rows = (np.array([np.concatenate(s) for s in sigmas]) if count
+            else np.zeros((0, sum(shape))))
+    values, regrets = batch_profile_values(payoffs, rows)
+    assert values.shape == regrets.shape == (count, len(shape))
+    for r, sigma in enumerate(sigmas):
+        for i in range(len(shape)):
+            v = action_values(payoffs[..., i], sigma, i)
+            assert values[r, i] == pytest.approx(v @ sigma[i], abs=1e-12)
+            assert regrets[r, i] == pytest.approx(v.max() - v @ sigma[i], abs=1e-12)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gametheory import Game
-from gametheory.errors import VerificationWarning
+from gametheory.errors import SolverError, VerificationWarning
 from gametheory.games import matching_pennies, prisoners_dilemma
 from gametheory.solvers import check_profile, verify_equilibrium
 from gametheory.solvers.verify import finalize
@@ -76,3 +76,40 @@ def test_irrational_point_inside_a_degenerate_face_is_float_verified():
     # a vertex of the same segment is still verified exactly
     eq, _ = check_profile(game, [[0, 5 / 11, 6 / 11], [0.6, 0.4, 0]])
     assert eq.verified == "exact"
+
+
+def test_finalize_takes_rows_of_concatenated_strategies():
+    # the N-player enumeration hands its candidates over as one array
+    g = prisoners_dilemma()
+    rows = np.array([[0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]])
+    with pytest.warns(VerificationWarning):
+        res = finalize(g, rows, method="test", guarantee="all", tol=1e-9, started=0.0)
+    assert len(res) == 1 and res[0].verified == "exact"  # the duplicate is merged
+    assert res.rejected[0].profile == ((1.0, 0.0), (1.0, 0.0))
+    assert "gains 2" in res.rejected[0].reason
+    with pytest.raises(SolverError, match="4 entries"):
+        finalize(g, np.ones((2, 3)), method="test", guarantee="all", tol=1e-9, started=0.0)
+
+
+def test_malformed_profiles_are_rejected_with_the_player_named():
+    g = prisoners_dilemma()
+    assert "1 strategies for 2 players" in check_profile(g, [[1, 0]])[1]
+    assert "player 2: 3 probabilities for 2 actions" in check_profile(
+        g, [[1, 0], [1, 0, 0]])[1]
+    assert "player 2: non-finite" in check_profile(g, [[1, 0], [np.nan, 1]])[1]
+    assert "player 1: negative" in check_profile(g, [[-0.5, 1.5], [0, 1]])[1]
+
+
+def test_pure_profiles_of_n_player_games_are_checked_exactly():
+    # a 3-player coordination game: everyone on action 0 is an exact equilibrium;
+    # when a deviation gains 10**-12 (inside the float tolerance) it is not
+    from fractions import Fraction
+
+    U = np.full((2, 2, 2, 3), Fraction(0), dtype=object)
+    U[0, 0, 0] = [Fraction(1)] * 3
+    U[1, 1, 1] = [Fraction(1)] * 3
+    eq, _ = check_profile(Game(U), [[1, 0], [1, 0], [1, 0]])
+    assert eq.verified == "exact" and eq.exact_strategies[0] == (1, 0)
+    U[1, 0, 0, 0] = Fraction(1) + Fraction(1, 10**12)
+    eq, reason = check_profile(Game(U), [[1, 0], [1, 0], [1, 0]], tol=1e-9)
+    assert eq is None and "not exactly an equilibrium" in reason
