@@ -195,16 +195,44 @@ def _check_profile(game: StochasticGame, profile: Any) -> list[list[np.ndarray]]
         if len(st) != game.n_players:
             raise ProfileError(f"state {game.states[s]!r}: {len(st)} strategies for "
                                f"{game.n_players} players")
-        row = []
-        for i, p in enumerate(st):
-            p = np.asarray(p, dtype=float)
-            if p.shape != (g.shape[i],) or not np.isfinite(p).all() or (p < -1e-12).any() \
-                    or abs(p.sum() - 1) > 1e-9:
-                raise ProfileError(f"state {game.states[s]!r}, player {game.players[i]!r}: "
-                                   f"need {g.shape[i]} probabilities summing to 1, got {p}")
-            row.append(p)
+        row = [np.asarray(p, dtype=float) for p in st]
+        if any(p.shape != (m,) for p, m in zip(row, g.shape, strict=True)):
+            _profile_error(game, s, row)
         out.append(row)
+    # the values of every state's strategies checked at once (solvers verify profiles
+    # of games with hundreds of states)
+    parts = [p for row in out for p in row]
+    flat = np.concatenate(parts)
+    sums = np.add.reduceat(flat, np.cumsum([0, *[len(p) for p in parts[:-1]]]))
+    if not (np.isfinite(flat).all() and flat.min() >= -1e-12
+            and np.abs(sums - 1).max() <= 1e-9):
+        for s, row in enumerate(out):
+            _profile_error(game, s, row)
     return out
+
+
+def _profile_error(game: StochasticGame, s: int, row: list[np.ndarray]) -> None:
+    """Raise the error for the first bad strategy of state ``s`` (if any)."""
+    g = game.stage_games[s]
+    for i, p in enumerate(row):
+        if p.shape != (g.shape[i],) or not np.isfinite(p).all() or (p < -1e-12).any() \
+                or abs(p.sum() - 1) > 1e-9:
+            raise ProfileError(f"state {game.states[s]!r}, player {game.players[i]!r}: "
+                               f"need {g.shape[i]} probabilities summing to 1, got {p}")
+
+
+def _discounted_values(P: np.ndarray, r: np.ndarray, delta: float) -> np.ndarray:
+    """Normalised discounted values ``V = (1 - delta) (I - delta P)^-1 r`` of a Markov
+    chain; a sparse LU when the chain is large and sparse (as a dispute's standing
+    restrictions make it: a few successors per state), else a dense solve."""
+    S = len(r)
+    if S >= 128 and np.count_nonzero(P) <= 0.05 * S * S:
+        from scipy import sparse
+        from scipy.sparse.linalg import spsolve
+
+        A = sparse.identity(S, format="csc") - delta * sparse.csc_array(P)
+        return np.atleast_1d(spsolve(A, (1 - delta) * r))
+    return np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * r)
 
 
 def _contract(arr: np.ndarray, strategies: list[np.ndarray], skip: int | None = None, *,
@@ -228,19 +256,36 @@ def _by_shape(game: StochasticGame, prof, skip: int | None):
     ``(rewards, trans)`` as lists over states, ``rewards[s]`` of shape
     ([n_skip,] n_players) and ``trans[s]`` of shape ([n_skip,] n_states); one NumPy
     contraction per shape rather than one per state."""
-    groups: dict[tuple, list[int]] = {}
-    for s, g in enumerate(game.stage_games):
-        groups.setdefault(g.shape, []).append(s)
     rewards: list = [None] * game.n_states
     trans: list = [None] * game.n_states
-    for ix in groups.values():
+    for ix, payoffs, transitions in _stacked(game):
         strat = [np.stack([prof[s][j] for s in ix]) for j in range(game.n_players)]
-        U = _contract(np.stack([game.stage_games[s].payoffs for s in ix]), strat, skip,
-                      batched=True)
-        T = _contract(np.stack([game.transition(s) for s in ix]), strat, skip, batched=True)
+        U = _contract(payoffs, strat, skip, batched=True)
+        T = _contract(transitions, strat, skip, batched=True)
         for k, s in enumerate(ix):
             rewards[s], trans[s] = U[k], T[k]
     return rewards, trans
+
+
+_STACKED: dict[int, tuple] = {}
+
+
+def _stacked(game: StochasticGame) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
+    """The states grouped by stage-game shape, with their payoffs and transitions
+    stacked: ``[(states, payoffs, transitions), ...]``. Kept for the last few games
+    (a game is immutable; a solver and its verification ask for these many times)."""
+    hit = _STACKED.get(id(game))
+    if hit is not None and hit[0] is game:
+        return hit[1]
+    groups: dict[tuple, list[int]] = {}
+    for s, g in enumerate(game.stage_games):
+        groups.setdefault(g.shape, []).append(s)
+    out = [(ix, np.stack([game.stage_games[s].payoffs for s in ix]),
+            np.stack([game.transition(s) for s in ix])) for ix in groups.values()]
+    while len(_STACKED) >= 4:
+        _STACKED.pop(next(iter(_STACKED)))
+    _STACKED[id(game)] = (game, out)
+    return out
 
 
 def _reduced(game: StochasticGame, prof: list[list[np.ndarray]], player: int):
@@ -273,38 +318,50 @@ def markov_values(game: StochasticGame, profile: Any) -> np.ndarray:
     R = np.array(rewards, dtype=float)                 # (states, players)
     P = np.array(trans, dtype=float)
     for i, delta in enumerate(game.discount):
-        values[i] = np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * R[:, i])
+        values[i] = _discounted_values(P, R[:, i], delta)
     return values
 
 
-def _policy_iteration(rewards, trans, delta: float, max_iter: int = 10_000):
-    """Optimal values and policy of a finite discounted MDP (normalised payoffs)."""
+def _policy_iteration(rewards, trans, delta: float, max_iter: int = 10_000,
+                      start_values=None):
+    """Optimal values and policy of a finite discounted MDP (normalised payoffs);
+    ``rewards[s]`` and ``trans[s]`` per state (own actions, and own actions x states),
+    the policy improved in all states at once. The first policy is greedy on the
+    rewards, or on ``start_values`` when given (any start converges to the optimum; a
+    good one saves evaluations)."""
     S = len(rewards)
-    policy = np.array([int(np.argmax(r)) for r in rewards])
+    A = max(len(r) for r in rewards)
+    R = np.full((S, A), -np.inf)
+    T = np.zeros((S, A, S))
+    for s in range(S):
+        R[s, :len(rewards[s])] = rewards[s]
+        T[s, :len(rewards[s])] = trans[s]
+    states = np.arange(S)
+    policy = np.argmax(R if start_values is None
+                       else (1 - delta) * R + delta * (T @ start_values), axis=1)
     for _ in range(max_iter):
-        r = np.array([rewards[s][policy[s]] for s in range(S)])
-        P = np.array([trans[s][policy[s]] for s in range(S)])
-        V = np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * r)
-        new = policy.copy()
-        for s in range(S):
-            q = (1 - delta) * rewards[s] + delta * trans[s] @ V
-            best = q.max()
-            # keep the current action on ties (policy iteration then terminates)
-            if q[policy[s]] < best - 1e-12 * max(1.0, abs(best)):
-                new[s] = int(np.argmax(q))
-        if (new == policy).all():
+        V = _discounted_values(T[states, policy], R[states, policy], delta)
+        Q = (1 - delta) * R + delta * (T @ V)
+        best = Q.max(axis=1)
+        # keep the current action on ties (policy iteration then terminates)
+        improve = Q[states, policy] < best - 1e-12 * np.maximum(1.0, np.abs(best))
+        if not improve.any():
             return V, policy
-        policy = new
+        policy = np.where(improve, np.argmax(Q, axis=1), policy)
     raise SolverError("policy iteration did not converge")      # pragma: no cover
 
 
-def _gains_by_state(game: StochasticGame, prof) -> np.ndarray:
-    """Best-response value minus profile value, shape (n_players, n_states)."""
-    own = markov_values(game, prof)
+def _gains_by_state(game: StochasticGame, prof, own: np.ndarray | None = None
+                    ) -> np.ndarray:
+    """Best-response value minus profile value, shape (n_players, n_states); ``own``:
+    the profile's values when already known (:func:`markov_values`)."""
+    own = markov_values(game, prof) if own is None else own
     out = np.empty_like(own)
     for i, delta in enumerate(game.discount):
         rewards, trans = _reduced(game, prof, i)
-        best, _ = _policy_iteration(rewards, trans, delta)
+        # start from the one-step improvement on the profile's own values: at an
+        # equilibrium that is already a best response, and one evaluation confirms it
+        best, _ = _policy_iteration(rewards, trans, delta, start_values=own[i])
         out[i] = best - own[i]
     return out
 
@@ -610,7 +667,9 @@ def _verified(game: StochasticGame, prof, tol: float) -> MarkovEquilibrium | Non
     """The equilibrium if it passes the best-response check within ``tol`` (relative
     to the payoff range); a pure profile of an exact game must also pass the exact
     check (within the work budget, else it is marked verified in floats)."""
-    gains = best_response_gain(game, prof)
+    prof = _check_profile(game, prof)
+    values = markov_values(game, prof)
+    gains = _gains_by_state(game, prof, values).max(axis=1)
     strategies = tuple(tuple(np.asarray(p, dtype=float) for p in st) for st in prof)
     pure = all(np.isin(p, (0.0, 1.0)).all() for st in strategies for p in st)
     verified = "floats"
@@ -626,8 +685,8 @@ def _verified(game: StochasticGame, prof, tol: float) -> MarkovEquilibrium | Non
             verified = "exact"
     if verified != "exact" and gains.max() > tol * _scale(game):
         return None
-    return MarkovEquilibrium(game, strategies, markov_values(game, prof),
-                             float(max(gains.max(), 0.0)), verified)
+    return MarkovEquilibrium(game, strategies, values, float(max(gains.max(), 0.0)),
+                             verified)
 
 
 # ----------------------------------------------------------------- Shapley

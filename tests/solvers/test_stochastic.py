@@ -582,3 +582,41 @@ def test_pure_markov_perfect_on_exact_games_is_the_exact_brute_force(seed, n_sta
     got = {tuple(int(p.argmax()) for st in eq.strategies for p in st) for eq in res}
     assert got == brute
     assert all(eq.verified == "exact" for eq in res)
+
+
+@given(seed=st.integers(0, 2**32 - 1), delta=st.floats(0.1, 0.99))
+@settings(max_examples=15, deadline=None)
+def test_sparse_and_dense_chain_values_agree(seed, delta):
+    # large sparse chains (a few successors per state) are solved by a sparse LU
+    from gametheory.solvers.stochastic import _discounted_values
+
+    rng = np.random.default_rng(seed)
+    S = 200
+    P = np.zeros((S, S))
+    for s in range(S):
+        succ = rng.choice(S, size=3, replace=False)
+        P[s, succ] = rng.dirichlet(np.ones(3))
+    r = rng.normal(size=S)
+    dense = np.linalg.solve(np.eye(S) - delta * P, (1 - delta) * r)
+    np.testing.assert_allclose(_discounted_values(P, r, delta), dense, atol=1e-10)
+
+
+@given(seed=st.integers(0, 2**32 - 1))
+@settings(max_examples=15, deadline=None)
+def test_policy_iteration_start_does_not_change_the_optimum(seed):
+    # any first policy converges to the optimal values; the verification starts from
+    # a one-step improvement on the profile's values
+    from gametheory.solvers.stochastic import _policy_iteration
+
+    rng = np.random.default_rng(seed)
+    S = 6
+    counts = rng.integers(1, 4, size=S)
+    rewards = [rng.normal(size=k) for k in counts]
+    trans = [rng.dirichlet(np.ones(S), size=k) for k in counts]
+    V0, _ = _policy_iteration(rewards, trans, 0.9)
+    V1, _ = _policy_iteration(rewards, trans, 0.9, start_values=rng.normal(size=S) * 10)
+    np.testing.assert_allclose(V0, V1, atol=1e-10)
+    # and they satisfy Bellman's equation
+    for s in range(S):
+        q = 0.1 * rewards[s] + 0.9 * trans[s] @ V0
+        assert q.max() == pytest.approx(V0[s], abs=1e-10)
