@@ -330,24 +330,31 @@ def _policy_iteration(rewards, trans, delta: float, max_iter: int = 10_000,
     rewards, or on ``start_values`` when given (any start converges to the optimum; a
     good one saves evaluations)."""
     S = len(rewards)
-    A = max(len(r) for r in rewards)
-    R = np.full((S, A), -np.inf)
-    T = np.zeros((S, A, S))
-    for s in range(S):
-        R[s, :len(rewards[s])] = rewards[s]
-        T[s, :len(rewards[s])] = trans[s]
-    states = np.arange(S)
-    policy = np.argmax(R if start_values is None
-                       else (1 - delta) * R + delta * (T @ start_values), axis=1)
+    counts = np.array([len(r) for r in rewards])
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])     # each state's first row
+    R = np.concatenate([np.asarray(r, dtype=float) for r in rewards])
+    T = np.concatenate([np.asarray(t, dtype=float).reshape(len(r), S)
+                        for r, t in zip(rewards, trans, strict=True)])   # one row per action
+    owner = np.repeat(np.arange(S), counts)
+
+    def greedy(Q):
+        # the first best action of each state (argmax within each state's rows)
+        best = np.maximum.reduceat(Q, first)
+        rows = np.flatnonzero(Q >= best[owner])
+        _, at = np.unique(owner[rows], return_index=True)
+        return rows[at] - first, best
+
+    policy = greedy(R if start_values is None
+                    else (1 - delta) * R + delta * (T @ start_values))[0]
     for _ in range(max_iter):
-        V = _discounted_values(T[states, policy], R[states, policy], delta)
+        V = _discounted_values(T[first + policy], R[first + policy], delta)
         Q = (1 - delta) * R + delta * (T @ V)
-        best = Q.max(axis=1)
+        argbest, best = greedy(Q)
         # keep the current action on ties (policy iteration then terminates)
-        improve = Q[states, policy] < best - 1e-12 * np.maximum(1.0, np.abs(best))
+        improve = Q[first + policy] < best - 1e-12 * np.maximum(1.0, np.abs(best))
         if not improve.any():
             return V, policy
-        policy = np.where(improve, np.argmax(Q, axis=1), policy)
+        policy = np.where(improve, argbest, policy)
     raise SolverError("policy iteration did not converge")      # pragma: no cover
 
 
