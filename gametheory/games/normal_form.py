@@ -755,8 +755,11 @@ def profile_values(payoffs: np.ndarray, sigma: Sequence[np.ndarray]
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Each player's expected payoff and regret at ``sigma`` (one pass over the action
     values), for a payoff-profile array."""
-    flat = np.concatenate([np.asarray(s, dtype=float).reshape(-1) for s in sigma])
-    values, regrets = batch_profile_values(payoffs, flat[None, :])
+    parts = [np.asarray(s, dtype=float).reshape(-1) for s in sigma]
+    if [len(p) for p in parts] != list(payoffs.shape[:-1]):
+        raise ShapeError(f"a profile of {[len(p) for p in parts]} probabilities for a game "
+                         f"of shape {payoffs.shape[:-1]}")
+    values, regrets = batch_profile_values(payoffs, np.concatenate(parts)[None, :])
     return values[0], regrets[0]
 
 
@@ -772,6 +775,9 @@ def batch_profile_values(payoffs: np.ndarray, profiles: np.ndarray
     n = payoffs.ndim - 1
     shape = payoffs.shape[:-1]
     X = np.asarray(profiles, dtype=float)
+    if X.ndim != 2 or X.shape[1] != sum(shape):
+        raise ShapeError(f"profiles must be rows of {sum(shape)} probabilities (every "
+                         f"player's strategy), got shape {X.shape}")
     parts = np.split(X, np.cumsum(shape)[:-1], axis=1)
     values = np.empty((len(X), n))
     regrets = np.empty((len(X), n))

@@ -227,3 +227,14 @@ def test_batch_profile_values_agree_with_one_contraction_per_profile(shape, seed
             v = action_values(payoffs[..., i], sigma, i)
             assert values[r, i] == pytest.approx(v @ sigma[i], abs=1e-12)
             assert regrets[r, i] == pytest.approx(v.max() - v @ sigma[i], abs=1e-12)
+
+
+def test_profile_values_refuse_a_profile_of_the_wrong_shape():
+    # the same number of probabilities split differently is not silently re-split
+    from gametheory.games.normal_form import batch_profile_values, profile_values
+
+    g = prisoners_dilemma()
+    with pytest.raises(ShapeError, match="for a game of shape"):
+        profile_values(g.payoffs, [[0.2, 0.3, 0.5], [1.0]])
+    with pytest.raises(ShapeError, match="rows of 4"):
+        batch_profile_values(g.payoffs, np.ones((2, 3)))
