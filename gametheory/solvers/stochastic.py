@@ -29,6 +29,7 @@ Shapley, L. S. (1953). Stochastic games. *PNAS* 39(10):1095-1100. Howard, R. A. 
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -268,13 +269,15 @@ def _by_shape(game: StochasticGame, prof, skip: int | None):
 
 
 _STACKED: dict[int, tuple] = {}
+_STACKED_LOCK = threading.Lock()     # the analysis solves in a background thread too
 
 
 def _stacked(game: StochasticGame) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
     """The states grouped by stage-game shape, with their payoffs and transitions
     stacked: ``[(states, payoffs, transitions), ...]``. Kept for the last few games
     (a game is immutable; a solver and its verification ask for these many times)."""
-    hit = _STACKED.get(id(game))
+    with _STACKED_LOCK:
+        hit = _STACKED.get(id(game))
     if hit is not None and hit[0] is game:
         return hit[1]
     groups: dict[tuple, list[int]] = {}
@@ -282,9 +285,10 @@ def _stacked(game: StochasticGame) -> list[tuple[list[int], np.ndarray, np.ndarr
         groups.setdefault(g.shape, []).append(s)
     out = [(ix, np.stack([game.stage_games[s].payoffs for s in ix]),
             np.stack([game.transition(s) for s in ix])) for ix in groups.values()]
-    while len(_STACKED) >= 4:
-        _STACKED.pop(next(iter(_STACKED)))
-    _STACKED[id(game)] = (game, out)
+    with _STACKED_LOCK:
+        while len(_STACKED) >= 4:
+            _STACKED.pop(next(iter(_STACKED)))
+        _STACKED[id(game)] = (game, out)
     return out
 
 
