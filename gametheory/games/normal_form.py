@@ -735,14 +735,20 @@ def _expected(payoffs: np.ndarray, sigma: Sequence[np.ndarray]) -> np.ndarray:
 def action_values(u: np.ndarray, sigma: Sequence[np.ndarray], i: int) -> np.ndarray:
     """Payoff of each action of player i: contract ``u`` (i's payoff array, one axis per
     player) over every other player's mixed strategy in ``sigma``."""
-    # one matrix-vector product with the others' product distribution (an outer product
-    # per player): a fraction of the cost of one tensordot per player on small games
-    w = np.ones(1)
-    for j, s in enumerate(sigma):
-        if j != i:
-            w = np.multiply.outer(w, np.asarray(s, dtype=float)).reshape(-1)
-    out = np.moveaxis(u, i, 0).reshape(u.shape[i], -1) @ w
-    return np.asarray(out, dtype=float)
+    others = [np.asarray(s, dtype=float) for j, s in enumerate(sigma) if j != i]
+    return np.asarray(_contract_others(np.asarray(u, dtype=float), others, i), dtype=float)
+
+
+def _contract_others(u: np.ndarray, others: list[np.ndarray], i: int) -> np.ndarray:
+    """Player i's action values: ``u`` contracted over the others' strategies, each of
+    shape (m_j,) or, for a batch of profiles, (c, m_j); the result is (m_i,) or
+    (c, m_i). A matrix product for two players, one einsum otherwise."""
+    n = u.ndim
+    if n == 1:
+        return u
+    if n == 2:
+        return others[0] @ u.T if i == 0 else others[0] @ u
+    return np.einsum(_contraction(n, i), u, *others)
 
 
 def profile_regrets(payoffs: np.ndarray, sigma: Sequence[np.ndarray]) -> np.ndarray:
@@ -782,13 +788,9 @@ def batch_profile_values(payoffs: np.ndarray, profiles: np.ndarray
     values = np.empty((len(X), n))
     regrets = np.empty((len(X), n))
     for i in range(n):
-        u = np.asarray(payoffs[..., i], dtype=float)
-        if n == 1:
-            v = np.broadcast_to(u, (len(X), shape[0]))
-        elif n == 2:  # a matrix product each
-            v = parts[1] @ u.T if i == 0 else parts[0] @ u
-        else:
-            v = np.einsum(_contraction(n, i), u, *[parts[j] for j in range(n) if j != i])
+        v = np.broadcast_to(_contract_others(np.asarray(payoffs[..., i], dtype=float),
+                                             [parts[j] for j in range(n) if j != i], i),
+                            (len(X), shape[i]))
         values[:, i] = np.einsum("ca,ca->c", v, parts[i])
         regrets[:, i] = np.maximum(0.0, v.max(axis=1) - values[:, i])
     return values, regrets

@@ -225,9 +225,10 @@ def _profile_error(game: StochasticGame, s: int, row: list[np.ndarray]) -> None:
 def _discounted_values(P: np.ndarray, r: np.ndarray, delta: float) -> np.ndarray:
     """Normalised discounted values ``V = (1 - delta) (I - delta P)^-1 r`` of a Markov
     chain; a sparse LU when the chain is large and sparse (as a dispute's standing
-    restrictions make it: a few successors per state), else a dense solve."""
+    restrictions make it: a few successors per state) or given as a SciPy sparse
+    matrix, else a dense solve."""
     S = len(r)
-    if S >= 128 and np.count_nonzero(P) <= 0.05 * S * S:
+    if not isinstance(P, np.ndarray) or (S >= 128 and np.count_nonzero(P) <= 0.05 * S * S):
         from scipy import sparse
         from scipy.sparse.linalg import spsolve
 
@@ -1005,13 +1006,8 @@ class _Flat:
         return rows, valid
 
     def values(self, act: np.ndarray, i: int) -> np.ndarray:
-        from scipy import sparse
-        from scipy.sparse.linalg import spsolve
-
         rows = self.rows(act)
-        d = self.delta[i]
-        A = sparse.identity(self.S, format="csc") - d * self.T[rows].tocsc()
-        return np.atleast_1d(spsolve(A, (1 - d) * self.U[rows, i]))
+        return _discounted_values(self.T[rows], self.U[rows, i], self.delta[i])
 
     def best_response(self, act: np.ndarray, i: int, eps: float, max_iter: int = 1000
                       ) -> tuple[np.ndarray, np.ndarray]:
