@@ -744,6 +744,342 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
     return roots[:n_roots], status, boxes
 
 
+#: the elimination solver looks for roots on [-margin, 1 + margin] (as the box search)
+_PENCIL_MARGIN = 1e-6
+
+
+@jit
+def _bernstein_split(b, r, left, right):
+    """De Casteljau: the Bernstein coefficients of ``b`` on [0, r] and [r, 1]."""
+    d = len(b) - 1
+    work = b.copy()
+    left[0] = work[0]
+    right[d] = work[d]
+    for level in range(1, d + 1):
+        for j in range(d - level + 1):
+            work[j] = (1.0 - r) * work[j] + r * work[j + 1]
+        left[level] = work[0]
+        right[d - level] = work[d - level]
+
+
+@jit
+def _bernstein_value(b, s, work):
+    """The polynomial with Bernstein coefficients ``b`` at s (de Casteljau)."""
+    d = len(b) - 1
+    for j in range(d + 1):
+        work[j] = b[j]
+    for level in range(1, d + 1):
+        for j in range(d - level + 1):
+            work[j] = (1.0 - s) * work[j] + s * work[j + 1]
+    return work[0]
+
+
+@jit
+def _bernstein_roots(b, zero):
+    """Every root in (0, 1) of the polynomial with Bernstein coefficients ``b`` on
+    [0, 1], isolated by Descartes' rule of signs for the Bernstein basis (no sign
+    change: no root; one: exactly one, simple) and de Casteljau subdivision, then
+    located by the Illinois method. Coefficients within ``zero`` of zero count as of
+    unknown sign (as the box search never excludes a box where an equation comes
+    within 1e-12 of zero). Returns (roots, count); count -1 when a root cannot be
+    isolated (a piece's end within ``zero`` of zero, or sign changes left on a piece
+    narrower than 1e-9: a multiple root, a tangency or a cluster)."""
+    d = len(b) - 1
+    roots = np.empty(d + 1)
+    n_roots = 0
+    cap = 40  # depth-first: one piece per level (2^-30 < 1e-9) plus siblings
+    stack = np.empty((cap, d + 1))
+    ends = np.empty((cap, 2))
+    stack[0] = b
+    ends[0, 0] = 0.0
+    ends[0, 1] = 1.0
+    depth = 1
+    left = np.empty(d + 1)
+    right = np.empty(d + 1)
+    work = np.empty(d + 1)
+    while depth > 0:
+        depth -= 1
+        coeffs = stack[depth].copy()
+        s0 = ends[depth, 0]
+        s1 = ends[depth, 1]
+        if abs(coeffs[0]) <= zero or abs(coeffs[d]) <= zero:
+            return roots, -1
+        changes = 0
+        last = coeffs[0]
+        for j in range(1, d + 1):
+            if abs(coeffs[j]) <= zero:
+                # a coefficient within rounding of zero: its sign is unknown, so the
+                # count is not trusted (the piece is split; a tangency ends in -1)
+                changes = 2
+                break
+            if (coeffs[j] > 0.0) != (last > 0.0):
+                changes += 1
+            last = coeffs[j]
+        if changes == 0:
+            continue
+        if changes == 1:
+            # the one simple root: Illinois (regula falsi that halves the weight of a
+            # retained end), superlinear and bracketed
+            lo = 0.0
+            hi = 1.0
+            f_lo = coeffs[0]
+            f_hi = coeffs[d]
+            side = 0
+            mid = 0.5
+            for _ in range(100):
+                previous = mid
+                mid = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+                if not lo < mid < hi:
+                    mid = 0.5 * (lo + hi)
+                f_mid = _bernstein_value(coeffs, mid, work)
+                if f_mid == 0.0 or abs(mid - previous) < 1e-15:
+                    break
+                if (f_mid > 0.0) == (f_lo > 0.0):
+                    lo = mid
+                    f_lo = f_mid
+                    if side == -1:
+                        f_hi *= 0.5
+                    side = -1
+                else:
+                    hi = mid
+                    f_hi = f_mid
+                    if side == 1:
+                        f_lo *= 0.5
+                    side = 1
+                if hi - lo < 1e-15:
+                    break
+            if n_roots == d + 1:
+                return roots, -1
+            roots[n_roots] = s0 + (s1 - s0) * mid
+            n_roots += 1
+            continue
+        if s1 - s0 < 1e-9:
+            return roots, -1
+        if depth + 2 > cap:
+            return roots, -1
+        _bernstein_split(coeffs, 0.4999, left, right)
+        sm = s0 + 0.4999 * (s1 - s0)
+        stack[depth] = left
+        ends[depth, 0] = s0
+        ends[depth, 1] = sm
+        stack[depth + 1] = right
+        ends[depth + 1, 0] = sm
+        ends[depth + 1, 1] = s1
+        depth += 2
+    return roots, n_roots
+
+
+@jit
+def _collocation(dmax):
+    """For each degree d <= dmax: Chebyshev nodes on [0, 1] (``nodes[d, :d + 1]``) and
+    the matrix taking a polynomial's values there to its Bernstein coefficients
+    (``inverse[d, :d + 1, :d + 1]``)."""
+    nodes = np.zeros((dmax + 1, dmax + 1))
+    inverse = np.zeros((dmax + 1, dmax + 1, dmax + 1))
+    for d in range(dmax + 1):
+        B = np.empty((d + 1, d + 1))
+        for i in range(d + 1):
+            sn = 0.5 * (1.0 - np.cos(np.pi * (i + 0.5) / (d + 1)))
+            nodes[d, i] = sn
+            binom = 1.0
+            for j in range(d + 1):
+                B[i, j] = binom * sn ** j * (1.0 - sn) ** (d - j)
+                binom = binom * (d - j) / (j + 1)
+        out = np.empty((d + 1, d + 1))
+        _invert(B, out, np.empty((d + 1, d + 1)), d + 1)
+        inverse[d, :d + 1, :d + 1] = out
+    return nodes, inverse
+
+
+@jit
+def _pencil_player(k, n_players):
+    """In a three-player support, a player ``c`` mixing over at most two actions whose
+    opponents mix over the same number ``K >= 2`` of actions (see
+    :func:`_pencil_roots`), or -1."""
+    if n_players != 3:
+        return -1
+    for c in range(3):
+        a = (c + 1) % 3
+        b = (c + 2) % 3
+        if k[c] <= 2 and k[a] == k[b] and k[a] >= 2:
+            return c
+    return -1
+
+
+@jit
+def _pencil_matrix(U, strides, sup, i, j, c, K, kc, tau, out):
+    """Player ``i``'s indifference rows as a (K-1) x K matrix acting on player ``j``'s
+    support probabilities, with player ``c`` at ``(1 - tau, tau)`` (or pure)."""
+    for t in range(1, K):
+        for s in range(K):
+            val = 0.0
+            for sc in range(kc):
+                w = 1.0 if kc == 1 else (tau if sc == 1 else 1.0 - tau)
+                base = strides[j] * sup[j, s] + strides[c] * sup[c, sc]
+                val += w * (U[i, base + strides[i] * sup[i, t]]
+                            - U[i, base + strides[i] * sup[i, 0]])
+            out[t - 1, s] = val
+
+
+@jit
+def _null_vector(M, K, out, minor):
+    """The generalised cross product of the K-1 rows of M: ``out[s] = (-1)^s`` times
+    the minor without column s; it spans the null space when M has full rank and is
+    zero when it has not. Returns its max-norm."""
+    norm = 0.0
+    for s in range(K):
+        if K == 2:
+            d = M[0, 1 - s]
+        elif K == 3:
+            c0 = 1 if s == 0 else 0
+            c1 = 1 if s == 2 else 2
+            d = M[0, c0] * M[1, c1] - M[0, c1] * M[1, c0]
+        else:
+            for r in range(K - 1):
+                q = 0
+                for col in range(K):
+                    if col != s:
+                        minor[r, q] = M[r, col]
+                        q += 1
+            d = np.linalg.det(minor)
+        out[s] = d if s % 2 == 0 else -d
+        norm = max(norm, abs(out[s]))
+    return norm
+
+
+@jit
+def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
+                  collocation):
+    """Every root of a three-player support system by elimination, or ``ok=False``
+    when the shortcut does not apply or the system is degenerate (the caller then
+    runs the box search, which also reports singular supports).
+
+    With player c at ``(1 - tau, tau)``, player a's equations are linear in player
+    b's probabilities and b's in a's: ``M_a(tau) p_b = 0``, ``M_b(tau) p_a = 0``, each
+    (K-1) x K with entries affine in tau. Where ``M_a(tau)`` has full rank its null
+    space is spanned by ``v(tau)`` (signed maximal minors, degree <= K-1), so
+    ``p_b = v / sum(v)`` and likewise ``p_a = w / sum(w)``; player c's equation
+    becomes the polynomial ``g(tau) = w(tau)' D_c v(tau)`` of degree <= 2(K-1),
+    interpolated at Chebyshev nodes in the Bernstein basis, whose real roots are
+    isolated by Descartes' rule and subdivision (:func:`_bernstein_roots`: each one
+    found is simple, hence a regular root of the system). A rank drop makes ``v`` or
+    ``w`` vanish and so is a root of g; it, a polynomial that vanishes identically
+    and a root that cannot be isolated (a multiple one: singular) all send the
+    support back to the box search. Each root is polished by Newton's method on the
+    full system. Roots closer together than about 1e-9 (where floating point cannot
+    tell a simple pair from a double root) are beyond either method.
+    """
+    c = _pencil_player(k, 3)
+    empty = np.empty((0, n))
+    if 2 * (k[(c + 1) % 3] - 1) >= nodes.shape[0]:
+        return empty, False
+    if c < 0:
+        return empty, False
+    a = (c + 1) % 3
+    b = (c + 2) % 3
+    K = k[a]
+    kc = k[c]
+    Ma = np.empty((K - 1, K))
+    Mb = np.empty((K - 1, K))
+    minor = np.empty((max(K - 2, 1), max(K - 2, 1)))
+    v = np.empty(K)
+    w = np.empty(K)
+    Dc = np.zeros((K, K))
+    if kc == 2:
+        for sa in range(K):
+            for sb in range(K):
+                base = strides[a] * sup[a, sa] + strides[b] * sup[b, sb]
+                Dc[sa, sb] = (U[c, base + strides[c] * sup[c, 1]]
+                              - U[c, base + strides[c] * sup[c, 0]])
+    taus = np.empty(2 * K + 1)
+    n_tau = 0
+    if kc == 1:
+        taus[0] = 0.0
+        n_tau = 1
+        _pencil_matrix(U, strides, sup, a, b, c, K, kc, 0.0, Ma)
+        _pencil_matrix(U, strides, sup, b, a, c, K, kc, 0.0, Mb)
+        ma = np.max(np.abs(Ma))
+        mb = np.max(np.abs(Mb))
+        vscale = ma ** (K - 1)
+        wscale = mb ** (K - 1)
+    else:
+        # g on [-margin, 1 + margin] in the Bernstein basis, from its values at the
+        # Chebyshev nodes of :func:`_collocation`
+        d = 2 * (K - 1)
+        span = 1.0 + 2.0 * _PENCIL_MARGIN
+        g = np.empty(d + 1)
+        vscale = 0.0
+        wscale = 0.0
+        gscale = 0.0
+        for i in range(d + 1):
+            tau = -_PENCIL_MARGIN + span * nodes[d, i]
+            _pencil_matrix(U, strides, sup, a, b, c, K, kc, tau, Ma)
+            _pencil_matrix(U, strides, sup, b, a, c, K, kc, tau, Mb)
+            vscale = max(vscale, _null_vector(Ma, K, v, minor))
+            wscale = max(wscale, _null_vector(Mb, K, w, minor))
+            gi = 0.0
+            mag = 0.0
+            for sa in range(K):
+                for sb in range(K):
+                    term = w[sa] * Dc[sa, sb] * v[sb]
+                    gi += term
+                    mag += abs(term)
+            g[i] = gi
+            gscale = max(gscale, mag)
+        if gscale == 0.0 or np.max(np.abs(g)) <= 1e-11 * gscale:
+            return empty, False  # g vanishes identically: a continuum, or M's rank drops
+        bern = np.zeros(d + 1)
+        for j in range(d + 1):
+            for i in range(d + 1):
+                bern[j] += collocation[d, j, i] * g[i]
+        found, n_found = _bernstein_roots(bern, 1e-12 * np.max(np.abs(bern)))
+        if n_found < 0:
+            return empty, False  # a multiple or clustered root: singular
+        for r in range(n_found):
+            taus[n_tau] = -_PENCIL_MARGIN + span * found[r]
+            n_tau += 1
+    out = np.empty((n_tau, n))
+    n_out = 0
+    x = np.empty(n)
+    p = np.empty(int(offsets[-1]) + int(k[-1]))
+    f = np.empty(n)
+    jac = np.empty((n, n))
+    for r in range(n_tau):
+        tau = taus[r]
+        _pencil_matrix(U, strides, sup, a, b, c, K, kc, tau, Ma)
+        _pencil_matrix(U, strides, sup, b, a, c, K, kc, tau, Mb)
+        nv = _null_vector(Ma, K, v, minor)
+        nw = _null_vector(Mb, K, w, minor)
+        if vscale == 0.0 or wscale == 0.0 or nv <= 1e-9 * vscale or nw <= 1e-9 * wscale:
+            return empty, False  # a rank drop: the probabilities form a continuum there
+        sv = 0.0
+        sw = 0.0
+        for s in range(K):
+            sv += v[s]
+            sw += w[s]
+        if abs(sv) <= 1e-12 * nv or abs(sw) <= 1e-12 * nw:
+            continue  # null vectors summing to zero: no probability vector
+        probable = True
+        for s in range(K):
+            if v[s] / sv < -1e-4 or v[s] / sv > 1.0 + 1e-4:
+                probable = False
+            if w[s] / sw < -1e-4 or w[s] / sw > 1.0 + 1e-4:
+                probable = False
+        if not probable:
+            continue
+        for t in range(1, K):
+            x[var_off[a] + t - 1] = w[t] / sw
+            x[var_off[b] + t - 1] = v[t] / sv
+        if kc == 2:
+            x[var_off[c]] = tau
+        res = _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, 20, False)
+        if not res < 1e-9:
+            return empty, False
+        out[n_out] = x
+        n_out += 1
+    return out[:n_out], True
+
+
 @jit
 def _equilibrium_check(U, strides, m, sup, k, offsets, p, n_players, tol):
     """Largest gain of an action outside its player's support over the support's
@@ -773,7 +1109,7 @@ def _equilibrium_check(U, strides, m, sup, k, offsets, p, n_players, tol):
 
 
 @jit
-def enumerate_supports(U, m, max_boxes, min_width, tol):
+def enumerate_supports(U, m, max_boxes, min_width, tol, pencil):
     """Candidate equilibria of the game ``U`` (shape (n_players, prod m), each player's
     payoffs scaled to [0, 1], C order over the action axes).
 
@@ -785,6 +1121,9 @@ def enumerate_supports(U, m, max_boxes, min_width, tol):
         2 over budget)
     examined : number of support profiles whose equations were solved
     boxes : total boxes examined
+
+    ``pencil``: solve the three-player supports that allow it by elimination
+    (:func:`_pencil_roots`) instead of the box search (tests compare the two).
     """
     n_players = len(m)
     strides = np.empty(n_players, dtype=np.int64)
@@ -809,6 +1148,9 @@ def enumerate_supports(U, m, max_boxes, min_width, tol):
     examined = 0
     boxes = 0
     stats = np.zeros(8, dtype=np.int64)
+    # Bernstein collocation for the elimination solver's polynomials (degree <= 2(K-1),
+    # at most 16 here: larger supports go to the box search)
+    nodes, collocation = _collocation(min(2 * (mmax - 1), 16))
     full_off = np.zeros(n_players, dtype=np.int64)
     for j in range(1, n_players):
         full_off[j] = full_off[j - 1] + m[j - 1]
@@ -836,12 +1178,20 @@ def enumerate_supports(U, m, max_boxes, min_width, tol):
                 status = 0
             else:
                 coef, eq, idx = _monomials(U, strides, sup, k, offsets, n_players)
-                icoef, ieq, iidx, iown, n_rows = _inequalities(U, strides, m, sup, k, offsets,
-                                                               n_players)
-                roots, status, used = _solve_support(coef, eq, idx, icoef, ieq, iidx, iown,
-                                                     n_rows, k, offsets, var_off, n,
-                                                     max_boxes, min_width, stats)
-                boxes += used
+                solved = False
+                if pencil and _pencil_player(k, n_players) >= 0:
+                    roots, solved = _pencil_roots(U, strides, sup, k, var_off, coef, eq,
+                                                  idx, offsets, n, nodes, collocation)
+                    status = 0
+                    if solved:
+                        stats[7] += 1
+                if not solved:
+                    icoef, ieq, iidx, iown, n_rows = _inequalities(U, strides, m, sup, k,
+                                                                   offsets, n_players)
+                    roots, status, used = _solve_support(coef, eq, idx, icoef, ieq, iidx,
+                                                         iown, n_rows, k, offsets, var_off,
+                                                         n, max_boxes, min_width, stats)
+                    boxes += used
             if status != 0:
                 if n_flag == flagged.shape[0]:
                     flagged = np.concatenate((flagged, np.empty_like(flagged)))

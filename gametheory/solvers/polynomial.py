@@ -115,7 +115,7 @@ def polynomial_enumeration(game: Game, *, tol: float = 1e-9, max_boxes: int = 20
 
     U = _scaled(game)
     cands, origin, flagged, examined, stats = enumerate_supports(
-        U, m, int(max_boxes), float(min_width), tol)
+        U, m, int(max_boxes), float(min_width), tol, True)
     # a point found on an unresolved support within 1e-6 of another candidate (often
     # the end of a continuum, certified on a larger support) is the same equilibrium
     keep = np.flatnonzero(origin == 0).tolist()

@@ -9,7 +9,7 @@ from importlib.resources import files
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gametheory as gt
@@ -218,3 +218,54 @@ def test_selten_horse_continuum_is_reported_with_its_ends():
     assert _contains(found, np.array([1, 0, 1, 0, 0, 1]), 1e-9)
     # no near-duplicates: points on the segment that are its ends are not listed twice
     assert all(np.abs(a - b).max() > 1e-6 for i, a in enumerate(found) for b in found[:i])
+
+
+def _kernel_input(U: np.ndarray) -> np.ndarray:
+    """A payoff array (shape + (n,)) as the kernel takes it: per player, scaled to [0, 1]."""
+    from gametheory.solvers.polynomial import _scaled
+
+    return _scaled(gt.Game(U))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1),
+       shape=st.sampled_from([(2, 2, 2), (3, 3, 2), (3, 2, 3), (3, 3, 3), (4, 4, 2)]),
+       high=st.sampled_from([2, 3, 100]))
+def test_elimination_agrees_with_the_box_search(seed, shape, high):
+    """Three-player supports solved by elimination (one player fixed, a univariate
+    polynomial) give the same candidates and the same flagged supports as the box
+    search, on generic games and on degenerate ones (payoffs in 0..1 or 0..2, where
+    continua, rank drops and multiple roots are common)."""
+    from gametheory.solvers._polynomial import enumerate_supports
+
+    U = _kernel_input(np.random.default_rng(seed).integers(0, high, (*shape, 3)))
+    m = np.array(shape)
+    fast = enumerate_supports(U, m, 20_000, 1e-7, 1e-9, True)
+    boxes = enumerate_supports(U, m, 20_000, 1e-7, 1e-9, False)
+    assert {tuple(r) for r in fast[2].tolist()} == {tuple(r) for r in boxes[2].tolist()}
+    regular_fast = fast[0][fast[1] == 0]
+    regular_boxes = boxes[0][boxes[1] == 0]
+    assert len(regular_fast) == len(regular_boxes)
+    assert all(_contains(list(regular_boxes), x, 1e-8) for x in regular_fast)
+    if high == 100:  # generic: the shortcut was taken somewhere
+        assert fast[4][7] > 0
+
+
+def test_bernstein_root_isolation_known_roots():
+    from gametheory.solvers._polynomial import _bernstein_roots, _collocation
+
+    nodes, inverse = _collocation(4)
+
+    def bernstein(roots):
+        s = nodes[len(roots), :len(roots) + 1]
+        values = np.prod([s - r for r in roots], axis=0)
+        return inverse[len(roots), :len(roots) + 1, :len(roots) + 1] @ values
+
+    found, count = _bernstein_roots(bernstein([0.2, 0.3, 0.75, 1.6]), 1e-14)
+    assert count == 3 and np.allclose(np.sort(found[:count]), [0.2, 0.3, 0.75], atol=1e-13)
+    found, count = _bernstein_roots(bernstein([0.5, 0.5 + 1e-3]), 1e-14)
+    assert count == 2 and np.allclose(np.sort(found[:count]), [0.5, 0.501], atol=1e-12)
+    # a double root cannot be isolated: reported, not dropped
+    assert _bernstein_roots(bernstein([0.4, 0.4, 0.9]), 1e-14)[1] == -1
+    # none in (0, 1)
+    assert _bernstein_roots(bernstein([-0.5, 1.5]), 1e-14)[1] == 0
