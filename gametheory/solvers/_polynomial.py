@@ -28,6 +28,10 @@ that support stops. A structurally singular system (more equations than
 unknowns in one block, as when a pure player faces a mixing one) needs no
 special case: generically no box survives the exclusion test. A support whose
 search exceeds ``max_boxes`` is reported as over budget.
+
+Three-player supports of the right shape are first tried by elimination
+(:func:`_pencil_roots`, :func:`_plane_roots`): a univariate or bivariate
+polynomial in the Bernstein basis instead of a box search in all unknowns.
 """
 
 from __future__ import annotations
@@ -749,10 +753,11 @@ _PENCIL_MARGIN = 1e-6
 
 
 @jit
-def _bernstein_split(b, r, left, right):
+def _bernstein_split(b, r, left, right, work):
     """De Casteljau: the Bernstein coefficients of ``b`` on [0, r] and [r, 1]."""
     d = len(b) - 1
-    work = b.copy()
+    for j in range(d + 1):
+        work[j] = b[j]
     left[0] = work[0]
     right[d] = work[d]
     for level in range(1, d + 1):
@@ -857,7 +862,7 @@ def _bernstein_roots(b, zero):
             return roots, -1
         if depth + 2 > cap:
             return roots, -1
-        _bernstein_split(coeffs, 0.4999, left, right)
+        _bernstein_split(coeffs, 0.4999, left, right, work)
         sm = s0 + 0.4999 * (s1 - s0)
         stack[depth] = left
         ends[depth, 0] = s0
@@ -893,31 +898,35 @@ def _collocation(dmax):
 
 @jit
 def _pencil_player(k, n_players):
-    """In a three-player support, a player ``c`` mixing over at most two actions whose
-    opponents mix over the same number ``K >= 2`` of actions (see
-    :func:`_pencil_roots`), or -1."""
+    """In a three-player support, a player ``c`` mixing over at most three actions
+    whose opponents mix over the same number ``K`` of actions (``K >= 2``; ``K = 3``
+    when c mixes over three), the one with the fewest actions (see
+    :func:`_pencil_roots`); -1 if there is none."""
     if n_players != 3:
         return -1
+    best = -1
     for c in range(3):
         a = (c + 1) % 3
         b = (c + 2) % 3
-        if k[c] <= 2 and k[a] == k[b] and k[a] >= 2:
-            return c
-    return -1
+        # (c mixing over three actions: only against three each, where the plane search
+        # beats the box search; against pairs or fours the box search is faster)
+        if k[c] <= 3 and k[a] == k[b] and k[a] >= 2 and (k[c] < 3 or k[a] == 3) \
+                and (best < 0 or k[c] < k[best]):
+            best = c
+    return best
 
 
 @jit
-def _pencil_matrix(U, strides, sup, i, j, c, K, kc, tau, out):
+def _pencil_matrix(U, strides, sup, i, j, c, K, pc, out):
     """Player ``i``'s indifference rows as a (K-1) x K matrix acting on player ``j``'s
-    support probabilities, with player ``c`` at ``(1 - tau, tau)`` (or pure)."""
+    support probabilities, with player ``c`` at ``pc`` (on c's support)."""
     for t in range(1, K):
         for s in range(K):
             val = 0.0
-            for sc in range(kc):
-                w = 1.0 if kc == 1 else (tau if sc == 1 else 1.0 - tau)
+            for sc in range(len(pc)):
                 base = strides[j] * sup[j, s] + strides[c] * sup[c, sc]
-                val += w * (U[i, base + strides[i] * sup[i, t]]
-                            - U[i, base + strides[i] * sup[i, 0]])
+                val += pc[sc] * (U[i, base + strides[i] * sup[i, t]]
+                                 - U[i, base + strides[i] * sup[i, 0]])
             out[t - 1, s] = val
 
 
@@ -948,8 +957,382 @@ def _null_vector(M, K, out, minor):
 
 
 @jit
+def _bern2_value(B, rows, cols, u1, u2, row, work):
+    """The bivariate polynomial with tensor Bernstein coefficients ``B[:rows, :cols]``
+    on the unit square at (u1, u2)."""
+    for i in range(rows):
+        row[i] = _bernstein_value(B[i, :cols], u2, work)
+    return _bernstein_value(row[:rows], u1, work)
+
+
+@jit
+def _bern2_split(B, d, axis, r, left, right, line, lo_line, hi_line, work):
+    """De Casteljau along ``axis`` of a (d+1) x (d+1) tensor: the coefficients on the
+    two halves of the square cut at r."""
+    for q in range(d + 1):
+        for t in range(d + 1):
+            line[t] = B[t, q] if axis == 0 else B[q, t]
+        _bernstein_split(line, r, lo_line, hi_line, work)
+        for t in range(d + 1):
+            if axis == 0:
+                left[t, q] = lo_line[t]
+                right[t, q] = hi_line[t]
+            else:
+                left[q, t] = lo_line[t]
+                right[q, t] = hi_line[t]
+
+
+@jit
+def _clip_interval(B, d, axis, cmin, cmax):
+    """Where along ``axis`` (on [0, 1]) the polynomial with tensor Bernstein
+    coefficients B can vanish: the convex hull of its control points, projected on
+    that axis and the value, meets zero only there (the projected polyhedron of
+    Sherbrooke & Patrikalakis 1993). Returns (lo, hi); lo > hi when nowhere."""
+    for i in range(d + 1):
+        mi = np.inf
+        ma = -np.inf
+        for j in range(d + 1):
+            val = B[i, j] if axis == 0 else B[j, i]
+            mi = min(mi, val)
+            ma = max(ma, val)
+        cmin[i] = mi
+        cmax[i] = ma
+    lo = np.inf
+    hi = -np.inf
+    for i in range(d + 1):
+        ui = i / d
+        if cmin[i] <= 0.0 <= cmax[i]:
+            lo = min(lo, ui)
+            hi = max(hi, ui)
+        for r in range(d + 1):
+            if r == i:
+                continue
+            # segments from a point of column i at or below zero to one of column r
+            # at or above: their crossings span [u(t_min), u(t_max)]
+            if cmin[i] < 0.0 and cmax[r] > 0.0:
+                y_near = min(cmax[i], 0.0)
+                y_far = max(cmin[r], 0.0)
+                t_min = -y_near / (cmax[r] - y_near)
+                t_max = -cmin[i] / (y_far - cmin[i])
+                ur = r / d
+                for t in (t_min, t_max):
+                    u = ui + (ur - ui) * t
+                    lo = min(lo, u)
+                    hi = max(hi, u)
+    return lo, hi
+
+
+@jit
+def _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
+                 collocation, c, max_boxes):
+    """:func:`_pencil_roots` when player c mixes over three actions: with c at
+    ``(1 - t1 - t2, t1, t2)`` the others' probabilities are the null vectors v, w of
+    ``M_a(t)``, ``M_b(t)`` as before and c's two equations become bivariate polynomials
+    ``g_q(t) = w' D_q v`` of degree <= 2(K-1) in each variable. Their common roots in
+    the simplex are found by subdivision of the square in the tensor Bernstein basis:
+    a box is dropped when either polynomial's coefficients there have one strict sign
+    or it lies outside the simplex, and certified to hold exactly one root by the
+    Krawczyk operator with the Jacobian enclosed by the derivatives' Bernstein
+    coefficients; a box still undecided below width 1e-8 (a singular root or a curve
+    of them) or a search over ``max_boxes`` sends the support back to the box search.
+    """
+    empty = np.empty((0, n))
+    a = (c + 1) % 3
+    b = (c + 2) % 3
+    K = k[a]
+    d = 2 * (K - 1)
+    m = _PENCIL_MARGIN
+    span = 1.0 + 2.0 * m
+    Ma = np.empty((K - 1, K))
+    Mb = np.empty((K - 1, K))
+    minor = np.empty((K - 1, K - 1))
+    v = np.empty(K)
+    w = np.empty(K)
+    pc = np.empty(3)
+    D = np.zeros((2, K, K))
+    for q in range(2):
+        for sa in range(K):
+            for sb in range(K):
+                base = strides[a] * sup[a, sa] + strides[b] * sup[b, sb]
+                D[q, sa, sb] = (U[c, base + strides[c] * sup[c, q + 1]]
+                                - U[c, base + strides[c] * sup[c, 0]])
+    # values at the tensor grid of Chebyshev nodes, then Bernstein coefficients
+    # polynomials 0, 1: c's equations; 2 .. K+1: v_s sum(v) (the sign of b's
+    # probability s); K+2 .. 2K+1: w_s sum(w) (a's)
+    n_poly = 2 + 2 * K
+    G = np.empty((n_poly, d + 1, d + 1))
+    vscale = 0.0
+    wscale = 0.0
+    gscale = np.zeros(2)
+    sigma2 = 0.0
+    for i in range(d + 1):
+        for j in range(d + 1):
+            pc[1] = -m + span * nodes[d, i]
+            pc[2] = -m + span * nodes[d, j]
+            pc[0] = 1.0 - pc[1] - pc[2]
+            _pencil_matrix(U, strides, sup, a, b, c, K, pc, Ma)
+            _pencil_matrix(U, strides, sup, b, a, c, K, pc, Mb)
+            vscale = max(vscale, _null_vector(Ma, K, v, minor))
+            wscale = max(wscale, _null_vector(Mb, K, w, minor))
+            sv = 0.0
+            sw = 0.0
+            for t in range(K):
+                sv += v[t]
+                sw += w[t]
+            sigma2 = max(sigma2, sv * sv, sw * sw)
+            for t in range(K):
+                G[2 + t, i, j] = v[t] * sv
+                G[2 + K + t, i, j] = w[t] * sw
+            for q in range(2):
+                gi = 0.0
+                mag = 0.0
+                for sa in range(K):
+                    for sb in range(K):
+                        term = w[sa] * D[q, sa, sb] * v[sb]
+                        gi += term
+                        mag += abs(term)
+                G[q, i, j] = gi
+                gscale[q] = max(gscale[q], mag)
+    cap = 160
+    stack = np.zeros((cap, n_poly, d + 1, d + 1))
+    box = np.empty((cap, 4))  # s1 lo, s1 hi, s2 lo, s2 hi on the unit square
+    zero = np.empty(2)
+    for q in range(2):
+        if gscale[q] == 0.0 or np.max(np.abs(G[q])) <= 1e-11 * gscale[q]:
+            return empty, False  # an equation vanishes identically
+    # a box where some v_s sum(v) stays below this has b's probability s below -1e-6
+    # throughout (p_s = v_s sum(v) / sum(v)^2 and sum(v)^2 <= sigma2): no root of use
+    negative = -1e-6 * sigma2
+    for q in range(n_poly):
+        for i in range(d + 1):  # C G C' with C the collocation inverse
+            for j in range(d + 1):
+                t = 0.0
+                for r in range(d + 1):
+                    for u in range(d + 1):
+                        t += collocation[d, i, r] * G[q, r, u] * collocation[d, j, u]
+                stack[0, q, i, j] = t
+        if q < 2:
+            zero[q] = 1e-12 * np.max(np.abs(stack[0, q]))
+    box[0, 0] = 0.0
+    box[0, 1] = 1.0
+    box[0, 2] = 0.0
+    box[0, 3] = 1.0
+    depth = 1
+    found = np.empty((8, 3))
+    n_found = 0
+    row = np.empty(d + 1)
+    work = np.empty(d + 1)
+    line = np.empty(d + 1)
+    lo_line = np.empty(d + 1)
+    hi_line = np.empty(d + 1)
+    left = np.empty((d + 1, d + 1))
+    right = np.empty((d + 1, d + 1))
+    cmin = np.empty(d + 1)
+    cmax = np.empty(d + 1)
+    D1 = np.empty((2, d + 1, d + 1))  # derivative coefficients (d x (d+1), (d+1) x d)
+    D2 = np.empty((2, d + 1, d + 1))
+    J_lo = np.empty((2, 2))
+    J_hi = np.empty((2, 2))
+    Jc = np.empty((2, 2))
+    gc = np.empty(2)
+    boxes = 0
+    while depth > 0:
+        depth -= 1
+        boxes += 1
+        if boxes > max_boxes:
+            return empty, False
+        B = stack[depth]
+        s1lo = box[depth, 0]
+        s1hi = box[depth, 1]
+        s2lo = box[depth, 2]
+        s2hi = box[depth, 3]
+        # outside the simplex t1 + t2 <= 1 (with the margin)
+        if (-m + span * s1lo) + (-m + span * s2lo) > 1.0 + m:
+            continue
+        excluded = False
+        for q in range(2):
+            pos = True
+            neg = True
+            for i in range(d + 1):
+                for j in range(d + 1):
+                    if B[q, i, j] <= zero[q]:
+                        pos = False
+                    if B[q, i, j] >= -zero[q]:
+                        neg = False
+            if pos or neg:
+                excluded = True
+        for q in range(2, n_poly):
+            if excluded:
+                break
+            excluded = True
+            for i in range(d + 1):
+                for j in range(d + 1):
+                    if B[q, i, j] >= negative:
+                        excluded = False
+        if excluded:
+            continue
+        # clip the box to where both equations can vanish; a box that shrinks by a
+        # third or more goes back on the stack as it is now
+        clipped = False
+        for axis in range(2):
+            lo_c = 0.0
+            hi_c = 1.0
+            for q in range(2):
+                cl, ch = _clip_interval(B[q], d, axis, cmin, cmax)
+                lo_c = max(lo_c, cl - 1e-12)
+                hi_c = min(hi_c, ch + 1e-12)
+            if lo_c > hi_c:
+                excluded = True
+                break
+            w_old = box[depth, 2 * axis + 1] - box[depth, 2 * axis]
+            if hi_c - lo_c < 0.67 and (hi_c - lo_c) * w_old > 1e-9:
+                for q in range(n_poly):
+                    _bern2_split(B[q], d, axis, hi_c, left, right, line, lo_line, hi_line,
+                                 work)
+                    if hi_c > 0.0:
+                        _bern2_split(left, d, axis, lo_c / hi_c, right, B[q], line,
+                                     lo_line, hi_line, work)
+                    else:
+                        B[q, :, :] = left
+                start = box[depth, 2 * axis]
+                box[depth, 2 * axis] = start + lo_c * w_old
+                box[depth, 2 * axis + 1] = start + hi_c * w_old
+                clipped = True
+        if excluded:
+            continue
+        if clipped:
+            depth += 1
+            continue
+        w1 = s1hi - s1lo
+        w2 = s2hi - s2lo
+        # derivative enclosures (by the global coordinates s) and values at the centre
+        for q in range(2):
+            for i in range(d):
+                for j in range(d + 1):
+                    D1[q, i, j] = d * (B[q, i + 1, j] - B[q, i, j]) / w1
+                    D2[q, j, i] = d * (B[q, j, i + 1] - B[q, j, i]) / w2
+            lo1 = np.inf
+            hi1 = -np.inf
+            lo2 = np.inf
+            hi2 = -np.inf
+            for i in range(d):
+                for j in range(d + 1):
+                    lo1 = min(lo1, D1[q, i, j])
+                    hi1 = max(hi1, D1[q, i, j])
+                    lo2 = min(lo2, D2[q, j, i])
+                    hi2 = max(hi2, D2[q, j, i])
+            J_lo[q, 0] = lo1
+            J_hi[q, 0] = hi1
+            J_lo[q, 1] = lo2
+            J_hi[q, 1] = hi2
+            gc[q] = _bern2_value(B[q], d + 1, d + 1, 0.5, 0.5, row, work)
+            Jc[q, 0] = _bern2_value(D1[q], d, d + 1, 0.5, 0.5, row, work)
+            Jc[q, 1] = _bern2_value(D2[q], d + 1, d, 0.5, 0.5, row, work)
+        det = Jc[0, 0] * Jc[1, 1] - Jc[0, 1] * Jc[1, 0]
+        scale_j = abs(Jc[0, 0] * Jc[1, 1]) + abs(Jc[0, 1] * Jc[1, 0])
+        if max(w1, w2) < 0.25 and abs(det) > 1e-13 * scale_j:
+            # Krawczyk: K(X) = c - Y g(c) + (I - Y J(X)) (X - c)
+            Y00 = Jc[1, 1] / det
+            Y01 = -Jc[0, 1] / det
+            Y10 = -Jc[1, 0] / det
+            Y11 = Jc[0, 0] / det
+            cen = np.array([0.5 * (s1lo + s1hi), 0.5 * (s2lo + s2hi)])
+            rad = np.array([0.5 * w1, 0.5 * w2])
+            lo_x = np.array([s1lo, s2lo])
+            hi_x = np.array([s1hi, s2hi])
+            inside = True
+            disjoint = False
+            for r in range(2):
+                y0 = Y00 if r == 0 else Y10
+                y1 = Y01 if r == 0 else Y11
+                centre = cen[r] - (y0 * gc[0] + y1 * gc[1])
+                # rounding in the centre values, magnified by Y (large near a singular
+                # root, where it must not fake a certificate either way)
+                spread = abs(y0) * zero[0] + abs(y1) * zero[1]
+                for col in range(2):
+                    mlo = 1.0 if r == col else 0.0
+                    mhi = mlo
+                    for q in range(2):
+                        y = y0 if q == 0 else y1
+                        if y >= 0:
+                            mlo -= y * J_hi[q, col]
+                            mhi -= y * J_lo[q, col]
+                        else:
+                            mlo -= y * J_lo[q, col]
+                            mhi -= y * J_hi[q, col]
+                    spread += max(abs(mlo), abs(mhi)) * rad[col]
+                if centre - spread <= lo_x[r] or centre + spread >= hi_x[r]:
+                    inside = False
+                if centre + spread < lo_x[r] or centre - spread > hi_x[r]:
+                    disjoint = True
+            if disjoint:
+                continue
+            if inside:
+                # the unique root: Newton on the square from the centre, in the box
+                u1 = 0.5
+                u2 = 0.5
+                for _ in range(30):
+                    f0 = _bern2_value(B[0], d + 1, d + 1, u1, u2, row, work)
+                    f1 = _bern2_value(B[1], d + 1, d + 1, u1, u2, row, work)
+                    a00 = _bern2_value(D1[0], d, d + 1, u1, u2, row, work) * w1
+                    a01 = _bern2_value(D2[0], d + 1, d, u1, u2, row, work) * w2
+                    a10 = _bern2_value(D1[1], d, d + 1, u1, u2, row, work) * w1
+                    a11 = _bern2_value(D2[1], d + 1, d, u1, u2, row, work) * w2
+                    dt = a00 * a11 - a01 * a10
+                    if dt == 0.0:
+                        break
+                    step1 = (a11 * f0 - a01 * f1) / dt
+                    step2 = (a00 * f1 - a10 * f0) / dt
+                    u1 -= step1
+                    u2 -= step2
+                    if abs(step1) * w1 + abs(step2) * w2 < 1e-16:
+                        break
+                t1 = -m + span * (s1lo + w1 * u1)
+                t2 = -m + span * (s2lo + w2 * u2)
+                duplicate = False
+                for r in range(n_found):
+                    if abs(found[r, 1] - t1) < 1e-10 and abs(found[r, 2] - t2) < 1e-10:
+                        duplicate = True
+                if not duplicate:
+                    if n_found == found.shape[0]:
+                        found = np.concatenate((found, np.empty_like(found)))
+                    found[n_found, 0] = 1.0 - t1 - t2
+                    found[n_found, 1] = t1
+                    found[n_found, 2] = t2
+                    n_found += 1
+                continue
+        if max(w1, w2) < 1e-8 or depth + 2 > cap:
+            return empty, False  # a singular root or a curve of roots
+        # split where the polynomials vary most over the box (the "smear"), but never
+        # a side a hundred times narrower than the other
+        smear1 = w1 * max(abs(J_lo[0, 0]), abs(J_hi[0, 0]), abs(J_lo[1, 0]), abs(J_hi[1, 0]))
+        smear2 = w2 * max(abs(J_lo[0, 1]), abs(J_hi[0, 1]), abs(J_lo[1, 1]), abs(J_hi[1, 1]))
+        axis = 0 if smear1 >= smear2 else 1
+        if w1 < 0.01 * w2:
+            axis = 1
+        elif w2 < 0.01 * w1:
+            axis = 0
+        for q in range(n_poly):
+            _bern2_split(B[q], d, axis, 0.4999, left, right, line, lo_line, hi_line, work)
+            stack[depth, q] = left
+            stack[depth + 1, q] = right
+        lo_t = box[depth, 2 * axis]
+        hi_t = box[depth, 2 * axis + 1]
+        cut = lo_t + 0.4999 * (hi_t - lo_t)
+        box[depth + 1, 0] = s1lo
+        box[depth + 1, 1] = s1hi
+        box[depth + 1, 2] = s2lo
+        box[depth + 1, 3] = s2hi
+        box[depth, 2 * axis + 1] = cut
+        box[depth + 1, 2 * axis] = cut
+        depth += 2
+    return _pencil_points(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, a, b, c,
+                          found[:n_found], vscale, wscale)
+
+
+@jit
 def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
-                  collocation):
+                  collocation, max_boxes):
     """Every root of a three-player support system by elimination, or ``ok=False``
     when the shortcut does not apply or the system is degenerate (the caller then
     runs the box search, which also reports singular supports).
@@ -975,15 +1358,19 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
         return empty, False
     if c < 0:
         return empty, False
+    if k[c] == 3:
+        return _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
+                            collocation, c, max_boxes)
     a = (c + 1) % 3
     b = (c + 2) % 3
     K = k[a]
     kc = k[c]
     Ma = np.empty((K - 1, K))
     Mb = np.empty((K - 1, K))
-    minor = np.empty((max(K - 2, 1), max(K - 2, 1)))
+    minor = np.empty((K - 1, K - 1))
     v = np.empty(K)
     w = np.empty(K)
+    pc = np.ones(kc)
     Dc = np.zeros((K, K))
     if kc == 2:
         for sa in range(K):
@@ -996,8 +1383,8 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
     if kc == 1:
         taus[0] = 0.0
         n_tau = 1
-        _pencil_matrix(U, strides, sup, a, b, c, K, kc, 0.0, Ma)
-        _pencil_matrix(U, strides, sup, b, a, c, K, kc, 0.0, Mb)
+        _pencil_matrix(U, strides, sup, a, b, c, K, pc, Ma)
+        _pencil_matrix(U, strides, sup, b, a, c, K, pc, Mb)
         ma = np.max(np.abs(Ma))
         mb = np.max(np.abs(Mb))
         vscale = ma ** (K - 1)
@@ -1012,9 +1399,10 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
         wscale = 0.0
         gscale = 0.0
         for i in range(d + 1):
-            tau = -_PENCIL_MARGIN + span * nodes[d, i]
-            _pencil_matrix(U, strides, sup, a, b, c, K, kc, tau, Ma)
-            _pencil_matrix(U, strides, sup, b, a, c, K, kc, tau, Mb)
+            pc[1] = -_PENCIL_MARGIN + span * nodes[d, i]
+            pc[0] = 1.0 - pc[1]
+            _pencil_matrix(U, strides, sup, a, b, c, K, pc, Ma)
+            _pencil_matrix(U, strides, sup, b, a, c, K, pc, Mb)
             vscale = max(vscale, _null_vector(Ma, K, v, minor))
             wscale = max(wscale, _null_vector(Mb, K, w, minor))
             gi = 0.0
@@ -1038,20 +1426,104 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
         for r in range(n_found):
             taus[n_tau] = -_PENCIL_MARGIN + span * found[r]
             n_tau += 1
-    out = np.empty((n_tau, n))
+    pcs = np.empty((n_tau, kc))
+    for r in range(n_tau):
+        pcs[r, 0] = 1.0 - taus[r]
+        if kc == 2:
+            pcs[r, 1] = taus[r]
+    return _pencil_points(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, a, b, c,
+                          pcs, vscale, wscale)
+
+
+@jit
+def _rank_drop_consistent(U, strides, sup, a, b, c, K, Ma, Mb, v, w, drop_v):
+    """At a point where player a's matrix loses rank (``drop_v``; else b's), whether
+    some probability vector of b (else a) solves its own rows, sums to one and makes
+    player c indifferent against the other player's determined strategy: the least
+    squares residual of those K + 2 equations in K unknowns, relative to their size."""
+    if drop_v:
+        M = Ma
+        other = w  # player a's strategy is determined
+        i = a
+        j = b
+    else:
+        M = Mb
+        other = v
+        i = b
+        j = a
+    so = 0.0
+    for s in range(K):
+        so += other[s]
+    if so == 0.0:
+        return True
+    rows = K + 2
+    A = np.zeros((rows, K))
+    rhs = np.zeros(rows)
+    for t in range(K - 1):
+        for s in range(K):
+            A[t, s] = M[t, s]
+    for s in range(K):
+        A[K - 1, s] = 1.0
+    rhs[K - 1] = 1.0
+    for q in range(2):
+        for s in range(K):
+            val = 0.0
+            for r in range(K):
+                base = strides[i] * sup[i, r] + strides[j] * sup[j, s]
+                val += other[r] / so * (U[c, base + strides[c] * sup[c, q + 1]]
+                                        - U[c, base + strides[c] * sup[c, 0]])
+            A[K + q, s] = val
+    sol = np.linalg.lstsq(A, rhs)[0]
+    residual = 0.0
+    size = 0.0
+    for t in range(rows):
+        acc = -rhs[t]
+        for s in range(K):
+            acc += A[t, s] * sol[s]
+            size = max(size, abs(A[t, s]))
+        residual = max(residual, abs(acc))
+    return residual <= 1e-9 * max(size, 1e-300) * max(1.0, np.max(np.abs(sol)))
+
+
+@jit
+def _pencil_points(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, a, b, c, pcs,
+                   vscale, wscale):
+    """The support's roots from player c's strategies ``pcs`` at the roots of the
+    eliminated system (:func:`_pencil_roots`): the others' probabilities from the null
+    vectors, polished by Newton's method on the full system. ``ok=False`` at a rank
+    drop (the probabilities are not determined there) or when Newton fails."""
+    K = k[a]
+    kc = k[c]
+    Ma = np.empty((K - 1, K))
+    Mb = np.empty((K - 1, K))
+    minor = np.empty((K - 1, K - 1))
+    v = np.empty(K)
+    w = np.empty(K)
+    out = np.empty((pcs.shape[0], n))
     n_out = 0
     x = np.empty(n)
     p = np.empty(int(offsets[-1]) + int(k[-1]))
     f = np.empty(n)
     jac = np.empty((n, n))
-    for r in range(n_tau):
-        tau = taus[r]
-        _pencil_matrix(U, strides, sup, a, b, c, K, kc, tau, Ma)
-        _pencil_matrix(U, strides, sup, b, a, c, K, kc, tau, Mb)
+    for r in range(pcs.shape[0]):
+        pc = pcs[r]
+        _pencil_matrix(U, strides, sup, a, b, c, K, pc, Ma)
+        _pencil_matrix(U, strides, sup, b, a, c, K, pc, Mb)
         nv = _null_vector(Ma, K, v, minor)
         nw = _null_vector(Mb, K, w, minor)
-        if vscale == 0.0 or wscale == 0.0 or nv <= 1e-9 * vscale or nw <= 1e-9 * wscale:
-            return empty, False  # a rank drop: the probabilities form a continuum there
+        if vscale == 0.0 or wscale == 0.0:
+            return out[:0], False
+        drop_v = nv <= 1e-9 * vscale
+        drop_w = nw <= 1e-9 * wscale
+        if drop_v or drop_w:
+            # a rank drop: a root of the eliminated system whatever the probabilities.
+            # With c mixing over three actions it is generically no root of the game's
+            # system (the dropped player's probabilities must satisfy K + 1 independent
+            # linear equations); otherwise, or if they can, the box search decides.
+            if kc != 3 or (drop_v and drop_w) or _rank_drop_consistent(
+                    U, strides, sup, a, b, c, K, Ma, Mb, v, w, drop_v):
+                return out[:0], False
+            continue
         sv = 0.0
         sw = 0.0
         for s in range(K):
@@ -1070,11 +1542,11 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
         for t in range(1, K):
             x[var_off[a] + t - 1] = w[t] / sw
             x[var_off[b] + t - 1] = v[t] / sv
-        if kc == 2:
-            x[var_off[c]] = tau
+        for t in range(1, kc):
+            x[var_off[c] + t - 1] = pc[t]
         res = _newton(coef, eq, idx, k, offsets, var_off, n, x, p, f, jac, 20, False)
         if not res < 1e-9:
-            return empty, False
+            return out[:0], False
         out[n_out] = x
         n_out += 1
     return out[:n_out], True
@@ -1181,7 +1653,8 @@ def enumerate_supports(U, m, max_boxes, min_width, tol, pencil):
                 solved = False
                 if pencil and _pencil_player(k, n_players) >= 0:
                     roots, solved = _pencil_roots(U, strides, sup, k, var_off, coef, eq,
-                                                  idx, offsets, n, nodes, collocation)
+                                                  idx, offsets, n, nodes, collocation,
+                                                  max_boxes)
                     status = 0
                     if solved:
                         stats[7] += 1

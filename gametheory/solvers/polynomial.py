@@ -38,6 +38,14 @@ def polynomial_enumeration(game: Game, *, tol: float = 1e-9, max_boxes: int = 20
     candidate is then verified by :func:`~gametheory.solvers.verify.finalize`.
     This is the method of Gambit's ``enumpoly`` (McKelvey & McLennan 1996;
     Turocy's PolEnum), with exact vertex bounds in place of Taylor bounds.
+    In three-player games, supports where one player mixes over at most two
+    actions and the other two over equally many (or all three over three) are
+    solved by elimination instead: with that player's strategy fixed the others'
+    equations are linear, their null vectors give the others' strategies, and the
+    remaining one or two equations are univariate or bivariate polynomials whose
+    roots are isolated in the Bernstein basis (Descartes' rule; subdivision,
+    projected-polyhedron clipping and Krawczyk certificates); degenerate cases
+    go back to the box search. Both give the same equilibria (tested).
 
     The result promises ``"all"`` equilibria when every support's system was
     resolved: then the game has finitely many equilibria and all are listed.

@@ -229,7 +229,8 @@ def _kernel_input(U: np.ndarray) -> np.ndarray:
 
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1),
-       shape=st.sampled_from([(2, 2, 2), (3, 3, 2), (3, 2, 3), (3, 3, 3), (4, 4, 2)]),
+       shape=st.sampled_from([(2, 2, 2), (3, 3, 2), (3, 2, 3), (3, 3, 3), (4, 4, 2),
+                              (2, 3, 3)]),
        high=st.sampled_from([2, 3, 100]))
 def test_elimination_agrees_with_the_box_search(seed, shape, high):
     """Three-player supports solved by elimination (one player fixed, a univariate
@@ -249,6 +250,21 @@ def test_elimination_agrees_with_the_box_search(seed, shape, high):
     assert all(_contains(list(regular_boxes), x, 1e-8) for x in regular_fast)
     if high == 100:  # generic: the shortcut was taken somewhere
         assert fast[4][7] > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_elimination_agrees_on_four_action_supports(seed):
+    """Supports where two players mix over four actions (null vectors from 3 x 3
+    minors) against a pure or a two-action third player: same equilibria as the box
+    search. (A wrongly sized minor once lost an equilibrium on such a support.)"""
+    from gametheory.solvers._polynomial import enumerate_supports
+
+    U = _kernel_input(np.random.default_rng(100 + seed).integers(0, 100, (4, 4, 2, 3)))
+    m = np.array([4, 4, 2])
+    fast = enumerate_supports(U, m, 20_000, 1e-7, 1e-9, True)
+    boxes = enumerate_supports(U, m, 20_000, 1e-7, 1e-9, False)
+    assert fast[4][7] > 0 and len(fast[0]) == len(boxes[0])
+    assert all(_contains(list(boxes[0]), x, 1e-8) for x in fast[0])
 
 
 def test_bernstein_root_isolation_known_roots():
