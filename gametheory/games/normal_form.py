@@ -784,16 +784,21 @@ def batch_profile_values(payoffs: np.ndarray, profiles: np.ndarray
     if X.ndim != 2 or X.shape[1] != sum(shape):
         raise ShapeError(f"profiles must be rows of {sum(shape)} probabilities (every "
                          f"player's strategy), got shape {X.shape}")
-    parts = np.split(X, np.cumsum(shape)[:-1], axis=1)
+    parts = []
+    start = 0
+    for m in shape:  # slices, not np.split (a tenth of the cost on small batches)
+        parts.append(X[:, start:start + m])
+        start += m
     values = np.empty((len(X), n))
-    regrets = np.empty((len(X), n))
+    best = np.empty((len(X), n))
     for i in range(n):
-        v = np.broadcast_to(_contract_others(np.asarray(payoffs[..., i], dtype=float),
-                                             [parts[j] for j in range(n) if j != i], i),
-                            (len(X), shape[i]))
-        values[:, i] = np.einsum("ca,ca->c", v, parts[i])
-        regrets[:, i] = np.maximum(0.0, v.max(axis=1) - values[:, i])
-    return values, regrets
+        v = _contract_others(np.asarray(payoffs[..., i], dtype=float),
+                             [parts[j] for j in range(n) if j != i], i)
+        if v.ndim == 1:  # a one-player game
+            v = np.broadcast_to(v, (len(X), shape[i]))
+        values[:, i] = (v * parts[i]).sum(axis=1)
+        best[:, i] = v.max(axis=1)
+    return values, np.maximum(0.0, best - values)
 
 
 @functools.lru_cache(maxsize=256)

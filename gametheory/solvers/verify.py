@@ -29,6 +29,9 @@ from .result import Equilibrium, EquilibriumResult, Rejected
 
 __all__ = ["check_profile", "finalize", "verify_equilibrium"]
 
+_ZERO = Fraction(0)
+_ONE = Fraction(1)
+
 
 def _prepare(game: Game, candidates: Sequence, tol: float) -> list[tuple]:
     """Clean every candidate and compute its values and regrets, the float work for the
@@ -153,6 +156,7 @@ def _conclude(game: Game, prepared: tuple, *, tol: float, exact: bool | None
     exact_payoffs = game.exact_payoffs
     is_pure = all(np.count_nonzero(s) == 1 for s in cleaned)
     exact_profile = None
+    read_off = False
     if exact_payoffs is not None and (game.n_players == 2 or is_pure):
         if given is not None and len(given) == game.n_players:
             # an exact candidate (exact vertex enumeration) is checked as it is
@@ -161,7 +165,9 @@ def _conclude(game: Game, prepared: tuple, *, tol: float, exact: bool | None
                 return None, "exact candidate is not exactly an equilibrium"
             exact_profile = given
         elif is_pure:
-            exact_profile = [[Fraction(int(v == 1.0)) for v in s] for s in cleaned]
+            # cleaned pure strategies are exactly 0.0 and 1.0: nothing to re-derive
+            read_off = True
+            exact_profile = [[_ONE if v == 1.0 else _ZERO for v in s] for s in cleaned]
             reg = exact_regrets(exact_payoffs, exact_profile)
             if reg is None or any(r != 0 for r in reg):
                 return None, "pure profile is not exactly an equilibrium"
@@ -171,7 +177,7 @@ def _conclude(game: Game, prepared: tuple, *, tol: float, exact: bool | None
                 return None, "no exact rational equilibrium matches this float candidate"
             # In a degenerate game an equilibrium can lie inside a face of the equilibrium
             # set, where nothing forces it to be rational: it stays float-verified.
-        if exact_profile is not None:
+        if exact_profile is not None and not read_off:
             exact_floats = [np.array([float(v) for v in s]) for s in exact_profile]
             if not all(np.array_equal(a, b) for a, b in zip(exact_floats, cleaned,
                                                               strict=True)):
