@@ -417,6 +417,37 @@ def _invert(A, out, work, n):
 
 
 @jit
+def _krawczyk(Y, yf, c, j_lo, j_hi, lo, hi, n, slack):
+    """The Krawczyk test on the box [lo, hi] with centre c: ``K(X) = c - Y F(c) +
+    (I - Y J(X)) (X - c)``, ``yf = Y F(c)``, J(X) enclosed by [j_lo, j_hi], ``slack[a]``
+    the rounding allowed in row a. Returns (inside: K(X) in the interior of X, a unique
+    root; disjoint: K(X) misses X, no root)."""
+    inside = True
+    disjoint = False
+    for a in range(n):
+        rad = slack[a]
+        for b in range(n):
+            # entry (a, b) of I - Y J(X) as an interval
+            mlo = 1.0 if a == b else 0.0
+            mhi = mlo
+            for q in range(n):
+                y = Y[a, q]
+                if y >= 0:
+                    mlo -= y * j_hi[q, b]
+                    mhi -= y * j_lo[q, b]
+                else:
+                    mlo -= y * j_lo[q, b]
+                    mhi -= y * j_hi[q, b]
+            rad += max(abs(mlo), abs(mhi)) * 0.5 * (hi[b] - lo[b])
+        centre = c[a] - yf[a]
+        if centre - rad <= lo[a] or centre + rad >= hi[a]:
+            inside = False
+        if centre + rad < lo[a] or centre - rad > hi[a]:
+            disjoint = True
+    return inside, disjoint
+
+
+@jit
 def _narrow(table, n_fun, n, lo, hi, new_lo, new_hi, fmask):
     """Shrink the box to the part where every function of ``table`` can vanish.
 
@@ -556,6 +587,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
     for e in range(n):
         eq_mask[e] = var_mask[eq_own[e]]
     no_mask = np.zeros(n, dtype=np.int64)
+    no_slack = np.zeros(n)
     boxes = 0
     while depth > 0:
         depth -= 1
@@ -665,28 +697,7 @@ def _solve_support(coef, eq, idx, icoef, ieq, iidx, iown, n_rows, k, offsets, va
                 _vertex_probabilities(ilo, ihi, n, k, offsets, var_off, n_players, x, pv)
                 _box_ranges(coef, start, idx, eq_own, k, offsets, var_off, var_mask, n, pv,
                             True, f_lo, f_hi, j_lo, j_hi, fv, part)
-                inside = True
-                disjoint = False
-                for a in range(n):
-                    rad = 0.0
-                    for b in range(n):
-                        # entry (a, b) of I - Y J(X) as an interval
-                        mlo = 1.0 if a == b else 0.0
-                        mhi = mlo
-                        for q in range(n):
-                            y = Y[a, q]
-                            if y >= 0:
-                                mlo -= y * j_hi[q, b]
-                                mhi -= y * j_lo[q, b]
-                            else:
-                                mlo -= y * j_lo[q, b]
-                                mhi -= y * j_hi[q, b]
-                        rad += max(abs(mlo), abs(mhi)) * 0.5 * (ihi[b] - ilo[b])
-                    centre = c[a] - yf[a]
-                    if centre - rad <= ilo[a] or centre + rad >= ihi[a]:
-                        inside = False
-                    if centre + rad < ilo[a] or centre - rad > ihi[a]:
-                        disjoint = True
+                inside, disjoint = _krawczyk(Y, yf, c, j_lo, j_hi, ilo, ihi, n, no_slack)
                 if disjoint:
                     decided = True
                     stats[3] += 1
@@ -1043,19 +1054,11 @@ def _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
     d = 2 * (K - 1)
     m = _PENCIL_MARGIN
     span = 1.0 + 2.0 * m
-    Ma = np.empty((K - 1, K))
-    Mb = np.empty((K - 1, K))
-    minor = np.empty((K - 1, K - 1))
-    v = np.empty(K)
-    w = np.empty(K)
+    Ma, Mb, minor, v, w = _elimination_workspace(K)
     pc = np.empty(3)
-    D = np.zeros((2, K, K))
-    for q in range(2):
-        for sa in range(K):
-            for sb in range(K):
-                base = strides[a] * sup[a, sa] + strides[b] * sup[b, sb]
-                D[q, sa, sb] = (U[c, base + strides[c] * sup[c, q + 1]]
-                                - U[c, base + strides[c] * sup[c, 0]])
+    D = _c_differences(U, strides, sup, a, b, c, K, 3)
+    gq = np.empty(2)
+    mag = np.empty(2)
     # values at the tensor grid of Chebyshev nodes, then Bernstein coefficients
     # polynomials 0, 1: c's equations; 2 .. K+1: v_s sum(v) (the sign of b's
     # probability s); K+2 .. 2K+1: w_s sum(w) (a's)
@@ -1070,10 +1073,10 @@ def _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
             pc[1] = -m + span * nodes[d, i]
             pc[2] = -m + span * nodes[d, j]
             pc[0] = 1.0 - pc[1] - pc[2]
-            _pencil_matrix(U, strides, sup, a, b, c, K, pc, Ma)
-            _pencil_matrix(U, strides, sup, b, a, c, K, pc, Mb)
-            vscale = max(vscale, _null_vector(Ma, K, v, minor))
-            wscale = max(wscale, _null_vector(Mb, K, w, minor))
+            nv, nw = _eliminated_at(U, strides, sup, a, b, c, K, pc, D, Ma, Mb, minor,
+                                    v, w, gq, mag)
+            vscale = max(vscale, nv)
+            wscale = max(wscale, nw)
             sv = 0.0
             sw = 0.0
             for t in range(K):
@@ -1084,15 +1087,8 @@ def _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
                 G[2 + t, i, j] = v[t] * sv
                 G[2 + K + t, i, j] = w[t] * sw
             for q in range(2):
-                gi = 0.0
-                mag = 0.0
-                for sa in range(K):
-                    for sb in range(K):
-                        term = w[sa] * D[q, sa, sb] * v[sb]
-                        gi += term
-                        mag += abs(term)
-                G[q, i, j] = gi
-                gscale[q] = max(gscale[q], mag)
+                G[q, i, j] = gq[q]
+                gscale[q] = max(gscale[q], mag[q])
     cap = 160
     stack = np.zeros((cap, n_poly, d + 1, d + 1))
     box = np.empty((cap, 4))  # s1 lo, s1 hi, s2 lo, s2 hi on the unit square
@@ -1135,6 +1131,12 @@ def _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
     J_hi = np.empty((2, 2))
     Jc = np.empty((2, 2))
     gc = np.empty(2)
+    Y2 = np.empty((2, 2))
+    yf2 = np.empty(2)
+    slack2 = np.empty(2)
+    cen = np.empty(2)
+    lo_x = np.empty(2)
+    hi_x = np.empty(2)
     boxes = 0
     while depth > 0:
         depth -= 1
@@ -1231,40 +1233,22 @@ def _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
         det = Jc[0, 0] * Jc[1, 1] - Jc[0, 1] * Jc[1, 0]
         scale_j = abs(Jc[0, 0] * Jc[1, 1]) + abs(Jc[0, 1] * Jc[1, 0])
         if max(w1, w2) < 0.25 and abs(det) > 1e-13 * scale_j:
-            # Krawczyk: K(X) = c - Y g(c) + (I - Y J(X)) (X - c)
-            Y00 = Jc[1, 1] / det
-            Y01 = -Jc[0, 1] / det
-            Y10 = -Jc[1, 0] / det
-            Y11 = Jc[0, 0] / det
-            cen = np.array([0.5 * (s1lo + s1hi), 0.5 * (s2lo + s2hi)])
-            rad = np.array([0.5 * w1, 0.5 * w2])
-            lo_x = np.array([s1lo, s2lo])
-            hi_x = np.array([s1hi, s2hi])
-            inside = True
-            disjoint = False
+            # Krawczyk, with the rounding in the centre values magnified by Y (large
+            # near a singular root, where it must not fake a certificate either way)
+            Y2[0, 0] = Jc[1, 1] / det
+            Y2[0, 1] = -Jc[0, 1] / det
+            Y2[1, 0] = -Jc[1, 0] / det
+            Y2[1, 1] = Jc[0, 0] / det
             for r in range(2):
-                y0 = Y00 if r == 0 else Y10
-                y1 = Y01 if r == 0 else Y11
-                centre = cen[r] - (y0 * gc[0] + y1 * gc[1])
-                # rounding in the centre values, magnified by Y (large near a singular
-                # root, where it must not fake a certificate either way)
-                spread = abs(y0) * zero[0] + abs(y1) * zero[1]
-                for col in range(2):
-                    mlo = 1.0 if r == col else 0.0
-                    mhi = mlo
-                    for q in range(2):
-                        y = y0 if q == 0 else y1
-                        if y >= 0:
-                            mlo -= y * J_hi[q, col]
-                            mhi -= y * J_lo[q, col]
-                        else:
-                            mlo -= y * J_lo[q, col]
-                            mhi -= y * J_hi[q, col]
-                    spread += max(abs(mlo), abs(mhi)) * rad[col]
-                if centre - spread <= lo_x[r] or centre + spread >= hi_x[r]:
-                    inside = False
-                if centre + spread < lo_x[r] or centre - spread > hi_x[r]:
-                    disjoint = True
+                yf2[r] = Y2[r, 0] * gc[0] + Y2[r, 1] * gc[1]
+                slack2[r] = abs(Y2[r, 0]) * zero[0] + abs(Y2[r, 1]) * zero[1]
+            cen[0] = 0.5 * (s1lo + s1hi)
+            cen[1] = 0.5 * (s2lo + s2hi)
+            lo_x[0] = s1lo
+            lo_x[1] = s2lo
+            hi_x[0] = s1hi
+            hi_x[1] = s2hi
+            inside, disjoint = _krawczyk(Y2, yf2, cen, J_lo, J_hi, lo_x, hi_x, 2, slack2)
             if disjoint:
                 continue
             if inside:
@@ -1354,9 +1338,7 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
     """
     c = _pencil_player(k, 3)
     empty = np.empty((0, n))
-    if 2 * (k[(c + 1) % 3] - 1) >= nodes.shape[0]:
-        return empty, False
-    if c < 0:
+    if c < 0 or 2 * (k[(c + 1) % 3] - 1) >= nodes.shape[0]:
         return empty, False
     if k[c] == 3:
         return _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
@@ -1365,19 +1347,11 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
     b = (c + 2) % 3
     K = k[a]
     kc = k[c]
-    Ma = np.empty((K - 1, K))
-    Mb = np.empty((K - 1, K))
-    minor = np.empty((K - 1, K - 1))
-    v = np.empty(K)
-    w = np.empty(K)
+    Ma, Mb, minor, v, w = _elimination_workspace(K)
     pc = np.ones(kc)
-    Dc = np.zeros((K, K))
-    if kc == 2:
-        for sa in range(K):
-            for sb in range(K):
-                base = strides[a] * sup[a, sa] + strides[b] * sup[b, sb]
-                Dc[sa, sb] = (U[c, base + strides[c] * sup[c, 1]]
-                              - U[c, base + strides[c] * sup[c, 0]])
+    D = _c_differences(U, strides, sup, a, b, c, K, kc)
+    gq = np.empty(1)
+    mag = np.empty(1)
     taus = np.empty(2 * K + 1)
     n_tau = 0
     if kc == 1:
@@ -1401,19 +1375,12 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
         for i in range(d + 1):
             pc[1] = -_PENCIL_MARGIN + span * nodes[d, i]
             pc[0] = 1.0 - pc[1]
-            _pencil_matrix(U, strides, sup, a, b, c, K, pc, Ma)
-            _pencil_matrix(U, strides, sup, b, a, c, K, pc, Mb)
-            vscale = max(vscale, _null_vector(Ma, K, v, minor))
-            wscale = max(wscale, _null_vector(Mb, K, w, minor))
-            gi = 0.0
-            mag = 0.0
-            for sa in range(K):
-                for sb in range(K):
-                    term = w[sa] * Dc[sa, sb] * v[sb]
-                    gi += term
-                    mag += abs(term)
-            g[i] = gi
-            gscale = max(gscale, mag)
+            nv, nw = _eliminated_at(U, strides, sup, a, b, c, K, pc, D, Ma, Mb, minor,
+                                    v, w, gq, mag)
+            vscale = max(vscale, nv)
+            wscale = max(wscale, nw)
+            g[i] = gq[0]
+            gscale = max(gscale, mag[0])
         if gscale == 0.0 or np.max(np.abs(g)) <= 1e-11 * gscale:
             return empty, False  # g vanishes identically: a continuum, or M's rank drops
         bern = np.zeros(d + 1)
@@ -1433,6 +1400,50 @@ def _pencil_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
             pcs[r, 1] = taus[r]
     return _pencil_points(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, a, b, c,
                           pcs, vscale, wscale)
+
+
+@jit
+def _c_differences(U, strides, sup, a, b, c, K, kc):
+    """``D[q, sa, sb]``: player c's payoff from its support action q + 1 minus from its
+    first, at a's and b's support actions sa, sb (c's equations are ``w' D[q] v``)."""
+    D = np.zeros((kc - 1, K, K))
+    for q in range(kc - 1):
+        for sa in range(K):
+            for sb in range(K):
+                base = strides[a] * sup[a, sa] + strides[b] * sup[b, sb]
+                D[q, sa, sb] = (U[c, base + strides[c] * sup[c, q + 1]]
+                                - U[c, base + strides[c] * sup[c, 0]])
+    return D
+
+
+@jit
+def _elimination_workspace(K):
+    """Arrays for :func:`_eliminated_at`: the two (K-1) x K matrices, a minor, the two
+    null vectors."""
+    return (np.empty((K - 1, K)), np.empty((K - 1, K)), np.empty((K - 1, K - 1)),
+            np.empty(K), np.empty(K))
+
+
+@jit
+def _eliminated_at(U, strides, sup, a, b, c, K, pc, D, Ma, Mb, minor, v, w, g, mag):
+    """At player c's strategy ``pc``: the null vectors v (of ``M_a``, b's strategy up to
+    scale) and w (of ``M_b``, a's), c's equations ``g[q] = w' D[q] v`` with the sums of
+    their terms' magnitudes ``mag[q]``. Returns the null vectors' max-norms."""
+    _pencil_matrix(U, strides, sup, a, b, c, K, pc, Ma)
+    _pencil_matrix(U, strides, sup, b, a, c, K, pc, Mb)
+    nv = _null_vector(Ma, K, v, minor)
+    nw = _null_vector(Mb, K, w, minor)
+    for q in range(D.shape[0]):
+        gi = 0.0
+        size = 0.0
+        for sa in range(K):
+            for sb in range(K):
+                term = w[sa] * D[q, sa, sb] * v[sb]
+                gi += term
+                size += abs(term)
+        g[q] = gi
+        mag[q] = size
+    return nv, nw
 
 
 @jit
@@ -1494,11 +1505,7 @@ def _pencil_points(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, a, b,
     drop (the probabilities are not determined there) or when Newton fails."""
     K = k[a]
     kc = k[c]
-    Ma = np.empty((K - 1, K))
-    Mb = np.empty((K - 1, K))
-    minor = np.empty((K - 1, K - 1))
-    v = np.empty(K)
-    w = np.empty(K)
+    Ma, Mb, minor, v, w = _elimination_workspace(K)
     out = np.empty((pcs.shape[0], n))
     n_out = 0
     x = np.empty(n)
