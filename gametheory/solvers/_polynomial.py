@@ -1484,7 +1484,13 @@ def _rank_drop_consistent(U, strides, sup, a, b, c, K, Ma, Mb, v, w, drop_v):
                 val += other[r] / so * (U[c, base + strides[c] * sup[c, q + 1]]
                                         - U[c, base + strides[c] * sup[c, 0]])
             A[K + q, s] = val
-    sol = np.linalg.lstsq(A, rhs)[0]
+    # least squares by the normal equations (K x K; this only asks whether the
+    # residual vanishes), without LAPACK's lstsq, which is slow to compile
+    AtA = A.T @ A
+    inverse = np.empty((K, K))
+    if not _invert(np.ascontiguousarray(AtA), inverse, np.empty((K, K)), K):
+        return True  # undetermined: let the box search decide
+    sol = inverse @ (A.T @ rhs)
     residual = 0.0
     size = 0.0
     for t in range(rows):
