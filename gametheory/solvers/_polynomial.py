@@ -1041,11 +1041,15 @@ def _plane_roots(U, strides, sup, k, var_off, coef, eq, idx, offsets, n, nodes,
     ``M_a(t)``, ``M_b(t)`` as before and c's two equations become bivariate polynomials
     ``g_q(t) = w' D_q v`` of degree <= 2(K-1) in each variable. Their common roots in
     the simplex are found by subdivision of the square in the tensor Bernstein basis:
-    a box is dropped when either polynomial's coefficients there have one strict sign
-    or it lies outside the simplex, and certified to hold exactly one root by the
-    Krawczyk operator with the Jacobian enclosed by the derivatives' Bernstein
-    coefficients; a box still undecided below width 1e-8 (a singular root or a curve
-    of them) or a search over ``max_boxes`` sends the support back to the box search.
+    a box is dropped when either polynomial's coefficients there have one strict sign,
+    when it lies outside the simplex, or when some ``v_s sum(v)`` (``w_s sum(w)``) is
+    negative throughout it (a probability of b (a) below -1e-6 everywhere); it is
+    clipped to where both polynomials can vanish (the projected polyhedron) and
+    certified to hold exactly one root by the Krawczyk operator with the Jacobian
+    enclosed by the derivatives' Bernstein coefficients. A box still undecided below
+    width 1e-8 (a singular root or a curve of them), a search over ``max_boxes``, or a
+    rank drop where the dropped player's probabilities could solve the system
+    (:func:`_rank_drop_consistent`) sends the support back to the box search.
     """
     empty = np.empty((0, n))
     a = (c + 1) % 3
