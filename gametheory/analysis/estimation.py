@@ -137,6 +137,7 @@ def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None) -> np.ndar
     from scipy.sparse.linalg import splu
 
     prev = np.inf
+    fresh, stalled = False, 0
     for _ in range(40):
         Fv = system.F(V, lam)
         if not np.all(np.isfinite(Fv)):
@@ -144,7 +145,15 @@ def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None) -> np.ndar
         norm = float(np.abs(Fv).max())
         if norm < 1e-10 * scale:
             return V
-        if lu is None or norm > 0.5 * prev:
+        if fresh and norm > 0.9 * prev:
+            # a full Newton step that did not reduce the residual: twice, and the start
+            # is not in Newton's basin (the caller takes a shorter step instead of
+            # paying a factorisation per iteration to find out)
+            stalled += 1
+            if stalled >= 2:
+                return None
+        fresh = lu is None or norm > 0.5 * prev
+        if fresh:
             J, _ = system.jacobian(V, lam)
             try:
                 lu = splu(J.tocsc())
@@ -451,6 +460,9 @@ def _maximise(records, spec: _Spec, x0: np.ndarray, bounds, fixed: dict[int, flo
     z0 = np.clip(full[free_idx], [b[0] for b in sub_bounds], [b[1] for b in sub_bounds])
     res = minimize(fg, z0, jac=True, method="L-BFGS-B", bounds=sub_bounds,
                    options={"maxiter": 200, "ftol": 1e-10, "gtol": 1e-6})
+    if not np.isfinite(best[0]):
+        raise SolverError("the log-likelihood could not be evaluated at any point the "
+                          "optimiser tried (the logit branch could not be followed there)")
     return expand(res.x), -float(res.fun), int(res.nit)
 
 
@@ -492,6 +504,7 @@ def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int,
 
     target = llhat - LR_CUTOFF
     cache: dict[float, tuple[float, np.ndarray]] = {float(xhat[j]): (llhat, xhat)}
+    unreached = []
 
     def prof(v: float, start: np.ndarray) -> float:
         if v not in cache:
@@ -502,7 +515,11 @@ def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int,
             side = [u for u in cache if (u - xhat[j]) * (v - xhat[j]) >= 0
                     and cache[u][0] >= target]
             start = cache[min(side, key=lambda u: abs(u - v))][1]
-            x, ll, _ = _maximise(records, spec, start, bounds, fixed={j: v})
+            try:
+                x, ll, _ = _maximise(records, spec, start, bounds, fixed={j: v})
+            except SolverError:
+                unreached.append(v)
+                raise
             cache[v] = (ll, x)
         return cache[v][0] - target
 
@@ -513,23 +530,30 @@ def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int,
         step = se if np.isfinite(se) and se > 0 else 0.5 * (abs(xhat[j]) + 0.1)
         inside, start = xhat[j], xhat.copy()
         found = None
-        for _ in range(40):
-            v = xhat[j] + direction * step
-            if (v - limit) * direction >= 0:
-                v = limit
-            if prof(v, start) < 0:
-                found = v
-                break
-            inside, start = v, cache[v][1]
-            if v == limit:
-                break
-            step *= PROFILE_GROWTH
-        if found is None:
-            out.append((inside, True))
-            continue
-        a, b = sorted((inside, found))
-        root = brentq(prof, a, b, args=(start,), xtol=1e-8, rtol=PROFILE_RTOL)
-        out.append((root, False))
+        try:
+            for _ in range(40):
+                v = xhat[j] + direction * step
+                if (v - limit) * direction >= 0:
+                    v = limit
+                if prof(v, start) < 0:
+                    found = v
+                    break
+                inside, start = v, cache[v][1]
+                if v == limit:
+                    break
+                step *= PROFILE_GROWTH
+            if found is None:
+                out.append((inside, True, None))
+                continue
+            a, b = sorted((inside, found))
+            root = brentq(prof, a, b, args=(start,), xtol=1e-8, rtol=PROFILE_RTOL)
+            out.append((root, False, None))
+        except SolverError:
+            # the profile cannot be computed beyond the last point reached: the side is
+            # open there, and said why (not "fits as well": not known)
+            inside = max((u for u in cache if (u - xhat[j]) * direction >= 0
+                          and cache[u][0] >= target), key=lambda u: abs(u - xhat[j]))
+            out.append((inside, True, float(unreached[-1])))
     return out
 
 
@@ -700,8 +724,9 @@ class WeightFit:
         normalised payoff) and ``<weight>[<side>]`` (or ``<weight>`` when shared).
     estimate, low, high : ndarray
         Estimates and 95 % profile-likelihood bounds (``low_open``/``high_open``: the
-        profile did not reach the cutoff before the search limit; the interval is
-        open on that side).
+        profile did not reach the cutoff before the search limit, or could not be
+        computed beyond the bound given - the logit branch could not be continued
+        there, which ``diagnostics`` then says; the interval is open on that side).
     boot_low, boot_high : ndarray or None
         Parametric-bootstrap 95 % percentile bounds, when requested.
     loglik, loglik_uniform : float
@@ -780,10 +805,22 @@ def _bound(value: float, is_open: bool, *, text: bool = False):
     return f"{value:.4g}" if text else float(value)
 
 
-def _diagnostics(names, est, low_open, high_open, H, bounds) -> tuple[list[str], np.ndarray]:
+def _diagnostics(names, est, low_open, high_open, H, bounds, unreached=None
+                 ) -> tuple[list[str], np.ndarray]:
     notes = []
-    for n, lo, hi, v, b in zip(names, low_open, high_open, est, bounds, strict=True):
+    unreached = unreached or {}
+    for j, (n, lo, hi, v, b) in enumerate(zip(names, low_open, high_open, est, bounds,
+                                              strict=True)):
         label = "λ" if n == "log_lambda" else n
+        stuck = {d: unreached[(j, d)] for d in (-1, 1) if (j, d) in unreached}
+        for d, at in stuck.items():
+            value = f"λ = {np.exp(at):.4g}" if n == "log_lambda" else f"{at:.4g}"
+            notes.append(f"{label}: the profile could not be computed at {value} (the logit "
+                         "equilibrium branch could not be continued there, typically past "
+                         "a fold); the interval is reported open "
+                         f"{'below' if d < 0 else 'above'} from the last point reached, "
+                         "which is inside it.")
+        lo, hi = lo and -1 not in stuck, hi and 1 not in stuck
         if lo and hi:
             notes.append(f"{label}: the likelihood is flat over the whole range searched; "
                          "the record does not identify it.")
@@ -864,10 +901,19 @@ def _profile_task(records, spec, xhat, llhat, j, bounds, se, snapshot, direction
     """One side of one profile, every record warm-started at its solution at the
     estimate (the same in a worker process as in this one, so the result does not
     depend on where it ran): (end, open)."""
+    steps = [r.trace_steps for r in records]
     for r, (V, last) in zip(records, snapshot, strict=True):
         r.V, r.last, r.lu = V.copy(), last, None
-    (end, is_open), = _profile_sides(records, spec, xhat, llhat, j, bounds, se, (direction,))
-    return end, is_open
+        # continuation only: where the branch cannot be continued to a profile point
+        # the point is unreachable (the side is reported open there), instead of a trace
+        # from λ = 0 that can take minutes per point beyond a fold
+        r.trace_steps = 0
+    try:
+        (side,) = _profile_sides(records, spec, xhat, llhat, j, bounds, se, (direction,))
+    finally:
+        for r, k in zip(records, steps, strict=True):
+            r.trace_steps = k
+    return side
 
 
 def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int] = True,
@@ -928,9 +974,10 @@ def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int]
     else:
         ends = {t: _profile_task(records, spec, xhat, llhat, t[0], bounds, float(se[t[0]]),
                                  snapshot, t[1]) for t in tasks}
+    unreached = {}
     for j in which:
-        low[j], low_open[j] = ends[(j, -1)]
-        high[j], high_open[j] = ends[(j, 1)]
+        low[j], low_open[j], unreached[(j, -1)] = ends[(j, -1)]
+        high[j], high_open[j], unreached[(j, 1)] = ends[(j, 1)]
     boot = None
     if n_boot:
         rng = as_generator(seed)
@@ -946,7 +993,8 @@ def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int]
         boot = np.array(draws)
     return {"x": xhat, "ll": llhat, "H": H, "se": se, "low": low, "high": high,
             "low_open": low_open, "high_open": high_open, "boot": boot, "nit": nit,
-            "bounds": bounds}
+            "bounds": bounds,
+            "unreached": {k: v for k, v in unreached.items() if v is not None}}
 
 
 def fit_weights(cal: Calibration | Sequence[Calibration], *,
@@ -1034,7 +1082,7 @@ def fit_weights(cal: Calibration | Sequence[Calibration], *,
     low, high = out["low"].copy(), out["high"].copy()
     low[0], high[0] = np.exp(low[0]), np.exp(high[0])
     notes, corr = _diagnostics(list(spec.names), x, out["low_open"], out["high_open"],
-                               out["H"], out["bounds"])
+                               out["H"], out["bounds"], out["unreached"])
     ll_uniform = float(sum(r.n_turns * np.log(1.0 / r.kernel.shape[0]) for r in records))
     if out["ll"] <= ll_uniform + 1.0:
         notes.append(f"the fitted model explains the record barely better than uniform play "

@@ -287,3 +287,62 @@ def test_anchored_likelihood_matches_a_brute_force_filter(cal):
             th_m[d - 1, f] -= h
         num.append((_loglik_one(data, th_p, lp) - _loglik_one(data, th_m, lm)) / (2 * h))
     np.testing.assert_allclose(g, num, rtol=1e-4, atol=1e-6)
+
+
+def test_profile_side_beyond_an_unreachable_point_is_open_and_said(monkeypatch):
+    """Known answer on a quadratic profile: the crossing is found where the profile
+    reaches the cutoff; where the equilibrium cannot be continued (SolverError) the
+    side is reported open at the last point reached, which the diagnostics say."""
+    import gametheory.analysis.estimation as E
+    from gametheory.errors import SolverError
+
+    def fake(records, spec, start, bounds, fixed):
+        (j, v), = fixed.items()
+        if v > 2.5:
+            raise SolverError("beyond a fold")
+        x = start.copy()
+        x[j] = v
+        return x, -(v ** 2), 3
+
+    monkeypatch.setattr(E, "_maximise", fake)
+    xhat = np.zeros(2)
+    bounds = [(-10.0, 10.0), (-10.0, 10.0)]
+    (low, high) = E._profile_sides([], None, xhat, 0.0, 0, bounds, 0.5, (-1, 1))
+    assert low[1] is False and low[2] is None
+    assert low[0] == pytest.approx(-np.sqrt(LR_CUTOFF), rel=2e-3)
+    # upwards: 0.5 is inside, 1.5 beyond the cutoff (at sqrt(1.92) = 1.386)
+    assert high[1] is False and high[0] == pytest.approx(np.sqrt(LR_CUTOFF), rel=2e-3)
+
+    def flat(records, spec, start, bounds, fixed):
+        (j, v), = fixed.items()
+        if v > 2.5:
+            raise SolverError("beyond a fold")
+        x = start.copy()
+        x[j] = v
+        return x, -0.01 * v ** 2, 3
+
+    monkeypatch.setattr(E, "_maximise", flat)
+    (high,) = E._profile_sides([], None, xhat, 0.0, 0, bounds, 0.5, (1,))
+    assert high == (1.5, True, 4.5)          # 0.5, 1.5 inside; 4.5 could not be computed
+    notes, _ = E._diagnostics(["log_lambda", "w"], xhat, [False, False], [True, False],
+                              np.eye(2), bounds, {(0, 1): 4.5})
+    assert any("could not be computed at λ = 90.02" in n and "open above" in n
+               for n in notes)
+    assert not any("fit as well" in n for n in notes)
+
+
+def test_precision_profile_on_the_record_reaches_the_cutoff(cal):
+    """On the US-Russia record (anchored to the recorded mission sizes, as in the
+    main job) the upper end of λ's interval is where the profile likelihood falls to
+    the cutoff. Before: a failed continuation past a fold re-traced the branch from
+    λ = 0 at every point (minutes each), and Newton spent 40 factorisations a try."""
+    from gametheory.analysis.estimation import _bounds, _dispute_data, _maximise
+    from gametheory.models import load_model
+
+    rec = _dispute_data(cal, "dispute", load_model("us-russia").staffing)   # as the main job
+    spec = _spec([rec], ("parity_weight",), ())
+    out = _fit([rec], spec, profile=[0])
+    assert not out["high_open"][0]
+    _, ll, _ = _maximise([rec], spec, out["x"], _bounds(spec, [rec]),
+                         fixed={0: out["high"][0]})
+    assert ll == pytest.approx(out["ll"] - LR_CUTOFF, abs=2e-3)
