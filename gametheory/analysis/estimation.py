@@ -102,6 +102,11 @@ class _TurnData:
     #: fails; 0: no trace once a solution exists (the point is reported unsolvable,
     #: as the posterior's importance sampling wants: one draw lost, not minutes).
     trace_steps: int = field(default=3_000, repr=False)
+    #: Trace the branch again from λ = 0 when continuation from the last solution
+    #: fails. False in the fits and their profiles: such a point (past a fold of the
+    #: branch between the last parameters and these) is unreachable - the optimiser
+    #: steps back - instead of a trace that can take minutes per point.
+    retrace: bool = field(default=True, repr=False)
     #: Per sequence, per turn: the recorded mission sizes as splits over the staff grids
     #: ``(w_first, w_second)``, which replace the filter's staff marginal before the
     #: turn (:func:`recorded_staff`); None: the states follow the model's own effects.
@@ -193,7 +198,7 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
         if V is not None:
             data.V, data.last = V, (theta.copy(), lam)
             return system, V
-    if data.V is not None and data.trace_steps == 0:
+    if data.V is not None and (data.trace_steps == 0 or not data.retrace):
         raise SolverError(f"{data.name}: the logit equilibrium could not be continued to "
                           f"λ = {lam:.4g} from the last solution")
     # trace the branch in unit-range payoffs (the path follower's step sizes are
@@ -901,18 +906,11 @@ def _profile_task(records, spec, xhat, llhat, j, bounds, se, snapshot, direction
     """One side of one profile, every record warm-started at its solution at the
     estimate (the same in a worker process as in this one, so the result does not
     depend on where it ran): (end, open)."""
-    steps = [r.trace_steps for r in records]
     for r, (V, last) in zip(records, snapshot, strict=True):
-        r.V, r.last, r.lu = V.copy(), last, None
-        # continuation only: where the branch cannot be continued to a profile point
-        # the point is unreachable (the side is reported open there), instead of a trace
-        # from λ = 0 that can take minutes per point beyond a fold
-        r.trace_steps = 0
-    try:
-        (side,) = _profile_sides(records, spec, xhat, llhat, j, bounds, se, (direction,))
-    finally:
-        for r, k in zip(records, steps, strict=True):
-            r.trace_steps = k
+        # continuation only (see _TurnData.retrace): where the branch cannot be
+        # continued to a profile point, the side is reported open there
+        r.V, r.last, r.lu, r.retrace = V.copy(), last, None, False
+    (side,) = _profile_sides(records, spec, xhat, llhat, j, bounds, se, (direction,))
     return side
 
 
@@ -920,9 +918,22 @@ def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int]
          n_boot: int = 0, seed=None, lam0: float | None = None, workers: int = 1) -> dict:
     """The fit: ``profile`` True (every parameter), False or the indices to profile;
     profiles run in ``workers`` processes."""
+    retrace = [r.retrace for r in records]
+    try:
+        return _fit_records(records, spec, profile=profile, n_boot=n_boot, seed=seed,
+                            lam0=lam0, workers=workers)
+    finally:
+        for r, k in zip(records, retrace, strict=True):
+            r.retrace = k
+
+
+def _fit_records(records, spec, *, profile, n_boot, seed, lam0, workers) -> dict:
     bounds = _bounds(spec, records)
     for r in records:          # no warm start from an earlier fit: the same inputs give
         r.V = r.last = r.lu = None   # the same optimisation path, bit for bit
+        # the first solution is traced from λ = 0; every later point is reached by
+        # continuation or is unreachable (see _TurnData.retrace)
+        r.retrace = False
     x0 = np.zeros(len(spec.names))
     for j, entries in enumerate(spec.targets, start=1):
         r, p, f = entries[0]
@@ -988,6 +999,8 @@ def _fit(records: list[_TurnData], spec: _Spec, *, profile: bool | Sequence[int]
         for _ in range(n_boot):
             sims = [_simulate(r, th, float(np.exp(xhat[0])), rng)
                     for r, th in zip(records, thetas, strict=True)]
+            for sim in sims:
+                sim.retrace = False
             xb, _, _ = _maximise(sims, spec, xhat, bounds)
             draws.append(xb)
         boot = np.array(draws)
