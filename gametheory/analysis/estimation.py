@@ -70,6 +70,10 @@ _UPPER = 30.0
 #: reported; for the precision it applies to log λ).
 PROFILE_GROWTH = 3.0
 PROFILE_RTOL = 1e-3
+#: L-BFGS-B's relative tolerance on the log-likelihood at a profile point: about 3e-6
+#: of a record's log-likelihood of -25, far below the 1.92 the interval's ends are
+#: read at (the fit itself uses 1e-10).
+PROFILE_FTOL = 1e-7
 
 
 class _ZeroProbability(SolverError):
@@ -430,9 +434,10 @@ def _total_grad(x: np.ndarray, records, spec: _Spec) -> tuple[float, np.ndarray]
     return total, grad
 
 
-def _maximise(records, spec: _Spec, x0: np.ndarray, bounds, fixed: dict[int, float] | None = None
-              ) -> tuple[np.ndarray, float, int]:
-    """Maximise the log-likelihood over the parameters not in ``fixed``."""
+def _maximise(records, spec: _Spec, x0: np.ndarray, bounds, fixed: dict[int, float] | None = None,
+              ftol: float = 1e-10) -> tuple[np.ndarray, float, int]:
+    """Maximise the log-likelihood over the parameters not in ``fixed`` (L-BFGS-B;
+    ``ftol`` its relative tolerance on the log-likelihood)."""
     from scipy.optimize import minimize
 
     fixed = fixed or {}
@@ -464,7 +469,7 @@ def _maximise(records, spec: _Spec, x0: np.ndarray, bounds, fixed: dict[int, flo
         return full, _total(full, records, spec), 0
     z0 = np.clip(full[free_idx], [b[0] for b in sub_bounds], [b[1] for b in sub_bounds])
     res = minimize(fg, z0, jac=True, method="L-BFGS-B", bounds=sub_bounds,
-                   options={"maxiter": 200, "ftol": 1e-10, "gtol": 1e-6})
+                   options={"maxiter": 200, "ftol": ftol, "gtol": 1e-6})
     if not np.isfinite(best[0]):
         raise SolverError("the log-likelihood could not be evaluated at any point the "
                           "optimiser tried (the logit branch could not be followed there)")
@@ -508,24 +513,34 @@ def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int,
     from scipy.optimize import brentq
 
     target = llhat - LR_CUTOFF
-    cache: dict[float, tuple[float, np.ndarray]] = {float(xhat[j]): (llhat, xhat)}
+
+    def solutions():
+        return [(r.V if r.V is None else r.V.copy(), r.last, r.lu) for r in records]
+
+    # per point profiled: the profile log-likelihood, the parameters and the records'
+    # equilibria there (so each point is reached by continuation from its start)
+    cache: dict[float, tuple[float, np.ndarray, list]] = {
+        float(xhat[j]): (llhat, xhat, solutions())}
     unreached = []
 
     def prof(v: float, start: np.ndarray) -> float:
         if v not in cache:
             # warm start from the nearest point already profiled on this side that is
-            # inside the interval (the estimate included): a point beyond the cutoff
-            # can sit where the other parameters are extreme, and a fit started there
-            # may need a full branch trace of the equilibrium at every evaluation
+            # inside the interval (the estimate included), continuing the equilibria
+            # from that point's: a point beyond the cutoff can sit where the other
+            # parameters are extreme, or past a fold of the branch
             side = [u for u in cache if (u - xhat[j]) * (v - xhat[j]) >= 0
                     and cache[u][0] >= target]
-            start = cache[min(side, key=lambda u: abs(u - v))][1]
+            _, start, states = cache[min(side, key=lambda u: abs(u - v))]
+            for r, (V, last, lu) in zip(records, states, strict=True):
+                r.V, r.last, r.lu = (V if V is None else V.copy()), last, lu
             try:
-                x, ll, _ = _maximise(records, spec, start, bounds, fixed={j: v})
+                x, ll, _ = _maximise(records, spec, start, bounds, fixed={j: v},
+                                     ftol=PROFILE_FTOL)
             except SolverError:
                 unreached.append(v)
                 raise
-            cache[v] = (ll, x)
+            cache[v] = (ll, x, solutions())
         return cache[v][0] - target
 
     out = []

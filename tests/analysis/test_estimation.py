@@ -296,7 +296,7 @@ def test_profile_side_beyond_an_unreachable_point_is_open_and_said(monkeypatch):
     import gametheory.analysis.estimation as E
     from gametheory.errors import SolverError
 
-    def fake(records, spec, start, bounds, fixed):
+    def fake(records, spec, start, bounds, fixed, **kw):
         (j, v), = fixed.items()
         if v > 2.5:
             raise SolverError("beyond a fold")
@@ -313,7 +313,7 @@ def test_profile_side_beyond_an_unreachable_point_is_open_and_said(monkeypatch):
     # upwards: 0.5 is inside, 1.5 beyond the cutoff (at sqrt(1.92) = 1.386)
     assert high[1] is False and high[0] == pytest.approx(np.sqrt(LR_CUTOFF), rel=2e-3)
 
-    def flat(records, spec, start, bounds, fixed):
+    def flat(records, spec, start, bounds, fixed, **kw):
         (j, v), = fixed.items()
         if v > 2.5:
             raise SolverError("beyond a fold")
