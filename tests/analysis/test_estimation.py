@@ -296,15 +296,19 @@ def test_profile_side_beyond_an_unreachable_point_is_open_and_said(monkeypatch):
     import gametheory.analysis.estimation as E
     from gametheory.errors import SolverError
 
-    def fake(records, spec, start, bounds, fixed, **kw):
-        (j, v), = fixed.items()
-        if v > 2.5:
-            raise SolverError("beyond a fold")
-        x = start.copy()
-        x[j] = v
-        return x, -(v ** 2), 3
+    def profile(curvature):
+        """A stand-in for the profile maximisation: log-likelihood -curvature v^2,
+        unreachable (SolverError) above 2.5."""
+        def maximise(records, spec, start, bounds, fixed, **kw):
+            (j, v), = fixed.items()
+            if v > 2.5:
+                raise SolverError("beyond a fold")
+            x = start.copy()
+            x[j] = v
+            return x, -curvature * v ** 2, 3
+        return maximise
 
-    monkeypatch.setattr(E, "_maximise", fake)
+    monkeypatch.setattr(E, "_maximise", profile(1.0))
     xhat = np.zeros(2)
     bounds = [(-10.0, 10.0), (-10.0, 10.0)]
     (low, high) = E._profile_sides([], None, xhat, 0.0, 0, bounds, 0.5, (-1, 1))
@@ -313,15 +317,7 @@ def test_profile_side_beyond_an_unreachable_point_is_open_and_said(monkeypatch):
     # upwards: 0.5 is inside, 1.5 beyond the cutoff (at sqrt(1.92) = 1.386)
     assert high[1] is False and high[0] == pytest.approx(np.sqrt(LR_CUTOFF), rel=2e-3)
 
-    def flat(records, spec, start, bounds, fixed, **kw):
-        (j, v), = fixed.items()
-        if v > 2.5:
-            raise SolverError("beyond a fold")
-        x = start.copy()
-        x[j] = v
-        return x, -0.01 * v ** 2, 3
-
-    monkeypatch.setattr(E, "_maximise", flat)
+    monkeypatch.setattr(E, "_maximise", profile(0.01))
     (high,) = E._profile_sides([], None, xhat, 0.0, 0, bounds, 0.5, (1,))
     assert high == (1.5, True, 4.5)          # 0.5, 1.5 inside; 4.5 could not be computed
     notes, _ = E._diagnostics(["log_lambda", "w"], xhat, [False, False], [True, False],
