@@ -508,8 +508,10 @@ def _hessian(records, spec: _Spec, x: np.ndarray, bounds) -> np.ndarray:
 def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int, bounds,
                    se: float, directions) -> list[tuple[float, bool]]:
     """The ends of the 95 % likelihood-ratio interval of parameter ``j``, one per
-    direction (-1 below, +1 above): (end, open). Open: the profile does not fall to the
-    cutoff before the bound."""
+    direction (-1 below, +1 above): (end, open, unreached). Open: the profile does not
+    fall to the cutoff before the bound, or could not be computed at ``unreached``
+    (the equilibrium could not be continued there; otherwise None), in which case the
+    end is the farthest point reached inside the interval."""
     from scipy.optimize import brentq
 
     target = llhat - LR_CUTOFF
@@ -920,7 +922,8 @@ def _simulate(data: _TurnData, theta: np.ndarray, lam: float, rng: np.random.Gen
 def _profile_task(records, spec, xhat, llhat, j, bounds, se, snapshot, direction):
     """One side of one profile, every record warm-started at its solution at the
     estimate (the same in a worker process as in this one, so the result does not
-    depend on where it ran): (end, open)."""
+    depend on where it ran): (end, open, the value at which the profile could not
+    be computed or None)."""
     for r, (V, last) in zip(records, snapshot, strict=True):
         # continuation only (see _TurnData.retrace): where the branch cannot be
         # continued to a profile point, the side is reported open there
