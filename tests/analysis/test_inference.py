@@ -35,6 +35,24 @@ def test_move_probabilities_known_answers():
         move_probabilities(TitForTat(), [0, 2], [0, 0], PD)
 
 
+
+def test_stochastic_strategy_that_does_not_pickle_gets_the_same_probabilities():
+    # a class defined in a function cannot be pickled: its draws decide on deep copies
+    class LocalRandom(Random):
+        pass
+
+    import pickle
+
+    with pytest.raises((pickle.PicklingError, AttributeError)):
+        pickle.dumps(LocalRandom(0.3))
+    own, seen = [0, 1, 1, 0, 1], [1, 1, 0, 0, 1]
+    for p in (0.3, 0.75):
+        np.testing.assert_array_equal(move_probabilities(LocalRandom(p), own, seen, PD),
+                                      move_probabilities(Random(p), own, seen, PD))
+    np.testing.assert_allclose(move_probabilities(Random(0.75), own, seen, PD),
+                               [0.75, 0.25, 0.25, 0.75, 0.25], atol=1 / 120)
+
+
 CAL = calibrate()
 
 
