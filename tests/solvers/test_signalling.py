@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -67,17 +68,21 @@ def test_job_market_signalling_intuitive_criterion_selects_separation():
     assert sep.intuitive and not pool.intuitive
 
 
-def _induced(game: SignallingGame) -> tuple[Game, list, list]:
-    """The induced normal form (sender plans x receiver plans), built here directly."""
+def _induced(game: SignallingGame, prior=None) -> tuple[Game, list, list]:
+    """The induced normal form (sender plans x receiver plans), built here directly
+    (exact when ``prior`` is given as fractions and the payoffs are integers)."""
     T, M, A = game.shape
+    prior = list(game.prior) if prior is None else prior
     splans = list(itertools.product(range(M), repeat=T))
     rplans = list(itertools.product(range(A), repeat=M))
-    P = np.zeros((len(splans), len(rplans), 2))
+    P = np.zeros((len(splans), len(rplans), 2), dtype=object)
     for i, s in enumerate(splans):
         for j, r in enumerate(rplans):
             for t in range(T):
-                P[i, j, 0] += game.prior[t] * game.sender[t, s[t], r[s[t]]]
-                P[i, j, 1] += game.prior[t] * game.receiver[t, s[t], r[s[t]]]
+                P[i, j, 0] += prior[t] * int(game.sender[t, s[t], r[s[t]]])
+                P[i, j, 1] += prior[t] * int(game.receiver[t, s[t], r[s[t]]])
+    if not isinstance(prior[0], Fraction):
+        P = P.astype(float)
     return Game(P), splans, rplans
 
 
@@ -155,3 +160,142 @@ def test_costly_reassurance_separates_exactly_when_kydd_says(p):
                        and e.receiver["none"] == "cooperate" for e in pools)
     with pytest.raises(PayoffError, match="cost"):
         reassurance_game(cost=float("nan"))
+
+
+# ---------------------------------------------------------------- mixed and hybrid PBE
+
+
+def test_beer_quiche_with_a_weak_majority_has_one_equilibrium_and_it_is_hybrid():
+    """With P(strong) = 0.1 no pure equilibrium exists (pooling on beer invites a duel,
+    separation lets the weak type gain by beer). The unique PBE: the strong type drinks
+    beer, the weak one drinks beer with probability q making the receiver indifferent
+    after beer (0.1 / (0.1 + 0.9 q) = 1/2, q = 1/9) and quiche otherwise (then duelled);
+    after beer the receiver duels with probability r making the weak type indifferent
+    (1 = 2 (1 - r), r = 1/2). The set is a single point."""
+    assert len(signalling_equilibria(beer_quiche(0.1))) == 0
+    res = signalling_equilibria(beer_quiche(0.1), mixed=True)
+    assert len(res) == 1
+    (e,) = res
+    assert e.kind == "hybrid" and e.isolated and e.pure() is None
+    assert e.sender["weak"] == pytest.approx({"beer": 1 / 9, "quiche": 8 / 9}, abs=1e-12)
+    assert e.sender["strong"] == {"beer": 1.0}
+    assert e.receiver["beer"] == pytest.approx({"duel": 0.5, "don't": 0.5}, abs=1e-12)
+    assert e.receiver["quiche"] == {"duel": 1.0}
+    assert e.beliefs["beer"]["weak"] == pytest.approx(0.5)
+    assert e.beliefs["quiche"]["weak"] == pytest.approx(1.0)
+    assert e.payoffs == pytest.approx({"weak": 1.0, "strong": 2.0, "receiver": 0.9})
+    assert e.ranges[("sender", "weak", "beer")] == pytest.approx((1 / 9, 1 / 9))
+    assert "hybrid" in res._repr_html_() and "<table" in e._repr_html_()
+
+
+def test_costly_reassurance_below_the_untrustworthy_value_is_semi_separating():
+    """Kydd's (2000) semi-separating case: when the gesture costs less than trust is
+    worth to the untrustworthy type and the receiver would guard on the prior, the
+    trustworthy type always makes the gesture, the untrustworthy one with probability
+    q = p gain / ((1 - p) loss) (the receiver is then indifferent after it), and the
+    receiver cooperates after it with probability cost / value_untrustworthy (the
+    untrustworthy type is then indifferent). Also: pooling on no gesture, with the
+    receiver guarding after a gesture or cooperating with probability at most
+    cost / value_trustworthy (the trustworthy type must not gain)."""
+    from gametheory.games import reassurance_game
+
+    p, cost, vt, vu, gain, loss = 0.3, 0.25, 2.0, 0.5, 1.0, 2.0
+    res = signalling_equilibria(reassurance_game(p, cost=cost, value_trustworthy=vt,
+                                                 value_untrustworthy=vu, gain=gain,
+                                                 loss=loss), mixed=True)
+    hybrid = [e for e in res if e.kind == "hybrid"]
+    assert len(hybrid) == 1
+    (h,) = hybrid
+    q = p * gain / ((1 - p) * loss)
+    assert h.sender["trustworthy"] == {"gesture": 1.0}
+    assert h.sender["untrustworthy"]["gesture"] == pytest.approx(q, abs=1e-12)
+    assert h.receiver["gesture"]["cooperate"] == pytest.approx(cost / vu, abs=1e-12)
+    assert h.receiver["none"] == {"guard": 1.0}
+    assert h.isolated and h.payoffs["untrustworthy"] == pytest.approx(0.0, abs=1e-12)
+    pools = [e for e in res if e.kind == "pooling"]
+    assert len(pools) == 2
+    mixed_pool = next(e for e in pools if not e.isolated)
+    lo, hi = mixed_pool.ranges[("receiver", "gesture", "cooperate")]
+    assert lo == pytest.approx(0.0, abs=1e-12) and hi == pytest.approx(cost / vt)
+
+
+def test_pure_patterns_of_the_mixed_search_are_the_pure_equilibria():
+    for game in (beer_quiche(), beer_quiche(0.5), job_market(), job_market(0.8)):
+        pure = signalling_equilibria(game)
+        mixed = signalling_equilibria(game, mixed=True)
+        singles = sorted((tuple(sorted(s.items())), tuple(sorted(r.items())))
+                         for s, r in filter(None, (e.pure() for e in mixed)))
+        want = sorted((tuple(sorted(e.sender.items())), tuple(sorted(e.receiver.items())))
+                      for e in pure)
+        assert singles == want, game.title
+
+
+def _behaviour(game, x, y, splans, rplans):
+    """Behaviour strategies of an induced-form profile: sigma(m | t), rho(a | m)."""
+    T, M, A = game.shape
+    sig, rho = np.zeros((T, M)), np.zeros((M, A))
+    for i, s in enumerate(splans):
+        for t in range(T):
+            sig[t, s[t]] += x[i]
+    for j, r in enumerate(rplans):
+        for m in range(M):
+            rho[m, r[m]] += y[j]
+    return sig, rho
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-3, 4), min_size=16, max_size=16), st.integers(1, 9))
+def test_mixed_patterns_contain_every_nash_equilibrium_that_sends_every_message(pay, w):
+    """Against pygambit's rational enummixed on the induced normal form: every extreme
+    Nash equilibrium in which both messages are sent (no free belief, so it is a PBE)
+    has its support pattern among ours and lies inside the pattern's ranges; and every
+    point we return is a best reply for each type and for the receiver under Bayes'
+    rule."""
+    S = np.array(pay[:8], float).reshape(2, 2, 2)
+    R = np.array(pay[8:], float).reshape(2, 2, 2)
+    game = SignallingGame([w / 10, 1 - w / 10], S, R)
+    res = signalling_equilibria(game, mixed=True)
+    found = {}
+    for e in res:
+        key = (tuple(tuple(sorted(e.sender[t])) for t in game.types),
+               tuple(tuple(sorted(e.receiver[m])) for m in game.messages))
+        assert key not in found
+        found[key] = e
+        # verified point: no type gains, the receiver best-replies to Bayes' beliefs
+        rho = np.array([[e.receiver[m].get(a, 0.0) for a in game.actions]
+                        for m in game.messages])
+        sig = np.array([[e.sender[t].get(m, 0.0) for m in game.messages]
+                        for t in game.types])
+        U = np.einsum("ma,tma->tm", rho, S)
+        assert np.all(U.max(axis=1) - (sig * U).sum(axis=1) <= 1e-7)
+        for k, m in enumerate(game.messages):
+            if m in e.beliefs:
+                mu = np.array([e.beliefs[m][t] for t in game.types])
+                assert mu == pytest.approx(game.prior * sig[:, k] / (game.prior @ sig[:, k]))
+                v = mu @ R[:, k, :]
+                assert v.max() - rho[k] @ v <= 1e-7
+    from ..conftest import gambit_enummixed
+
+    nf, splans, rplans = _induced(game, prior=[Fraction(w, 10), 1 - Fraction(w, 10)])
+    theirs, _ = gambit_enummixed(nf)
+    for x, y in theirs:
+        sig, rho = _behaviour(game, np.array(x, float), np.array(y, float), splans, rplans)
+        if np.any(game.prior @ sig == 0):
+            continue
+        key = (tuple(tuple(game.messages[m] for m in range(2) if sig[t, m] > 0)
+                     for t in range(2)),
+               tuple(tuple(game.actions[a] for a in range(2) if rho[m, a] > 0)
+                     for m in range(2)))
+        key = (tuple(tuple(sorted(k)) for k in key[0]), tuple(tuple(sorted(k)) for k in key[1]))
+        assert key in found, (x, y)
+        e = found[key]
+        for (side, a, b), (lo, hi) in e.ranges.items():
+            val = (sig[game.types.index(a), game.messages.index(b)] if side == "sender"
+                   else rho[game.messages.index(a), game.actions.index(b)])
+            assert lo - 1e-9 <= val <= hi + 1e-9
+
+
+def test_mixed_search_size_is_checked_before_enumerating(monkeypatch):
+    monkeypatch.setattr(signalling_module, "MAX_SIGNALLING_SUPPORTS", 10)
+    with pytest.raises(GameTooLargeError, match="support patterns"):
+        signalling_equilibria(beer_quiche(), mixed=True)
