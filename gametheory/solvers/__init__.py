@@ -41,6 +41,8 @@ from .sequence_form import (
 from .shapley_batch import ShapleyBatch, matrix_values, shapley_many
 from .signalling import (
     MAX_SIGNALLING_PROFILES,
+    MAX_SIGNALLING_SUPPORTS,
+    MixedSignallingEquilibrium,
     SignallingEquilibrium,
     SignallingResult,
     signalling_equilibria,
@@ -63,6 +65,12 @@ from .stochastic import (
     turn_qre,
 )
 from .support_enumeration import support_enumeration
+from .tree_pbe import (
+    MAX_TREE_PBE_PROFILES,
+    TreeEquilibrium,
+    TreeEquilibriumResult,
+    perfect_bayesian_equilibria,
+)
 from .verify import check_profile, verify_equilibrium
 from .vertex_enumeration import vertex_enumeration
 from .zero_sum import zero_sum
@@ -70,6 +78,8 @@ from .zero_sum import zero_sum
 __all__ = [
     "BATCH_METHODS",
     "MAX_SIGNALLING_PROFILES",
+    "MAX_SIGNALLING_SUPPORTS",
+    "MAX_TREE_PBE_PROFILES",
     "METHODS",
     "STOCHASTIC_METHODS",
     "AgentQRE",
@@ -91,12 +101,15 @@ __all__ = [
     "ExactCheck",
     "MarkovEquilibrium",
     "MarkovResult",
+    "MixedSignallingEquilibrium",
     "QREFit",
     "QREPath",
     "Rejected",
     "ShapleyBatch",
     "SignallingEquilibrium",
     "SignallingResult",
+    "TreeEquilibrium",
+    "TreeEquilibriumResult",
     "agent_qre",
     "alternating_offers",
     "alternating_offers_finite",
@@ -128,6 +141,7 @@ __all__ = [
     "markov_values",
     "matrix_values",
     "pareto_frontier",
+    "perfect_bayesian_equilibria",
     "polynomial_enumeration",
     "pure_markov_perfect",
     "pure_nash",
