@@ -26,7 +26,13 @@ from .nfg import read_nfg, write_nfg
 from .normal_form import Game, MixedStrategy
 from .outcomes import Issue, LinearAdditiveUtility, OutcomeSpace, bargaining_problem
 from .sequence_form import SequenceForm, sequence_form
-from .signalling import SignallingGame, beer_quiche, reassurance_game
+from .signalling import (
+    SignallingGame,
+    audience_cost_game,
+    audience_cost_tree,
+    beer_quiche,
+    reassurance_game,
+)
 from .stochastic import StochasticGame
 
 __all__ = [
@@ -44,6 +50,8 @@ __all__ = [
     "SignallingGame",
     "StochasticGame",
     "alternating_offers_tree",
+    "audience_cost_game",
+    "audience_cost_tree",
     "backward_induction",
     "bargaining_problem",
     "battle_of_the_sexes",

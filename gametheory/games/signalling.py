@@ -14,7 +14,8 @@ import numpy as np
 
 from ..errors import PayoffError, ProfileError, ShapeError
 
-__all__ = ["SignallingGame", "beer_quiche", "reassurance_game"]
+__all__ = ["SignallingGame", "audience_cost_game", "audience_cost_tree", "beer_quiche",
+           "reassurance_game"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,3 +172,124 @@ def reassurance_game(p_trustworthy: float = 0.5, *, cost: float = 1.0,
                           types=["trustworthy", "untrustworthy"],
                           messages=["gesture", "none"], actions=["cooperate", "guard"],
                           title="Costly reassurance (Kydd 2000)")
+
+
+def _audience_parameters(p_resolved, prize, audience_cost, war_resolved, war_irresolute,
+                         war_target) -> dict[str, float]:
+    out = {}
+    for name, v in (("p_resolved", p_resolved), ("prize", prize),
+                    ("audience_cost", audience_cost), ("war_resolved", war_resolved),
+                    ("war_irresolute", war_irresolute), ("war_target", war_target)):
+        try:
+            out[name] = float(v)
+        except (TypeError, ValueError):
+            raise PayoffError(f"{name} must be a number, got {v!r}") from None
+        if not np.isfinite(out[name]):
+            raise PayoffError(f"{name} must be finite, got {v!r}")
+    if not 0 <= out["p_resolved"] <= 1:
+        raise ProfileError(f"p_resolved is a probability, got {p_resolved!r}")
+    if out["audience_cost"] < 0:
+        raise PayoffError(f"audience_cost must be >= 0, got {audience_cost!r}")
+    return out
+
+
+def audience_cost_game(p_resolved: float = 0.3, *, prize: float = 1.0,
+                       audience_cost: float = 1.0, war_resolved: float = -0.5,
+                       war_irresolute: float = -2.0, war_target: float = -2.0
+                       ) -> SignallingGame:
+    """A crisis with audience costs (Fearon 1994; "tying hands" in Fearon 1997), in the
+    two-type, one-round form of the textbooks.
+
+    A challenger, *resolved* (probability ``p_resolved``) or *irresolute*, threatens
+    publicly or stays quiet. After a threat the target concedes (the challenger gains
+    ``prize``, the target loses it) or resists; then the challenger fights (its war
+    payoff: ``war_resolved`` or ``war_irresolute``; the target's ``war_target``) or
+    backs down and pays the domestic ``audience_cost`` (the target gets 0). Staying
+    quiet keeps the status quo (0, 0).
+
+    The challenger's last move is at a node it alone occupies, so sequential
+    rationality fixes it: a type fights when its war payoff is at least
+    ``-audience_cost`` (ties fight) - folded in here, which makes the game a
+    signalling game (:func:`audience_cost_tree` keeps the move; the two have the same
+    pure equilibria, tested). With ``war_resolved >= -audience_cost > war_irresolute``
+    and ``war_target < 0``, let ``mu* = prize / -war_target``, the belief in resolve
+    below which the target resists a threat. Then (derived in the tests, which check
+    them): if ``p_resolved >= mu*`` both types threaten and the target concedes; if
+    ``p_resolved < mu*`` there is a hybrid equilibrium - the resolved type threatens,
+    the irresolute one bluffs with probability ``p (1 - mu*) / ((1 - p) mu*)`` (which
+    leaves the target indifferent), and the target resists with probability
+    ``prize / (prize + audience_cost)`` (which leaves the bluffer indifferent), valid
+    while the resolved type still gains by threatening. The comparative statics are
+    Fearon's: a larger audience cost makes a threat *less* likely to be resisted,
+    while how often the irresolute type bluffs does not depend on it; with no audience
+    cost a threat is always resisted. When ``war_resolved <= 0`` both types staying
+    quiet is an equilibrium too (a threat would be resisted).
+
+    Examples
+    --------
+    >>> from gametheory.solvers import signalling_equilibria
+    >>> res = signalling_equilibria(audience_cost_game(0.3), mixed=True)
+    >>> (h,) = [e for e in res if e.kind == "hybrid"]
+    >>> round(h.sender["irresolute"]["threaten"], 4), h.receiver["threaten"]["resist"]
+    (0.4286, 0.5)
+    """
+    q = _audience_parameters(p_resolved, prize, audience_cost, war_resolved,
+                             war_irresolute, war_target)
+    war = (q["war_resolved"], q["war_irresolute"])
+    S = np.zeros((2, 2, 2))
+    R = np.zeros((2, 2, 2))
+    for t in range(2):                  # 0 resolved, 1 irresolute
+        fights = war[t] >= -q["audience_cost"]
+        S[t, 0, 0], R[t, 0, 0] = q["prize"], -q["prize"]            # threaten, concede
+        S[t, 0, 1] = war[t] if fights else -q["audience_cost"]      # threaten, resist
+        R[t, 0, 1] = q["war_target"] if fights else 0.0
+    return SignallingGame([q["p_resolved"], 1 - q["p_resolved"]], S, R,
+                          types=["resolved", "irresolute"],
+                          messages=["threaten", "stay quiet"], actions=["concede", "resist"],
+                          title="Audience costs (Fearon 1994)")
+
+
+def audience_cost_tree(p_resolved: float = 0.3, *, prize: float = 1.0,
+                       audience_cost: float = 1.0, war_resolved: float = -0.5,
+                       war_irresolute: float = -2.0, war_target: float = -2.0):
+    """:func:`audience_cost_game` as a game tree, with the challenger's last move
+    (fight or back down) kept: chance draws the type, the target's information set
+    after a threat spans both types. Payoffs as exact as the inputs.
+
+    Examples
+    --------
+    >>> from gametheory.solvers import perfect_bayesian_equilibria
+
+    With resolve likely (0.7 >= mu* = 0.5) both types threaten and the target
+    concedes; both staying quiet is an equilibrium too (a threat would be resisted,
+    believed irresolute with probability at least 1/2). Each type's last move follows
+    its war payoff: the resolved type fights, the irresolute one backs down.
+
+    >>> res = perfect_bayesian_equilibria(audience_cost_tree(0.7))
+    >>> [(e.choices["R challenger"], e.choices["after threat"]) for e in res]
+    [('threaten', 'concede'), ('stay quiet', 'resist')]
+    >>> res[0].choices["R resisted"], res[0].choices["I resisted"]
+    ('fight', 'back down')
+    """
+    from fractions import Fraction
+
+    from .extensive import GameTree
+
+    q = _audience_parameters(p_resolved, prize, audience_cost, war_resolved,
+                             war_irresolute, war_target)
+    p = Fraction(str(p_resolved)) if isinstance(p_resolved, float) else Fraction(p_resolved)
+    t = GameTree(players=("challenger", "target"), title="Audience costs (Fearon 1994)")
+    t.chance("root", outcomes=[("resolved", "R", p), ("irresolute", "I", 1 - p)])
+    war = {"R": q["war_resolved"], "I": q["war_irresolute"]}
+    for k in ("R", "I"):
+        t.decision(k, player="challenger", infoset=f"{k} challenger",
+                   actions=[("threaten", f"{k}t"), ("stay quiet", f"{k}q")])
+        t.terminal(f"{k}q", (0, 0))
+        t.decision(f"{k}t", player="target", infoset="after threat",
+                   actions=[("concede", f"{k}c"), ("resist", f"{k}r")])
+        t.terminal(f"{k}c", (q["prize"], -q["prize"]))
+        t.decision(f"{k}r", player="challenger", infoset=f"{k} resisted",
+                   actions=[("fight", f"{k}f"), ("back down", f"{k}b")])
+        t.terminal(f"{k}f", (war[k], q["war_target"]))
+        t.terminal(f"{k}b", (-q["audience_cost"], 0))
+    return t

@@ -31,14 +31,19 @@ import numpy as np
 from ..errors import GameTooLargeError
 from ..games.signalling import SignallingGame
 
-__all__ = ["MAX_SIGNALLING_PROFILES", "MAX_SIGNALLING_SUPPORTS", "MixedSignallingEquilibrium",
-           "SignallingEquilibrium", "SignallingResult", "signalling_equilibria"]
+__all__ = ["ANY_ACTION", "MAX_SIGNALLING_PROFILES", "MAX_SIGNALLING_SUPPORTS",
+           "MixedSignallingEquilibrium", "SignallingEquilibrium", "SignallingResult",
+           "signalling_equilibria"]
 
 #: Largest number of pure strategy pairs enumerated.
 MAX_SIGNALLING_PROFILES = 2_000_000
 #: Largest number of support patterns (a set of messages per sender type of positive
 #: prior, a set of actions per message) searched for mixed equilibria.
 MAX_SIGNALLING_SUPPORTS = 200_000
+#: The receiver's "action" after a message after which every action gives every type and
+#: the receiver the same payoff (a sender's "stay quiet", say): the choice there is
+#: reported once, under this label, instead of once per action.
+ANY_ACTION = "(any action)"
 #: A probability below this counts as zero in a mixed equilibrium's support.
 SUPPORT_MIN = 1e-8
 #: HiGHS tolerances for the support programs (payoffs are scaled to a range of 1).
@@ -327,6 +332,7 @@ def signalling_equilibria(game: SignallingGame, *, mixed: bool = False,
             cache[key] = _supports(R[:, m, :], a, types, tol_r)
         return cache[key]
 
+    idle = _idle_messages(game)
     out = []
     for sends in itertools.product(range(M), repeat=T):
         sends = np.array(sends)
@@ -334,7 +340,9 @@ def signalling_equilibria(game: SignallingGame, *, mixed: bool = False,
         # receiver's best replies on the path (all of them: ties stay ties)
         options = []
         for m in range(M):
-            if mass[m] > 0:
+            if idle[m]:
+                options.append(np.array([0]))
+            elif mass[m] > 0:
                 mu = np.where(sends == m, prior, 0.0) / mass[m]
                 v = mu @ R[:, m, :]
                 options.append(np.flatnonzero(v >= v.max() - tol_r))
@@ -351,6 +359,13 @@ def signalling_equilibria(game: SignallingGame, *, mixed: bool = False,
     return SignallingResult(equilibria=out, game=game,
                             details={"profiles": int(n), "off_path_rule":
                                      "any belief that makes the action a best reply"})
+
+
+def _idle_messages(game: SignallingGame) -> np.ndarray:
+    """Messages after which the receiver's action changes no one's payoff."""
+    S, R = game.sender, game.receiver
+    return np.array([bool((S[:, m, :] == S[:, m, :1]).all() and (R[:, m, :] == R[:, m, :1]).all())
+                     for m in range(game.shape[1])])
 
 
 def _subsets(k: int) -> list[tuple[int, ...]]:
@@ -426,14 +441,17 @@ def _mixed_equilibria(game: SignallingGame, tol: float) -> SignallingResult:
         return cache[key]
 
     msub, asub = _subsets(M), _subsets(A)
+    idle = _idle_messages(game)
     out, programs = [], 0
     for spat in itertools.product(msub, repeat=L):
         senders = [np.array([t in live and m in spat[live.index(t)] for t in range(T)])
                    for m in range(M)]
         on = [m for m in range(M) if senders[m].any()]
         off = [m for m in range(M) if not senders[m].any()]
-        on_opts = [[a for a in asub if support(m, a, senders[m])[0]] for m in on]
-        off_opts = [[a for a in asub if support(m, a, everyone)[0]] for m in off]
+        on_opts = [[(0,)] if idle[m] else [a for a in asub if support(m, a, senders[m])[0]]
+                   for m in on]
+        off_opts = [[(0,)] if idle[m] else [a for a in asub if support(m, a, everyone)[0]]
+                    for m in off]
         # the sender's program: variables sigma(m | t) for live t (index k * M + m)
         s_free = [m in spat[k] for k in range(L) for m in range(M)]
         s_supp = [k * M + m for k in range(L) for m in spat[k]]
@@ -483,7 +501,7 @@ def _mixed_equilibria(game: SignallingGame, tol: float) -> SignallingResult:
                     continue
                 yr, r_prog = got_r
                 out.append(_describe_mixed(game, live, spat, rsup, xs, s_prog, yr, r_prog,
-                                           support, Sn, Rn, check, tol_s))
+                                           support, Sn, Rn, check, tol_s, idle))
     return SignallingResult(equilibria=out, game=game,
                             details={"mixed": True, "patterns": int(n),
                                      "programs": programs, "support_min": SUPPORT_MIN,
@@ -492,7 +510,7 @@ def _mixed_equilibria(game: SignallingGame, tol: float) -> SignallingResult:
 
 
 def _describe_mixed(game, live, spat, rsup, xs, s_prog, yr, r_prog, support, Sn, Rn,
-                    check, tol_s) -> MixedSignallingEquilibrium:
+                    check, tol_s, idle) -> MixedSignallingEquilibrium:
     from ..errors import SolverError
 
     S, R, prior = game.sender, game.receiver, game.prior
@@ -528,7 +546,7 @@ def _describe_mixed(game, live, spat, rsup, xs, s_prog, yr, r_prog, support, Sn,
         beliefs[game.messages[m]] = {game.types[t]: float(mu[t]) for t in range(T)}
     off = {}
     for m in range(M):
-        if mass[m] <= 0:
+        if mass[m] <= 0 and not idle[m]:
             _, (lo, hi) = support(m, rsup[m], np.ones(T, dtype=bool))
             off[game.messages[m]] = {game.types[t]: (float(lo[t]), float(hi[t]))
                                      for t in range(T)}
@@ -551,8 +569,9 @@ def _describe_mixed(game, live, spat, rsup, xs, s_prog, yr, r_prog, support, Sn,
     return MixedSignallingEquilibrium(
         sender={game.types[t]: {game.messages[m]: float(sig[t, m]) for m in range(M)
                                 if sig[t, m] > 0} for t in live},
-        receiver={game.messages[m]: {game.actions[a]: float(rho[m, a]) for a in range(A)
-                                     if rho[m, a] > 0} for m in range(M)},
+        receiver={game.messages[m]: ({ANY_ACTION: 1.0} if idle[m] else
+                                     {game.actions[a]: float(rho[m, a]) for a in range(A)
+                                      if rho[m, a] > 0}) for m in range(M)},
         beliefs=beliefs, off_path=off, kind=kind, payoffs=payoffs, intuitive=intuitive,
         reason=reason, ranges=ranges,
         isolated=all(hi - lo <= 1e-9 for lo, hi in ranges.values()))
@@ -562,12 +581,13 @@ def _describe(game, sends, acts, mass, got, support, tol_s) -> SignallingEquilib
     R, prior = game.receiver, game.prior
     T, M, _ = game.shape
     live = prior > 0
+    idle = _idle_messages(game)
     beliefs, off = {}, {}
     for m in range(M):
         if mass[m] > 0:
             mu = np.where(sends == m, prior, 0.0) / mass[m]
             beliefs[game.messages[m]] = {game.types[t]: float(mu[t]) for t in range(T)}
-        else:
+        elif not idle[m]:
             _, (lo, hi) = support(m, int(acts[m]), np.ones(T, dtype=bool))
             off[game.messages[m]] = {game.types[t]: (float(lo[t]), float(hi[t]))
                                      for t in range(T)}
@@ -581,7 +601,8 @@ def _describe(game, sends, acts, mass, got, support, tol_s) -> SignallingEquilib
                                     for t in range(T)))
     return SignallingEquilibrium(
         sender={game.types[t]: game.messages[int(sends[t])] for t in range(T)},
-        receiver={game.messages[m]: game.actions[int(acts[m])] for m in range(M)},
+        receiver={game.messages[m]: ANY_ACTION if idle[m] else game.actions[int(acts[m])]
+                  for m in range(M)},
         beliefs=beliefs, off_path=off, kind=kind, payoffs=payoffs, intuitive=intuitive,
         reason=reason)
 

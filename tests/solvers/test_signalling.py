@@ -99,10 +99,12 @@ def test_equilibria_are_nash_in_the_induced_form_and_complete_on_the_path(pay, w
     res = signalling_equilibria(game)
     nf, splans, rplans = _induced(game)
     A, B = nf.payoffs[..., 0], nf.payoffs[..., 1]
+    idle = _idle(game)
     found = set()
     for e in res:
         s = tuple(game.messages.index(e.sender[t]) for t in game.types)
-        r = tuple(game.actions.index(e.receiver[m]) for m in game.messages)
+        r = tuple(0 if idle[k] else game.actions.index(e.receiver[m])
+                  for k, m in enumerate(game.messages))
         i, j = splans.index(s), rplans.index(r)
         assert A[i, j] >= A[:, j].max() - 1e-9 and B[i, j] >= B[i, :].max() - 1e-9
         for m, belief in e.beliefs.items():
@@ -117,7 +119,7 @@ def test_equilibria_are_nash_in_the_induced_form_and_complete_on_the_path(pay, w
             continue
         for j, r in enumerate(rplans):
             if A[i, j] >= A[:, j].max() - 1e-9 and B[i, j] >= B[i, :].max() - 1e-9:
-                assert (s, r) in found
+                assert (s, tuple(0 if idle[k] else a for k, a in enumerate(r))) in found
 
 
 def test_size_is_checked_before_enumerating(monkeypatch):
@@ -230,6 +232,29 @@ def test_pure_patterns_of_the_mixed_search_are_the_pure_equilibria():
         assert singles == want, game.title
 
 
+def _idle(game: SignallingGame) -> list[bool]:
+    """Messages after which the receiver's action changes no payoff (reported once, as
+    ANY_ACTION)."""
+    S, R = game.sender, game.receiver
+    return [bool((S[:, m] == S[:, m, :1]).all() and (R[:, m] == R[:, m, :1]).all())
+            for m in range(game.shape[1])]
+
+
+def test_a_message_after_which_the_receiver_changes_nothing_is_reported_once():
+    """The audience-cost game's "stay quiet" leaves the status quo whatever the target
+    does: each equilibrium appears once, with ANY_ACTION there, not once per action."""
+    from gametheory.games import audience_cost_game
+    from gametheory.solvers.signalling import ANY_ACTION
+
+    game = audience_cost_game(0.3)
+    for mixed in (False, True):
+        res = signalling_equilibria(game, mixed=mixed)
+        assert all(ANY_ACTION in str(e.receiver["stay quiet"]) for e in res)
+        assert all("stay quiet" not in e.off_path for e in res)
+    assert len(signalling_equilibria(game)) == 1
+    assert len(signalling_equilibria(game, mixed=True)) == 3
+
+
 def _behaviour(game, x, y, splans, rplans):
     """Behaviour strategies of an induced-form profile: sigma(m | t), rho(a | m)."""
     T, M, A = game.shape
@@ -255,6 +280,7 @@ def test_mixed_patterns_contain_every_nash_equilibrium_that_sends_every_message(
     R = np.array(pay[8:], float).reshape(2, 2, 2)
     game = SignallingGame([w / 10, 1 - w / 10], S, R)
     res = signalling_equilibria(game, mixed=True)
+    idle = _idle(game)
     found = {}
     for e in res:
         key = (tuple(tuple(sorted(e.sender[t])) for t in game.types),
@@ -262,8 +288,8 @@ def test_mixed_patterns_contain_every_nash_equilibrium_that_sends_every_message(
         assert key not in found
         found[key] = e
         # verified point: no type gains, the receiver best-replies to Bayes' beliefs
-        rho = np.array([[e.receiver[m].get(a, 0.0) for a in game.actions]
-                        for m in game.messages])
+        rho = np.array([[float(a == 0) if idle[k] else e.receiver[m].get(game.actions[a], 0.0)
+                         for a in range(2)] for k, m in enumerate(game.messages)])
         sig = np.array([[e.sender[t].get(m, 0.0) for m in game.messages]
                         for t in game.types])
         U = np.einsum("ma,tma->tm", rho, S)
@@ -286,10 +312,14 @@ def test_mixed_patterns_contain_every_nash_equilibrium_that_sends_every_message(
                      for t in range(2)),
                tuple(tuple(game.actions[a] for a in range(2) if rho[m, a] > 0)
                      for m in range(2)))
-        key = (tuple(tuple(sorted(k)) for k in key[0]), tuple(tuple(sorted(k)) for k in key[1]))
+        key = (tuple(tuple(sorted(k)) for k in key[0]),
+               tuple(("(any action)",) if idle[m] else tuple(sorted(k))
+                     for m, k in enumerate(key[1])))
         assert key in found, (x, y)
         e = found[key]
         for (side, a, b), (lo, hi) in e.ranges.items():
+            if side == "receiver" and idle[game.messages.index(a)]:
+                continue
             val = (sig[game.types.index(a), game.messages.index(b)] if side == "sender"
                    else rho[game.messages.index(a), game.actions.index(b)])
             assert lo - 1e-9 <= val <= hi + 1e-9
@@ -299,3 +329,71 @@ def test_mixed_search_size_is_checked_before_enumerating(monkeypatch):
     monkeypatch.setattr(signalling_module, "MAX_SIGNALLING_SUPPORTS", 10)
     with pytest.raises(GameTooLargeError, match="support patterns"):
         signalling_equilibria(beer_quiche(), mixed=True)
+
+
+# ---------------------------------------------------------------- audience costs
+
+
+@pytest.mark.parametrize("cost", [0.5, 1.0, 2.0, 4.0])
+def test_audience_costs_make_threats_less_likely_to_be_resisted(cost):
+    """Fearon's tying hands, two types and one round: below mu* = prize / -war_target
+    the resolved type threatens, the irresolute one bluffs with probability
+    p (1 - mu*) / ((1 - p) mu*) - independent of the audience cost - and the target
+    resists with probability prize / (prize + audience_cost), which falls as the
+    audience cost rises. (Resolved: war -0.25 >= -cost, so it fights; irresolute: war
+    -5 < -cost, so it backs down.)"""
+    from gametheory.games import audience_cost_game
+
+    p, prize, war_target = 0.3, 1.0, -2.0
+    mu = prize / -war_target
+    res = signalling_equilibria(audience_cost_game(p, prize=prize, audience_cost=cost,
+                                                   war_resolved=-0.25, war_irresolute=-5.0,
+                                                   war_target=war_target), mixed=True)
+    (h,) = [e for e in res if e.kind == "hybrid"]
+    assert h.sender["resolved"] == {"threaten": 1.0}
+    assert h.sender["irresolute"]["threaten"] == pytest.approx(
+        p * (1 - mu) / ((1 - p) * mu), abs=1e-12)
+    assert h.receiver["threaten"]["resist"] == pytest.approx(prize / (prize + cost), abs=1e-12)
+    assert h.beliefs["threaten"]["resolved"] == pytest.approx(mu)
+    assert h.payoffs["irresolute"] == pytest.approx(0.0, abs=1e-12)
+    # both types quiet, a threat resisted: the resolved type's war payoff is negative
+    assert any(e.kind == "pooling" and e.pure() and e.pure()[0] == {
+        "resolved": "stay quiet", "irresolute": "stay quiet"} for e in res)
+
+
+def test_audience_costs_with_likely_resolve_pool_on_the_threat():
+    from gametheory.games import audience_cost_game
+
+    res = signalling_equilibria(audience_cost_game(0.7), mixed=True)
+    pure = [e.pure() for e in res if e.pure()]
+    assert ({"resolved": "threaten", "irresolute": "threaten"},
+            {"threaten": "concede", "stay quiet": "(any action)"}) in pure
+    assert not [e for e in res if e.kind == "hybrid"]
+
+
+@pytest.mark.parametrize("p", [0.3, 0.7])
+def test_audience_cost_tree_has_the_folded_game_s_pure_equilibria(p):
+    """The tree keeps the challenger's last move; its pure PBE are the folded signalling
+    game's, with the resolved type fighting and the irresolute one backing down."""
+    from gametheory.games import audience_cost_game, audience_cost_tree
+    from gametheory.solvers import perfect_bayesian_equilibria
+
+    folded = {(e.sender["resolved"], e.sender["irresolute"], e.receiver["threaten"])
+              for e in signalling_equilibria(audience_cost_game(p))}
+    tree = perfect_bayesian_equilibria(audience_cost_tree(p))
+    assert {(e.choices["R challenger"], e.choices["I challenger"], e.choices["after threat"])
+            for e in tree} == folded
+    assert all(e.choices["R resisted"] == "fight" and e.choices["I resisted"] == "back down"
+               for e in tree)
+
+
+def test_audience_cost_inputs_are_checked():
+    from gametheory.errors import ProfileError
+    from gametheory.games import audience_cost_game
+
+    with pytest.raises(ProfileError, match="p_resolved"):
+        audience_cost_game(1.5)
+    with pytest.raises(PayoffError, match="audience_cost must be >= 0"):
+        audience_cost_game(0.3, audience_cost=-1)
+    with pytest.raises(PayoffError, match="prize must be finite"):
+        audience_cost_game(0.3, prize=float("nan"))
