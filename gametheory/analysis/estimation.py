@@ -137,12 +137,35 @@ def _system(data: _TurnData, theta: np.ndarray):
     return data.logit.system(U)
 
 
-def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None) -> np.ndarray | None:
-    """Newton's method on the logit equations from ``V``; None if it does not converge.
+#: GMRES iterations (one cycle) preconditioned with the factors of a nearby Jacobian
+#: before a Newton step or a derivative pays for a fresh sparse LU.
+KRYLOV_ITERATIONS = 20
+
+
+def _krylov(J, b: np.ndarray, lu, rtol: float) -> np.ndarray | None:
+    """``J x = b`` by GMRES preconditioned with ``lu`` (the factors of a Jacobian at a
+    nearby point), or None when it has not converged - its true residual checked -
+    within :data:`KRYLOV_ITERATIONS` iterations (the caller then factors ``J``)."""
+    from scipy.sparse.linalg import LinearOperator, gmres
+
+    n = b.size
+    M = LinearOperator((n, n), matvec=lu.solve, dtype=float)
+    x, _ = gmres(J, b, M=M, rtol=rtol, atol=0.0, restart=KRYLOV_ITERATIONS, maxiter=1)
+    # the true residual decides (GMRES may stop short of rtol on its own measure)
+    if not np.all(np.isfinite(x)) or \
+            float(np.linalg.norm(J @ x - b)) > 100 * rtol * max(float(np.linalg.norm(b)), 1e-300):
+        return None
+    return x
+
+
+def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None, *, chord: bool = True):
+    """Newton's method on the logit equations from ``V``: ``(V, lu)``, V None if it
+    does not converge, ``lu`` the factors it last used.
 
     With ``lu`` (the factors of a Jacobian at a nearby point) it starts as a chord
-    method, refactoring only when the residual stops halving: one sparse LU per
-    solve instead of one per iteration."""
+    method; when the residual stops halving it takes full Newton steps, solved by GMRES
+    preconditioned with those factors, and pays for a fresh sparse LU only when GMRES
+    does not converge: most solves factor nothing."""
     from scipy.sparse.linalg import splu
 
     prev = np.inf
@@ -150,27 +173,32 @@ def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None) -> np.ndar
     for _ in range(40):
         Fv = system.F(V, lam)
         if not np.all(np.isfinite(Fv)):
-            return None
+            return None, lu
         norm = float(np.abs(Fv).max())
         if norm < 1e-10 * scale:
-            return V
+            return V, lu
         if fresh and norm > 0.9 * prev:
             # a full Newton step that did not reduce the residual: twice, and the start
             # is not in Newton's basin (the caller takes a shorter step instead of
             # paying a factorisation per iteration to find out)
             stalled += 1
             if stalled >= 2:
-                return None
-        fresh = lu is None or norm > 0.5 * prev
+                return None, lu
+        fresh = lu is None or not chord or norm > 0.5 * prev
         if fresh:
             J, _ = system.jacobian(V, lam)
-            try:
-                lu = splu(J.tocsc())
-            except RuntimeError:     # singular Jacobian: a fold of the branch
-                return None
+            step = None if lu is None else _krylov(J, Fv, lu, 1e-8)
+            if step is None:
+                try:
+                    lu = splu(J.tocsc())
+                except RuntimeError:     # singular Jacobian: a fold of the branch
+                    return None, lu
+                step = lu.solve(Fv)
+        else:
+            step = lu.solve(Fv)
         prev = norm
-        V = V - lu.solve(Fv).reshape(V.shape)
-    return None
+        V = V - step.reshape(V.shape)
+    return None, lu
 
 
 def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, np.ndarray]:
@@ -183,7 +211,7 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
     system = _system(data, theta)
     scale = max(float(np.ptp(system.U)), 1e-12)
     if data.V is not None:
-        V = _newton(system, data.V.copy(), lam, scale, lu=data.lu)
+        V, lu = _newton(system, data.V.copy(), lam, scale, lu=data.lu, chord=False)
         if V is None and data.last is not None:
             th0, lam0 = data.last
             V, t, h = data.V.copy(), 0.0, 0.25
@@ -193,14 +221,15 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
                 th1 = th0 + t1 * (theta - th0)
                 l1 = float(np.exp(np.log(lam0) + t1 * (np.log(lam) - np.log(lam0))))
                 sys1 = _system(data, th1)
-                V1 = _newton(sys1, V, l1, max(float(np.ptp(sys1.U)), 1e-12))
+                V1, lu = _newton(sys1, V, l1, max(float(np.ptp(sys1.U)), 1e-12), lu=lu,
+                                 chord=False)
                 if V1 is None:
                     h *= 0.5
                     continue
                 V, t, h = V1, t1, min(2 * h, 1.0)
             V = V if t >= 1.0 else None
         if V is not None:
-            data.V, data.last = V, (theta.copy(), lam)
+            data.V, data.last, data.lu = V, (theta.copy(), lam), lu
             return system, V
     if data.V is not None and (data.trace_steps == 0 or not data.retrace):
         raise SolverError(f"{data.name}: the logit equilibrium could not be continued to "
@@ -230,8 +259,17 @@ def _choice_derivatives(system, V: np.ndarray, lam: float, sig: np.ndarray, Q: n
     Qm = Q[mover, idx]
     Qm_bar = (sig * Qm).sum(axis=1, keepdims=True)
     J, _ = system.jacobian(V, lam)
-    lu = splu(J.tocsc())
-    data.lu = lu                    # the next solve starts its chord iterations here
+    lu = data.lu                    # the factors the solve last used, if any
+
+    def solve(rhs: np.ndarray) -> np.ndarray:
+        # GMRES preconditioned with those factors; a fresh LU when it does not converge
+        nonlocal lu
+        x = None if lu is None else _krylov(J, rhs, lu, 1e-10)
+        if x is None:
+            lu = splu(J.tocsc())
+            x = lu.solve(rhs)
+        return x
+
     out = np.zeros((S, sig.shape[1], len(dirs)))
     for j, entries in enumerate(dirs):
         if entries == "lambda":
@@ -247,12 +285,13 @@ def _choice_derivatives(system, V: np.ndarray, lam: float, sig: np.ndarray, Q: n
         dQm = dQd[mover, idx]
         dsig = sig * (dL * (Qm - Qm_bar) + lam * (dQm - (sig * dQm).sum(axis=1, keepdims=True)))
         dF = -((dsig[None] * Q).sum(axis=2) + (sig[None] * dQd).sum(axis=2))   # (N, S)
-        dV = -lu.solve(dF.ravel()).reshape(N, S)
+        dV = -solve(dF.ravel()).reshape(N, S)
         TdV = np.asarray(f.T @ dV.T)
         dQ = dQd + d * np.where(valid[None], TdV[system.rows].transpose(2, 0, 1), 0.0)
         dQm = dQ[mover, idx]
         out[:, :, j] = sig * (dL * (Qm - Qm_bar)
                               + lam * (dQm - (sig * dQm).sum(axis=1, keepdims=True)))
+    data.lu = lu                    # the next solve starts its chord iterations here
     return out
 
 

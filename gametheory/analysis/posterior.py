@@ -49,7 +49,7 @@ MIN_ESS = 30
 #: Runs of draws evaluated from a fresh start each (see :func:`_importance`).
 RUNS = 8
 #: Each run starts from the logit equilibrium at this precision (nearly uniform play).
-ANCHOR_LAMBDA = 1e-3
+ANCHOR_LAMBDA = 1e-4
 #: Probabilities at or beyond these bounds are read as a verdict in words.
 CLEAR = 0.95
 #: The adaptive stage (see :func:`weight_posterior`): the share of its draws taken from

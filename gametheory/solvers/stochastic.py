@@ -1397,32 +1397,33 @@ class _TurnSystem:
         return (V - (sig[None] * Q).sum(axis=2)).ravel()
 
     def jacobian(self, V: np.ndarray, lam: float):
-        """``dF/dV`` (sparse, (N S) x (N S)) and ``dF/dλ`` (N S)."""
+        """``dF/dV`` (sparse, (N S) x (N S)) and ``dF/dλ`` (N S).
+
+        Assembled into a fixed sparsity pattern (:class:`_TurnPattern`, built once per
+        game): only the values are computed per call."""
         from scipy import sparse
 
         f = self.flat
         S, N = f.S, f.N
+        pat = getattr(f, "_turn_pattern", None)
+        if pat is None:
+            pat = f._turn_pattern = _TurnPattern(self)
         sig, Q = self.parts(V, lam)
         Qm = Q[self.mover, np.arange(S)]                             # S x K
         Qbar = (sig[None] * Q).sum(axis=2)                           # N x S
         Qm_bar = Qbar[self.mover, np.arange(S)]
-        r_idx = np.repeat(np.arange(S), f.K)
-        c_idx = self.rows.ravel()
-        blocks = [[None] * N for _ in range(N)]
         dlam = np.empty((N, S))
+        direct = pat.product(sig.ravel())                            # σ T, on the pattern
+        vals = [np.ones(N * S)]
+        vals += [-f.delta[i] * direct for i in range(N)]
         for i in range(N):
-            w_direct = (sig * self.valid).ravel()
-            direct = sparse.csr_matrix((w_direct, (r_idx, c_idx)), shape=(S, len(f.U))) @ f.T
-            w_sig = (sig * (Q[i] - Qbar[i][:, None]) * self.valid).ravel()
-            through = sparse.csr_matrix((w_sig, (r_idx, c_idx)), shape=(S, len(f.U))) @ f.T
+            # how V_j moves σ at the states j moves in, and so F_i
+            through = pat.product((sig * (Q[i] - Qbar[i][:, None])).ravel())
             dlam[i] = -(sig * (Qm - Qm_bar[:, None]) * (Q[i] - Qbar[i][:, None])).sum(axis=1)
-            for j in range(N):
-                m_rows = sparse.diags((self.mover == j).astype(float)) * (lam * f.delta[j])
-                block = m_rows @ through
-                if i == j:
-                    block = block + f.delta[i] * direct
-                blocks[i][j] = sparse.identity(S, format="csr") - block if i == j else -block
-        return sparse.bmat(blocks, format="csc"), dlam.ravel()
+            vals += [-(lam * f.delta[j]) * through[pat.mover_mask[j]] for j in range(N)]
+        data = np.bincount(pat.position, weights=np.concatenate(vals), minlength=pat.nnz)
+        J = sparse.csc_matrix((data, pat.indices, pat.indptr), shape=(N * S, N * S))
+        return J, dlam.ravel()
 
     def start(self) -> np.ndarray:
         """Values under uniform play (λ = 0)."""
@@ -1441,6 +1442,60 @@ class _TurnSystem:
             d = f.delta[i]
             V[i] = spsolve(sparse.identity(f.S, format="csc") - d * P, (1 - d) * r[:, i])
         return V
+
+
+class _TurnPattern:
+    """The fixed sparsity pattern of a turn system's Jacobian.
+
+    ``σ T`` - each state's action weights times the transition rows of its mover's
+    actions - has the pattern of the mover's reachable successors whatever σ is, so
+    the products ``direct`` and ``through`` of :meth:`_TurnSystem.jacobian` are
+    ``bincount`` over a precomputed list of contributions, and the Jacobian's CSC
+    structure (identity, the own blocks, the cross blocks on the rows where the other
+    player moves) is laid out once; a call computes only values."""
+
+    def __init__(self, system: _TurnSystem):
+        f = system.flat
+        S, N, K = f.S, f.N, f.K
+        valid = system.valid.ravel()
+        e = np.flatnonzero(valid)                        # entries (state, k) of σ
+        r_e = np.repeat(np.arange(S), K)[valid]
+        c_e = system.rows.ravel()[valid]                 # their rows of T
+        T = f.T.tocsr()
+        counts = np.diff(T.indptr)[c_e]
+        first = np.repeat(T.indptr[c_e], counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        src = first + within
+        self.weight_index = np.repeat(e, counts)
+        self.t_values = T.data[src]
+        keys = np.repeat(r_e, counts).astype(np.int64) * S + T.indices[src]
+        ukeys, self.contribution = np.unique(keys, return_inverse=True)
+        self.n_product = ukeys.size
+        p_rows, p_cols = ukeys // S, ukeys % S
+        self.mover_mask = [system.mover[p_rows] == j for j in range(N)]
+        rows = [np.arange(N * S)]
+        cols = [np.arange(N * S)]
+        for i in range(N):                               # own blocks: δ_i σ T
+            rows.append(i * S + p_rows)
+            cols.append(i * S + p_cols)
+        for i in range(N):                               # λ δ_j (rows where j moves)
+            for j in range(N):
+                m = self.mover_mask[j]
+                rows.append(i * S + p_rows[m])
+                cols.append(j * S + p_cols[m])
+        rows_a, cols_a = np.concatenate(rows), np.concatenate(cols)
+        n = N * S
+        ckeys, self.position = np.unique(cols_a.astype(np.int64) * n + rows_a,
+                                         return_inverse=True)
+        self.nnz = ckeys.size
+        self.indices = (ckeys % n).astype(np.int32)
+        self.indptr = np.searchsorted(ckeys // n, np.arange(n + 1)).astype(np.int32)
+
+    def product(self, w: np.ndarray) -> np.ndarray:
+        """The values of ``W T`` on the pattern, ``W`` (states x rows of T) holding the
+        weights ``w`` (states x K, raveled) at each state's mover's action rows."""
+        return np.bincount(self.contribution, weights=w[self.weight_index] * self.t_values,
+                           minlength=self.n_product)
 
 
 class TurnLogit:
@@ -1492,6 +1547,21 @@ def _bordered(J, col: np.ndarray, row: np.ndarray):
     return sparse.bmat([[J, sparse.csc_matrix(col[:, None])],
                         [sparse.csr_matrix(row[None, :-1]),
                          sparse.csr_matrix([[row[-1]]])]], format="csc")
+
+
+class _RowUpdated:
+    """Solves with the bordered matrix ``B(s)`` (last row ``s``) from the factors of
+    ``B(t)`` (last row ``t``): ``B(s) = B(t) + e (s - t)ᵀ``, so by Sherman-Morrison
+    ``B(s)⁻¹ g = y - z (s - t)ᵀy / (1 + (s - t)ᵀz)`` with ``y = B(t)⁻¹ g`` and
+    ``z = B(t)⁻¹ e`` - one factorisation per continuation step instead of two."""
+
+    def __init__(self, lu, t: np.ndarray, z: np.ndarray, s: np.ndarray):
+        self.lu, self.z, self.d = lu, z, s - t
+        self.denom = 1.0 + float(self.d @ z)
+
+    def solve(self, g: np.ndarray) -> np.ndarray:
+        y = self.lu.solve(g)
+        return y - self.z * (float(self.d @ y) / self.denom)
 
 
 def _turn_trace(system: _TurnSystem, stops, max_steps: int):
@@ -1559,17 +1629,18 @@ def _turn_trace(system: _TurnSystem, stops, max_steps: int):
         except RuntimeError:
             h *= 0.5
             continue
-        t_new = lu_new.solve(e_last)
-        t_new /= np.linalg.norm(t_new)
-        # the tangent with the branch's orientation: det [J; t_new] has its sign
-        lu_t = factor(w_new, t_new)
-        if _det_sign(lu_t) != orientation:
+        z = lu_new.solve(e_last)
+        t_new = z / np.linalg.norm(z)
+        # the tangent with the branch's orientation, det [J; t_new] of its sign: with
+        # t_new = z / |z|, det [J; t_new] = det [J; t] (t_new . z) has the sign of
+        # det [J; t] (matrix determinant lemma, t . z = 1), so no second factorisation
+        if _det_sign(lu_new) != orientation:
             t_new = -t_new
-            lu_t = factor(w_new, t_new)
         if t_new @ t < 0.8 and h > 1e-6:
             h *= 0.5
             continue
-        w, t, lu = w_new, t_new, lu_t
+        w, lu = w_new, _RowUpdated(lu_new, t, z, t_new)
+        t = t_new
         while stops and w[-1] >= stops[0]:
             # the values at exactly the stop: Newton at fixed λ from the last point
             stop = stops.pop(0)
