@@ -620,3 +620,48 @@ def test_policy_iteration_start_does_not_change_the_optimum(seed):
     for s in range(S):
         q = 0.1 * rewards[s] + 0.9 * trans[s] @ V0
         assert q.max() == pytest.approx(V0[s], abs=1e-10)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**31), n_states=st.integers(2, 6), n_actions=st.integers(2, 4),
+       lam=st.sampled_from([0.0, 0.7, 5.0]))
+def test_turn_system_jacobian_matches_finite_differences(seed, n_states, n_actions, lam):
+    """The turn system's Jacobian, assembled into its fixed sparsity pattern, equals
+    central differences of the logit equations in the values and in λ."""
+    from gametheory.solvers.stochastic import TurnLogit
+
+    game = _random_turn_game(seed, n_states, n_actions, 0.9, generic=True)
+    logit = TurnLogit(game)
+    system = logit.system(logit.flat.U)
+    rng = np.random.default_rng(seed % 1000)
+    V = rng.normal(size=(logit.flat.N, logit.flat.S))
+    J, dlam = system.jacobian(V, lam)
+    eps = 1e-6
+    for _ in range(3):
+        v = rng.normal(size=V.shape)
+        fd = (system.F(V + eps * v, lam) - system.F(V - eps * v, lam)) / (2 * eps)
+        assert J @ v.ravel() == pytest.approx(fd, abs=1e-6)
+    fd_lam = (system.F(V, lam + eps) - system.F(V, lam - eps)) / (2 * eps)
+    assert dlam == pytest.approx(fd_lam, abs=1e-6)
+
+
+def test_bordered_solve_with_a_new_last_row_equals_factoring_it():
+    """The trace's Sherman-Morrison solve with a replaced last row equals a solve with
+    the matrix factored afresh."""
+    from scipy import sparse
+    from scipy.sparse.linalg import splu
+
+    from gametheory.solvers.stochastic import _RowUpdated
+
+    rng = np.random.default_rng(3)
+    n = 7
+    A = rng.normal(size=(n, n)) + 4 * np.eye(n)
+    t, s = A[-1].copy(), A[-1] + rng.normal(scale=0.3, size=n)
+    lu = splu(sparse.csc_matrix(A))
+    e = np.zeros(n)
+    e[-1] = 1.0
+    B = A.copy()
+    B[-1] = s
+    g = rng.normal(size=n)
+    assert _RowUpdated(lu, t, lu.solve(e), s).solve(g) == pytest.approx(
+        np.linalg.solve(B, g), rel=1e-10)
