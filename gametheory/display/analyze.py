@@ -627,11 +627,13 @@ def _scenario_section(analysis, cal, *, repetitions: int, turns: int, progress: 
     return lines
 
 
-def _dynamic_section(analysis, cal) -> list[str]:
+def _dynamic_section(analysis, cal, dynamic=None) -> list[str]:
+    """The dynamic game's section (``dynamic``: the analysis computed elsewhere, a
+    :class:`_Background`; None: computed here)."""
     from .._format import table_html
     from ..analysis import dynamic_analysis
 
-    res = dynamic_analysis(cal)
+    res = dynamic.result() if dynamic is not None else dynamic_analysis(cal)
     dg = res.model
     d = cal.params.dynamic
     analysis.tables["dynamic_equilibria"] = res.summary
@@ -727,17 +729,24 @@ def _usable_staffing(model, cal):
     return st if set(cal.players) <= set(mission.mission_of) else None
 
 
-def _estimation_section(analysis, cal, staffing=None) -> tuple[list[str], object]:
-    """The estimation section's lines and the fit (None when it could not be made)."""
+def _fit_weights(cal, staffing=None):
+    """The structural fit of the estimation section, or the GameError that stopped it
+    (a record the estimator cannot take: said in the report, not hidden)."""
     from ..analysis import fit_weights
+    from ..errors import GameError
 
     try:
-        fit = fit_weights(cal, free=("parity_weight",), workers=2, staffing=staffing)
-    except Exception as exc:   # a record the estimator cannot take: said, not hidden
-        from ..errors import GameError
+        return fit_weights(cal, free=("parity_weight",), workers=2, staffing=staffing)
+    except GameError as exc:
+        return exc
 
-        if not isinstance(exc, GameError):
-            raise
+
+def _estimation_section(analysis, cal, staffing=None, fit=None) -> tuple[list[str], object]:
+    """The estimation section's lines and the fit (None when it could not be made);
+    ``fit``: the result of :func:`_fit_weights` when computed beforehand."""
+    fit = _fit_weights(cal, staffing) if fit is None else fit
+    if isinstance(fit, Exception):
+        exc = fit
         analysis.add("Estimated weights", f"The structural estimator could not be applied: "
                      f"{exc}")
         return [f"Estimated weights: not estimated ({exc})"], None
@@ -773,14 +782,14 @@ def _estimation_section(analysis, cal, staffing=None) -> tuple[list[str], object
     return ["Estimated weights (95 % profile likelihood): " + "; ".join(cells)], fit
 
 
-def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> list[str]:
+def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int,
+                             result=None) -> list[str]:
+    """``result``: :func:`_dynamic_compare_result` computed elsewhere (a
+    :class:`_Background`), or None to compute it here."""
     from .._format import table_html
-    from ..analysis import dynamic_compare
 
-    noise = cal.params.dynamic.noise
-    noise = cal.params.noise if noise is None else noise
-    res = dynamic_compare(cal, repetitions=repetitions, turns=turns,
-                          noise_levels=sorted({0.0, noise}), seed=SEEDS["dynamic_scenarios"])
+    res = (result.result() if result is not None
+           else _dynamic_compare_result(cal, repetitions, turns))
     analysis.tables["dynamic_comparison"] = res.comparison
     analysis.tables["dynamic_outcomes"] = res.outcomes
     c = res.comparison
@@ -821,8 +830,9 @@ def _dynamic_compare_section(analysis, cal, *, repetitions: int, turns: int) -> 
 
 
 def _posterior(cal, draws: int, timings: dict[str, float], staffing=None):
-    """The posterior over the weights (run in a background thread by
-    :func:`build_analysis`; its draws are solved in two worker processes)."""
+    """The posterior over the weights, computed here (when no helper process has it:
+    :func:`_verdict_section` without ``posterior``); its draws solved in two worker
+    processes."""
     from ..analysis import weight_posterior
 
     t0 = time.perf_counter()
@@ -830,15 +840,70 @@ def _posterior(cal, draws: int, timings: dict[str, float], staffing=None):
         return weight_posterior(cal, n_draws=draws, seed=SEEDS["posterior"], workers=2,
                                 staffing=staffing)
     finally:
-        timings["posterior (background)"] = time.perf_counter() - t0
+        timings["posterior"] = time.perf_counter() - t0
+
+
+def _helper_posterior(cal, draws: int, staffing=None):
+    """The posterior as the helper process computes it (its draws in that process)."""
+    from ..analysis import weight_posterior
+
+    return weight_posterior(cal, n_draws=draws, seed=SEEDS["posterior"], workers=1,
+                            staffing=staffing)
+
+
+def _timed(fn, *args):
+    """``fn(*args)`` and its seconds (run in the helper process)."""
+    t0 = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t0
+
+
+def _noise(cal) -> float:
+    noise = cal.params.dynamic.noise
+    return cal.params.noise if noise is None else noise
+
+
+def _dynamic_compare_result(cal, repetitions: int, turns: int):
+    from ..analysis import dynamic_compare
+
+    return dynamic_compare(cal, repetitions=repetitions, turns=turns,
+                           noise_levels=sorted({0.0, _noise(cal)}),
+                           seed=SEEDS["dynamic_scenarios"])
+
+
+def _verdict_result(cal, post, repetitions: int, turns: int):
+    from ..analysis import verdict_probabilities
+
+    d = cal.params.dynamic.discount_per_year
+    return verdict_probabilities(cal, post, noise_levels=sorted({0.0, _noise(cal)}),
+                                 discounts=sorted({0.5, d, 0.95}), turns=turns,
+                                 repetitions=repetitions, seed=SEEDS["verdicts"])
+
+
+class _Background:
+    """A result the helper process computes while this process works
+    (``fn(*args)``); its seconds go to ``timings[name]`` when it is first taken."""
+
+    def __init__(self, helper, timings: dict[str, float], name: str, fn, *args):
+        self._future = helper.submit(_timed, fn, *args)
+        self._timings, self._name = timings, name
+        self._value = None
+        self._taken = False
+
+    def result(self):
+        if not self._taken:
+            self._value, seconds = self._future.result()
+            self._timings[self._name] = seconds
+            self._taken = True
+        return self._value
 
 
 def _verdict_section(analysis, cal, *, repetitions: int, turns: int,
-                     draws: int = POSTERIOR_DRAWS, posterior=None) -> list[str]:
+                     draws: int = POSTERIOR_DRAWS, posterior=None, result=None) -> list[str]:
     """The dynamic game's verdict over the posterior of the weights (``posterior``: a
-    future of :func:`_posterior`, or None to compute it here)."""
+    :class:`_Background` posterior, or None to compute it here; ``result``: the verdict
+    computed elsewhere, or None)."""
     from .._format import table_html
-    from ..analysis import verdict_probabilities
     from ..errors import GameError
 
     try:
@@ -847,12 +912,10 @@ def _verdict_section(analysis, cal, *, repetitions: int, turns: int,
     except GameError as exc:
         analysis.add("The verdict as a probability", f"No posterior could be computed: {exc}")
         return [f"Verdict probabilities: not computed ({exc})"]
-    noise = cal.params.dynamic.noise
-    noise = cal.params.noise if noise is None else noise
+    noise = _noise(cal)
     d = cal.params.dynamic.discount_per_year
-    res = verdict_probabilities(cal, post, noise_levels=sorted({0.0, noise}),
-                                discounts=sorted({0.5, d, 0.95}), turns=turns,
-                                repetitions=repetitions, seed=SEEDS["verdicts"])
+    res = (result.result() if result is not None
+           else _verdict_result(cal, post, repetitions, turns))
     analysis.tables["weight_posterior"] = post.to_frame()
     analysis.tables["verdict_probabilities"] = res.verdicts
     analysis.tables["verdict_by_opponent"] = res.by_opponent
@@ -1204,29 +1267,44 @@ def build_analysis(model: str | Path, *, progress: bool = True,
     analysis = Analysis(f"{m.title}: the sequence, its game and the question whether "
                         f"offering to zero all restrictions beats tit for tat for {a} and {b}")
     analysis.timings = timings
-    # the posterior's draws (the longest stage) are solved in worker processes while
-    # this process works through the single-threaded stages; its result does not depend
-    # on when or where it runs (weight_posterior: same seed, same posterior)
-    from concurrent.futures import ThreadPoolExecutor
+    # a helper process takes the dynamic game's analysis and then the posterior (the
+    # longest computation) while this process works through the other stages: two
+    # cores, two streams of work. Neither result depends on where it runs
+    # (weight_posterior: same seed, same posterior; dynamic_analysis has no randomness)
+    from .._parallel import blas_threads, process_pool
 
-    from .._parallel import blas_threads
+    helper = process_pool(1)
+    # in the order this process needs them: the dynamic analysis after a few seconds,
+    # the posterior from the robustness stage on, the dynamic scenarios after that (the
+    # verdict over the posterior is sent when the posterior is back)
+    from ..analysis import dynamic_analysis
 
-    background = ThreadPoolExecutor(1, thread_name_prefix="posterior")
-    posterior = background.submit(_posterior, cal, draws, timings, _usable_staffing(m, cal))
+    staffing = _usable_staffing(m, cal)
+    background = {
+        "dynamic": _Background(helper, timings, "dynamic (helper)", dynamic_analysis, cal),
+        "posterior": _Background(helper, timings, "posterior (helper)", _helper_posterior,
+                                 cal, draws, staffing),
+        "dynamic scenarios": _Background(helper, timings, "dynamic scenarios (helper)",
+                                         _dynamic_compare_result, cal,
+                                         min(repetitions, 100), turns),
+        "helper": helper,
+    }
     try:
-        # the workers fill the cores: this process's BLAS takes one thread meanwhile
+        # the helper fills the other core: this process's BLAS takes one thread
         with blas_threads(1):
-            return _build(analysis, m, cal, bar, step, timings, posterior,
+            return _build(analysis, m, cal, bar, step, timings, background,
                           repetitions=repetitions, turns=turns, draws=draws,
                           progress=progress)
     finally:
-        background.shutdown(wait=False, cancel_futures=True)
+        helper.shutdown(wait=False, cancel_futures=True)
         bar.close()
 
 
-def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int, turns: int,
-           draws: int, progress: bool):
-    """The stages of :func:`build_analysis`, in order."""
+def _build(analysis, m, cal, bar, step, timings, background, *, repetitions: int,
+           turns: int, draws: int, progress: bool):
+    """The stages of :func:`build_analysis`, in order (``background``: the results the
+    helper process computes, by name, and the helper itself)."""
+    posterior = background["posterior"]
 
     step("sequence")
     lines = _sequence_sections(analysis, m)
@@ -1252,12 +1330,16 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     step("sensitivity")
     lines += _sensitivity_section(analysis, cal)
     bar.update()
-    step("dynamic")
-    lines += _dynamic_section(analysis, cal)
-    bar.update()
+    # the structural fit is computed before the dynamic section, whose analysis the
+    # helper process is still finishing (the sections keep their order)
     step("estimation")
     staffing = _usable_staffing(m, cal)
-    est_lines, fit = _estimation_section(analysis, cal, staffing)
+    fitted = _fit_weights(cal, staffing)
+    step("dynamic")
+    lines += _dynamic_section(analysis, cal, background["dynamic"])
+    bar.update()
+    step("estimation")
+    est_lines, fit = _estimation_section(analysis, cal, staffing, fitted)
     lines += est_lines
     bar.update()
     step("tournament")
@@ -1268,6 +1350,15 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     lines += _holdout_section(analysis, cal, staffing, fit)
     bar.update()
     step("robustness")
+    from ..errors import GameError
+
+    verdict = None
+    try:
+        verdict = _Background(background["helper"], timings, "verdict (helper)",
+                              _verdict_result, cal, posterior.result(),
+                              min(repetitions, 100), turns)
+    except GameError:
+        pass                    # no posterior: said in the verdict section
     lines += _robustness_section(analysis, cal, progress=progress, posterior=posterior)
     bar.update()
     step("scenarios")
@@ -1276,11 +1367,11 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     bar.update()
     step("dynamic scenarios")
     lines += _dynamic_compare_section(analysis, cal, repetitions=min(repetitions, 100),
-                                      turns=turns)
+                                      turns=turns, result=background["dynamic scenarios"])
     bar.update()
     step("verdict probabilities")
     lines += _verdict_section(analysis, cal, repetitions=min(repetitions, 100), turns=turns,
-                              draws=draws, posterior=posterior)
+                              draws=draws, posterior=posterior, result=verdict)
     lines += _deals_section(analysis, cal, posterior)
     lines += _resolve_section(analysis, cal)
     bar.update()
@@ -1289,8 +1380,9 @@ def _build(analysis, m, cal, bar, step, timings, posterior, *, repetitions: int,
     step("done")
     analysis.note("time of each stage (s): " + ", ".join(f"{k} {v:.1f}"
                                                       for k, v in timings.items())
-                  + " (the posterior's draws are solved in the background from the start, "
-                    "so the verdict stage counts only what is left of them)")
+                  + " (a helper process solves the dynamic game and then the posterior's "
+                    "draws from the start, so the stages that use them count only the wait "
+                    "for what is left)")
     analysis.appendix()
     analysis.summary_lines = lines
     bar.update()

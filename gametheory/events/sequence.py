@@ -60,6 +60,10 @@ class EventSequence:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("EventSequence is immutable")
 
+    def __reduce__(self):
+        # pickles (to worker processes) as its events, already validated
+        return (_restore, (self._events, self.source))
+
     # ------------------------------------------------------------ container
     def __len__(self) -> int:
         return len(self._events)
@@ -303,3 +307,8 @@ class EventSequence:
                          e.target or "", e.action_type.value, mag, ", ".join(e.responds_to),
                          e.resolved_goldstein, e.confidence.value])
         return table_html(cols, rows, caption=repr(self))
+
+
+def _restore(events, source):
+    """Unpickle an :class:`EventSequence` (its events were validated when it was made)."""
+    return EventSequence(events, source=source, _validated=True)

@@ -349,6 +349,18 @@ exact_markov_check`) with the discount factors :attr:`exact_discount`.
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
 
+    def __getstate__(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict) -> None:
+        # unpickling: the checked fields as they were, the arrays read-only again
+        for name, value in state.items():
+            if name == "_transitions":
+                value = tuple(np.array(t) for t in value)
+                for t in value:
+                    t.setflags(write=False)
+            object.__setattr__(self, name, value)
+
     def _key(self) -> tuple:
         return (self.stage_games, tuple(t.tobytes() for t in self._transitions),
                 self.discount, self.states)

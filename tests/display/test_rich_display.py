@@ -178,6 +178,11 @@ def _instances():
         "SignallingGame": (sg := gt.games.beer_quiche()),
         "SignallingResult": (sr := gt.solvers.signalling_equilibria(sg)),
         "SignallingEquilibrium": sr[0],
+        "MixedSignallingEquilibrium": gt.solvers.signalling_equilibria(
+            gt.games.beer_quiche(0.1), mixed=True)[0],
+        "TreeEquilibriumResult": (tpr := gt.solvers.perfect_bayesian_equilibria(
+            gt.games.audience_cost_tree(0.7))),
+        "TreeEquilibrium": tpr[1],
         "SequenceForm": (sqf := gt.games.sequence_form(gt.games.random_tree(3, seed=0))),
         "BehaviourResult": (bhr := gt.solvers.sequence_lemke(sqf)),
         "BehaviourEquilibrium": bhr[0],

@@ -150,3 +150,16 @@ def test_record_and_cross_record_problems_are_reported_together(tmp_path):
         load_events(path)
     fields = [(i.line, i.field) for i in info.value.issues]
     assert fields == [(3, "magnitude"), (4, "responds_to")]  # D's link to B is not repeated
+
+
+def test_an_event_sequence_pickles_without_revalidation_and_stays_immutable():
+    import pickle
+
+    import gametheory as gt
+
+    seq = gt.load_model("us-russia").events
+    copy = pickle.loads(pickle.dumps(seq))
+    assert copy.ids == seq.ids and copy.source == seq.source
+    assert copy["E09a"].responds_to == ("E08a",)
+    with pytest.raises(AttributeError, match="immutable"):
+        copy.source = "elsewhere"

@@ -96,3 +96,18 @@ def test_other_bad_input():
         StochasticGame([], [], 0.9)
     with pytest.raises(UnknownNameError):
         StochasticGame([g], one, 0.9).stage("nowhere")
+
+
+def test_a_stochastic_game_pickles_and_stays_immutable():
+    """Worker processes receive games by pickle: the copy is equal, its transition
+    arrays read-only, and it refuses assignment like the original."""
+    import pickle
+
+    from gametheory.analysis import calibrate, dispute_game
+
+    game = dispute_game(calibrate()).game
+    copy = pickle.loads(pickle.dumps(game))
+    assert copy == game and hash(copy) == hash(game)
+    assert not copy.transition(0).flags.writeable
+    with pytest.raises(AttributeError, match="immutable"):
+        copy.title = "changed"
