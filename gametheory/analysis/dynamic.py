@@ -34,7 +34,7 @@ All weights are assumptions, named in the ``dynamic`` section of the parameters 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -706,17 +706,24 @@ def dynamic_analysis(cal: Calibration, *, turns: int = 40,
     rows = []
     points = [(pw, dy, c) for pw in parity_weights for dy in discounts for c in cost_scales]
     it = progress(points) if progress is not None else points
-    recal = {}
+    recal, built = {}, {}
     for pw, dy, c in it:
         if pw not in recal:
             recal[pw] = cal.with_parameters(**{f"utility.{p}.parity_weight": float(pw)
                                                for p in cal.players})
-        ch = {**changes, "discount_per_year": float(dy),
-              "own_cost_per_staff": {p: c * v for p, v in zip(cal.players, base_s,
-                                                               strict=True)},
-              "own_cost_per_restriction": {p: c * v for p, v in zip(cal.players, base_r,
-                                                                     strict=True)}}
-        g = dispute_game(recal[pw], **ch)
+        if (pw, c) not in built:
+            ch = {**changes, "discount_per_year": float(dy),
+                  "own_cost_per_staff": {p: c * v for p, v in zip(cal.players, base_s,
+                                                                   strict=True)},
+                  "own_cost_per_restriction": {p: c * v for p, v in zip(cal.players, base_r,
+                                                                         strict=True)}}
+            built[(pw, c)] = dispute_game(recal[pw], **ch)
+        g = built[(pw, c)]
+        if g.discount_per_year != float(dy):
+            # only the discount differs: the same game at another δ per turn
+            per_turn = turn_discount(recal[pw], float(dy))
+            g = replace(g, game=g.game.with_discount(per_turn),
+                        discount_per_year=float(dy), discount_per_turn=per_turn)
         r = iterated_best_response(g.game, starts=(warm, "last"), tol=tol)
         restraint = [_restraint(g, eq) for eq in r]
         answers = [_offer_table(g, eq, g.start) for eq in r]

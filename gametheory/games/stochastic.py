@@ -38,6 +38,18 @@ MAX_TRANSITION_ENTRIES = 50_000_000
 SUM_TOL = 1e-9
 
 
+def _discounts(discount, players) -> tuple[tuple, tuple]:
+    """(the discount factors as given, checked floats), one per player."""
+    if isinstance(discount, numbers.Real) and not isinstance(discount, bool):
+        return (discount,) * len(players), (check_discount(discount),) * len(players)
+    raw = tuple(discount)
+    deltas = tuple(check_discount(d, f"discount factor of {p!r}")
+                   for d, p in zip(raw, players, strict=False))
+    if len(deltas) != len(players):
+        raise ShapeError(f"discount: {len(deltas)} values for {len(players)} players")
+    return raw, deltas
+
+
 class StochasticGame:
     """A finite stochastic game: a stage game per state, ``P(s' | s, a)`` and δ per player.
 
@@ -122,15 +134,7 @@ class StochasticGame:
             arr, ex = _check_transition(t, g, s, labels)
             checked.append(arr)
             exact.append(ex)
-        if isinstance(discount, numbers.Real) and not isinstance(discount, bool):
-            raw = (discount,) * len(players)
-            deltas = (check_discount(discount),) * len(players)
-        else:
-            raw = tuple(discount)
-            deltas = tuple(check_discount(d, f"discount factor of {p!r}")
-                           for d, p in zip(raw, players, strict=False))
-            if len(deltas) != len(players):
-                raise ShapeError(f"discount: {len(deltas)} values for {len(players)} players")
+        raw, deltas = _discounts(discount, players)
         init = object.__setattr__
         init(self, "stage_games", stages)
         init(self, "_transitions", tuple(checked))
@@ -255,11 +259,16 @@ class StochasticGame:
                    states=[label(s) for s in order], title=title)
 
     def with_discount(self, discount: float | Sequence[float]) -> StochasticGame:
-        """The same game at other discount factors."""
-        trans = [self.exact_transition(s) if self._exact_transitions[s] is not None else t
-                 for s, t in enumerate(self._transitions)]
-        return type(self)(self.stage_games, trans, discount, states=self.states,
-                          title=self.title)
+        """The same game at other discount factors (checked as the constructor checks
+        them; the stage games and transitions, already checked, are shared)."""
+        raw, deltas = _discounts(discount, self.players)
+        new = object.__new__(type(self))
+        for name in self.__slots__:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "_exact_discount", tuple(as_fraction(d) for d in raw))
+        object.__setattr__(new, "discount", deltas)
+        object.__setattr__(new, "_hash", None)
+        return new
 
     def reachable(self, state: int | str) -> tuple[int, ...]:
         """Indices of the states reachable from ``state`` under some sequence of action
