@@ -34,6 +34,7 @@ All weights are assumptions, named in the ``dynamic`` section of the parameters 
 from __future__ import annotations
 
 import bisect
+import pickle
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -796,7 +797,18 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
             raise SolverError("no Markov-perfect equilibrium found for the opponent "
                               f"{MARKOV_PERFECT!r}: {res.details['starts']}")
         mpe = np.array([st[movers[s]] for s, st in enumerate(res[0].strategies)])
-    cum_l = cum.tolist()
+    # successors by (state, level): the states of positive probability in increasing
+    # order and their cumulative probabilities (bisecting these draws the same state as
+    # bisecting the full cumulative row: the partial sums are the same numbers)
+    succ_l, succ_cum_l = [], []
+    for s_ in range(n):
+        row_s, row_c = [], []
+        for k_ in range(K):
+            nz = np.flatnonzero(np.diff(cum[s_, k_], prepend=0.0) > 0)
+            row_s.append(nz.tolist())
+            row_c.append(cum[s_, k_, nz].tolist())
+        succ_l.append(row_s)
+        succ_cum_l.append(row_c)
     mpe_cum = np.cumsum(mpe, axis=1).tolist() if mpe is not None else None
     staff = np.stack([tab[f"staff_{p}"].to_numpy() for p in players], axis=1)
     B = np.array([cal.params.missions[p].baseline for p in players])
@@ -807,10 +819,26 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
     deltas = {d: turn_discount(cal, d) for d in discounts}
     root = as_seed_sequence(seed)
 
+    templates: dict[tuple[int, int], bytes | None] = {}
+
     def placed(strat, who: int):
-        """(strategy ready to decide, own record, observed record) for side ``who``."""
+        """(strategy ready to decide, own record, observed record) for side ``who``:
+        set up (the record replayed) once per strategy and side, then a copy loaded
+        from its pickle per match (set up afresh when it does not pickle)."""
         if strat == MARKOV_PERFECT:
             return None, [], []
+        key = (id(strat), who)
+        if key not in templates:
+            ready, _, _ = setup_placed(strat, who)
+            try:
+                templates[key] = pickle.dumps(ready)
+            except Exception:        # a strategy that does not pickle (a local class)
+                templates[key] = None
+            return ready, [], []
+        blob = templates[key]
+        return (pickle.loads(blob), [], []) if blob is not None else setup_placed(strat, who)
+
+    def setup_placed(strat, who: int):
         if strat.name in fresh:
             s = strat.clone()
             s.reset(views[who])
@@ -873,7 +901,7 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
                             hist[1 - m].opponent.append(seen)
                             states[k, r, t] = s
                             levels[k, r, t] = done
-                            s = _draw(cum_l[s][done], U[t][3])
+                            s = succ_l[s][done][_draw(succ_cum_l[s][done], U[t][3])]
                             path[k, r, t + 1] = staff[s]
                 cases.append({"side": side, "i": i, "opponent": names[oi], "noise": nz,
                               "states": states, "levels": levels, "path": path})
