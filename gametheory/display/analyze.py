@@ -736,7 +736,7 @@ def _fit_weights(cal, staffing=None):
     from ..errors import GameError
 
     try:
-        return fit_weights(cal, free=("parity_weight",), workers=1, staffing=staffing)
+        return fit_weights(cal, free=("parity_weight",), workers=2, staffing=staffing)
     except GameError as exc:
         return exc
 
