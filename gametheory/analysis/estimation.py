@@ -70,10 +70,15 @@ _UPPER = 30.0
 #: reported; for the precision it applies to log λ).
 PROFILE_GROWTH = 3.0
 PROFILE_RTOL = 1e-3
-#: L-BFGS-B's relative tolerance on the log-likelihood at a profile point: about 3e-6
-#: of a record's log-likelihood of -25, far below the 1.92 the interval's ends are
-#: read at (the fit itself uses 1e-10).
-PROFILE_FTOL = 1e-7
+#: L-BFGS-B's relative tolerance on the log-likelihood at a profile point: about 3e-4
+#: on a record's log-likelihood of -25, far below the 1.92 the interval's ends are
+#: read at and below what moves an end by the 0.1 % of PROFILE_RTOL (the fit itself
+#: uses 1e-10).
+PROFILE_FTOL = 1e-5
+#: Where the profile has flattened - the last step lowered it by less than this share
+#: of its remaining height above the cutoff - the next step grows by PROFILE_GROWTH
+#: squared: a plateau (an open side) is crossed in fewer maximisations.
+PROFILE_FLAT = 0.1
 
 
 class _ZeroProbability(SolverError):
@@ -591,18 +596,29 @@ def _profile_sides(records, spec: _Spec, xhat: np.ndarray, llhat: float, j: int,
         step = se if np.isfinite(se) and se > 0 else 0.5 * (abs(xhat[j]) + 0.1)
         inside, start = xhat[j], xhat.copy()
         found = None
+        height, big = llhat - target, False
         try:
             for _ in range(40):
                 v = xhat[j] + direction * step
                 if (v - limit) * direction >= 0:
                     v = limit
-                if prof(v, start) < 0:
+                try:
+                    h = prof(v, start)
+                except SolverError:
+                    if not big:
+                        raise
+                    # the long step over a plateau could not be reached: the ordinary
+                    # step instead, before the side is called open
+                    step, big = step / PROFILE_GROWTH, False
+                    continue
+                if h < 0:
                     found = v
                     break
-                inside, start = v, cache[v][1]
+                big = height - h < PROFILE_FLAT * h
+                inside, start, height = v, cache[v][1], h
                 if v == limit:
                     break
-                step *= PROFILE_GROWTH
+                step *= PROFILE_GROWTH ** 2 if big else PROFILE_GROWTH
             if found is None:
                 out.append((inside, True, None))
                 continue

@@ -327,6 +327,33 @@ def test_profile_side_beyond_an_unreachable_point_is_open_and_said(monkeypatch):
     assert not any("fit as well" in n for n in notes)
 
 
+def test_a_flat_profile_is_crossed_in_longer_steps(monkeypatch):
+    """Where the profile has flattened (the last step lowered it by less than a tenth of
+    its height above the cutoff) the next step grows ninefold instead of threefold: a
+    plateau up to the bound takes three maximisations (0.5, 4.5, the bound 10), not
+    four; a profile that keeps falling keeps the threefold steps."""
+    import gametheory.analysis.estimation as E
+
+    calls = []
+
+    def maximise(records, spec, start, bounds, fixed, **kw):
+        (j, v), = fixed.items()
+        calls.append(v)
+        x = start.copy()
+        x[j] = v
+        return x, -0.001 * v ** 2, 3
+
+    monkeypatch.setattr(E, "_maximise", maximise)
+    bounds = [(-10.0, 10.0)]
+    (high,) = E._profile_sides([], None, np.zeros(1), 0.0, 0, bounds, 0.5, (1,))
+    assert high == (10.0, True, None) and calls == [0.5, 4.5, 10.0]
+    calls.clear()
+    monkeypatch.setattr(E, "_maximise", lambda r, s, start, b, fixed, **kw: (
+        start, -1.0 * next(iter(fixed.values())) ** 2, 3))
+    (high,) = E._profile_sides([], None, np.zeros(1), 0.0, 0, bounds, 0.5, (1,))
+    assert high[0] == pytest.approx(np.sqrt(LR_CUTOFF), rel=2e-3) and not high[1]
+
+
 def test_precision_profile_on_the_record_reaches_the_cutoff(cal):
     """On the US-Russia record (anchored to the recorded mission sizes, as in the
     main job) the upper end of λ's interval is where the profile likelihood falls to
