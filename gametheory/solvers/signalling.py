@@ -137,7 +137,7 @@ def _mix_text(mix: dict) -> str:
 
 
 @dataclass(frozen=True)
-class MixedSignallingEquilibrium:
+class MixedSignallingEquilibrium(SignallingEquilibrium):
     """One support pattern of perfect Bayesian equilibria, possibly mixed
     (``signalling_equilibria(game, mixed=True)``).
 
@@ -174,14 +174,6 @@ class MixedSignallingEquilibrium:
         Every such range is a single point (the pattern has one equilibrium).
     """
 
-    sender: dict
-    receiver: dict
-    beliefs: dict
-    off_path: dict
-    kind: str
-    payoffs: dict
-    intuitive: bool
-    reason: str = ""
     ranges: dict = field(default_factory=dict)
     isolated: bool = True
 
@@ -368,6 +360,17 @@ def _idle_messages(game: SignallingGame) -> np.ndarray:
                      for m in range(game.shape[1])])
 
 
+def _sums_to_one(blocks: int, size: int) -> list[tuple[np.ndarray, float]]:
+    """Equality rows of a support program: each of ``blocks`` consecutive runs of
+    ``size`` probabilities sums to one (the last column, eps, is not in them)."""
+    rows = []
+    for k in range(blocks):
+        row = np.zeros(blocks * size + 1)
+        row[k * size:(k + 1) * size] = 1.0
+        rows.append((row, 1.0))
+    return rows
+
+
 def _subsets(k: int) -> list[tuple[int, ...]]:
     return [c for r in range(1, k + 1) for c in itertools.combinations(range(k), r)]
 
@@ -442,6 +445,7 @@ def _mixed_equilibria(game: SignallingGame, tol: float) -> SignallingResult:
 
     msub, asub = _subsets(M), _subsets(A)
     idle = _idle_messages(game)
+    r_eq = _sums_to_one(M, A)
     out, programs = [], 0
     for spat in itertools.product(msub, repeat=L):
         senders = [np.array([t in live and m in spat[live.index(t)] for t in range(T)])
@@ -455,11 +459,18 @@ def _mixed_equilibria(game: SignallingGame, tol: float) -> SignallingResult:
         # the sender's program: variables sigma(m | t) for live t (index k * M + m)
         s_free = [m in spat[k] for k in range(L) for m in range(M)]
         s_supp = [k * M + m for k in range(L) for m in spat[k]]
-        s_eq = []
-        for k in range(L):
-            row = np.zeros(L * M + 1)
-            row[k * M:(k + 1) * M] = 1.0
-            s_eq.append((row, 1.0))
+        s_eq = _sums_to_one(L, M)
+        # the receiver's program: variables rho(a | m) (index m * A + a); no type gains
+        # by another message than those it sends
+        rrows = []
+        for k, t in enumerate(live):
+            for m in spat[k]:
+                for m2 in range(M):
+                    if m2 != m:
+                        row = np.zeros(M * A + 1)
+                        row[m2 * A:(m2 + 1) * A] += Sn[t, m2]
+                        row[m * A:(m + 1) * A] -= Sn[t, m]
+                        rrows.append(row)
         for on_sup in itertools.product(*on_opts):
             rows = []
             for m, acts in zip(on, on_sup, strict=True):
@@ -480,21 +491,6 @@ def _mixed_equilibria(game: SignallingGame, tol: float) -> SignallingResult:
                 rsup = dict(zip(on, on_sup, strict=True)) | dict(zip(off, off_sup, strict=True))
                 r_free = [a in rsup[m] for m in range(M) for a in range(A)]
                 r_supp = [m * A + a for m in range(M) for a in rsup[m]]
-                r_eq = []
-                for m in range(M):
-                    row = np.zeros(M * A + 1)
-                    row[m * A:(m + 1) * A] = 1.0
-                    r_eq.append((row, 1.0))
-                rrows = []
-                for k, t in enumerate(live):
-                    for m in spat[k]:
-                        for m2 in range(M):
-                            if m2 == m:
-                                continue
-                            row = np.zeros(M * A + 1)
-                            row[m2 * A:(m2 + 1) * A] += Sn[t, m2]
-                            row[m * A:(m + 1) * A] -= Sn[t, m]
-                            rrows.append(row)
                 programs += 1
                 got_r = _max_min_support(rrows, r_eq, M * A, r_supp, r_free)
                 if got_r is None:
