@@ -52,6 +52,19 @@ __all__ = [
 class GameError(Exception):
     """Base class of every error gametheory raises for bad input or failed solving."""
 
+    def __reduce__(self):
+        # an error raised in a worker process reaches the caller intact whatever the
+        # subclass's __init__ takes (ParameterError's ``key``, EventFileError's issues):
+        # rebuilt from its arguments and attributes, not by calling __init__ again
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild_error(cls, args: tuple, state: dict) -> GameError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
+
 
 class ShapeError(GameError, ValueError):
     """An array has the wrong shape: ragged, mismatched between players, or empty."""

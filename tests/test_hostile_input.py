@@ -366,3 +366,19 @@ def test_sibling_seed_sequences_give_different_tournaments():
     ra = gt.Tournament(players, turns=30, repetitions=2, seed=a).run()
     rb = gt.Tournament(players, turns=30, repetitions=2, seed=b).run()
     assert not np.array_equal(ra.scores, rb.scores)
+
+
+def test_errors_pickle_whole_from_worker_processes():
+    """A GameError raised in a worker process reaches the caller with its message and
+    attributes, whatever its __init__ takes (keyword-only fields, issue lists)."""
+    import pickle
+
+    from gametheory.errors import NFGFormatError, ParameterError, UnknownNameError
+
+    errors = [ParameterError("bad value", key="dynamic.noise", path="p.yaml", line=3),
+              UnknownNameError("strategy", "Tit for tatt", ["Tit for tat", "Grim"]),
+              NFGFormatError("unexpected token", path="g.nfg", line=2)]
+    for err in errors:
+        copy = pickle.loads(pickle.dumps(err))
+        assert type(copy) is type(err) and str(copy) == str(err)
+        assert vars(copy) == vars(err)
