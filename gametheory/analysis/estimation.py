@@ -163,18 +163,19 @@ def _krylov(J, b: np.ndarray, lu, rtol: float) -> np.ndarray | None:
     return x
 
 
-def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None, *, chord: bool = True):
+def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None):
     """Newton's method on the logit equations from ``V``: ``(V, lu)``, V None if it
     does not converge, ``lu`` the factors it last used.
 
-    With ``lu`` (the factors of a Jacobian at a nearby point) it starts as a chord
-    method; when the residual stops halving it takes full Newton steps, solved by GMRES
-    preconditioned with those factors, and pays for a fresh sparse LU only when GMRES
-    does not converge: most solves factor nothing."""
+    Every step is a full Newton step (the Jacobian at the iterate), solved by GMRES
+    preconditioned with ``lu`` - the factors of a Jacobian at a nearby point - and a
+    fresh sparse LU only when GMRES does not converge: most solves factor nothing.
+    (Chord steps with a far point's factors were tried: they can jump to another
+    branch of the logit equations.)"""
     from scipy.sparse.linalg import splu
 
     prev = np.inf
-    fresh, stalled = False, 0
+    stalled = 0
     for _ in range(40):
         Fv = system.F(V, lam)
         if not np.all(np.isfinite(Fv)):
@@ -182,24 +183,20 @@ def _newton(system, V: np.ndarray, lam: float, scale: float, lu=None, *, chord: 
         norm = float(np.abs(Fv).max())
         if norm < 1e-10 * scale:
             return V, lu
-        if fresh and norm > 0.9 * prev:
+        if norm > 0.9 * prev:
             # a full Newton step that did not reduce the residual: twice, and the start
             # is not in Newton's basin (the caller takes a shorter step instead of
             # paying a factorisation per iteration to find out)
             stalled += 1
             if stalled >= 2:
                 return None, lu
-        fresh = lu is None or not chord or norm > 0.5 * prev
-        if fresh:
-            J, _ = system.jacobian(V, lam)
-            step = None if lu is None else _krylov(J, Fv, lu, 1e-8)
-            if step is None:
-                try:
-                    lu = splu(J.tocsc())
-                except RuntimeError:     # singular Jacobian: a fold of the branch
-                    return None, lu
-                step = lu.solve(Fv)
-        else:
+        J, _ = system.jacobian(V, lam)
+        step = None if lu is None else _krylov(J, Fv, lu, 1e-8)
+        if step is None:
+            try:
+                lu = splu(J.tocsc())
+            except RuntimeError:     # singular Jacobian: a fold of the branch
+                return None, lu
             step = lu.solve(Fv)
         prev = norm
         V = V - step.reshape(V.shape)
@@ -216,7 +213,7 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
     system = _system(data, theta)
     scale = max(float(np.ptp(system.U)), 1e-12)
     if data.V is not None:
-        V, lu = _newton(system, data.V.copy(), lam, scale, lu=data.lu, chord=False)
+        V, lu = _newton(system, data.V.copy(), lam, scale, lu=data.lu)
         if V is None and data.last is not None:
             th0, lam0 = data.last
             V, t, h = data.V.copy(), 0.0, 0.25
@@ -226,8 +223,7 @@ def _equilibrium(data: _TurnData, theta: np.ndarray, lam: float) -> tuple[Any, n
                 th1 = th0 + t1 * (theta - th0)
                 l1 = float(np.exp(np.log(lam0) + t1 * (np.log(lam) - np.log(lam0))))
                 sys1 = _system(data, th1)
-                V1, lu = _newton(sys1, V, l1, max(float(np.ptp(sys1.U)), 1e-12), lu=lu,
-                                 chord=False)
+                V1, lu = _newton(sys1, V, l1, max(float(np.ptp(sys1.U)), 1e-12), lu=lu)
                 if V1 is None:
                     h *= 0.5
                     continue
@@ -296,7 +292,7 @@ def _choice_derivatives(system, V: np.ndarray, lam: float, sig: np.ndarray, Q: n
         dQm = dQ[mover, idx]
         out[:, :, j] = sig * (dL * (Qm - Qm_bar)
                               + lam * (dQm - (sig * dQm).sum(axis=1, keepdims=True)))
-    data.lu = lu                    # the next solve starts its chord iterations here
+    data.lu = lu                    # the next solves precondition GMRES with these
     return out
 
 
