@@ -832,8 +832,8 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
             ready, _, _ = setup_placed(strat, who)
             try:
                 templates[key] = pickle.dumps(ready)
-            except Exception:        # a strategy that does not pickle (a local class)
-                templates[key] = None
+            except (pickle.PicklingError, AttributeError, TypeError):
+                templates[key] = None    # a strategy that does not pickle (a local class)
             return ready, [], []
         blob = templates[key]
         return (pickle.loads(blob), [], []) if blob is not None else setup_placed(strat, who)

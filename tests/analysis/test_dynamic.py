@@ -216,3 +216,20 @@ def test_dynamic_compare_is_reproducible_and_fresh_initiatives_open(cal):
     assert us[0] == us[1] == 120 and us[2] == 1200
     with pytest.raises(ProfileError, match="noise"):
         dynamic_compare(cal, noise_levels=[1.5])
+
+
+def test_dynamic_compare_plays_a_strategy_that_does_not_pickle_as_one_that_does(cal):
+    """Placed strategies are set up once and copied by pickle per match; a strategy
+    that cannot be pickled (a class defined in a function) is set up afresh per match
+    instead, with the same play."""
+    from gametheory.analysis import dynamic_compare
+    from gametheory.strategies.classic import TitForTat
+
+    class LocalTitForTat(TitForTat):     # same moves, but not picklable
+        pass
+
+    kw = dict(sides=["RUS"], noise_levels=[0.05], discounts=[0.8], turns=6,
+              repetitions=8, seed=3)
+    a = dynamic_compare(cal, opponents=["Tit for tat"], **kw)
+    b = dynamic_compare(cal, opponents=[LocalTitForTat()], **kw)
+    assert a.outcomes.drop(columns="opponent").equals(b.outcomes.drop(columns="opponent"))
