@@ -800,15 +800,13 @@ def _simulate_cases(cal: Calibration, first: Any, second: Any, opponents: Any, *
     # successors by (state, level): the states of positive probability in increasing
     # order and their cumulative probabilities (bisecting these draws the same state as
     # bisecting the full cumulative row: the partial sums are the same numbers)
-    succ_l, succ_cum_l = [], []
-    for s_ in range(n):
-        row_s, row_c = [], []
-        for k_ in range(K):
-            nz = np.flatnonzero(np.diff(cum[s_, k_], prepend=0.0) > 0)
-            row_s.append(nz.tolist())
-            row_c.append(cum[s_, k_, nz].tolist())
-        succ_l.append(row_s)
-        succ_cum_l.append(row_c)
+    positive = np.diff(cum, axis=2, prepend=0.0) > 0
+    s_idx, k_idx, j_idx = np.nonzero(positive)          # grouped by (state, level)
+    edges = np.cumsum(positive.sum(axis=2).ravel())[:-1]
+    succ = [a.tolist() for a in np.split(j_idx, edges)]
+    succ_c = [a.tolist() for a in np.split(cum[s_idx, k_idx, j_idx], edges)]
+    succ_l = [succ[s_ * K:(s_ + 1) * K] for s_ in range(n)]
+    succ_cum_l = [succ_c[s_ * K:(s_ + 1) * K] for s_ in range(n)]
     mpe_cum = np.cumsum(mpe, axis=1).tolist() if mpe is not None else None
     staff = np.stack([tab[f"staff_{p}"].to_numpy() for p in players], axis=1)
     B = np.array([cal.params.missions[p].baseline for p in players])
