@@ -6,8 +6,9 @@
 Issue 23's targets: random integer games (payoffs 0..99) 12x12, 16x16, 20x20, every
 game solved (no ``errors``), equilibrium counts equal to lrsnash game by game, >= 20x
 lrsnash at every size, peak memory printed and <= 2 GiB. Both sides solve the same
-games one at a time (lrsnash as a subprocess per game, its own reported CPU time;
-ours ``solve_many`` on one game, warm). Peak memory is the resident set of this
+games one at a time (lrsnash as a subprocess per game, wall time; ours ``solve_many``
+on one game, warm), each the best of ``--repeat`` calls (lrsnash's repeats stop once
+a game has cost it 5 s; ours are as many as its). Peak memory is the resident set of this
 process (``ru_maxrss``), which contains ours.
 """
 
@@ -48,10 +49,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[12, 16, 20])
     parser.add_argument("--games", type=int, nargs="*", default=[6, 3, 2])
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="best of this many calls a game and side (lrsnash only "
+                             "while a game has cost it < 5 s)")
     args = parser.parse_args()
     if shutil.which("lrsnash") is None:
         raise SystemExit("lrsnash not found: apt-get install lrslib")
-    gt.solve_many(np.ones((1, 13, 13)), np.ones((1, 13, 13)))      # load the kernels
+    # load both kernels: the hash-table search (up to 12 x 12) and reverse search
+    gt.solve_many(np.ones((1, 12, 12)), np.ones((1, 12, 12)))
+    gt.solve_many(np.ones((1, 13, 13)), np.ones((1, 13, 13)))
     print(f"{'size':>6} {'games':>5} {'lrsnash s/game':>15} {'ours s/game':>12} "
           f"{'ratio':>7} {'counts equal':>12} {'errors':>6} {'reverse search':>14} "
           f"{'peak RSS MB':>11}")
@@ -62,11 +68,20 @@ def main() -> None:
         for _ in range(games):
             A = rng.integers(0, 100, (size, size))
             B = rng.integers(0, 100, (size, size))
-            theirs, wall = lrsnash(A, B)
-            t_them += wall
-            t = time.perf_counter()
-            res = gt.solve_many(A[None], B[None])
-            t_us += time.perf_counter() - t
+            # best of up to --repeat calls a side (lrsnash repeated only while a game
+            # has cost it under 5 s in all; one call of ours per lrsnash call)
+            theirs, best = lrsnash(A, B)
+            spent, reps = best, 1
+            while reps < args.repeat and spent < 5.0:
+                _, wall = lrsnash(A, B)
+                best, spent, reps = min(best, wall), spent + wall, reps + 1
+            t_them += best
+            best = np.inf
+            for _ in range(max(reps, 1)):
+                t = time.perf_counter()
+                res = gt.solve_many(A[None], B[None])
+                best = min(best, time.perf_counter() - t)
+            t_us += best
             errors += len(res.errors)
             rs += int(res.reverse_search.sum())
             equal += int(res.n_equilibria[0]) == theirs

@@ -674,9 +674,14 @@ def solve_many(games: Any, B: Any = None, *, method: str = "vertex_enumeration",
     players at most ``tol`` times the payoff range, in floating point (use
     :func:`solve` with ``exact=True`` for a rational certificate of one
     game). Candidates that fail are counted in ``rejected`` and announced by
-    a :class:`~gametheory.errors.VerificationWarning`. ``degenerate`` is
-    exact for enumeration (a vertex of a best-response polytope with more
-    tight constraints than its dimension, within ``tol``);
+    a :class:`~gametheory.errors.VerificationWarning`. ``degenerate``: up to
+    3 x 3, exactly "a vertex of a best-response polytope has more tight
+    constraints than its dimension" (within ``tol``); larger games walk player
+    1's polytope and complete its vertices to player 2's (lrsnash's way),
+    walking player 2's only when a completion needs it, so its degeneracy is
+    seen only where it was walked or at an equilibrium - a game degenerate only
+    at vertices of player 2's polytope no equilibrium uses is not flagged, and
+    an unflagged game's equilibria are isolated and all returned.
     Lemke–Howson does not look for degeneracy and reports False.
 
     Examples

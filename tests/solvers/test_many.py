@@ -198,7 +198,10 @@ def test_games_too_large_to_enumerate_are_reported():
                                         ((6, 4), 4), ((3, 7), 2)])
 def test_pivoting_agrees_with_basis_enumeration(shape, high):
     """The compiled vertex-to-vertex path and the NumPy sweep over all bases are two
-    algorithms for the same set: equal equilibria and degeneracy flags, game by game."""
+    algorithms for the same set: equal equilibria, game by game; the sweep's flags are
+    exact, and pivoting (which searches player 2's polytope only when it must) flags
+    only degenerate games and leaves unflagged only games whose equilibria are all
+    isolated."""
     from gametheory.solvers.many import _enumerate_pivoting, _enumerate_small
 
     rng = np.random.default_rng(high + shape[0])
@@ -217,9 +220,24 @@ def test_pivoting_agrees_with_basis_enumeration(shape, high):
     ref, deg_ref = table(_enumerate_small(A, B, 1e-9))
     assert fast.shape == ref.shape
     np.testing.assert_allclose(fast, ref, atol=1e-9)
-    assert np.array_equal(deg_fast, deg_ref)
+    _check_flags(A, B, ref, deg_fast, deg_ref)
     if high <= 4:
         assert deg_ref.sum() > 50
+
+
+def _check_flags(A, B, rows, flagged, exact):
+    """``flagged`` only where ``exact``; where the two differ, every equilibrium of the
+    game (``rows``: game, x, y) is isolated: no player has more pure best responses than
+    the support of the other's strategy (the condition for a vertex with extra labels)."""
+    assert not (flagged & ~exact).any()
+    m = A.shape[1]
+    for g in np.flatnonzero(exact & ~flagged):
+        for row in rows[rows[:, 0] == g]:
+            x, y = row[1:m + 1], row[m + 1:]
+            u2, u1 = x @ B[g], A[g] @ y
+            scale = max(np.ptp(A[g]), np.ptp(B[g]), 1.0)
+            assert (u2 >= u2.max() - 1e-7 * scale).sum() == (x > 1e-9).sum()
+            assert (u1 >= u1.max() - 1e-7 * scale).sum() == (y > 1e-9).sum()
 
 
 @pytest.mark.parametrize("shape,high", [((2, 2), 2), ((3, 3), 3), ((3, 4), 2), ((5, 5), 3),
@@ -498,3 +516,59 @@ def test_compile_notice_per_kernel_module(tmp_path, monkeypatch):
 
     RepeatedGame(prisoners_dilemma(), discount=0.5).equilibrium_payoffs()
     assert _compiled.compile_notice("_payoff_sets") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_property_face_partners_are_the_vertices_of_the_face(m, n, data):
+    """The partners of a vertex of P (labels: rows ``I`` of its support, columns ``J``
+    tight) are exactly the vertices of Q that carry every label it misses - brute force
+    over all vertices of Q, degenerate polytopes (entries 1..3) included; the search of Q
+    is asked for only when a completion is singular or a face rank-deficient."""
+    from gametheory.solvers._pivoting import _face_partners
+
+    A = data.draw(arrays(np.int64, (m, n), elements=st.integers(1, 3))).astype(float)
+    rows_i = data.draw(st.sets(st.integers(0, m - 1), min_size=1))
+    cols_j = data.draw(st.sets(st.integers(0, n - 1), min_size=len(rows_i))) \
+        if len(rows_i) <= n else None
+    if cols_j is None:
+        return
+    lab = sum(1 << i for i in range(m) if i not in rows_i) + sum(1 << (m + j) for j in cols_j)
+    x = np.arange(1.0, m + 1)
+    X, Y, ok = _face_partners(A, x[None], np.array([lab], np.int64), 1e-9, m, n)
+    rank = np.linalg.matrix_rank(A[np.ix_(sorted(rows_i), sorted(cols_j))])
+    if len(rows_i) == len(cols_j) and rank < len(rows_i):
+        assert not ok                     # a singular completion: Q must be searched
+    if not ok:
+        return
+    want = {z for z, tight in _brute_force_vertices(A).items()
+            if all(i in tight for i in rows_i)
+            and all(m + j in tight for j in range(n) if j not in cols_j)}
+    got = {tuple(np.round(y, 9)) for y in Y}
+    assert got == want
+    assert all(np.array_equal(r, x) for r in X)
+
+
+def test_unflagged_game_degenerate_only_away_from_its_equilibria():
+    """Player 2's polytope is searched only when player 1's needs it, so a tie in player
+    1's payoffs that no equilibrium touches is not flagged (the exact sweep flags it);
+    the equilibria are still exactly Gambit's."""
+    from gametheory.solvers.many import _enumerate_pivoting, _enumerate_small
+
+    rng = np.random.default_rng(5)
+    A = rng.integers(0, 100, (20, 4, 4))
+    B = rng.integers(0, 100, (20, 4, 4))
+    A[:, 0, 3] = A[:, 1, 3] = 120       # against column 3, rows 0 and 1 tie at the top
+    B[:, :, 3] = -1                     # and column 3 is strictly dominated
+    _, _, _, flagged, _ = _enumerate_pivoting(A, B, 1e-9)
+    *_, exact = _enumerate_small(A, B, 1e-9)
+    assert exact.all()
+    unflagged = np.flatnonzero(~flagged)
+    assert unflagged.size >= 10
+    res = solve_many(A, B)
+    for g in unflagged:
+        expected, _ = gambit_enummixed(Game.from_bimatrix(A[g], B[g]))
+        got = {tuple(tuple(Fraction(float(v)).limit_denominator(10**5) for v in s) for s in e)
+               for e in res[g].equilibria}
+        assert got == expected, g
+        assert not res[g].degenerate
