@@ -38,6 +38,7 @@ from .sequence_form import (
     sequence_lemke,
     sequence_lp,
 )
+from .sequential import SequentialEquilibrium, SequentialResult, sequential_equilibria
 from .shapley_batch import ShapleyBatch, matrix_values, shapley_many
 from .signalling import (
     MAX_SIGNALLING_PROFILES,
@@ -105,6 +106,8 @@ __all__ = [
     "QREFit",
     "QREPath",
     "Rejected",
+    "SequentialEquilibrium",
+    "SequentialResult",
     "ShapleyBatch",
     "SignallingEquilibrium",
     "SignallingResult",
@@ -148,6 +151,7 @@ __all__ = [
     "qre",
     "sequence_lemke",
     "sequence_lp",
+    "sequential_equilibria",
     "shapley",
     "shapley_many",
     "shapley_value",

@@ -251,6 +251,95 @@ def _belief_lp(D: np.ndarray, tol: float, ranges: bool):
     return True, (lo, hi)
 
 
+def _tolerances(ix: _Indexed, tol: float) -> np.ndarray:
+    """Each player's best-reply tolerance: ``tol`` times its payoff range (at least 1)."""
+    scale = np.ptp(ix.pay[[k for k in range(len(ix.names)) if ix.kind[k] == "terminal"]],
+                   axis=0)
+    return tol * np.maximum(scale, 1.0)
+
+
+def _profiles(ix) -> int:
+    return int(np.prod([len(s["actions"]) for s in ix.sets], dtype=float))
+
+
+def _weak_pbe(tree, ix: _Indexed, tol: float):
+    """The pure weak PBE of ``tree`` one by one: ``(choice, gains, equilibrium)`` with
+    ``choice`` the action index at every information set and ``gains`` the gain of every
+    continuation at every node (nodes x continuations) of each unreached set (after
+    the size checks of :func:`perfect_bayesian_equilibria`)."""
+    sizes = [len(s["actions"]) for s in ix.sets]
+    total = float(np.prod(sizes, dtype=float)) if sizes else 1.0
+    if total > MAX_TREE_PBE_PROFILES:
+        raise GameTooLargeError(f"{total:,.0f} pure strategy profiles over {len(sizes)} "
+                                f"information sets; the limit is {MAX_TREE_PBE_PROFILES:,}")
+    for s in ix.sets:
+        n_cont = float(np.prod([sizes[h] for h in s["controls"]], dtype=float))
+        if n_cont > MAX_TREE_PBE_CONTINUATIONS:
+            raise GameTooLargeError(
+                f"{n_cont:,.0f} continuation strategies at information set {s['key']!r}; "
+                f"the limit is {MAX_TREE_PBE_CONTINUATIONS:,}")
+        s["conts"] = np.array(list(itertools.product(*(range(sizes[h])
+                                                      for h in s["controls"]))), dtype=int)
+    P = len(tree.players)
+    tols = _tolerances(ix, tol)
+
+    def gains(h: int, choice: np.ndarray, V: np.ndarray) -> np.ndarray:
+        """Gain of every continuation at every node of set h (nodes x continuations)."""
+        s = ix.sets[h]
+        p = s["player"]
+        D = np.zeros((len(s["nodes"]), len(s["conts"])))
+        alt = choice.copy()
+        for j, cont in enumerate(s["conts"]):
+            alt[s["controls"]] = cont
+            for i, v in enumerate(s["nodes"]):
+                D[i, j] = ix.values(alt, v, ix.end[v])[0, p] - V[v, p]
+        return D
+
+    for profile in itertools.product(*(range(n) for n in sizes)):
+        choice = np.array(profile, dtype=int)
+        V = ix.values(choice)
+        r = ix.reach(choice)
+        ok = True
+        pending = []
+        for h, s in enumerate(ix.sets):
+            mass = r[s["nodes"]].sum()
+            if mass > 0:
+                mu = r[s["nodes"]] / mass
+                if (mu @ gains(h, choice, V)).max() > tols[s["player"]]:
+                    ok = False
+                    break
+            else:
+                pending.append(h)
+        if not ok:
+            continue
+        off = {}
+        pending_gains = {}
+        for h in pending:
+            s = ix.sets[h]
+            D = gains(h, choice, V)
+            pending_gains[h] = D
+            good, rng = _belief_lp(D, tols[s["player"]], len(s["nodes"]) > 1)
+            if not good:
+                ok = False
+                break
+            if len(s["nodes"]) > 1:
+                off[s["key"]] = {ix.names[v]: (float(lo), float(hi)) for v, lo, hi in
+                                 zip(s["nodes"], *rng, strict=True)}
+        if not ok:
+            continue
+        beliefs = {}
+        for s in ix.sets:
+            mass = r[s["nodes"]].sum()
+            if mass > 0 and len(s["nodes"]) > 1:
+                beliefs[s["key"]] = {ix.names[v]: float(r[v] / mass) for v in s["nodes"]}
+        yield choice, pending_gains, TreeEquilibrium(
+            choices={s["key"]: s["actions"][choice[h]] for h, s in enumerate(ix.sets)},
+            beliefs=beliefs, off_path=off,
+            payoffs={tree.players[p]: float(V[0, p]) for p in range(P)},
+            outcome={ix.names[k]: float(r[k]) for k in range(len(ix.names))
+                     if ix.kind[k] == "terminal" and r[k] > 0})
+
+
 def perfect_bayesian_equilibria(tree, *, tol: float = 1e-9) -> TreeEquilibriumResult:
     """Every pure (weak) perfect Bayesian equilibrium of a small tree with perfect recall.
 
@@ -297,79 +386,8 @@ def perfect_bayesian_equilibria(tree, *, tol: float = 1e-9) -> TreeEquilibriumRe
     (0.0, 0.3333333333333333)
     """
     ix = _Indexed(tree)
-    sizes = [len(s["actions"]) for s in ix.sets]
-    total = float(np.prod(sizes, dtype=float)) if sizes else 1.0
-    if total > MAX_TREE_PBE_PROFILES:
-        raise GameTooLargeError(f"{total:,.0f} pure strategy profiles over {len(sizes)} "
-                                f"information sets; the limit is {MAX_TREE_PBE_PROFILES:,}")
-    for s in ix.sets:
-        n_cont = float(np.prod([sizes[h] for h in s["controls"]], dtype=float))
-        if n_cont > MAX_TREE_PBE_CONTINUATIONS:
-            raise GameTooLargeError(
-                f"{n_cont:,.0f} continuation strategies at information set {s['key']!r}; "
-                f"the limit is {MAX_TREE_PBE_CONTINUATIONS:,}")
-        s["conts"] = np.array(list(itertools.product(*(range(sizes[h])
-                                                      for h in s["controls"]))), dtype=int)
-    P = len(tree.players)
-    scale = np.ptp(ix.pay[[k for k in range(len(ix.names)) if ix.kind[k] == "terminal"]],
-                   axis=0)
-    tols = tol * np.maximum(scale, 1.0)
-    out = []
-
-    def gains(h: int, choice: np.ndarray, V: np.ndarray) -> np.ndarray:
-        """Gain of every continuation at every node of set h (nodes x continuations)."""
-        s = ix.sets[h]
-        p = s["player"]
-        D = np.zeros((len(s["nodes"]), len(s["conts"])))
-        alt = choice.copy()
-        for j, cont in enumerate(s["conts"]):
-            alt[s["controls"]] = cont
-            for i, v in enumerate(s["nodes"]):
-                D[i, j] = ix.values(alt, v, ix.end[v])[0, p] - V[v, p]
-        return D
-
-    for profile in itertools.product(*(range(n) for n in sizes)):
-        choice = np.array(profile, dtype=int)
-        V = ix.values(choice)
-        r = ix.reach(choice)
-        ok = True
-        pending = []
-        for h, s in enumerate(ix.sets):
-            mass = r[s["nodes"]].sum()
-            if mass > 0:
-                mu = r[s["nodes"]] / mass
-                if (mu @ gains(h, choice, V)).max() > tols[s["player"]]:
-                    ok = False
-                    break
-            else:
-                pending.append(h)
-        if not ok:
-            continue
-        off = {}
-        for h in pending:
-            s = ix.sets[h]
-            D = gains(h, choice, V)
-            good, rng = _belief_lp(D, tols[s["player"]], len(s["nodes"]) > 1)
-            if not good:
-                ok = False
-                break
-            if len(s["nodes"]) > 1:
-                off[s["key"]] = {ix.names[v]: (float(lo), float(hi)) for v, lo, hi in
-                                 zip(s["nodes"], *rng, strict=True)}
-        if not ok:
-            continue
-        beliefs = {}
-        for s in ix.sets:
-            mass = r[s["nodes"]].sum()
-            if mass > 0 and len(s["nodes"]) > 1:
-                beliefs[s["key"]] = {ix.names[v]: float(r[v] / mass) for v in s["nodes"]}
-        out.append(TreeEquilibrium(
-            choices={s["key"]: s["actions"][choice[h]] for h, s in enumerate(ix.sets)},
-            beliefs=beliefs, off_path=off,
-            payoffs={tree.players[p]: float(V[0, p]) for p in range(P)},
-            outcome={ix.names[k]: float(r[k]) for k in range(len(ix.names))
-                     if ix.kind[k] == "terminal" and r[k] > 0}))
+    out = [e for _, _, e in _weak_pbe(tree, ix, tol)]
     return TreeEquilibriumResult(equilibria=out, tree=tree,
-                                 details={"profiles": int(total), "off_path_rule":
+                                 details={"profiles": _profiles(ix), "off_path_rule":
                                           "any belief that makes the continuation a best "
                                           "reply (weak PBE)"})

@@ -183,6 +183,9 @@ def _instances():
         "TreeEquilibriumResult": (tpr := gt.solvers.perfect_bayesian_equilibria(
             gt.games.audience_cost_tree(0.7))),
         "TreeEquilibrium": tpr[1],
+        "SequentialResult": (sqr := gt.solvers.sequential_equilibria(
+            gt.games.audience_cost_tree(0.7))),
+        "SequentialEquilibrium": sqr[0],
         "SequenceForm": (sqf := gt.games.sequence_form(gt.games.random_tree(3, seed=0))),
         "BehaviourResult": (bhr := gt.solvers.sequence_lemke(sqf)),
         "BehaviourEquilibrium": bhr[0],
