@@ -38,7 +38,13 @@ from .sequence_form import (
     sequence_lemke,
     sequence_lp,
 )
-from .sequential import SequentialEquilibrium, SequentialResult, sequential_equilibria
+from .sequential import (
+    MAX_SEQUENTIAL_SUPPORTS,
+    MixedSequentialEquilibrium,
+    SequentialEquilibrium,
+    SequentialResult,
+    sequential_equilibria,
+)
 from .shapley_batch import ShapleyBatch, matrix_values, shapley_many
 from .signalling import (
     MAX_SIGNALLING_PROFILES,
@@ -78,6 +84,7 @@ from .zero_sum import zero_sum
 
 __all__ = [
     "BATCH_METHODS",
+    "MAX_SEQUENTIAL_SUPPORTS",
     "MAX_SIGNALLING_PROFILES",
     "MAX_SIGNALLING_SUPPORTS",
     "MAX_TREE_PBE_PROFILES",
@@ -102,6 +109,7 @@ __all__ = [
     "ExactCheck",
     "MarkovEquilibrium",
     "MarkovResult",
+    "MixedSequentialEquilibrium",
     "MixedSignallingEquilibrium",
     "QREFit",
     "QREPath",

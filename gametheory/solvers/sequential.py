@@ -41,20 +41,24 @@ and nothing is left to decide; sets of one node have nothing to believe.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from ..errors import SolverError
+from ..errors import GameTooLargeError, SolverError
 from .tree_pbe import TreeEquilibrium, _Indexed, _profiles, _tolerances, _weak_pbe
 
-__all__ = ["SEQUENTIAL_TIMEOUT", "SequentialEquilibrium", "SequentialResult",
-           "sequential_equilibria"]
+__all__ = ["MAX_SEQUENTIAL_SUPPORTS", "SEQUENTIAL_TIMEOUT", "MixedSequentialEquilibrium",
+           "SequentialEquilibrium", "SequentialResult", "sequential_equilibria"]
 
 #: Seconds z3 may spend deciding one profile before it is reported undetermined.
 SEQUENTIAL_TIMEOUT = 20.0
+#: Largest number of support patterns (a non-empty set of actions at every information
+#: set) tried by ``sequential_equilibria(tree, mixed=True)``.
+MAX_SEQUENTIAL_SUPPORTS = 4096
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,47 @@ class SequentialEquilibrium:
                             ("payoffs", self.payoffs), ("outcome", self.outcome)])
 
 
+@dataclass(frozen=True)
+class MixedSequentialEquilibrium:
+    """One support pattern of sequential equilibria in behaviour strategies
+    (``sequential_equilibria(tree, mixed=True)``): one point of the set of sequential
+    equilibria whose behaviour strategy puts positive probability exactly on these
+    actions (the set need not be a point).
+
+    Attributes
+    ----------
+    behaviour : dict
+        Information set -> action -> probability.
+    beliefs : dict
+        Information set of two or more nodes -> node -> probability: Bayes' rule where
+        the set is reached, the consistent limit belief of ``trembles`` where it is not.
+    trembles : dict
+        ``(information set, action)`` -> ``(order, weight)`` for the actions outside
+        the support that lead to an unreached set (probability about
+        ``weight * eps**order``).
+    support : dict
+        Information set -> the actions played with positive probability.
+    payoffs : dict
+        Player -> expected payoff.
+    pure : bool
+    """
+
+    behaviour: dict
+    beliefs: dict
+    trembles: dict
+    support: dict
+    payoffs: dict
+    pure: bool
+
+    def _repr_html_(self) -> str:
+        from .._format import fields_html
+
+        return fields_html("A sequential equilibrium in behaviour strategies",
+                           [("behaviour", self.behaviour), ("beliefs", self.beliefs or "none"),
+                            ("trembles (order, weight)", self.trembles or "none"),
+                            ("payoffs", self.payoffs)])
+
+
 @dataclass(frozen=True, eq=False)
 class SequentialResult:
     """Every pure sequential equilibrium of a tree (:func:`sequential_equilibria`).
@@ -105,7 +150,9 @@ class SequentialResult:
     ``details``: ``"weak_pbe"`` (how many pure weak PBE were examined),
     ``"not_sequential"`` (the choices of those that no consistent belief supports),
     ``"undetermined"`` (those z3 could not decide in time) and ``"guarantee"``
-    (``"all"`` when none is undetermined, else ``"some"``).
+    (``"all"`` when none is undetermined, else ``"some"``). With ``mixed=True``:
+    ``"patterns"`` (how many were decided), ``"without_equilibrium"``,
+    ``"undetermined"`` (their supports) and ``"guarantee"``.
     """
 
     equilibria: list
@@ -126,6 +173,15 @@ class SequentialResult:
         rows = []
         for k, e in enumerate(self.equilibria):
             row: dict[str, Any] = {"equilibrium": k}
+            if isinstance(e, MixedSequentialEquilibrium):
+                row.update({f"at {h}": ", ".join(f"{a} {p:.3g}" for a, p in d.items())
+                            for h, d in e.behaviour.items()})
+                row.update({f"payoff {p}": v for p, v in e.payoffs.items()})
+                row["beliefs"] = "; ".join(
+                    f"at {h}: " + ", ".join(f"P({n}) = {v:.3g}" for n, v in b.items())
+                    for h, b in e.beliefs.items())
+                rows.append(row)
+                continue
             row.update({f"at {h}": a for h, a in e.choices.items()})
             row.update({f"payoff {p}": v for p, v in e.payoffs.items()})
             row["consistent off-path beliefs"] = "; ".join(
@@ -138,6 +194,10 @@ class SequentialResult:
         from .._format import frame_html
 
         n = len(self)
+        if self.equilibria and isinstance(self.equilibria[0], MixedSequentialEquilibrium):
+            return frame_html(self.to_frame(), f"{n} support pattern"
+                              f"{'' if n == 1 else 's'} of sequential equilibria of "
+                              f"{self.tree.title or 'the tree'}")
         extra = ""
         if self.details.get("undetermined"):
             extra = f" ({len(self.details['undetermined'])} undetermined)"
@@ -241,18 +301,209 @@ def _beliefs(ix: _Indexed, choice: np.ndarray, h: int, steps, chance, orders, we
     return W / W.sum()
 
 
-def sequential_equilibria(tree, *, tol: float = 1e-9,
+def _subsets(k: int) -> list[tuple[int, ...]]:
+    return [c for r in range(1, k + 1) for c in itertools.combinations(range(k), r)]
+
+
+def _payoff_table(tree, ix: _Indexed) -> dict[int, list[Fraction]]:
+    g = tree.graph
+    return {k: [_exact(float(v)) for v in g.nodes[name]["payoffs"]]
+            for k, name in enumerate(ix.names) if ix.kind[k] == "terminal"}
+
+
+def _decide_mixed(ix: _Indexed, pattern, steps, chance, pay, tols, timeout: float):
+    """z3 on one support pattern: ('sat', behaviour, orders, weights), ('unsat', ...) or
+    ('unknown', ...). Behaviour probabilities are positive exactly on the pattern; the
+    actions outside it tremble with orders and weights; at every information set the
+    limit belief makes each action of the support a best reply (one-shot deviations:
+    enough for consistent assessments, Hendon, Jacobsen & Sloth 1996)."""
+    import z3
+
+    solver = z3.Solver()
+    solver.set("timeout", int(timeout * 1000))
+    b: dict[tuple[int, int], Any] = {}
+    for h, S in enumerate(pattern):
+        if len(S) == 1:
+            b[(h, S[0])] = z3.RealVal(1)
+            continue
+        for j in S:
+            b[(h, j)] = z3.Real(f"b_{h}_{j}")
+            solver.add(b[(h, j)] > 0)
+        solver.add(z3.Sum([b[(h, j)] for j in S]) == 1)
+    q: dict[tuple[int, int], Any] = {}
+    c: dict[tuple[int, int], Any] = {}
+    players = len(next(iter(pay.values())))
+    value: list[Any] = [None] * len(ix.names)
+    for k in reversed(range(len(ix.names))):
+        if ix.kind[k] == "terminal":
+            value[k] = [z3.RealVal(v) for v in pay[k]]
+        elif ix.kind[k] == "chance":
+            probs = [_exact(pr) for pr in ix.prob[k]]
+            value[k] = [z3.Sum([z3.RealVal(pr) * value[kid][i]
+                                for pr, kid in zip(probs, ix.kids[k], strict=True)])
+                        for i in range(players)]
+        else:
+            h = int(ix.iset[k])
+            value[k] = [z3.Sum([b[(h, j)] * value[ix.kids[k][j]][i] for j in pattern[h]])
+                        for i in range(players)]
+    for h, s in enumerate(ix.sets):
+        p = s["player"]
+        S = pattern[h]
+        order, weight = {}, {}
+        for v in s["nodes"]:
+            w = z3.RealVal(chance[v])
+            terms = []
+            for st in steps[v]:
+                if st[1] in pattern[st[0]]:
+                    w = w * b[st]
+                else:
+                    if st not in q:
+                        q[st] = z3.Real(f"q_{st[0]}_{st[1]}")
+                        c[st] = z3.Real(f"c_{st[0]}_{st[1]}")
+                        solver.add(q[st] > 0, c[st] > 0)
+                    w = w * c[st]
+                    terms.append(q[st])
+            order[v] = z3.Sum(terms) if terms else z3.RealVal(0)
+            weight[v] = w
+        if len(s["nodes"]) > 1:
+            low = z3.Real(f"R_{h}")
+            solver.add(*[order[v] >= low for v in s["nodes"]])
+            solver.add(z3.Or(*[order[v] == low for v in s["nodes"]]))
+            mass = [z3.If(order[v] == low, weight[v], 0) for v in s["nodes"]]
+        else:
+            mass = [z3.RealVal(1)]
+
+        def Q(a, mass=mass, s=s, p=p):
+            return z3.Sum([m * value[ix.kids[v][a]][p]
+                           for m, v in zip(mass, s["nodes"], strict=True)])
+
+        first = Q(S[0])
+        for a in S[1:]:
+            solver.add(Q(a) == first)
+        # exact, without the tolerance: a slack would let a support keep an action
+        # at a probability of the order of the slack where the equilibrium has none
+        for a in range(len(s["actions"])):
+            if a not in S:
+                solver.add(Q(a) <= first)
+    verdict = solver.check()
+    if verdict == z3.unsat:
+        return "unsat", None, None, None
+    if verdict != z3.sat:
+        return "unknown", None, None, None
+    model = solver.model()
+
+    def val(e):
+        return _value(z3, model.eval(e, model_completion=True))
+
+    behaviour = {st: float(val(e)) for st, e in b.items()}
+    return ("sat", behaviour, {st: val(e) for st, e in q.items()},
+            {st: float(val(e)) for st, e in c.items()})
+
+
+def _check_mixed(ix: _Indexed, pattern, behaviour, orders, weights, steps, chance, tols):
+    """Float re-check of a mixed certificate: beliefs and every one-shot deviation.
+    Returns the beliefs and each player's payoff, or raises SolverError."""
+    players = ix.pay.shape[1]
+    V = np.zeros((len(ix.names), players))
+    for k in reversed(range(len(ix.names))):
+        if ix.kind[k] == "terminal":
+            V[k] = ix.pay[k]
+        elif ix.kind[k] == "chance":
+            V[k] = sum(pr * V[kid] for pr, kid in zip(ix.prob[k], ix.kids[k], strict=True))
+        else:
+            h = int(ix.iset[k])
+            V[k] = sum(behaviour[(h, j)] * V[ix.kids[k][j]] for j in pattern[h])
+    beliefs = {}
+    for h, s in enumerate(ix.sets):
+        R, W = [], []
+        for v in s["nodes"]:
+            r, w = Fraction(0), float(chance[v])
+            for st in steps[v]:
+                if st[1] in pattern[st[0]]:
+                    w *= behaviour[st]
+                else:
+                    r += orders[st]
+                    w *= weights[st]
+            R.append(r)
+            W.append(w)
+        low = min(R)
+        mu = np.array([w if r == low else 0.0 for r, w in zip(R, W, strict=True)])
+        mu /= mu.sum()
+        p = s["player"]
+        gains = [mu @ V[[ix.kids[v][a] for v in s["nodes"]], p]
+                 for a in range(len(s["actions"]))]
+        best = max(gains)
+        scale = tols[p] * (1 + 1e-6) + 1e-9 * max(1.0, abs(best))
+        if any(best - gains[a] > scale for a in pattern[h]):
+            raise SolverError(f"z3's certificate at {s['key']!r} leaves an action of the "
+                              f"support short of the best reply by "
+                              f"{max(best - gains[a] for a in pattern[h]):.3g}; please "
+                              f"report this tree")
+        if len(s["nodes"]) > 1:
+            beliefs[s["key"]] = {ix.names[v]: float(m)
+                                 for v, m in zip(s["nodes"], mu, strict=True)}
+    return beliefs, V[0]
+
+
+def _mixed_equilibria(tree, ix: _Indexed, steps, chance, tols, timeout: float):
+    sizes = [len(s["actions"]) for s in ix.sets]
+    total = float(np.prod([2.0 ** k - 1 for k in sizes])) if sizes else 1.0
+    if total > MAX_SEQUENTIAL_SUPPORTS:
+        raise GameTooLargeError(f"{total:,.0f} support patterns over {len(sizes)} "
+                                f"information sets; the limit is {MAX_SEQUENTIAL_SUPPORTS:,}")
+    pay = _payoff_table(tree, ix)
+    out, empty, undetermined = [], 0, []
+    for pattern in itertools.product(*(_subsets(k) for k in sizes)):
+        support = {s["key"]: [s["actions"][j] for j in pattern[h]]
+                   for h, s in enumerate(ix.sets)}
+        verdict, behaviour, orders, weights = _decide_mixed(ix, pattern, steps, chance, pay,
+                                                            tols, timeout)
+        if verdict == "unsat":
+            empty += 1
+            continue
+        if verdict == "unknown":
+            undetermined.append(support)
+            continue
+        beliefs, v0 = _check_mixed(ix, pattern, behaviour, orders, weights, steps, chance,
+                                   tols)
+        out.append(MixedSequentialEquilibrium(
+            behaviour={s["key"]: {s["actions"][j]: behaviour[(h, j)] for j in pattern[h]}
+                       for h, s in enumerate(ix.sets)},
+            beliefs=beliefs,
+            trembles={(ix.sets[st[0]]["key"], ix.sets[st[0]]["actions"][st[1]]):
+                      (float(orders[st]), float(weights[st])) for st in orders},
+            support=support,
+            payoffs={tree.players[p]: float(v0[p]) for p in range(len(tree.players))},
+            pure=all(len(S) == 1 for S in pattern)))
+    return out, {"patterns": int(total), "without_equilibrium": empty,
+                 "undetermined": undetermined,
+                 "guarantee": "some" if undetermined else "all"}
+
+
+def sequential_equilibria(tree, *, mixed: bool = False, tol: float = 1e-9,
                           timeout: float = SEQUENTIAL_TIMEOUT) -> SequentialResult:
-    """Every pure sequential equilibrium of a small tree with perfect recall.
+    """Every pure sequential equilibrium of a small tree with perfect recall, or every
+    support pattern of sequential equilibria in behaviour strategies.
 
     Parameters
     ----------
     tree : GameTree
         Any number of players, chance moves allowed, perfect recall.
+    mixed : bool
+        Every support pattern - a non-empty set of actions at every information set -
+        is decided by z3 at once (behaviour probabilities positive exactly on it,
+        orders and weights for the other actions, each action of the support a best
+        reply at its set under the limit beliefs: one-shot deviations suffice for
+        consistent assessments, Hendon, Jacobsen & Sloth 1996); each pattern that has
+        a sequential equilibrium gives one :class:`MixedSequentialEquilibrium` (a
+        point of its set, which need not be a point). At most
+        :data:`MAX_SEQUENTIAL_SUPPORTS` patterns.
     tol : float
-        Best-reply tolerance, relative to each player's payoff range.
+        Best-reply tolerance, relative to each player's payoff range (of the weak PBE
+        and of every float re-check; the mixed patterns are decided exactly, payoffs
+        and probabilities taken as the rationals they are).
     timeout : float
-        Seconds z3 may spend on one profile; a profile it cannot decide in time is
+        Seconds z3 may spend on one profile (or pattern); a profile it cannot decide in time is
         listed in ``details["undetermined"]`` and the guarantee becomes "some".
 
     Returns
@@ -298,6 +549,9 @@ def sequential_equilibria(tree, *, tol: float = 1e-9,
     ix = _Indexed(tree)
     steps, chance = _paths(tree, ix)
     tols = _tolerances(ix, tol)
+    if mixed:
+        found, details = _mixed_equilibria(tree, ix, steps, chance, tols, timeout)
+        return SequentialResult(equilibria=found, tree=tree, details=details)
     out, rejected, undetermined = [], [], []
     examined = 0
     for choice, pending, weak in _weak_pbe(tree, ix, tol):

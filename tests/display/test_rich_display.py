@@ -186,6 +186,8 @@ def _instances():
         "SequentialResult": (sqr := gt.solvers.sequential_equilibria(
             gt.games.audience_cost_tree(0.7))),
         "SequentialEquilibrium": sqr[0],
+        "MixedSequentialEquilibrium": gt.solvers.sequential_equilibria(
+            gt.games.audience_cost_tree(0.7), mixed=True)[0],
         "SequenceForm": (sqf := gt.games.sequence_form(gt.games.random_tree(3, seed=0))),
         "BehaviourResult": (bhr := gt.solvers.sequence_lemke(sqf)),
         "BehaviourEquilibrium": bhr[0],

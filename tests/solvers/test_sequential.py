@@ -188,3 +188,120 @@ def test_undetermined_profiles_are_reported(monkeypatch):
     assert len(res) == 0 and len(res.details["undetermined"]) == 4
     assert res.details["guarantee"] == "some"
     assert "undetermined" in res._repr_html_()
+
+
+# ----------------------------------------------------------------- mixed patterns
+
+
+def test_mixed_beer_quiche_has_one_pattern_the_hybrid():
+    """Cho & Kreps with P(strong) = 0.1: no pure equilibrium; the only support pattern is
+    the hybrid one - the weak type drinks beer with probability 1/9, the receiver duels
+    after beer with probability 1/2 and always after quiche."""
+    from gametheory.games import beer_quiche
+
+    res = sequential_equilibria(signalling_tree(beer_quiche(0.1)), mixed=True)
+    assert res.details == {"patterns": 81, "without_equilibrium": 80, "undetermined": [],
+                           "guarantee": "all"}
+    (e,) = res
+    assert e.behaviour["type weak"] == pytest.approx({"beer": 1 / 9, "quiche": 8 / 9})
+    assert e.behaviour["after beer"] == pytest.approx({"duel": 0.5, "don't": 0.5})
+    assert e.behaviour["after quiche"] == {"duel": 1.0} and not e.pure
+    assert e.beliefs["after beer"] == pytest.approx({"t0m0": 0.5, "t1m0": 0.5})
+    assert "<table" in res._repr_html_() and "behaviour" in e._repr_html_()
+
+
+def test_mixed_selten_horse_by_hand():
+    """Three patterns: (C, c, R) with P(x) <= 1/3; (C, d, R); and player 2 mixing c and d
+    (both pay it 1 against R), which reaches player 3 at y only. Player 3 cannot mix:
+    L needs P(x) >= 1/3 and then player 2's d pays 1 + 3 P(L) > 1."""
+    res = sequential_equilibria(selten_horse(), mixed=True)
+    supports = [tuple(tuple(a) for a in e.support.values()) for e in res]
+    assert sorted(supports) == sorted([(("C",), ("c",), ("R",)), (("C",), ("d",), ("R",)),
+                                       (("C",), ("c", "d"), ("R",))])
+    first = next(e for e in res if e.support["n2"] == ["c"])
+    assert first.beliefs["h3"]["x"] <= 1 / 3 + 1e-9
+
+
+def test_mixed_matching_pennies_as_a_tree():
+    t = GameTree(players=("1", "2"), title="matching pennies")
+    t.decision("r", player="1", actions={"H": "h", "T": "t"})
+    for n in ("h", "t"):
+        t.decision(n, player="2", infoset="guess", actions={"H": n + "H", "T": n + "T"})
+    for node, pay in {"hH": (1, -1), "hT": (-1, 1), "tH": (-1, 1), "tT": (1, -1)}.items():
+        t.terminal(node, pay)
+    (e,) = sequential_equilibria(t, mixed=True)
+    assert e.behaviour == {"r": pytest.approx({"H": 0.5, "T": 0.5}),
+                           "guess": pytest.approx({"H": 0.5, "T": 0.5})}
+    assert e.payoffs == pytest.approx({"1": 0.0, "2": 0.0})
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.integers(-3, 4), min_size=16, max_size=16), st.integers(1, 3))
+def test_mixed_patterns_of_signalling_games_are_signalling_equilibria(pay, w):
+    """Written as a tree, a signalling game's support patterns of sequential equilibria
+    are exactly those of ``signalling_equilibria(mixed=True)`` (an independent method:
+    one LP per pattern); messages after which the receiver's action changes nothing are
+    left out (reported there once, as any action)."""
+    from hypothesis import assume
+
+    from gametheory.solvers import signalling_equilibria
+    from gametheory.solvers.signalling import ANY_ACTION
+
+    S = np.array(pay[:8], float).reshape(2, 2, 2)
+    R = np.array(pay[8:], float).reshape(2, 2, 2)
+    game = SignallingGame([Fraction(w, 4), 1 - Fraction(w, 4)], S, R)
+    sig = signalling_equilibria(game, mixed=True)
+    assume(all(ANY_ACTION not in r for e in sig for r in e.receiver.values()))
+    want = {tuple(sorted({**{f"type {t}": tuple(sorted(d)) for t, d in e.sender.items()},
+                          **{f"after {m}": tuple(sorted(d)) for m, d in e.receiver.items()}
+                          }.items()))
+            for e in sig}
+    res = sequential_equilibria(signalling_tree(game), mixed=True)
+    got = {tuple(sorted((h, tuple(sorted(a))) for h, a in e.support.items())) for e in res}
+    assert got == want and res.details["guarantee"] == "all"
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000), st.booleans())
+def test_mixed_pure_patterns_are_the_pure_sequential_equilibria(seed, chance):
+    """On random trees with two-node sets (a chance move at the root, or depth 3 without
+    one: 27 or 81 patterns), the pure patterns of the mixed search are the pure
+    sequential equilibria, and every pattern's point survives every one-shot deviation
+    under its beliefs."""
+    t = random_tree(2 if chance else 3, infoset_size=2, chance_root=chance, payoffs=(0, 3),
+                    seed=seed)
+    pure = [e.choices for e in sequential_equilibria(t)]
+    res = sequential_equilibria(t, mixed=True)
+    assert res.details["guarantee"] == "all"
+    got = [{h: a[0] for h, a in e.support.items()} for e in res if e.pure]
+    assert sorted(map(lambda d: sorted(d.items()), got)) == \
+        sorted(map(lambda d: sorted(d.items()), pure))
+    sets: dict = {}
+    for n, d in t.graph.nodes(data=True):
+        if d["kind"] == "decision":
+            sets.setdefault(d["infoset"], []).append(n)
+    for e in res:
+        for h, nodes in sets.items():
+            belief = e.beliefs.get(h, {nodes[0]: 1.0})
+            assert set(belief) == set(nodes) and sum(belief.values()) == pytest.approx(1.0)
+            d = t.graph.nodes[nodes[0]]
+            p = t.players.index(d["player"]) if not isinstance(d["player"], int) \
+                else d["player"]
+            q = {a: sum(mu * _behaviour_value(t, t.children(n)[k], e.behaviour)[p]
+                        for n, mu in belief.items())
+                 for k, a in enumerate(d["actions"])}
+            best = max(q.values())
+            assert all(q[a] >= best - 1e-8 for a in e.support[h])
+
+
+def _behaviour_value(t: GameTree, node, behaviour: dict):
+    d = t.graph.nodes[node]
+    if d["kind"] == "terminal":
+        return np.array([float(v) for v in d["payoffs"]])
+    kids = t.children(node)
+    if d["kind"] == "chance":
+        return sum(float(t.graph.edges[node, c]["prob"]) * _behaviour_value(t, c, behaviour)
+                   for c in kids)
+    plan = behaviour[d["infoset"]]
+    return sum(plan.get(a, 0.0) * _behaviour_value(t, kids[k], behaviour)
+               for k, a in enumerate(d["actions"]))
