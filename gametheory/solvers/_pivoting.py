@@ -549,6 +549,22 @@ def _solve(A, b, x, work, k):
     return True
 
 
+@jit
+def _inside(M, idx, vals, k, tol):
+    """Whether the point with ``vals[:k]`` at coordinates ``idx[:k]`` (zero elsewhere)
+    lies in ``{z >= 0, M z <= 1}``, within ``tol``."""
+    for b in range(k):
+        if vals[b] < -tol:
+            return False
+    for i in range(M.shape[0]):
+        s = 0.0
+        for b in range(k):
+            s += M[i, idx[b]] * vals[b]
+        if s > 1.0 + tol:
+            return False
+    return True
+
+
 #: Largest number of candidate vertices (subsets of constraints) tried for the face of
 #: Q that partners one vertex of P with extra labels before Q is searched whole.
 FACE_CANDIDATES = 4096
@@ -674,29 +690,17 @@ def _face_partners(A, KX, KL, tol, m, n):
             solved = _solve(M, rhs, yJ, work, nj)
             if d == 0 and not solved:
                 return X[:e], Y[:e], False      # a singular completion: a face, unknown
-            if solved:
-                feasible = True
+            if solved and _inside(A, cols_j, yJ, nj, tol):
                 for j in range(n):
                     y[j] = 0.0
                 for b in range(nj):
-                    if yJ[b] < -tol:
-                        feasible = False
                     y[cols_j[b]] = yJ[b]
-                if feasible:
-                    for i in range(m):
-                        s = 0.0
-                        for b in range(nj):
-                            s += A[i, cols_j[b]] * yJ[b]
-                        if s > 1.0 + tol:
-                            feasible = False
-                            break
-                if feasible:
-                    if e == X.shape[0]:
-                        X = _grow2(X, 2 * e)
-                        Y = _grow2(Y, 2 * e)
-                    X[e] = KX[p]
-                    Y[e] = y
-                    e += 1
+                if e == X.shape[0]:
+                    X = _grow2(X, 2 * e)
+                    Y = _grow2(Y, 2 * e)
+                X[e] = KX[p]
+                Y[e] = y
+                e += 1
             # next d-subset in lexicographic order
             t = d - 1
             while t >= 0 and sub[t] == no - d + t:

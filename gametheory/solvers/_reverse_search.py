@@ -36,6 +36,7 @@ from ._pivoting import (
     _face_partners,
     _grow2,
     _insert,
+    _inside,
     _leaving_row,
     _origin,
     _pivot_into,
@@ -157,27 +158,15 @@ def _side(M, Mo, tol, eps, row_off, col_off, full, max_bases):
                         solved = _solve(Asys, bsys, wf, work, nf)
                     if not solved:
                         keep = nf != ni or nf > 0
-                    else:
-                        ok = True
+                    elif _inside(Mo, free, wf, nf, tol):
                         for a in range(nf):
-                            if wf[a] < -tol:
-                                ok = False
                             w[free[a]] = wf[a]
-                        if ok:
-                            for ii in range(c):
-                                s = 0.0
-                                for j in range(r):
-                                    s += Mo[ii, j] * w[j]
-                                if s > 1.0 + tol:
-                                    ok = False
-                                    break
-                        if ok:
-                            if n_pairs == PZ.shape[0]:
-                                PZ = _grow2(PZ, 2 * n_pairs)
-                                PW = _grow2(PW, 2 * n_pairs)
-                            PZ[n_pairs] = z
-                            PW[n_pairs] = w
-                            n_pairs += 1
+                        if n_pairs == PZ.shape[0]:
+                            PZ = _grow2(PZ, 2 * n_pairs)
+                            PW = _grow2(PW, 2 * n_pairs)
+                        PZ[n_pairs] = z
+                        PW[n_pairs] = w
+                        n_pairs += 1
                 if keep and _insert(kept, lab + 1, shift):
                     if 2 * (n_kept + 1) > kept.shape[0]:
                         new = np.zeros(2 * kept.shape[0], np.int64)

@@ -162,21 +162,10 @@ def test_certificates_reproduce_the_beliefs_and_no_one_shot_deviation_pays(seed,
             p = t.players.index(player) if not isinstance(player, int) else player
             for a in t.graph.nodes[node]["actions"]:
                 dev = dict(e.choices) | {h: a}
-                gain = sum(mu * (float(_value_from(t, n, dev)[p]) -
-                                 float(_value_from(t, n, e.choices)[p]))
+                gain = sum(mu * (_behaviour_value(t, n, _plan(dev))[p]
+                                 - _behaviour_value(t, n, _plan(e.choices))[p])
                            for n, mu in belief.items())
                 assert gain <= 1e-8      # the solver's tolerance: 1e-9 x payoff range
-
-
-def _value_from(t: GameTree, node, choices: dict):
-    d = t.graph.nodes[node]
-    if d["kind"] == "terminal":
-        return np.array([float(v) for v in d["payoffs"]])
-    kids = t.children(node)
-    if d["kind"] == "chance":
-        return sum(float(t.graph.edges[node, c]["prob"]) * _value_from(t, c, choices)
-                   for c in kids)
-    return _value_from(t, kids[d["actions"].index(choices[d["infoset"]])], choices)
 
 
 def test_undetermined_profiles_are_reported(monkeypatch):
@@ -294,7 +283,13 @@ def test_mixed_pure_patterns_are_the_pure_sequential_equilibria(seed, chance):
             assert all(q[a] >= best - 1e-8 for a in e.support[h])
 
 
+def _plan(choices: dict) -> dict:
+    """A pure profile as behaviour strategies."""
+    return {h: {a: 1.0} for h, a in choices.items()}
+
+
 def _behaviour_value(t: GameTree, node, behaviour: dict):
+    """Every player's expected payoff from ``node`` under behaviour strategies."""
     d = t.graph.nodes[node]
     if d["kind"] == "terminal":
         return np.array([float(v) for v in d["payoffs"]])
