@@ -300,3 +300,20 @@ def _behaviour_value(t: GameTree, node, behaviour: dict):
     plan = behaviour[d["infoset"]]
     return sum(plan.get(a, 0.0) * _behaviour_value(t, kids[k], behaviour)
                for k, a in enumerate(d["actions"]))
+
+
+def test_too_many_patterns_and_imperfect_recall_are_refused(monkeypatch):
+    from gametheory.errors import GameTooLargeError, GameTreeError
+
+    monkeypatch.setattr(sequential_module, "MAX_SEQUENTIAL_SUPPORTS", 26)
+    with pytest.raises(GameTooLargeError, match="27 support patterns over 3 information"):
+        sequential_equilibria(selten_horse(), mixed=True)
+    t = GameTree(players=("1", "2"))
+    t.decision("r", player="1", actions={"a": "x", "b": "y"})
+    t.decision("x", player="1", infoset="forget", actions={"l": "xl", "r": "xr"})
+    t.decision("y", player="1", infoset="forget", actions={"l": "yl", "r": "yr"})
+    for n in ("xl", "xr", "yl", "yr"):
+        t.terminal(n, (0, 0))
+    for mixed in (False, True):
+        with pytest.raises(GameTreeError, match="perfect recall"):
+            sequential_equilibria(t, mixed=mixed)
