@@ -572,3 +572,20 @@ def test_unflagged_game_degenerate_only_away_from_its_equilibria():
                for e in res[g].equilibria}
         assert got == expected, g
         assert not res[g].degenerate
+
+
+def test_a_20x20_game_beyond_the_hash_tables_memory_is_solved(monkeypatch):
+    """Issue 23: a random 20 x 20 game whose first polytope has about 1.1 million bases,
+    more than ten times what the hash-table search may keep in its 1 GiB
+    (``max_bases(20, 20)`` = 96,213). Sent to the hash-table search first, it outgrows
+    it; reverse search then solves it (memory bounded by the depth): every equilibrium
+    verified, as many as lrsnash (lrslib 0.71b, exact arithmetic) finds - 31."""
+    from gametheory.solvers import many as batch
+
+    monkeypatch.setattr(batch, "REVERSE_SEARCH_FROM", 10**9)   # try the hash table first
+    rng = np.random.default_rng(100)
+    A = rng.integers(0, 100, (1, 20, 20))
+    B = rng.integers(0, 100, (1, 20, 20))
+    res = solve_many(A, B)
+    assert not res.errors and res.reverse_search.tolist() == [True]
+    assert res.n_equilibria.tolist() == [31] and res.rejected.tolist() == [0]
