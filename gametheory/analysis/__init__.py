@@ -34,7 +34,14 @@ from .inference import (
 )
 from .parameters import ModelParameters, Prior, load_parameters
 from .posterior import VerdictResult, WeightPosterior, verdict_probabilities, weight_posterior
-from .resolve import DEFAULT_TYPES, ResolveResult, resolve_posterior
+from .resolve import (
+    DEFAULT_TYPES,
+    ResolveResult,
+    ResolveStage,
+    resolve_posterior,
+    resolve_stage,
+    resolve_stage_equilibria,
+)
 from .robustness import RobustnessResult, coding_robustness
 from .scenarios import ScenarioResult, compare_strategies
 from .validation import HoldoutScore, cross_dispute, holdout_turns, out_of_sample
@@ -53,6 +60,7 @@ __all__ = [
     "ModelState",
     "Prior",
     "ResolveResult",
+    "ResolveStage",
     "RobustnessResult",
     "ScenarioResult",
     "StrategyFit",
@@ -80,6 +88,8 @@ __all__ = [
     "out_of_sample",
     "recorded_staff",
     "resolve_posterior",
+    "resolve_stage",
+    "resolve_stage_equilibria",
     "sensitivity",
     "simulate_play",
     "slip_matrix",

@@ -21,6 +21,22 @@ an offer to zero all - would reveal.
 
 This is a model of *inference about* resolve from behaviour, not an equilibrium of a
 game with private types: the types' strategies are given, not derived.
+
+**Private resolve in equilibrium: one stage** (:func:`resolve_stage`,
+:func:`resolve_stage_equilibria`). One side's own cost of escalating (the dynamic
+game's ``own_cost_per_staff`` and ``own_cost_per_restriction``) is private: low
+("resolute", the shipped costs times ``scales[0]``) or high ("conciliatory", times
+``scales[1]``). At a state where that side is to move, it picks a level (the
+message); the other side, seeing the level but not the type, answers with a level.
+Each side's payoff is its dynamic-game payoff of the two turns plus the discounted
+value of where they lead, in the Markov-perfect equilibrium of the dynamic game
+with that type (:func:`~gametheory.analysis.dynamic_analysis`'s game, solved by
+iterated best responses). The assumption that keeps this one stage: after it, the
+type is known (the continuation is the complete-information equilibrium). The
+perfect Bayesian equilibria of this signalling game
+(:func:`~gametheory.solvers.signalling_equilibria`) say which levels each type
+plays, whether an offer to zero all or a commensurate answer separates the types,
+and what the other side believes after each level.
 """
 
 from __future__ import annotations
@@ -37,7 +53,8 @@ from ..strategies.base import as_strategy
 if TYPE_CHECKING:  # pragma: no cover
     from .calibration import Calibration
 
-__all__ = ["DEFAULT_TYPES", "ResolveResult", "resolve_posterior"]
+__all__ = ["DEFAULT_TYPES", "ResolveResult", "ResolveStage", "resolve_posterior", "resolve_stage",
+           "resolve_stage_equilibria"]
 
 #: The strategies of each type (equally likely within a type).
 DEFAULT_TYPES: dict[str, tuple[str, ...]] = {
@@ -226,3 +243,195 @@ def resolve_posterior(cal: Calibration, *, types: dict[str, Sequence[str]] | Non
 def _logmeanexp(x: np.ndarray) -> float:
     m = float(np.max(x))
     return m + float(np.log(np.mean(np.exp(x - m))))
+
+
+@dataclass(frozen=True, eq=False)
+class ResolveStage:
+    """The equilibria of the one-stage private-resolve game (:func:`resolve_stage_equilibria`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per state, prior and pure perfect Bayesian equilibrium: each type's
+        level, the other side's answer to each level, the belief that the mover is
+        resolute after each level played (Bayes) and whether the equilibrium passes
+        the intuitive criterion.
+    games : dict
+        State name -> the :class:`~gametheory.games.SignallingGame` at prior 0.5.
+    """
+
+    table: Any
+    games: dict
+    side: str
+    scales: tuple[float, float]
+    details: dict = field(default_factory=dict)
+
+    def answer(self) -> str:
+        """One sentence per state: what the types play and whether the levels reveal
+        anything."""
+        out = []
+        for at, grp in self.table.groupby("state", sort=False):
+            plays = sorted({(r["resolute plays"], r["conciliatory plays"])
+                            for _, r in grp.iterrows()})
+            pooled = all(a == b for a, b in plays)
+            out.append(f"{at}: " + ("both types play " if pooled else "the types play ")
+                       + "; ".join(a if a == b else f"{a} (resolute) / {b} (conciliatory)"
+                                   for a, b in plays)
+                       + (" - the level reveals nothing" if pooled else
+                          " - the level can reveal the type"))
+        return f"Private resolve of {self.side}, one stage: " + "; ".join(out) + "."
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from .._format import frame_html
+
+        return (f"<p>{html.escape(self.answer())}</p>"
+                + frame_html(self.table, "Perfect Bayesian equilibria of the stage"))
+
+
+def _stage_state(dg, side: str, at: str) -> int:
+    """The state index where ``side`` moves: the record's current state or the baseline."""
+    if at == "baseline":
+        return int(dg.baseline[side])
+    if at != "current":
+        raise ParameterError(f"at: {at!r} is neither 'current' nor 'baseline'", key="at")
+    idx = list(np.unravel_index(dg.start, dg.dims))
+    idx[6] = dg.players.index(side)
+    idx[7] = 0
+    return int(np.ravel_multi_index(idx, dg.dims))
+
+
+def resolve_stage(cal: Calibration, *, side: str | None = None,
+                  scales: tuple[float, float] = (0.5, 2.0), at: str = "current",
+                  prior: float = 0.5, _solved: dict | None = None):
+    """The one-stage private-resolve game as a signalling game (see the module).
+
+    Parameters
+    ----------
+    cal : Calibration
+    side : str, optional
+        The side whose own cost of escalating is private (default: the second player,
+        Russia in the US-Russia record).
+    scales : (float, float)
+        The resolute and the conciliatory type's own costs as multiples of the shipped
+        ones (the resolute one lower).
+    at : {"current", "baseline"}
+        The record's state at its last date (with ``side`` to move) or the baseline.
+    prior : float
+        The other side's prior that ``side`` is resolute.
+
+    Returns
+    -------
+    SignallingGame
+        Types ("resolute", "conciliatory"), messages and actions the levels; payoffs
+        normalised per turn (as the dynamic game's values).
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> g = resolve_stage(calibrate())
+    >>> g.types, g.shape
+    (('resolute', 'conciliatory'), (2, 5, 5))
+    """
+    from ..games import SignallingGame
+    from ..solvers import iterated_best_response, markov_values
+    from .dynamic import dispute_game
+
+    players = cal.players
+    side = players[1] if side is None else side
+    if side not in players:
+        raise ParameterError(f"side: {side!r} is not a player ({', '.join(players)})",
+                             key="side")
+    lo, hi = (float(x) for x in scales)
+    if not (0 < lo < hi):
+        raise ParameterError(f"scales must satisfy 0 < resolute < conciliatory, got "
+                             f"{scales!r}", key="scales")
+    if not (0 < prior < 1):
+        raise ParameterError(f"prior must be in (0, 1), got {prior!r}", key="prior")
+    d = cal.params.dynamic
+    base_s = d.per_side("own_cost_per_staff", players)
+    base_r = d.per_side("own_cost_per_restriction", players)
+    me = players.index(side)
+    other = 1 - me
+    S = np.zeros((2, len(cal.levels), len(cal.levels)))
+    R = np.zeros_like(S)
+    for t, k in enumerate((lo, hi)):
+        key = (k, at)
+        if _solved is not None and key in _solved:
+            dg, V = _solved[key]
+        else:
+            dg = dispute_game(cal, own_cost_per_staff={
+                p: base_s[i] * (k if i == me else 1.0) for i, p in enumerate(players)},
+                own_cost_per_restriction={
+                p: base_r[i] * (k if i == me else 1.0) for i, p in enumerate(players)})
+            eq = iterated_best_response(dg.game)[0]
+            V = markov_values(dg.game, eq.strategies)
+            if _solved is not None:
+                _solved[key] = (dg, V)
+        g, delta = dg.game, dg.discount_per_turn
+        s = _stage_state(dg, side, at)
+        pay = np.asarray(g.stage(s).payoffs, dtype=float)
+        pay = pay[0] if me == 1 else pay[:, 0]                 # (levels, players)
+        T = g.transition(s)
+        T = T[0] if me == 1 else T[:, 0]                       # (levels, states)
+        for m in range(len(cal.levels)):
+            cont = np.zeros((len(cal.levels), 2))
+            for nxt in np.flatnonzero(T[m] > 0):
+                q = np.asarray(g.stage(int(nxt)).payoffs, dtype=float)
+                q = q[:, 0] if me == 1 else q[0]               # the other side moves
+                Tn = g.transition(int(nxt))
+                Tn = Tn[:, 0] if me == 1 else Tn[0]
+                cont += T[m, nxt] * ((1 - delta) * q + delta * (Tn @ V.T))
+            value = (1 - delta) * pay[m] + delta * cont         # (answers, players)
+            S[t, m] = value[:, me]
+            R[t, m] = value[:, other]
+    return SignallingGame([prior, 1 - prior], S, R, types=("resolute", "conciliatory"),
+                          messages=cal.levels, actions=cal.levels)
+
+
+def resolve_stage_equilibria(cal: Calibration, *, side: str | None = None,
+                             scales: tuple[float, float] = (0.5, 2.0),
+                             priors: Sequence[float] = (0.2, 0.5, 0.8),
+                             at: Sequence[str] = ("current", "baseline")) -> ResolveStage:
+    """Every pure perfect Bayesian equilibrium of the one-stage private-resolve game, at
+    each state and prior (see the module).
+
+    Returns
+    -------
+    ResolveStage
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> res = resolve_stage_equilibria(calibrate(), priors=(0.5,), at=("current",))
+    >>> list(res.table.columns[:4])
+    ['state', 'prior', 'equilibrium', 'resolute plays']
+    """
+    import pandas as pd
+
+    from ..solvers import signalling_equilibria
+
+    side = cal.players[1] if side is None else side
+    solved: dict = {}
+    rows, games = [], {}
+    for where in at:
+        for prior in priors:
+            game = resolve_stage(cal, side=side, scales=scales, at=where, prior=prior,
+                                 _solved=solved)
+            if prior == 0.5 or where not in games:
+                games[where] = game
+            for k, e in enumerate(signalling_equilibria(game)):
+                row = {"state": where, "prior": float(prior), "equilibrium": k,
+                       "resolute plays": e.sender["resolute"],
+                       "conciliatory plays": e.sender["conciliatory"]}
+                row.update({f"answer to {m}": a for m, a in e.receiver.items()})
+                row.update({f"P(resolute | {m})": b["resolute"]
+                            for m, b in e.beliefs.items()})
+                row["intuitive"] = bool(e.intuitive)
+                rows.append(row)
+    return ResolveStage(table=pd.DataFrame(rows), games=games, side=side,
+                        scales=(float(scales[0]), float(scales[1])),
+                        details={"continuation": "complete-information Markov-perfect "
+                                 "equilibrium of the dynamic game per type (the type is "
+                                 "known after the stage)"})

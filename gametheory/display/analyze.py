@@ -1050,7 +1050,7 @@ def _deals_section(analysis, cal, posterior=None) -> list[str]:
 def _resolve_section(analysis, cal) -> list[str]:
     """What the record says about each side's resolve (appendix)."""
     from .._format import table_html
-    from ..analysis import resolve_posterior
+    from ..analysis import resolve_posterior, resolve_stage_equilibria
 
     res = resolve_posterior(cal)
     analysis.tables["resolve_path"] = res.path
@@ -1076,7 +1076,28 @@ def _resolve_section(analysis, cal) -> list[str]:
                      caption=f"What each possible next move would reveal after the record "
                              f"(β {mid:g}): a ratio above 1 makes the side look more "
                              "resolute"))
-    return ["Private resolve: " + res.answer()]
+    stage = resolve_stage_equilibria(cal)
+    analysis.tables["resolve_stage"] = stage.table
+    cols = ["state", "prior", "resolute plays", "conciliatory plays"]
+    rows = [[r["state"], f"{r['prior']:g}", r["resolute plays"], r["conciliatory plays"],
+             ", ".join(f"{c.removeprefix('P(resolute | ').removesuffix(')')} "
+                       f"{r[c]:.2f}" for c in stage.table.columns
+                       if c.startswith("P(resolute |") and r[c] == r[c]),
+             "yes" if r["intuitive"] else "no"]
+            for _, r in stage.table.iterrows()]
+    analysis.add(
+        "Private resolve in equilibrium: one stage",
+        f"{stage.side}'s own cost of escalating is private: resolute (the shipped costs "
+        f"times {stage.scales[0]:g}) or conciliatory (times {stage.scales[1]:g}). Where "
+        f"{stage.side} is to move it picks a level; the other side, seeing the level but "
+        "not the type, answers; each side gets its payoffs of the two turns and the value "
+        "of where they lead in the dynamic game's Markov-perfect equilibrium for that "
+        "type - the assumption that keeps this one stage is that the type is known "
+        "afterwards. Every pure perfect Bayesian equilibrium at the record's last state "
+        "and at the baseline, for three priors. " + stage.answer(),
+        table_html([*cols, "P(resolute | level played)", "intuitive"], rows,
+                   caption="Pure perfect Bayesian equilibria of the one-stage game"))
+    return ["Private resolve: " + res.answer(), stage.answer()]
 
 
 def _who_gains(row, a: str, b: str) -> str:

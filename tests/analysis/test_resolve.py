@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gametheory.analysis import calibrate
-from gametheory.analysis.resolve import DEFAULT_TYPES, resolve_posterior
+from gametheory.analysis.resolve import (
+    DEFAULT_TYPES,
+    resolve_posterior,
+    resolve_stage,
+    resolve_stage_equilibria,
+)
 from gametheory.errors import ParameterError
 
 CAL = calibrate()
@@ -56,3 +61,66 @@ def test_bad_requests_raise_named_errors():
         resolve_posterior(CAL, betas=(0.1,))
     with pytest.raises(ParameterError, match="two types"):
         resolve_posterior(CAL, types={"only": ("Tit for tat",)})
+
+
+# ------------------------------------------------------------ the one-stage game
+
+
+def test_stage_payoff_of_equilibrium_play_is_the_dynamic_value():
+    """Bellman: where the mover's Markov-perfect level is m* and the other side answers
+    every state m* can lead to with the same level a*, the stage payoff (m*, a*) of each
+    type is exactly that type's value of the dynamic game at the state."""
+    from gametheory.analysis.dynamic import dispute_game
+    from gametheory.analysis.resolve import _stage_state, resolve_stage
+    from gametheory.solvers import iterated_best_response, markov_values
+
+    cal = CAL
+    game = resolve_stage(cal)
+    d = cal.params.dynamic
+    for t, k in enumerate((0.5, 2.0)):
+        dg = dispute_game(cal, own_cost_per_staff={
+            "USA": d.per_side("own_cost_per_staff", cal.players)[0],
+            "RUS": d.per_side("own_cost_per_staff", cal.players)[1] * k},
+            own_cost_per_restriction={
+            "USA": d.per_side("own_cost_per_restriction", cal.players)[0],
+            "RUS": d.per_side("own_cost_per_restriction", cal.players)[1] * k})
+        eq = iterated_best_response(dg.game)[0]
+        V = markov_values(dg.game, eq.strategies)
+        s = _stage_state(dg, "RUS", "current")
+        m = int(np.argmax(eq.strategies[s][1]))
+        nxt = np.flatnonzero(dg.game.transition(s)[0, m] > 0)
+        answers = {int(np.argmax(eq.strategies[int(n)][0])) for n in nxt}
+        assert len(answers) == 1
+        (a,) = answers
+        assert game.sender[t, m, a] == pytest.approx(V[1, s], rel=1e-9)
+        assert game.receiver[t, m, a] == pytest.approx(V[0, s], rel=1e-9)
+
+
+def test_stage_equilibria_pool_under_the_shipped_costs_and_separate_when_far_apart():
+    """Under the shipped weights both types escalate and the US escalates whatever it
+    sees (the level reveals nothing: the belief after it is the prior); with the types'
+    own costs a hundredfold apart the resolute type escalates and the conciliatory one
+    holds, and the level reveals the type."""
+    cal = CAL
+    res = resolve_stage_equilibria(cal, priors=(0.2, 0.8), at=("current",))
+    for _, row in res.table.iterrows():
+        assert row["resolute plays"] == row["conciliatory plays"] == "Escalate"
+        assert row["P(resolute | Escalate)"] == pytest.approx(row["prior"])
+    assert "reveals nothing" in res.answer()
+    far = resolve_stage_equilibria(cal, scales=(0.1, 10.0), priors=(0.5,), at=("current",))
+    (row,) = [r for _, r in far.table.iterrows()]
+    assert (row["resolute plays"], row["conciliatory plays"]) == ("Escalate", "Hold")
+    assert row["P(resolute | Escalate)"] == 1.0 and row["P(resolute | Hold)"] == 0.0
+    assert "<table" in far._repr_html_()
+
+
+def test_stage_bad_input():
+    cal = CAL
+    with pytest.raises(ParameterError, match="side"):
+        resolve_stage(cal, side="FRA")
+    with pytest.raises(ParameterError, match="scales"):
+        resolve_stage(cal, scales=(2.0, 0.5))
+    with pytest.raises(ParameterError, match="at"):
+        resolve_stage(cal, at="1917")
+    with pytest.raises(ParameterError, match="prior"):
+        resolve_stage(cal, prior=1.0)

@@ -171,6 +171,8 @@ def _instances():
             osp, [1, 2], [(0, 1), "increasing"], reserved_value=0.3),
         "DisputeDeals": dispute_deals(cal, staff_steps=2, restriction_steps=2),
         "ResolveResult": gt.analysis.resolve_posterior(cal, betas=(0.8,)),
+        "ResolveStage": gt.analysis.resolve_stage_equilibria(cal, priors=(0.5,),
+                                                             at=("current",)),
         "BayesianGame": (bg := gt.games.BayesianGame(
             [[[[[2, 1], [0, 0]], [[0, 0], [1, 2]]], [[[2, 0], [0, 2]], [[0, 1], [1, 0]]]]],
             [[0.5, 0.5]], types=[["-"], ["meet", "avoid"]])),
