@@ -257,7 +257,7 @@ class ResolveStage:
         resolute after each level played (Bayes) and whether the equilibrium passes
         the intuitive criterion.
     games : dict
-        State name -> the :class:`~gametheory.games.SignallingGame` at prior 0.5.
+        State name -> the :class:`~gametheory.games.SignallingGame` at the first prior.
     """
 
     table: Any
@@ -304,7 +304,7 @@ def _stage_state(dg, side: str, at: str) -> int:
 
 def resolve_stage(cal: Calibration, *, side: str | None = None,
                   scales: tuple[float, float] = (0.5, 2.0), at: str = "current",
-                  prior: float = 0.5, _solved: dict | None = None):
+                  prior: float = 0.5):
     """The one-stage private-resolve game as a signalling game (see the module).
 
     Parameters
@@ -334,6 +334,14 @@ def resolve_stage(cal: Calibration, *, side: str | None = None,
     >>> g.types, g.shape
     (('resolute', 'conciliatory'), (2, 5, 5))
     """
+    return _stage(cal, side, scales, at, prior, {})
+
+
+def _stage(cal: Calibration, side: str | None, scales, at: str, prior: float,
+           solved: dict):
+    """:func:`resolve_stage`, with ``solved`` caching each type's dynamic game and its
+    equilibrium values (keyed by side and cost scale: the state does not change them)
+    across calls."""
     from ..games import SignallingGame
     from ..solvers import iterated_best_response, markov_values
     from .dynamic import dispute_game
@@ -357,9 +365,9 @@ def resolve_stage(cal: Calibration, *, side: str | None = None,
     S = np.zeros((2, len(cal.levels), len(cal.levels)))
     R = np.zeros_like(S)
     for t, k in enumerate((lo, hi)):
-        key = (k, at)
-        if _solved is not None and key in _solved:
-            dg, V = _solved[key]
+        key = (side, k)
+        if key in solved:
+            dg, V = solved[key]
         else:
             dg = dispute_game(cal, own_cost_per_staff={
                 p: base_s[i] * (k if i == me else 1.0) for i, p in enumerate(players)},
@@ -367,8 +375,7 @@ def resolve_stage(cal: Calibration, *, side: str | None = None,
                 p: base_r[i] * (k if i == me else 1.0) for i, p in enumerate(players)})
             eq = iterated_best_response(dg.game)[0]
             V = markov_values(dg.game, eq.strategies)
-            if _solved is not None:
-                _solved[key] = (dg, V)
+            solved[key] = (dg, V)
         g, delta = dg.game, dg.discount_per_turn
         s = _stage_state(dg, side, at)
         pay = np.asarray(g.stage(s).payoffs, dtype=float)
@@ -417,10 +424,8 @@ def resolve_stage_equilibria(cal: Calibration, *, side: str | None = None,
     rows, games = [], {}
     for where in at:
         for prior in priors:
-            game = resolve_stage(cal, side=side, scales=scales, at=where, prior=prior,
-                                 _solved=solved)
-            if prior == 0.5 or where not in games:
-                games[where] = game
+            game = _stage(cal, side, scales, where, prior, solved)
+            games.setdefault(where, game)
             for k, e in enumerate(signalling_equilibria(game)):
                 row = {"state": where, "prior": float(prior), "equilibrium": k,
                        "resolute plays": e.sender["resolute"],
