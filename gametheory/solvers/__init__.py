@@ -4,6 +4,8 @@ Every solver verifies each equilibrium (mutual best responses, and exactly
 in rational arithmetic when payoffs are exact) before returning it.
 """
 
+from importlib import import_module
+
 from ._compiled import compile_notice
 from .agent_qre import AgentQRE, AgentQREFit, agent_qre, fit_agent_qre
 from .bargaining import (
@@ -37,13 +39,6 @@ from .sequence_form import (
     BehaviourResult,
     sequence_lemke,
     sequence_lp,
-)
-from .sequential import (
-    MAX_SEQUENTIAL_SUPPORTS,
-    MixedSequentialEquilibrium,
-    SequentialEquilibrium,
-    SequentialResult,
-    sequential_equilibria,
 )
 from .shapley_batch import ShapleyBatch, matrix_values, shapley_many
 from .signalling import (
@@ -172,3 +167,21 @@ __all__ = [
     "vertex_enumeration",
     "zero_sum",
 ]
+
+# Loaded on first use, so that `import gametheory` does not compile them: sequential
+# equilibria (a large module; z3 itself is imported only when a tree is solved).
+_LAZY = {name: ".sequential" for name in (
+    "MAX_SEQUENTIAL_SUPPORTS", "MixedSequentialEquilibrium", "SequentialEquilibrium",
+    "SequentialResult", "sequential_equilibria")}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
