@@ -41,6 +41,7 @@ and what the other side believes after each level.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -252,29 +253,33 @@ class ResolveStage:
     Attributes
     ----------
     table : DataFrame
-        One row per state, prior and pure perfect Bayesian equilibrium: each type's
+        One row per pair of type costs (``costs``: the resolute and the conciliatory
+        type's own costs as multiples of the shipped ones), state, prior and pure
+        perfect Bayesian equilibrium: each type's
         level, the other side's answer to each level, the belief that the mover is
         resolute after each level played (Bayes) and whether the equilibrium passes
         the intuitive criterion.
     games : dict
-        State name -> the :class:`~gametheory.games.SignallingGame` at the first prior.
+        (costs, state name) -> the :class:`~gametheory.games.SignallingGame` at the
+        first prior.
     """
 
     table: Any
     games: dict
     side: str
-    scales: tuple[float, float]
+    scales: tuple
     details: dict = field(default_factory=dict)
 
     def answer(self) -> str:
         """One sentence per state: what the types play and whether the levels reveal
         anything."""
         out = []
-        for at, grp in self.table.groupby("state", sort=False):
+        for (costs, at), grp in self.table.groupby(["costs", "state"], sort=False):
             plays = sorted({(r["resolute plays"], r["conciliatory plays"])
                             for _, r in grp.iterrows()})
             pooled = all(a == b for a, b in plays)
-            out.append(f"{at}: " + ("both types play " if pooled else "the types play ")
+            out.append(f"costs {costs}, {at}: "
+                       + ("both types play " if pooled else "the types play ")
                        + "; ".join(a if a == b else f"{a} (resolute) / {b} (conciliatory)"
                                    for a, b in plays)
                        + (" - the level reveals nothing" if pooled else
@@ -398,11 +403,17 @@ def _stage(cal: Calibration, side: str | None, scales, at: str, prior: float,
 
 
 def resolve_stage_equilibria(cal: Calibration, *, side: str | None = None,
-                             scales: tuple[float, float] = (0.5, 2.0),
+                             scales: Sequence = (0.5, 2.0),
                              priors: Sequence[float] = (0.2, 0.5, 0.8),
                              at: Sequence[str] = ("current", "baseline")) -> ResolveStage:
     """Every pure perfect Bayesian equilibrium of the one-stage private-resolve game, at
-    each state and prior (see the module).
+    each pair of type costs, state and prior (see the module).
+
+    Parameters
+    ----------
+    scales : (float, float) or sequence of them
+        The resolute and the conciliatory type's own costs as multiples of the shipped
+        ones; several pairs show how far the answer depends on this assumed gap.
 
     Returns
     -------
@@ -412,31 +423,31 @@ def resolve_stage_equilibria(cal: Calibration, *, side: str | None = None,
     --------
     >>> from gametheory.analysis import calibrate
     >>> res = resolve_stage_equilibria(calibrate(), priors=(0.5,), at=("current",))
-    >>> list(res.table.columns[:4])
-    ['state', 'prior', 'equilibrium', 'resolute plays']
+    >>> list(res.table.columns[:5])
+    ['costs', 'state', 'prior', 'equilibrium', 'resolute plays']
     """
     import pandas as pd
 
     from ..solvers import signalling_equilibria
 
     side = cal.players[1] if side is None else side
+    pairs = [tuple(scales)] if np.ndim(scales[0]) == 0 else [tuple(p) for p in scales]
     solved: dict = {}
     rows, games = [], {}
-    for where in at:
-        for prior in priors:
-            game = _stage(cal, side, scales, where, prior, solved)
-            games.setdefault(where, game)
-            for k, e in enumerate(signalling_equilibria(game)):
-                row = {"state": where, "prior": float(prior), "equilibrium": k,
-                       "resolute plays": e.sender["resolute"],
-                       "conciliatory plays": e.sender["conciliatory"]}
-                row.update({f"answer to {m}": a for m, a in e.receiver.items()})
-                row.update({f"P(resolute | {m})": b["resolute"]
-                            for m, b in e.beliefs.items()})
-                row["intuitive"] = bool(e.intuitive)
-                rows.append(row)
+    for pair, where, prior in itertools.product(pairs, at, priors):
+        costs = f"x{pair[0]:g} / x{pair[1]:g}"
+        game = _stage(cal, side, pair, where, prior, solved)
+        games.setdefault((costs, where), game)
+        for k, e in enumerate(signalling_equilibria(game)):
+            row = {"costs": costs, "state": where, "prior": float(prior), "equilibrium": k,
+                   "resolute plays": e.sender["resolute"],
+                   "conciliatory plays": e.sender["conciliatory"]}
+            row.update({f"answer to {m}": a for m, a in e.receiver.items()})
+            row.update({f"P(resolute | {m})": b["resolute"] for m, b in e.beliefs.items()})
+            row["intuitive"] = bool(e.intuitive)
+            rows.append(row)
     return ResolveStage(table=pd.DataFrame(rows), games=games, side=side,
-                        scales=(float(scales[0]), float(scales[1])),
+                        scales=tuple((float(a), float(b)) for a, b in pairs),
                         details={"continuation": "complete-information Markov-perfect "
                                  "equilibrium of the dynamic game per type (the type is "
                                  "known after the stage)"})

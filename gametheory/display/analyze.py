@@ -1047,6 +1047,13 @@ def _deals_section(analysis, cal, posterior=None) -> list[str]:
     return [f"Bargaining positions: {text.split('Reading: ')[1].split(' Seized')[0]}"]
 
 
+#: The resolute and conciliatory types' own costs of escalating (multiples of the shipped
+#: ones) at which the one-stage private-resolve game is solved: an assumed gap, shown at
+#: the shipped assumption and at one wide enough for the types to separate on the
+#: US-Russia record (each pair costs two solves of the dynamic game).
+RESOLVE_STAGE_SCALES = ((0.5, 2.0), (0.1, 10.0))
+
+
 def _resolve_section(analysis, cal) -> list[str]:
     """What the record says about each side's resolve (appendix)."""
     from .._format import table_html
@@ -1076,10 +1083,11 @@ def _resolve_section(analysis, cal) -> list[str]:
                      caption=f"What each possible next move would reveal after the record "
                              f"(β {mid:g}): a ratio above 1 makes the side look more "
                              "resolute"))
-    stage = resolve_stage_equilibria(cal)
+    stage = resolve_stage_equilibria(cal, scales=RESOLVE_STAGE_SCALES)
     analysis.tables["resolve_stage"] = stage.table
-    cols = ["state", "prior", "resolute plays", "conciliatory plays"]
-    rows = [[r["state"], f"{r['prior']:g}", r["resolute plays"], r["conciliatory plays"],
+    cols = ["types' own costs", "state", "prior", "resolute plays", "conciliatory plays"]
+    rows = [[r["costs"], r["state"], f"{r['prior']:g}", r["resolute plays"],
+             r["conciliatory plays"],
              ", ".join(f"{c.removeprefix('P(resolute | ').removesuffix(')')} "
                        f"{r[c]:.2f}" for c in stage.table.columns
                        if c.startswith("P(resolute |") and r[c] == r[c]),
@@ -1087,14 +1095,15 @@ def _resolve_section(analysis, cal) -> list[str]:
             for _, r in stage.table.iterrows()]
     analysis.add(
         "Private resolve in equilibrium: one stage",
-        f"{stage.side}'s own cost of escalating is private: resolute (the shipped costs "
-        f"times {stage.scales[0]:g}) or conciliatory (times {stage.scales[1]:g}). Where "
+        f"{stage.side}'s own cost of escalating is private: resolute or conciliatory, "
+        "the shipped costs times the factors in the first column - an assumed gap, shown "
+        f"at {len(stage.scales)} sizes because the answer can turn on it. Where "
         f"{stage.side} is to move it picks a level; the other side, seeing the level but "
         "not the type, answers; each side gets its payoffs of the two turns and the value "
         "of where they lead in the dynamic game's Markov-perfect equilibrium for that "
         "type - the assumption that keeps this one stage is that the type is known "
         "afterwards. Every pure perfect Bayesian equilibrium at the record's last state "
-        "and at the baseline, for three priors. " + stage.answer(),
+        "and at the baseline, for three priors and each gap. " + stage.answer(),
         table_html([*cols, "P(resolute | level played)", "intuitive"], rows,
                    caption="Pure perfect Bayesian equilibria of the one-stage game"))
     return ["Private resolve: " + res.answer(), stage.answer()]
