@@ -305,9 +305,6 @@ def _lemke(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int, tol: float = 1e
 
 #: Pivots between refactorisations of the basis (sparse Lemke).
 REFACTOR_EVERY = 48
-#: ``engine="auto"`` keeps the dense basis inverse up to this LCP size (measured:
-#: 1.1 s dense vs 1.3 s sparse at 1,540 rows; 40 s vs 16 s at 3,076 rows).
-DENSE_UP_TO = 2_000
 
 
 def _lemke_sparse(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
@@ -424,6 +421,167 @@ def _lemke_sparse(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
     return z, pivots
 
 
+#: Pivots between fresh basis inverses (compiled engine): rounding errors of the
+#: rank-one updates grow about a thousandfold per thousand pivots on random trees.
+REINVERT_EVERY = 256
+#: The shortest interval the compiled engine retries with before giving up.
+MIN_REINVERT = 8
+#: Largest normwise backward error of the updated inverse (on a random vector)
+#: accepted; the lexicographic rule compares entries with a relative tolerance of 1e-9.
+ACCURACY = 1e-12
+#: ``engine="auto"`` uses the compiled engine up to this LCP size (its explicit basis
+#: inverse takes n^2 floats: 288 MB at 6,000 rows), the sparse-LU engine above.
+COMPILED_UP_TO = 6_000
+#: Entries of the compiled engine's basis inverse below this are dropped.
+DROP = 1e-14
+#: The compiled engine's lexicographic rule reads entries of the inverse below this
+#: as zero (the rounding residue the updates leave is of order 1e-13).
+TINY = 1e-11
+#: ``sequence_lemke``'s engines.
+ENGINES = ("auto", "compiled", "sparse", "dense")
+
+
+def _basis_matrix(M, d: np.ndarray, basis: np.ndarray):
+    """The basis matrix (CSC) of Lemke's tableau: column k is ``e_i`` for a basic
+    ``w_i``, ``-M_j`` for ``z_j`` and ``-d`` for ``z0``."""
+    from scipy import sparse
+
+    n = len(d)
+    Mp, Mi, Mx = M.indptr, M.indices, M.data
+    z = (basis >= n) & (basis < 2 * n)
+    lengths = np.where(basis < n, 1, n)
+    j = basis[z] - n
+    lengths[z] = Mp[j + 1] - Mp[j]
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    rows = np.empty(indptr[-1], dtype=np.int64)
+    vals = np.empty(indptr[-1])
+    w = np.flatnonzero(basis < n)
+    rows[indptr[w]] = basis[w]
+    vals[indptr[w]] = 1.0
+    for k in np.flatnonzero(basis == 2 * n):
+        rows[indptr[k]:indptr[k + 1]] = np.arange(n)
+        vals[indptr[k]:indptr[k + 1]] = -d
+    ks = np.flatnonzero(z)
+    if ks.size:
+        lens = lengths[ks]
+        within = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+        dst = np.repeat(indptr[ks], lens) + within
+        src = np.repeat(Mp[j], lens) + within
+        rows[dst] = Mi[src]
+        vals[dst] = -Mx[src]
+    return sparse.csc_matrix((vals, rows, indptr), shape=(n, n))
+
+
+def _residual(M, d, basis, binv, v) -> float:
+    """Normwise backward error of ``x = binv v`` as the solution of ``B x = v``:
+    ``|B x - v| / (|B| |x| + |v|)`` in the max norm."""
+    B = _basis_matrix(M, d, basis)
+    x = binv @ v
+    norm = abs(B).sum(axis=1).max()
+    return float(np.abs(B @ x - v).max() / (norm * np.abs(x).max() + np.abs(v).max()))
+
+
+def _lemke_compiled(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
+                    tol: float = 1e-9):
+    """Lemke's method by the compiled engine (:mod:`._lemke_kernel`): the dense
+    engine's rule, a pivot's cost proportional to the non-zeros it changes.
+
+    The updated inverse is checked every ``REINVERT_EVERY`` pivots (the residual
+    ``B (B^-1 v) - v`` for a fixed random ``v``) and replaced by a fresh one from a
+    sparse LU. When the residual exceeds ``ACCURACY``, a basis comes back (the
+    lexicographic rule never revisits one: rounding has broken a near-tie the wrong
+    way), or a stretch ends on a ray or at a negative solution, the path goes back
+    to the last checked basis and redoes the stretch with half the interval (down to
+    ``MIN_REINVERT``). Returns (z, pivots), or None when the path still fails (the
+    caller then runs the sparse-LU engine, whose rounding differs, from the start).
+
+    Raises
+    ------
+    IterationLimitError
+        More than ``max_pivots`` pivots.
+    SolverError
+        An LCP of more than ``COMPILED_UP_TO`` rows (checked before allocating).
+    """
+    from scipy.sparse.linalg import splu
+
+    from ._lemke_kernel import DONE, PAUSED, RAY, lemke_steps, lu_inverse
+
+    n = len(q0)
+    if n > COMPILED_UP_TO:
+        raise SolverError(f"the compiled engine keeps an n x n inverse; this LCP has "
+                          f"{n:,} rows, more than COMPILED_UP_TO = {COMPILED_UP_TO:,} "
+                          "(engine='sparse' needs memory linear in the tree)")
+    M = M.tocsc()
+    binv = np.zeros((n, n)).T                 # Fortran order
+    binv[np.arange(n), np.arange(n)] = 1.0
+    first = np.arange(n)
+    beta = q0.astype(float).copy()
+    basis = np.arange(n)
+    nz = np.flatnonzero(q0)
+    rng = np.random.default_rng(0)
+    probe = rng.uniform(-1.0, 1.0, n)
+    keys = rng.integers(-2**62, 2**62, 2 * n + 1)
+    state = np.array([-1, 0, keys[:n].sum()], dtype=np.int64)
+    hist = np.empty(REINVERT_EVERY, dtype=np.int64)
+    seen: set[int] = set()                  # hashes of the bases visited so far
+    path: list[int] = []                    # ... in order
+    saved = (basis.copy(), state.copy(), beta.copy())   # a basis with an exact inverse
+    interval = REINVERT_EVERY
+
+    def refresh() -> bool:
+        try:
+            lu = splu(_basis_matrix(M, d, basis), permc_spec="COLAMD")
+        except RuntimeError:            # a numerically singular basis
+            return False
+        L, U = lu.L.tocsc(), lu.U.tocsc()
+        lu_inverse(L.indptr, L.indices, L.data, U.indptr, U.indices, U.data,
+                   lu.perm_r, lu.perm_c, binv, first, DROP)
+        if state[0] >= 0:
+            beta[:] = binv[:, nz] @ q0[nz]
+        return True
+
+    while True:
+        before = int(state[1])
+        stop = min(before + interval, max_pivots)
+        status = lemke_steps(M.indptr, M.indices, M.data, d, binv, first, beta, basis,
+                             state, stop, tol, DROP, TINY, keys, hist)
+        new = hist[:int(state[1]) - before].tolist()
+        cycled = len(set(new)) < len(new) or not seen.isdisjoint(new)
+        accurate = (status != RAY and not cycled
+                    and _residual(M, d, basis, binv, probe) <= ACCURACY)
+        if accurate:
+            seen.update(new)
+            path.extend(new)
+        if accurate and status == PAUSED and state[1] < max_pivots and refresh():
+            saved = (basis.copy(), state.copy(), beta.copy())
+            interval = min(2 * interval, REINVERT_EVERY)
+            continue
+        if accurate and status == DONE:
+            if state[1] == 0:
+                return np.zeros(n), 0
+            try:
+                beta = splu(_basis_matrix(M, d, basis), permc_spec="COLAMD").solve(q0)
+            except RuntimeError:
+                beta = np.full(n, np.nan)
+            if np.all(np.isfinite(beta)) and beta.min() >= -1e-7:
+                break
+        if state[1] >= max_pivots:
+            raise IterationLimitError(f"Lemke's method took more than {max_pivots} pivots")
+        if interval <= MIN_REINVERT:
+            return None
+        # back to the last checked basis; the stretch again with half the interval
+        interval //= 2
+        basis[:], state[:], beta[:] = saved
+        del path[int(state[1]):]
+        seen = set(path)
+        if not refresh():
+            return None
+    z = np.zeros(n)
+    sel = (basis >= n) & (basis < 2 * n)
+    z[basis[sel] - n] = np.maximum(beta[sel], 0.0)
+    return z, int(state[1])
+
+
 def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
                    max_pivots: int | None = None, engine: str = "auto") -> BehaviourResult:
     """Nash equilibria of a two-player tree by Lemke's algorithm on its sequence form.
@@ -444,13 +602,17 @@ def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
         Per start (default 1,000 times the LCP's size: a safety bound; with the
         lexicographic rule the path cannot cycle, but random covering vectors can
         make it long - up to 90 times the size was seen on random trees).
-    engine : {"auto", "sparse", "dense"}
-        ``"dense"``: the explicit basis inverse (O(n^2) per pivot); ``"sparse"``: a
-        sparse LU of the basis, refactorised every ``REFACTOR_EVERY`` pivots, with
-        product-form updates and the rows a lexicographic tie needs computed by
-        backward solves. Both follow the same lexicographic rule, so the same path.
-        ``"auto"``: dense up to ``DENSE_UP_TO`` rows, else sparse, falling back to
-        dense when the sparse path fails numerically.
+    engine : {"auto", "compiled", "sparse", "dense"}
+        ``"dense"``: the explicit basis inverse in NumPy (O(n^2) per pivot);
+        ``"compiled"``: the same rule on the explicit inverse in compiled code,
+        touching only the entries a pivot changes, with the inverse checked and
+        renewed from a sparse LU every ``REINVERT_EVERY`` pivots (n^2 floats of
+        memory); ``"sparse"``: a sparse LU of the basis, refactorised every
+        ``REFACTOR_EVERY`` pivots, with product-form updates and the rows a
+        lexicographic tie needs computed by backward solves. All follow the same
+        lexicographic rule, so the same path up to rounding. ``"auto"``: compiled up
+        to ``COMPILED_UP_TO`` rows, else sparse; a path that fails numerically is
+        retried by the next engine (compiled, sparse, dense).
 
     Returns
     -------
@@ -483,35 +645,48 @@ def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
     tol = check_tolerance(tol)
     if isinstance(starts, bool) or not isinstance(starts, int | np.integer) or starts < 1:
         raise SolverError(f"starts must be a positive integer, got {starts!r}")
-    if engine not in ("auto", "sparse", "dense"):
+    if engine not in ENGINES:
         from ..errors import UnknownNameError
 
-        raise UnknownNameError("engine", engine, ("auto", "sparse", "dense"))
+        raise UnknownNameError("engine", engine, ENGINES)
     M, q0, n1, n2, spans = _lcp(sf)
     n = len(q0)
     limit = 1000 * n if max_pivots is None else int(max_pivots)
+    if engine == "auto":
+        chain = ("compiled", "sparse", "dense") if n <= COMPILED_UP_TO else ("sparse",
+                                                                             "dense")
+    else:
+        chain = (engine,)
     rng = as_generator(seed)
     found: list[BehaviourEquilibrium] = []
     total = 0
     for s in range(int(starts)):
         d = np.ones(n) if s == 0 else np.exp(rng.uniform(np.log(0.25), np.log(4.0), n))
         eq = None
-        if engine == "sparse" or (engine == "auto" and n > DENSE_UP_TO):
-            out = _lemke_sparse(M, q0, d, max_pivots=limit)
+        for k, eng in enumerate(chain):
+            last = k == len(chain) - 1
+            if eng == "dense":
+                z, piv = _lemke(M, q0, d, max_pivots=limit)
+                out = (z, piv)
+            else:
+                run = _lemke_compiled if eng == "compiled" else _lemke_sparse
+                out = run(M, q0, d, max_pivots=limit)
             if out is not None:
                 z, piv = out
                 total += piv
                 try:
                     eq = _verify(sf, z[:n1], z[n1:n1 + n2], tol, spans, "sequence_lemke")
                 except SolverError:
+                    if last:
+                        raise
                     eq = None
-            if eq is None and engine == "sparse":
-                raise SolverError("sequence_lemke: the sparse path failed numerically "
-                                  "(engine='dense' follows the exact lexicographic rule)")
-        if eq is None:
-            z, piv = _lemke(M, q0, d, max_pivots=limit)
-            total += piv
-            eq = _verify(sf, z[:n1], z[n1:n1 + n2], tol, spans, "sequence_lemke")
+            if eq is not None:
+                break
+            if last:
+                raise SolverError(f"sequence_lemke: the {eng} engine's path failed "
+                                  "numerically" + ("" if eng == "dense" else
+                                                   " (engine='dense' follows the exact "
+                                                   "lexicographic rule in NumPy)"))
         if not any(np.allclose(eq.plans[0], o.plans[0], atol=1e-7)
                    and np.allclose(eq.plans[1], o.plans[1], atol=1e-7) for o in found):
             found.append(eq)

@@ -177,3 +177,71 @@ def test_sparse_and_dense_engines_follow_the_same_lexicographic_path(seed):
         assert np.allclose(a, b, atol=1e-9)
     with pytest.raises(gt.errors.UnknownNameError, match="engine"):
         sequence_lemke(sf, engine="lu")
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10**6), depth=st.integers(2, 8), size=st.integers(1, 3),
+       chance=st.booleans())
+def test_compiled_engine_follows_the_dense_engines_path(seed, depth, size, chance):
+    sf = sequence_form(random_tree(depth, infoset_size=size, chance_root=chance, seed=seed))
+    dense = sequence_lemke(sf, engine="dense")
+    compiled = sequence_lemke(sf, engine="compiled")
+    assert compiled.pivots == dense.pivots
+    for a, b in zip(compiled[0].plans, dense[0].plans, strict=True):
+        assert np.allclose(a, b, atol=1e-9)
+
+
+def test_compiled_engine_redoes_a_stretch_whose_inverse_drifted(monkeypatch):
+    """On this tree the rank-one updates drift far enough over its 1,543 pivots to
+    end the path, unchecked, at a wrong basis; with the check the stretch is redone
+    with fresh inverses and reaches the sparse-LU engine's equilibrium."""
+    from gametheory.solvers import _lemke_kernel as kernel
+    from gametheory.solvers import sequence_form as engine
+
+    sf = sequence_form(random_tree(7, branching=3, infoset_size=3, seed=2))
+    M, q0, n1, _, _ = engine._lcp(sf)
+    n = len(q0)
+    d = np.ones(n)
+    binv = np.asfortranarray(np.eye(n))
+    beta, basis, state = q0.copy(), np.arange(n), np.array([-1, 0, 0])
+    keys, hist = np.zeros(2 * n + 1, dtype=np.int64), np.zeros(10**4, dtype=np.int64)
+    status = kernel.lemke_steps(M.indptr, M.indices, M.data, d, binv, np.arange(n), beta,
+                                basis, state, 10**7, 1e-9, engine.DROP, engine.TINY,
+                                keys, hist)
+    assert status == kernel.DONE and state[1] < 1543
+    assert engine._residual(M, d, basis, binv, np.ones(n)) > 1e-9
+    exact = np.linalg.solve(engine._basis_matrix(M, d, basis).toarray(), q0)
+    assert exact.min() < -1e-3                                 # not a solution
+    monkeypatch.setattr(engine, "REINVERT_EVERY", 10**6)      # no renewal on the way
+    z, pivots = engine._lemke_compiled(M, q0, d, max_pivots=10**7)
+    zs, pivots_sparse = engine._lemke_sparse(M, q0, d, max_pivots=10**7)
+    assert pivots == pivots_sparse == 1543
+    assert np.allclose(z, zs, atol=1e-8)
+    monkeypatch.undo()
+    eq = sequence_lemke(sf)[0]                                # auto: compiled
+    assert np.allclose(eq.plans[0], z[:n1], atol=1e-8)
+
+
+def test_compiled_engine_gives_up_when_rounding_brings_a_basis_back():
+    """On this tree a near-tie (ratios of order 1e-11, pivot entries of 4e-3) is
+    broken differently by rounding, and the floating-point path revisits bases even
+    from fresh inverses. The lexicographic rule never revisits one, so the compiled
+    engine stops (instead of cycling up to the pivot limit) and sequence_lemke runs
+    the sparse engine, whose rounding differs, from the start."""
+    from gametheory.solvers import sequence_form as engine
+
+    sf = sequence_form(random_tree(10, seed=1))
+    M, q0, _, _, _ = engine._lcp(sf)
+    assert engine._lemke_compiled(M, q0, np.ones(len(q0)), max_pivots=10**6) is None
+
+
+def test_compiled_engine_checks_its_memory_before_allocating(monkeypatch):
+    from gametheory.solvers import sequence_form as engine
+
+    sf = sequence_form(random_tree(6, seed=6))
+    with pytest.raises(gt.errors.IterationLimitError):
+        sequence_lemke(sf, engine="compiled", max_pivots=20)
+    monkeypatch.setattr(engine, "COMPILED_UP_TO", 50)
+    with pytest.raises(SolverError, match="COMPILED_UP_TO = 50"):
+        sequence_lemke(sf, engine="compiled")
+    assert len(sequence_lemke(sf)) == 1                       # auto: sparse instead
