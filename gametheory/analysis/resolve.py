@@ -21,6 +21,7 @@ an offer to zero all - would reveal.
 
 This is a model of *inference about* resolve from behaviour, not an equilibrium of a
 game with private types: the types' strategies are given, not derived.
+:func:`resolve_path` below derives them: the belief path in equilibrium.
 
 **Private resolve in equilibrium: one stage** (:func:`resolve_stage`,
 :func:`resolve_stage_equilibria`). One side's own cost of escalating (the dynamic
@@ -54,8 +55,8 @@ from ..strategies.base import as_strategy
 if TYPE_CHECKING:  # pragma: no cover
     from .calibration import Calibration
 
-__all__ = ["DEFAULT_TYPES", "ResolveResult", "ResolveStage", "resolve_posterior", "resolve_stage",
-           "resolve_stage_equilibria"]
+__all__ = ["DEFAULT_TYPES", "ResolvePath", "ResolveResult", "ResolveStage", "resolve_path",
+           "resolve_posterior", "resolve_stage", "resolve_stage_equilibria"]
 
 #: The strategies of each type (equally likely within a type).
 DEFAULT_TYPES: dict[str, tuple[str, ...]] = {
@@ -295,8 +296,17 @@ class ResolveStage:
                 + frame_html(self.table, "Perfect Bayesian equilibria of the stage"))
 
 
-def _stage_state(dg, side: str, at: str) -> int:
-    """The state index where ``side`` moves: the record's current state or the baseline."""
+def _stage_state(dg, side: str, at) -> int:
+    """The state index where ``side`` moves: the record's current state, the baseline,
+    or a given state index (where ``side`` must be the mover)."""
+    if isinstance(at, int | np.integer) and not isinstance(at, bool):
+        if not 0 <= at < dg.game.n_states:
+            raise ParameterError(f"at: state {at} is not a state of the dispute game "
+                                 f"(0..{dg.game.n_states - 1})", key="at")
+        if np.unravel_index(int(at), dg.dims)[6] != dg.players.index(side):
+            raise ParameterError(f"at: {side} is not the mover in state {at} "
+                                 f"({dg.describe(int(at))})", key="at")
+        return int(at)
     if at == "baseline":
         return int(dg.baseline[side])
     if at != "current":
@@ -451,3 +461,203 @@ def resolve_stage_equilibria(cal: Calibration, *, side: str | None = None,
                         details={"continuation": "complete-information Markov-perfect "
                                  "equilibrium of the dynamic game per type (the type is "
                                  "known after the stage)"})
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvePath:
+    """The belief along the record in equilibrium (:func:`resolve_path`).
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per turn of ``side``: ``turn``, ``date``, the observed ``level``, the
+        modal ``state`` the record has reached (and its probability ``state_prob``),
+        the number of pure perfect Bayesian equilibria of that turn's stage, the
+        belief that ``side`` is resolute before the turn and after its observed level
+        on the lowest and the highest path (``before_low``, ``after_low``,
+        ``before_high``, ``after_high``), and ``on_path``: in how many of the
+        equilibria some type's intended level can be realised as the observed one
+        (``equilibria`` and ``on_path`` on the lowest path). When none can, the belief
+        after it is any belief that keeps the other side's answer a best reply: the
+        lowest path takes the smallest, the highest path the largest.
+    side : str
+    scales : tuple
+    prior, tremble : float
+    """
+
+    table: Any
+    side: str
+    scales: tuple
+    prior: float
+    tremble: float = 0.0
+
+    @property
+    def final(self) -> tuple[float, float]:
+        """The lowest and the highest belief after the record's last turn of ``side``."""
+        if self.table.empty:
+            return (self.prior, self.prior)
+        last = self.table.iloc[-1]
+        return float(last["after_low"]), float(last["after_high"])
+
+    def answer(self) -> str:
+        lo, hi = self.final
+        moved = (self.table["after_low"] != self.table["before_low"]) | (
+            self.table["after_high"] != self.table["before_high"])
+        span = f"{lo:.2f}" if abs(hi - lo) < 1e-12 else f"between {lo:.2f} and {hi:.2f}"
+        return (f"In equilibrium (types' own costs x{self.scales[0]:g} / "
+                f"x{self.scales[1]:g}, prior {self.prior:g}, tremble {self.tremble:g}), "
+                f"{int(moved.sum())} of "
+                f"{len(self.table)} turns of {self.side} moved the belief that it is "
+                f"resolute; after the record it is {span}.")
+
+    def plot(self, ax=None):
+        """The two belief paths (lowest and highest across equilibria) by date."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 3))
+        t = self.table
+        ax.step(t["date"], t["after_low"], where="post", label="lowest equilibrium path")
+        ax.step(t["date"], t["after_high"], where="post", linestyle="--",
+                label="highest equilibrium path")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel(f"P({self.side} resolute)")
+        ax.legend(loc="best", fontsize="small")
+        return ax
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from .._format import frame_html
+
+        return (f"<p>{html.escape(self.answer())}</p>"
+                + frame_html(self.table, "Belief along the record in equilibrium"))
+
+
+def resolve_path(cal: Calibration, *, side: str | None = None,
+                 scales: tuple[float, float] = (0.5, 2.0), prior: float = 0.5,
+                 tremble: float = 0.0, stage_cache: dict | None = None) -> ResolvePath:
+    """The belief that ``side`` is resolute, turn by turn along the record, in
+    equilibrium.
+
+    The record is followed through the dispute game's states from the baseline (each
+    realised level moves the state as the game's noise kernel and grids say, so the
+    state is a distribution; its modal state is used). At each of ``side``'s turns the
+    one-stage private-resolve game (:func:`resolve_stage`) is played at that state
+    with the belief carried from the previous turn as the prior; in each of its pure
+    perfect Bayesian equilibria each type intends a level, and the observed level is
+    read through the dynamic game's own slip kernel (``dispute_game(cal).kernel``: an
+    intended level is realised as a neighbouring one with probability ``noise``), so
+    the belief moves by Bayes' rule whenever some type's intended level can come out
+    as the observed one. When none can, the level is off the path and perfect
+    Bayesian equilibrium leaves the belief free within the range that keeps the other
+    side's answer a best reply (the intuitive criterion restricts nothing here: on
+    the shipped models every off-path level is equilibrium-dominated for both
+    types). The lowest and the highest posterior over equilibria (and over that
+    range) are carried forward as two paths. The stage's assumption stays: within a
+    stage, the continuation is the complete-information equilibrium of each type.
+
+    Parameters
+    ----------
+    cal : Calibration
+    side : str, optional
+        Whose own cost is private (default the second player).
+    scales : (float, float)
+        The types' own costs as multiples of the shipped ones (resolute lower).
+    prior : float
+        The belief before the record's first turn.
+    tremble : float
+        Probability that a move is, besides the kernel's slips, any level at random
+        (uniform): with ``tremble > 0`` every observed level has positive probability
+        under every type, nothing is off the path and a certain belief can be
+        revised. An assumption of the observer's model, shown as a coding choice.
+    stage_cache : dict, optional
+        Shared with other calls: each type's dynamic-game equilibrium is solved once.
+
+    Returns
+    -------
+    ResolvePath
+
+    Examples
+    --------
+    >>> from gametheory.analysis import calibrate
+    >>> res = resolve_path(calibrate(), scales=(0.1, 10.0))
+    >>> list(res.table.columns[:4])
+    ['turn', 'date', 'level', 'state']
+    """
+    import pandas as pd
+    from scipy import sparse
+
+    from ..solvers import signalling_equilibria
+    from .dynamic import dispute_game
+
+    players = cal.players
+    side = players[1] if side is None else side
+    if side not in players:
+        raise ParameterError(f"side: {side!r} is not a player ({', '.join(players)})",
+                             key="side")
+    if not (0 < prior < 1):
+        raise ParameterError(f"prior must be in (0, 1), got {prior!r}", key="prior")
+    if not (0 <= tremble < 1):
+        raise ParameterError(f"tremble must be in [0, 1), got {tremble!r}", key="tremble")
+    turns = cal.turns_
+    actors = turns.actor.tolist()
+    if any(a == b for a, b in itertools.pairwise(actors)):
+        raise ParameterError("the record's turns do not alternate (insert_idle_turns is "
+                             "off): the record cannot be followed through the dynamic "
+                             "game's states", key="classification.insert_idle_turns")
+    dg = dispute_game(cal)
+    kernel = np.asarray(dg.kernel, dtype=float)            # intended -> realised level
+    S, K = dg.game.n_states, len(cal.levels)
+    rows_idx = np.repeat(np.arange(S), dg.successors.shape[2])
+    moves = [sparse.csr_matrix((dg.successor_probs[:, k].ravel(),
+                                (rows_idx, dg.successors[:, k].ravel())), shape=(S, S))
+             for k in range(K)]
+    B = [cal.params.missions[p].baseline for p in players]
+    dist = np.zeros(S)
+    dist[dg.state(staff=B, restrictions=(0, 0), mover=actors[0])] = 1.0
+    solved = {} if stage_cache is None else stage_cache
+    belief = [float(prior), float(prior)]
+    rows = []
+    for t, (actor, level, date) in enumerate(zip(actors, turns.level_index.astype(int),
+                                                 turns.start, strict=True)):
+        if actor == side:
+            s = int(np.argmax(dist))
+            row = {"turn": t, "date": date, "level": cal.levels[level], "state": s,
+                   "state_prob": float(dist[s])}
+            after, counts = [], []
+            for path, p in enumerate(belief):
+                p_in = min(max(p, 1e-9), 1 - 1e-9)        # a stage needs 0 < prior < 1
+                game = _stage(cal, side, scales, s, p_in, solved)
+                eqs = signalling_equilibria(game)
+                if not eqs:
+                    after.append(p)
+                    counts.append((0, 0))
+                    continue
+                post = []
+                played = 0
+                for e in eqs:
+                    like = np.array([(1 - tremble) * kernel[cal.levels.index(e.sender[ty]),
+                                                            level] + tremble / K
+                                     for ty in ("resolute", "conciliatory")])
+                    mass = p * like[0] + (1 - p) * like[1]
+                    if mass > 0:                         # Bayes' rule through the slips
+                        played += 1
+                        post.append(p * like[0] / mass)
+                    elif cal.levels[level] in e.off_path:   # off the path: the range
+                        lo, hi = e.off_path[cal.levels[level]]["resolute"]
+                        post.append(float(lo) if path == 0 else float(hi))
+                    else:
+                        post.append(0.0 if path == 0 else 1.0)
+                after.append(min(post) if path == 0 else max(post))
+                counts.append((len(eqs), played))
+            row.update({"equilibria": counts[0][0], "on_path": counts[0][1],
+                        "before_low": belief[0], "after_low": after[0],
+                        "before_high": belief[1], "after_high": after[1]})
+            rows.append(row)
+            belief = after
+        dist = dist @ moves[level]
+        dist /= dist.sum()
+    return ResolvePath(table=pd.DataFrame(rows), side=side,
+                       scales=(float(scales[0]), float(scales[1])), prior=float(prior),
+                       tremble=float(tremble))

@@ -1052,12 +1052,17 @@ def _deals_section(analysis, cal, posterior=None) -> list[str]:
 #: the shipped assumption and at one wide enough for the types to separate on the
 #: US-Russia record (each pair costs two solves of the dynamic game).
 RESOLVE_STAGE_SCALES = ((0.5, 2.0), (0.1, 10.0))
+#: Trembles (a move is any level at random) at which the belief along the record in
+#: equilibrium is shown: none (some moves are off the path) and a small one.
+RESOLVE_PATH_TREMBLES = (0.0, 0.02)
 
 
 def _resolve_section(analysis, cal) -> list[str]:
     """What the record says about each side's resolve (appendix)."""
+    import pandas as pd
+
     from .._format import table_html
-    from ..analysis import resolve_posterior, resolve_stage_equilibria
+    from ..analysis import resolve_path, resolve_posterior, resolve_stage_equilibria
 
     res = resolve_posterior(cal)
     analysis.tables["resolve_path"] = res.path
@@ -1106,6 +1111,51 @@ def _resolve_section(analysis, cal) -> list[str]:
         "and at the baseline, for three priors and each gap. " + stage.answer(),
         table_html([*cols, "P(resolute | level played)", "intuitive"], rows,
                    caption="Pure perfect Bayesian equilibria of the one-stage game"))
+    cache: dict = {}                    # each type's dynamic game solved once
+    paths = {(pair, tr): resolve_path(cal, side=stage.side, scales=pair, tremble=tr,
+                                       stage_cache=cache)
+             for pair in RESOLVE_STAGE_SCALES for tr in RESOLVE_PATH_TREMBLES}
+    analysis.tables["resolve_equilibrium_path"] = pd.concat(
+        [r.table.assign(costs=f"x{k[0][0]:g} / x{k[0][1]:g}", tremble=k[1])
+         for k, r in paths.items()], ignore_index=True)
+    prows = [[f"x{pair[0]:g} / x{pair[1]:g}", f"{tr:g}",
+              f"{int((r.table.on_path == 0).sum())} of {len(r.table)}",
+              " - ".join(f"{v:.2g}" for v in sorted(set(r.final)))]
+             for (pair, tr), r in paths.items()]
+
+    def plot(ax):
+        for (pair, tr), r in paths.items():
+            if tr > 0:
+                ax.step(r.table["date"], r.table["after_low"], where="post",
+                        label=f"costs x{pair[0]:g} / x{pair[1]:g}, tremble {tr:g}")
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_ylabel(f"P({stage.side} resolute)")
+        ax.legend(loc="best", fontsize="small")
+        return ax
+
+    analysis.add(
+        "Private resolve in equilibrium: along the record",
+        f"The same stage at each of {stage.side}'s turns of the record, at the state the "
+        "record has reached (the modal state of the record followed through the dynamic "
+        "game from the baseline), with the belief carried from the turn before as the "
+        "prior (0.5 at the start). Each type's level in the stage's perfect Bayesian "
+        "equilibria is read through the dynamic game's slip kernel, and with a tremble "
+        "(any level at random, an assumption of the observer's model shown at "
+        f"{' and '.join(f'{t:g}' for t in RESOLVE_PATH_TREMBLES)}); a level neither type "
+        "could produce is off the path, where perfect Bayesian equilibrium leaves the "
+        "belief free (the intuitive criterion restricts nothing: every such level is "
+        "equilibrium-dominated for both types), so the lowest and the highest belief are "
+        "carried as two paths. Read: at the shipped cost gap both types escalate, so "
+        f"{stage.side}'s holds and concessions are either off the path (no tremble: the "
+        "belief is anything from 0 to 1) or equally likely slips of either type (the "
+        "belief stays at the prior); only with costs a hundredfold apart do its holds mark "
+        "it as conciliatory. " + " ".join(r.answer() for r in paths.values()),
+        _fig(plot, "The belief along the record in equilibrium (with a tremble)",
+             size=(8, 3))
+        + table_html(["types' own costs", "tremble", "turns off the path",
+                      "belief after the record (lowest - highest)"], prows,
+                     caption=f"The belief that {stage.side} is resolute along the record, "
+                             "in equilibrium"))
     return ["Private resolve: " + res.answer(), stage.answer()]
 
 

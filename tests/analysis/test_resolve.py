@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from gametheory.analysis import calibrate
 from gametheory.analysis.resolve import (
     DEFAULT_TYPES,
+    resolve_path,
     resolve_posterior,
     resolve_stage,
     resolve_stage_equilibria,
@@ -124,3 +125,67 @@ def test_stage_bad_input():
         resolve_stage(cal, at="1917")
     with pytest.raises(ParameterError, match="prior"):
         resolve_stage(cal, prior=1.0)
+
+
+_PATH_CACHE: dict = {}       # each type's dynamic game solved once for these tests
+
+
+def test_belief_along_the_record_in_equilibrium_by_hand():
+    """With costs a hundredfold apart the stage separates (resolute escalates,
+    conciliatory holds). Russia's first move was Hold: with tremble 0.02 over five
+    levels and the slip kernel's 0.95 on the intended level (Escalate never slips to
+    Hold), the belief goes from 0.5 to 0.5*0.004 / (0.5*0.004 + 0.5*(0.98*0.95 +
+    0.004)). Without the tremble Hold reveals the conciliatory type (0), and Russia's
+    Escalate two turns later is then off the path: the belief is anything from 0 to 1."""
+    far = resolve_path(CAL, scales=(0.1, 10.0), tremble=0.02, stage_cache=_PATH_CACHE)
+    first = far.table.iloc[0]
+    assert first.level == "Hold" and first.before_low == 0.5
+    slip = 0.02 / 5
+    assert first.after_low == pytest.approx(slip / (slip + 0.98 * 0.95 + slip), rel=1e-12)
+    assert first.after_low == first.after_high
+    assert (far.table.on_path == far.table.equilibria).all()       # nothing off the path
+    # Bayes' rule turn by turn: the odds move by the likelihood ratio of each level
+    t = far.table
+    assert (t.before_low.iloc[1:].to_numpy() == t.after_low.iloc[:-1].to_numpy()).all()
+    assert far.final[0] < 1e-4                   # the holds and concessions add up
+    hard = resolve_path(CAL, scales=(0.1, 10.0), stage_cache=_PATH_CACHE)
+    row0, row1 = hard.table.iloc[0], hard.table.iloc[1]
+    assert (row0.after_low, row0.after_high) == (0.0, 0.0)
+    assert row1.level == "Escalate" and row1.on_path == 0
+    assert (row1.after_low, row1.after_high) == (0.0, 1.0)
+    assert "between 0.00 and 1.00" in hard.answer()
+
+
+def test_belief_along_the_record_stays_at_the_prior_when_the_types_pool():
+    """Under the shipped costs both types escalate at every state of the record, so a
+    level is equally likely under both (with a tremble) and the belief never moves;
+    without the tremble a hold is off the path and the belief is free in [0, 1]."""
+    pooled = resolve_path(CAL, tremble=0.02, prior=0.3, stage_cache=_PATH_CACHE)
+    assert np.allclose(pooled.table[["after_low", "after_high"]], 0.3, rtol=0, atol=1e-12)
+    assert pooled.final == pytest.approx((0.3, 0.3))
+    free = resolve_path(CAL, stage_cache=_PATH_CACHE)
+    assert free.table.iloc[0].level == "Hold" and free.table.iloc[0].on_path == 0
+    assert free.final == (0.0, 1.0)
+    assert "<table" in free._repr_html_()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    assert free.plot().get_ylabel() == "P(RUS resolute)"
+
+
+def test_belief_path_bad_input():
+    from gametheory.analysis.dynamic import dispute_game
+    from gametheory.analysis.resolve import _stage_state
+
+    with pytest.raises(ParameterError, match="tremble"):
+        resolve_path(CAL, tremble=1.0)
+    with pytest.raises(ParameterError, match="prior"):
+        resolve_path(CAL, prior=0.0)
+    with pytest.raises(ParameterError, match="side"):
+        resolve_path(CAL, side="FRA")
+    dg = dispute_game(CAL)
+    us_moves = dg.state(staff=(1200, 455), restrictions=(0, 0), mover="USA")
+    with pytest.raises(ParameterError, match="not the mover"):
+        _stage_state(dg, "RUS", us_moves)
+    with pytest.raises(ParameterError, match="not a state"):
+        _stage_state(dg, "RUS", 10**7)

@@ -173,6 +173,7 @@ def _instances():
         "ResolveResult": gt.analysis.resolve_posterior(cal, betas=(0.8,)),
         "ResolveStage": gt.analysis.resolve_stage_equilibria(cal, priors=(0.5,),
                                                              at=("current",)),
+        "ResolvePath": gt.analysis.resolve_path(cal, tremble=0.02),
         "BayesianGame": (bg := gt.games.BayesianGame(
             [[[[[2, 1], [0, 0]], [[0, 0], [1, 2]]], [[[2, 0], [0, 2]], [[0, 1], [1, 0]]]]],
             [[0.5, 0.5]], types=[["-"], ["meet", "avoid"]])),
