@@ -167,16 +167,28 @@ def lemke_steps(Mp, Mi, Mx, d, binv, first, beta, basis, state, stop, tol, drop,
                 nzc[nc] = i
                 nc += 1
                 first[i] = min(first[i], lo_r)
-        for t in range(nr):
-            j = nzr[t]
-            rj = rowr[j]
-            for s in range(nc):
-                i = nzc[s]
-                v = binv[i, j] - col[i] * rj
-                if abs(v) < drop:
-                    v = 0.0
-                binv[i, j] = v
-            binv[r, j] = rj
+        if 8 * nc > n:
+            # a dense entering column: whole contiguous columns vectorise better than
+            # the gathered rows (col[r] is set aside: row r is overwritten below)
+            cr = col[r]
+            col[r] = 0.0
+            for t in range(nr):
+                j = nzr[t]
+                rj = rowr[j]
+                for i in range(n):
+                    v = binv[i, j] - col[i] * rj
+                    binv[i, j] = v if abs(v) >= drop else 0.0
+                binv[r, j] = rj
+            col[r] = cr
+        else:
+            for t in range(nr):
+                j = nzr[t]
+                rj = rowr[j]
+                for s in range(nc):
+                    i = nzc[s]
+                    v = binv[i, j] - col[i] * rj
+                    binv[i, j] = v if abs(v) >= drop else 0.0
+                binv[r, j] = rj
         br = beta[r] / piv
         for s in range(nc):
             i = nzc[s]

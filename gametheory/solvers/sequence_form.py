@@ -684,9 +684,8 @@ def sequence_lemke(game, *, starts: int = 1, seed=None, tol: float = 1e-7,
                 break
             if last:
                 raise SolverError(f"sequence_lemke: the {eng} engine's path failed "
-                                  "numerically" + ("" if eng == "dense" else
-                                                   " (engine='dense' follows the exact "
-                                                   "lexicographic rule in NumPy)"))
+                                  "numerically (the engines round differently: another "
+                                  "engine, or engine='auto', may finish it)")
         if not any(np.allclose(eq.plans[0], o.plans[0], atol=1e-7)
                    and np.allclose(eq.plans[1], o.plans[1], atol=1e-7) for o in found):
             found.append(eq)
