@@ -192,28 +192,32 @@ def test_compiled_engine_follows_the_dense_engines_path(seed, depth, size, chanc
 
 
 def test_compiled_engine_redoes_a_stretch_whose_inverse_drifted(monkeypatch):
-    """On this tree the rank-one updates drift far enough over its 1,543 pivots to
-    end the path, unchecked, at a wrong basis; with the check the stretch is redone
-    with fresh inverses and reaches the sparse-LU engine's equilibrium."""
+    """Drift is injected into the updated inverse in the middle of the path (1e-7 on
+    every entry of one column, far above the 1e-12 the check accepts): the residual
+    check catches it at the end of the stretch, the stretch is redone from the last
+    checked basis with fresh inverses, and the path reaches the sparse-LU engine's
+    equilibrium."""
     from gametheory.solvers import _lemke_kernel as kernel
     from gametheory.solvers import sequence_form as engine
 
     sf = sequence_form(random_tree(7, branching=3, infoset_size=3, seed=2))
     M, q0, n1, _, _ = engine._lcp(sf)
-    n = len(q0)
-    d = np.ones(n)
-    binv = np.asfortranarray(np.eye(n))
-    beta, basis, state = q0.copy(), np.arange(n), np.array([-1, 0, 0])
-    keys, hist = np.zeros(2 * n + 1, dtype=np.int64), np.zeros(10**4, dtype=np.int64)
-    status = kernel.lemke_steps(M.indptr, M.indices, M.data, d, binv, np.arange(n), beta,
-                                basis, state, 10**7, 1e-9, engine.DROP, engine.TINY,
-                                keys, hist)
-    assert status == kernel.DONE and state[1] < 1543
-    assert engine._residual(M, d, basis, binv, np.ones(n)) > 1e-9
-    exact = np.linalg.solve(engine._basis_matrix(M, d, basis).toarray(), q0)
-    assert exact.min() < -1e-3                                 # not a solution
-    monkeypatch.setattr(engine, "REINVERT_EVERY", 10**6)      # no renewal on the way
+    d = np.ones(len(q0))
+    steps = kernel.lemke_steps
+    calls, drifted = [], []
+
+    def drifting(*args):
+        binv, state = args[4], args[8]
+        calls.append(int(state[1]))
+        status = steps(*args)
+        if not drifted and int(state[1]) == 512:
+            binv[:, 7] += 1e-7                          # once, after pivot 512
+            drifted.append(True)
+        return status
+
+    monkeypatch.setattr(kernel, "lemke_steps", drifting)
     z, pivots = engine._lemke_compiled(M, q0, d, max_pivots=10**7)
+    assert calls.count(256) == 2                        # the stretch 256-512 redone
     zs, pivots_sparse = engine._lemke_sparse(M, q0, d, max_pivots=10**7)
     assert pivots == pivots_sparse == 1543
     assert np.allclose(z, zs, atol=1e-8)
