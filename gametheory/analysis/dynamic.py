@@ -169,6 +169,18 @@ class DisputeGame:
     def players(self) -> tuple[str, str]:
         return self.game.players
 
+    def realised_moves(self) -> list:
+        """Per realised level, the sparse matrix of where it moves the state (rows: the
+        state before, columns: after; the grid neighbours and their probabilities),
+        for following a record through the states."""
+        from scipy import sparse
+
+        S = self.game.n_states
+        rows = np.repeat(np.arange(S), self.successors.shape[2])
+        return [sparse.csr_matrix((self.successor_probs[:, k].ravel(),
+                                   (rows, self.successors[:, k].ravel())), shape=(S, S))
+                for k in range(self.successors.shape[1])]
+
     def describe(self, state: int) -> str:
         """The label of a state index."""
         return self.game.states[state]

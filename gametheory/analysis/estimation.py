@@ -635,7 +635,6 @@ def _dispute_data(cal: Calibration, name: str, staffing=None) -> _TurnData:
     """The record of a calibration as a :class:`_TurnData` on its dispute game; with a
     ``staffing`` series, each turn's mission sizes are the recorded ones
     (:func:`recorded_staff`)."""
-    from scipy import sparse
 
     from ..solvers.stochastic import TurnLogit
 
@@ -644,12 +643,7 @@ def _dispute_data(cal: Calibration, name: str, staffing=None) -> _TurnData:
     S, K = game.n_states, len(cal.levels)
     logit = TurnLogit(game)
     phi = dg.features.reshape(S * K, 2, -1)
-    realised = []
-    for k in range(K):
-        rows = np.repeat(np.arange(S), dg.successors.shape[2])
-        m = sparse.csr_matrix((dg.successor_probs[:, k].ravel(),
-                               (rows, dg.successors[:, k].ravel())), shape=(S, S))
-        realised.append(m)
+    realised = dg.realised_moves()
     turns = cal.turns_
     actors = turns.actor.tolist()
     if any(a == b for a, b in itertools.pairwise(actors)):

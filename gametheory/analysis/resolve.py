@@ -586,7 +586,6 @@ def resolve_path(cal: Calibration, *, side: str | None = None,
     ['turn', 'date', 'level', 'state']
     """
     import pandas as pd
-    from scipy import sparse
 
     from ..solvers import signalling_equilibria
     from .dynamic import dispute_game
@@ -609,10 +608,7 @@ def resolve_path(cal: Calibration, *, side: str | None = None,
     dg = dispute_game(cal)
     kernel = np.asarray(dg.kernel, dtype=float)            # intended -> realised level
     S, K = dg.game.n_states, len(cal.levels)
-    rows_idx = np.repeat(np.arange(S), dg.successors.shape[2])
-    moves = [sparse.csr_matrix((dg.successor_probs[:, k].ravel(),
-                                (rows_idx, dg.successors[:, k].ravel())), shape=(S, S))
-             for k in range(K)]
+    moves = dg.realised_moves()
     B = [cal.params.missions[p].baseline for p in players]
     dist = np.zeros(S)
     dist[dg.state(staff=B, restrictions=(0, 0), mover=actors[0])] = 1.0
