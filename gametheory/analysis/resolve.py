@@ -514,11 +514,14 @@ class ResolvePath:
         """The two belief paths (lowest and highest across equilibria) by date."""
         import matplotlib.pyplot as plt
 
+        from .._format import PALETTE
+
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 3))
         t = self.table
-        ax.step(t["date"], t["after_low"], where="post", label="lowest equilibrium path")
-        ax.step(t["date"], t["after_high"], where="post", linestyle="--",
+        ax.step(t["date"], t["after_low"], where="post", color=PALETTE[0],
+                label="lowest equilibrium path")
+        ax.step(t["date"], t["after_high"], where="post", linestyle="--", color=PALETTE[1],
                 label="highest equilibrium path")
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel(f"P({self.side} resolute)")

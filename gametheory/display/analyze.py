@@ -1124,10 +1124,12 @@ def _resolve_section(analysis, cal) -> list[str]:
              for (pair, tr), r in paths.items()]
 
     def plot(ax):
-        for (pair, tr), r in paths.items():
-            if tr > 0:
-                ax.step(r.table["date"], r.table["after_low"], where="post",
-                        label=f"costs x{pair[0]:g} / x{pair[1]:g}, tremble {tr:g}")
+        from .._format import PALETTE
+
+        shown = [(k, r) for k, r in paths.items() if k[1] > 0]
+        for colour, ((pair, tr), r) in zip(PALETTE, shown, strict=False):
+            ax.step(r.table["date"], r.table["after_low"], where="post", color=colour,
+                    label=f"costs x{pair[0]:g} / x{pair[1]:g}, tremble {tr:g}")
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel(f"P({stage.side} resolute)")
         ax.legend(loc="best", fontsize="small")
