@@ -472,10 +472,9 @@ def _basis_matrix(M, d: np.ndarray, basis: np.ndarray):
     return sparse.csc_matrix((vals, rows, indptr), shape=(n, n))
 
 
-def _residual(M, d, basis, binv, v) -> float:
+def _residual(B, binv, v) -> float:
     """Normwise backward error of ``x = binv v`` as the solution of ``B x = v``:
     ``|B x - v| / (|B| |x| + |v|)`` in the max norm."""
-    B = _basis_matrix(M, d, basis)
     x = binv @ v
     norm = abs(B).sum(axis=1).max()
     return float(np.abs(B @ x - v).max() / (norm * np.abs(x).max() + np.abs(v).max()))
@@ -528,9 +527,9 @@ def _lemke_compiled(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
     saved = (basis.copy(), state.copy(), beta.copy())   # a basis with an exact inverse
     interval = REINVERT_EVERY
 
-    def refresh() -> bool:
+    def refresh(B=None) -> bool:
         try:
-            lu = splu(_basis_matrix(M, d, basis), permc_spec="COLAMD")
+            lu = splu(_basis_matrix(M, d, basis) if B is None else B, permc_spec="COLAMD")
         except RuntimeError:            # a numerically singular basis
             return False
         L, U = lu.L.tocsc(), lu.U.tocsc()
@@ -547,12 +546,12 @@ def _lemke_compiled(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
                              state, stop, tol, DROP, TINY, keys, hist)
         new = hist[:int(state[1]) - before].tolist()
         cycled = len(set(new)) < len(new) or not seen.isdisjoint(new)
-        accurate = (status != RAY and not cycled
-                    and _residual(M, d, basis, binv, probe) <= ACCURACY)
+        B = _basis_matrix(M, d, basis)           # checked, then factorised
+        accurate = status != RAY and not cycled and _residual(B, binv, probe) <= ACCURACY
         if accurate:
             seen.update(new)
             path.extend(new)
-        if accurate and status == PAUSED and state[1] < max_pivots and refresh():
+        if accurate and status == PAUSED and state[1] < max_pivots and refresh(B):
             saved = (basis.copy(), state.copy(), beta.copy())
             interval = min(2 * interval, REINVERT_EVERY)
             continue
@@ -560,7 +559,7 @@ def _lemke_compiled(M, q0: np.ndarray, d: np.ndarray, *, max_pivots: int,
             if state[1] == 0:
                 return np.zeros(n), 0
             try:
-                beta = splu(_basis_matrix(M, d, basis), permc_spec="COLAMD").solve(q0)
+                beta = splu(B, permc_spec="COLAMD").solve(q0)
             except RuntimeError:
                 beta = np.full(n, np.nan)
             if np.all(np.isfinite(beta)) and beta.min() >= -1e-7:
