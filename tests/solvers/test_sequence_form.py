@@ -226,17 +226,39 @@ def test_compiled_engine_redoes_a_stretch_whose_inverse_drifted(monkeypatch):
     assert np.allclose(eq.plans[0], z[:n1], atol=1e-8)
 
 
-def test_compiled_engine_gives_up_when_rounding_brings_a_basis_back():
-    """On this tree a near-tie (ratios of order 1e-11, pivot entries of 4e-3) is
-    broken differently by rounding, and the floating-point path revisits bases even
-    from fresh inverses. The lexicographic rule never revisits one, so the compiled
-    engine stops (instead of cycling up to the pivot limit) and sequence_lemke runs
-    the sparse engine, whose rounding differs, from the start."""
+def test_compiled_engine_gives_up_when_rounding_brings_a_basis_back(monkeypatch):
+    """The lexicographic rule never revisits a basis; when rounding breaks a near-tie
+    the wrong way the floating-point path can (seen on random_tree(10, seed=1) on one
+    machine, not on another: rounding differs). A revisit is injected here (every
+    stretch reports a basis hash twice): the engine redoes the stretch with halved
+    intervals, then gives up (None), and sequence_lemke finishes with the sparse
+    engine from the start."""
+    from gametheory.solvers import _lemke_kernel as kernel
     from gametheory.solvers import sequence_form as engine
 
-    sf = sequence_form(random_tree(10, seed=1))
-    M, q0, _, _, _ = engine._lcp(sf)
+    sf = sequence_form(random_tree(7, seed=7))
+    M, q0, n1, _, _ = engine._lcp(sf)
+    steps = kernel.lemke_steps
+    intervals = []
+
+    def revisiting(*args):
+        state, stop, hist = args[8], args[9], args[14]
+        before = int(state[1])
+        intervals.append(int(stop) - before)
+        status = steps(*args)
+        done = int(state[1]) - before
+        if done >= 2:
+            hist[done - 1] = hist[0]                    # a basis comes back
+        return status
+
+    monkeypatch.setattr(kernel, "lemke_steps", revisiting)
     assert engine._lemke_compiled(M, q0, np.ones(len(q0)), max_pivots=10**6) is None
+    assert intervals[:1] == [engine.REINVERT_EVERY]
+    assert min(intervals) == engine.MIN_REINVERT          # halved down to the floor
+    res = sequence_lemke(sf)                              # auto: the sparse engine
+    monkeypatch.undo()
+    zs, _ = engine._lemke_sparse(M, q0, np.ones(len(q0)), max_pivots=10**6)
+    assert np.allclose(res[0].plans[0], zs[:n1], atol=1e-8)
 
 
 def test_compiled_engine_checks_its_memory_before_allocating(monkeypatch):
